@@ -1,0 +1,683 @@
+"""Typed specs -> IR: link journey states, Arazzo steps and OpenAPI operations; decide names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import naming
+from .diagnostics import Diagnostic, Location, SpecError, error
+from .ir import (
+    Body,
+    Bundle,
+    ExternalStep,
+    JourneyIR,
+    Operation,
+    OperationKind,
+    PackageNames,
+    Param,
+    Response,
+    WorkflowIR,
+    WorkflowStep,
+)
+from .load import Document, Workspace, escape_pointer_token
+from .schema.arazzo import ArazzoDocument
+from .schema.journey import Journey
+from .schema.openapi import validate_openapi
+from .schema.validate import validate_document
+from .schemas import REF_PREFIX, SchemaCollector
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_STEP_PATH = re.compile(r"^/journeys/\{[^}]+\}/steps/([^/{}]+)$")
+# Method names the generated client defines itself; operations never take them.
+CLIENT_RESERVED = (
+    "close",
+    "request",
+    "raw",
+    "run",
+    "with_raw_response",
+    "base_url",
+    "headers",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generation case: a folder with an OpenAPI file and optional journey/Arazzo/bindings."""
+
+    folder: Path
+    openapi: Path
+    journey: Path | None = None
+    arazzo: Path | None = None
+    bindings: Path | None = None
+
+
+def find_case(folder: Path) -> Case:
+    """Identify the documents of a case folder; exactly one of each kind at most."""
+    found: dict[str, list[Path]] = {}
+    for suffix in ("openapi", "journey", "arazzo", "bindings"):
+        found[suffix] = sorted(folder.glob(f"*.{suffix}.yaml")) + sorted(
+            folder.glob(f"*.{suffix}.yml")
+        )
+    where = Location(str(folder))
+    for suffix, paths in found.items():
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            raise error(where, f"a case holds at most one *.{suffix}.yaml, found {names}")
+    if not found["openapi"]:
+        raise error(
+            where,
+            "no *.openapi.yaml in this case folder; a case needs its OpenAPI document",
+        )
+    return Case(
+        folder=folder,
+        openapi=found["openapi"][0],
+        journey=next(iter(found["journey"]), None),
+        arazzo=next(iter(found["arazzo"]), None),
+        bindings=next(iter(found["bindings"]), None),
+    )
+
+
+class _Builder:
+    """Holds the state of one build; every method adds a part of the bundle."""
+
+    def __init__(self, case: Case, workspace: Workspace) -> None:
+        self.case = case
+        self.ws = workspace
+        self.scope = naming.Scope(naming.__dict__.get("_RESERVED_CLASS_NAMES", ()))
+        self.schemas = SchemaCollector(workspace, self.scope)
+        self.problems: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        case = self.case
+        problems: list[Diagnostic] = []
+        self.openapi_doc = self._try(problems, lambda: self.ws.load(case.openapi))
+        self.journey_doc = (
+            self._try(problems, lambda: self.ws.load(case.journey)) if case.journey else None
+        )
+        self.arazzo_doc = (
+            self._try(problems, lambda: self.ws.load(case.arazzo)) if case.arazzo else None
+        )
+        if problems:
+            raise SpecError(problems)
+        self.openapi = self._try(problems, lambda: validate_openapi(self.openapi_doc))
+        self.journey = (
+            self._try(
+                problems,
+                lambda: validate_document(self.journey_doc, Journey, "journey"),
+            )
+            if self.journey_doc
+            else None
+        )
+        self.arazzo = (
+            self._try(
+                problems,
+                lambda: validate_document(self.arazzo_doc, ArazzoDocument, "Arazzo"),
+            )
+            if self.arazzo_doc
+            else None
+        )
+        if problems:
+            raise SpecError(problems)
+
+    @staticmethod
+    def _try(problems: list[Diagnostic], action: Any) -> Any:
+        try:
+            return action()
+        except SpecError as exc:
+            problems.extend(exc.diagnostics)
+            return None
+
+    def names(self) -> PackageNames:
+        if self.journey is not None:
+            dist = self.journey.metadata.name
+            description = self.journey.metadata.description or ""
+            version = self.journey.metadata.version or "0.1.0"
+        else:
+            dist = self.case.openapi.name.split(".")[0]
+            description = self.openapi.info.description or ""
+            version = self.openapi.info.version
+        module = naming.safe_identifier(naming.snake(dist, default="api"))
+        return PackageNames(
+            dist=re.sub(r"[^a-z0-9]+", "-", dist.lower()).strip("-") or module,
+            module=module,
+            pascal=naming.class_name(dist, default="Api"),
+            env_prefix=naming.constant(dist, default="API"),
+            title=self.openapi.info.title,
+            description=description,
+            version=_pep440(version),
+        )
+
+    # -- models -------------------------------------------------------------------------------
+
+    def journey_models(self, pascal: str) -> tuple[str | None, str | None]:
+        if self.journey is None or self.journey_doc is None:
+            return None, None
+        doc = self.journey_doc
+        spec = doc.data["spec"]
+        names: list[str | None] = []
+        for part, suffix in (("input", "Input"), ("output", "Output")):
+            schema = (spec.get(part) or {}).get("schema")
+            if isinstance(schema, dict):
+                converted = self.schemas.model(doc, f"/spec/{part}/schema", schema, pascal + suffix)
+                names.append(self.schemas.model_name(converted))
+            else:
+                names.append(None)
+        for state, body in spec["states"].items():
+            kind = body.get("type")
+            if kind not in ("webhook", "wait") or not isinstance(body.get(kind), dict):
+                continue
+            base = f"/spec/states/{escape_pointer_token(state)}/{kind}"
+            for part, suffix in (("input", "Input"), ("response", "Response")):
+                schema = (body[kind].get(part) or {}).get("schema")
+                if isinstance(schema, dict):
+                    wanted = naming.class_name(state) + suffix
+                    self.schemas.model(doc, f"{base}/{part}/schema", schema, wanted)
+        return names[0], names[1]
+
+    def component_models(self) -> None:
+        data = self.openapi_doc.data
+        components = (data.get("components") or {}).get("schemas") or {}
+        for key, value in components.items():
+            pointer = f"/components/schemas/{escape_pointer_token(key)}"
+            self.schemas.model(self.openapi_doc, pointer, value, naming.class_name(key))
+
+    def annotation(self, schema: dict[str, Any]) -> str:
+        """The Python type of a converted schema (for parameters, bodies and responses)."""
+        return _annotation(schema)
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def operations(self, doc: Document, source: str) -> list[Operation]:
+        paths = doc.data.get("paths") or {}
+        prefix = _server_prefix(doc.data)
+        raw: list[tuple[str, str, dict[str, Any], str]] = []
+        for path, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if isinstance(op, dict):
+                    pointer = f"/paths/{escape_pointer_token(path)}/{method}"
+                    raw.append((path, method, op, pointer))
+        method_names = self._method_names(raw)
+        return [
+            self._operation(doc, source, prefix, path, method, op, pointer, method_names[pointer])
+            for path, method, op, pointer in raw
+        ]
+
+    def _method_names(self, raw: list[tuple[str, str, dict[str, Any], str]]) -> dict[str, str]:
+        ids = [op.get("operationId") for _, _, op, _ in raw]
+        prefixes = {i.split("_", 1)[0] for i in ids if isinstance(i, str) and "_" in i}
+        strip = len(prefixes) == 1 and all(isinstance(i, str) and "_" in i for i in ids)
+        wanted: list[tuple[str, str]] = []
+        for (path, method, _op, pointer), op_id in zip(raw, ids, strict=True):
+            if isinstance(op_id, str) and op_id:
+                base = op_id.split("_", 1)[1] if strip else op_id
+            else:
+                base = f"{method}_{path}"
+            wanted.append((pointer, naming.safe_identifier(naming.snake(base, default="call"))))
+        return naming.assign(wanted, reserved=CLIENT_RESERVED)
+
+    def _operation(
+        self, doc: Document, source: str, prefix: str, path: str, method: str,
+        op: dict[str, Any], pointer: str, method_name: str,
+    ) -> Operation:  # fmt: skip
+        pascal = naming.class_name(method_name)
+        params = self._params(doc, pointer, op, pascal)
+        body = self._body(doc, pointer, op, pascal)
+        responses = self._responses(doc, pointer, op, pascal)
+        kind, step_state = _kind(method, path)
+        op_id = op.get("operationId")
+        return Operation(
+            operation_id=op_id if isinstance(op_id, str) else method_name,
+            method_name=method_name,
+            http_method=method.upper(),
+            path=path,
+            server_path=prefix + path,
+            params=params,
+            body=body,
+            responses=responses,
+            summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
+            description=(op.get("description") if isinstance(op.get("description"), str) else None),
+            kind=kind,
+            source=source,
+            location=doc.location(pointer),
+            step_state=step_state,
+        )
+
+    def _params(
+        self, doc: Document, pointer: str, op: dict[str, Any], pascal: str
+    ) -> tuple[Param, ...]:
+        path_item_pointer = pointer.rsplit("/", 1)[0]
+        path_item = _at(doc.data, path_item_pointer)
+        found: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        for base, holder in ((path_item_pointer, path_item), (pointer, op)):
+            for i, raw in enumerate(holder.get("parameters") or []):
+                site = f"{base}/parameters/{i}"
+                value = raw
+                if isinstance(raw, dict) and "$ref" in raw:
+                    resolved = self.ws.resolve(doc, raw["$ref"], site + "/$ref")
+                    value = resolved.value
+                if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+                    raise error(doc.location(site), "a parameter needs a string 'name'")
+                found[(value["name"], str(value.get("in")))] = (site, value)
+        py_names = naming.assign(
+            ((f"{loc}:{name}", naming.field_name(name)) for (name, loc) in found),
+            reserved=("self", "body", "headers", "timeout", "idempotency_key"),
+        )
+        params = []
+        for (name, loc), (site, value) in found.items():
+            if loc not in ("path", "query", "header", "cookie"):
+                raise error(
+                    doc.location(site + "/in"),
+                    f"parameter {name!r}: 'in' must be path, query, header or cookie",
+                )
+            schema = value.get("schema", {})
+            converted = self.schemas.model(
+                doc, site + "/schema", schema, pascal + naming.pascal(name)
+            )
+            params.append(
+                Param(
+                    wire=name,
+                    py_name=py_names[f"{loc}:{name}"],
+                    location=loc,  # type: ignore[arg-type]
+                    required=bool(value.get("required")) or loc == "path",
+                    annotation=_annotation(converted),
+                    description=(
+                        value.get("description")
+                        if isinstance(value.get("description"), str)
+                        else None
+                    ),
+                )
+            )
+        return tuple(
+            sorted(
+                params,
+                key=lambda p: (
+                    not p.required,
+                    ("path", "query", "header", "cookie").index(p.location),
+                ),
+            )
+        )
+
+    def _body(self, doc: Document, pointer: str, op: dict[str, Any], pascal: str) -> Body | None:
+        raw = op.get("requestBody")
+        if raw is None:
+            return None
+        site = pointer + "/requestBody"
+        if isinstance(raw, dict) and "$ref" in raw:
+            raw = self.ws.resolve(doc, raw["$ref"], site + "/$ref").value
+        content = raw.get("content") if isinstance(raw, dict) else None
+        if not isinstance(content, dict):
+            raise error(doc.location(site), "requestBody needs a 'content' mapping")
+        media = _json_media(content)
+        if media is None:
+            return None
+        schema = content[media].get("schema", {}) if isinstance(content[media], dict) else {}
+        converted = self.schemas.model(
+            doc,
+            f"{site}/content/{escape_pointer_token(media)}/schema",
+            schema,
+            pascal + "Request",
+        )
+        return Body(
+            content_type=media,
+            annotation=_annotation(converted),
+            model=self.schemas.model_name(converted),
+            required=bool(raw.get("required")),
+        )
+
+    def _responses(
+        self, doc: Document, pointer: str, op: dict[str, Any], pascal: str
+    ) -> tuple[Response, ...]:
+        result = []
+        for status, raw in (op.get("responses") or {}).items():
+            site = f"{pointer}/responses/{escape_pointer_token(str(status))}"
+            value = raw
+            if isinstance(raw, dict) and "$ref" in raw:
+                value = self.ws.resolve(doc, raw["$ref"], site + "/$ref").value
+            content = value.get("content") if isinstance(value, dict) else None
+            annotation = model = None
+            if isinstance(content, dict) and (media := _json_media(content)):
+                schema = (
+                    content[media].get("schema", {}) if isinstance(content[media], dict) else {}
+                )
+                suffix = "Response" if str(status).startswith("2") else f"Response{status}"
+                converted = self.schemas.model(
+                    doc,
+                    f"{site}/content/{escape_pointer_token(media)}/schema",
+                    schema,
+                    pascal + suffix,
+                )
+                annotation, model = _annotation(converted), self.schemas.model_name(converted)
+            description = value.get("description") if isinstance(value, dict) else None
+            result.append(
+                Response(
+                    str(status),
+                    annotation,
+                    model,
+                    description if isinstance(description, str) else None,
+                )
+            )
+        return tuple(result)
+
+    # -- journey ------------------------------------------------------------------------------
+
+    def journey_ir(
+        self, ops: list[Operation], input_model: str | None, output_model: str | None
+    ) -> JourneyIR | None:
+        if self.journey is None or self.journey_doc is None:
+            return None
+        doc = self.journey_doc
+        by_kind = {op.kind: op for op in reversed(ops)}
+        start = by_kind.get("start")
+        if start is None:
+            raise error(
+                doc.location("/metadata/name"),
+                "the OpenAPI document has no start operation (POST .../start) for this journey",
+            )
+        steps = {op.step_state: op for op in ops if op.kind == "step"}
+        states = doc.data["spec"]["states"]
+        external = []
+        for name in _journey_order(doc.data["spec"]):
+            body = states[name]
+            if body.get("type") not in ("webhook", "wait"):
+                continue
+            op = steps.get(name)
+            if op is None:
+                self.problems.append(
+                    Diagnostic(
+                        doc.location(f"/spec/states/{escape_pointer_token(name)}"),
+                        f"{body['type']} state {name!r} has no step endpoint in the OpenAPI document "
+                        f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI",
+                    )
+                )
+                continue
+            header, profile = _guard(states, body)
+            external.append(
+                ExternalStep(
+                    name,
+                    body["type"],
+                    op,
+                    op.body.model if op.body else None,
+                    header,
+                    profile,
+                )
+            )
+        status = by_kind.get("status")
+        result = by_kind.get("result")
+        return JourneyIR(
+            definition=self.journey,
+            start=start,
+            status=status,
+            result=result,
+            external_steps=tuple(external),
+            input_model=input_model,
+            output_model=output_model,
+            status_phases=self._phases(status, ("Running", "Succeeded", "Failed")),
+            outcome_phases=self._phases(result, ("SUCCEEDED", "FAILED")),
+            location=doc.location(""),
+        )
+
+    def _phases(self, op: Operation | None, default: tuple[str, ...]) -> tuple[str, ...]:
+        success = op.success if op else None
+        model = self.schemas.defs.get(success.model or "") if success else None
+        phase = (model.schema.get("properties") or {}).get("phase") if model else None
+        ref = phase.get("$ref") if isinstance(phase, dict) else None
+        enum = self.schemas.defs.get(ref[len(REF_PREFIX) :]) if isinstance(ref, str) else None
+        values = enum.schema.get("enum") if enum else None
+        return tuple(str(v) for v in values) if isinstance(values, list) else default
+
+    # -- workflows ----------------------------------------------------------------------------
+
+    def workflows(self, ops: list[Operation]) -> list[WorkflowIR]:
+        if self.arazzo is None or self.arazzo_doc is None:
+            return []
+        doc = self.arazzo_doc
+        sources = {s.name for s in self.arazzo.sourceDescriptions}
+        by_id: dict[tuple[str, str], Operation] = {(op.source, op.operation_id): op for op in ops}
+        plain: dict[str, Operation] = {}
+        for op in ops:
+            plain.setdefault(op.operation_id, op)
+        names = naming.assign(
+            (w.workflowId, "run_" + naming.snake(w.workflowId, default="workflow"))
+            for w in self.arazzo.workflows
+        )
+        result = []
+        for wi, workflow in enumerate(self.arazzo.workflows):
+            base = f"/workflows/{wi}"
+            inputs_model = None
+            if workflow.inputs is not None:
+                wanted = naming.class_name(workflow.workflowId) + "Inputs"
+                converted = self.schemas.model(doc, base + "/inputs", workflow.inputs, wanted)
+                inputs_model = self.schemas.model_name(converted)
+                if wanted in self.schemas.public_aliases:
+                    inputs_model = wanted
+            step_names = naming.assign(
+                (s.stepId, naming.snake(s.stepId, default="step")) for s in workflow.steps
+            )
+            steps = []
+            for si, step in enumerate(workflow.steps):
+                site = f"{base}/steps/{si}"
+                linked = self._link_step(doc, site, step, sources, by_id, plain)
+                steps.append(
+                    WorkflowStep(
+                        step,
+                        step_names[step.stepId],
+                        linked,
+                        step.workflowId,
+                        doc.location(site),
+                    )
+                )
+            result.append(
+                WorkflowIR(
+                    workflow,
+                    names[workflow.workflowId],
+                    inputs_model,
+                    None,
+                    tuple(steps),
+                    doc.location(base),
+                )
+            )
+        return result
+
+    def _link_step(
+        self, doc: Document, site: str, step: Any, sources: set[str],
+        by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+    ) -> Operation | None:  # fmt: skip
+        if step.operationId is None:
+            return None
+        op_id: str = step.operationId
+        source = step.extensions.get("x-source")
+        qualified = re.match(r"^\$sourceDescriptions\.([^.]+)\.(.+)$", op_id)
+        if qualified:
+            source, op_id = qualified.group(1), qualified.group(2)
+        if isinstance(source, str) and source not in sources:
+            self.problems.append(
+                Diagnostic(
+                    doc.location(site),
+                    f"step {step.stepId!r} names source {source!r}, which is not in sourceDescriptions",
+                )
+            )
+            return None
+        op = by_id.get((source, op_id)) if isinstance(source, str) else plain.get(op_id)
+        if op is None:
+            self.problems.append(
+                Diagnostic(
+                    doc.location(site + "/operationId"),
+                    f"step {step.stepId!r} calls unknown operationId {op_id!r}; "
+                    "it must match an operationId of the source's OpenAPI document",
+                )
+            )
+        return op
+
+
+def _server_prefix(data: dict[str, Any]) -> str:
+    servers = data.get("servers") or []
+    url = servers[0].get("url") if servers and isinstance(servers[0], dict) else None
+    if not isinstance(url, str):
+        return ""
+    path = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", url)
+    return path.rstrip("/") if path.startswith("/") else ""
+
+
+def _kind(method: str, path: str) -> tuple[OperationKind, str | None]:
+    if method == "post" and re.fullmatch(r"/journeys/[^/{}]+/start", path):
+        return "start", None
+    if method == "get" and re.fullmatch(r"/journeys/\{[^}]+\}", path):
+        return "status", None
+    if method == "get" and re.fullmatch(r"/journeys/\{[^}]+\}/result", path):
+        return "result", None
+    step = _STEP_PATH.match(path)
+    if method == "post" and step:
+        return "step", step.group(1)
+    return "other", None
+
+
+def _json_media(content: dict[str, Any]) -> str | None:
+    for media in content:
+        base = media.split(";", 1)[0].strip().lower()
+        if base == "application/json" or base.endswith("+json"):
+            return media
+    return None
+
+
+def _at(data: Any, pointer: str) -> Any:
+    for raw in pointer[1:].split("/") if pointer else []:
+        data = data[raw.replace("~1", "/").replace("~0", "~")]
+    return data
+
+
+def _annotation(schema: dict[str, Any]) -> str:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return ref[len(REF_PREFIX) :]
+    kind = schema.get("type")
+    nullable = schema.get("nullable") is True
+    if isinstance(kind, list):
+        nullable = nullable or "null" in kind
+        kinds = [k for k in kind if k != "null"]
+        kind = kinds[0] if len(kinds) == 1 else None
+    base = {
+        "string": "str",
+        "integer": "int",
+        "number": "float",
+        "boolean": "bool",
+    }.get(str(kind))
+    if base is None and kind == "array":
+        items = schema.get("items")
+        base = f"list[{_annotation(items) if isinstance(items, dict) else 'Any'}]"
+    if base is None and kind == "object":
+        extra = schema.get("additionalProperties")
+        base = f"dict[str, {_annotation(extra) if isinstance(extra, dict) and extra else 'Any'}]"
+    if base is None:
+        options = schema.get("oneOf") or schema.get("anyOf")
+        base = (
+            " | ".join(dict.fromkeys(_annotation(o) for o in options))
+            if isinstance(options, list)
+            else "Any"
+        )
+    return f"{base} | None" if nullable and base != "Any" else base
+
+
+def _guard(states: dict[str, Any], body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The header an external-input state's input is checked with (apiKeyValidate right after it)."""
+    nxt = states.get(body.get("next") or "")
+    task = nxt.get("task") if isinstance(nxt, dict) else None
+    if not isinstance(task, dict) or not str(task.get("kind", "")).startswith("apiKeyValidate"):
+        return None, None
+    source = task.get("source") or {}
+    if source.get("location", "header") != "header" or not isinstance(source.get("name"), str):
+        return None, None
+    profile = task.get("profile")
+    return source["name"], profile if isinstance(profile, str) else "default"
+
+
+def _journey_order(spec: dict[str, Any]) -> list[str]:
+    """States in the order a run meets them (breadth-first from `start`), then the rest."""
+    states = spec["states"]
+    order: list[str] = []
+    queue = [spec.get("start")]
+    while queue:
+        name = queue.pop(0)
+        if not isinstance(name, str) or name in order or name not in states:
+            continue
+        order.append(name)
+        queue.extend(_successors(states[name]))
+    return order + [s for s in states if s not in order]
+
+
+def _successors(state: Any) -> list[str]:
+    if not isinstance(state, dict):
+        return []
+    found = [state.get("next"), state.get("default")]
+    for choice in state.get("choices") or []:
+        if isinstance(choice, dict):
+            found.append(choice.get("next"))
+    for key in ("onTimeout", "onError", "onFailure"):
+        value = state.get(key)
+        found.append(value.get("next") if isinstance(value, dict) else value)
+    return [s for s in found if isinstance(s, str)]
+
+
+def _pep440(version: str) -> str:
+    return version if re.fullmatch(r"\d+(\.\d+)*([ab]|rc)?\d*", version) else "0.1.0"
+
+
+def build(case: Case, workspace: Workspace) -> Bundle:
+    """Build the IR bundle for one case; raise SpecError with every problem found."""
+    builder = _Builder(case, workspace)
+    builder.load()
+    names = builder.names()
+    input_model, output_model = builder.journey_models(names.pascal)
+    builder.component_models()
+    ops = builder.operations(builder.openapi_doc, _source_name(builder, case.openapi))
+    for source_doc, source_name in _extra_sources(builder):
+        ops.extend(builder.operations(source_doc, source_name))
+    journey = builder.journey_ir(ops, input_model, output_model)
+    workflows = builder.workflows(ops)
+    if builder.problems:
+        raise SpecError(builder.problems)
+    sources = [p for p in (case.openapi, case.journey, case.arazzo, case.bindings) if p is not None]
+    return Bundle(
+        names=names,
+        models=tuple(builder.schemas.defs.values()),
+        model_aliases=tuple(sorted(builder.schemas.public_aliases.items())),
+        operations=tuple(ops),
+        workflows=tuple(workflows),
+        journey=journey,
+        arazzo=builder.arazzo,
+        sources=tuple(workspace.relative(p) for p in sources),
+        warnings=tuple(builder.warnings),
+    )
+
+
+def _source_name(builder: _Builder, path: Path) -> str:
+    if builder.arazzo is not None and builder.arazzo_doc is not None:
+        for source in builder.arazzo.sourceDescriptions:
+            if (builder.arazzo_doc.path.parent / source.url).resolve() == path.resolve():
+                return str(source.name)
+    return naming.pascal(path.name.split(".")[0])
+
+
+def _extra_sources(builder: _Builder) -> list[tuple[Document, str]]:
+    """OpenAPI documents an Arazzo file names besides the case's own."""
+    if builder.arazzo is None or builder.arazzo_doc is None:
+        return []
+    result = []
+    for i, source in enumerate(builder.arazzo.sourceDescriptions):
+        if source.type == "arazzo":
+            continue
+        site = f"/sourceDescriptions/{i}/url"
+        ref = builder.ws.resolve(builder.arazzo_doc, source.url, site)
+        if ref.document.path.resolve() == builder.case.openapi.resolve():
+            continue
+        validate_openapi(ref.document)
+        result.append((ref.document, source.name))
+    return result

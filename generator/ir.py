@@ -1,0 +1,160 @@
+"""The intermediate representation: exactly what the renderers need, with every name decided.
+
+Templates read only these types. Spec strings that reach generated code are carried here raw and
+encoded by the renderer's filters for their context (string literal, docstring, comment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .diagnostics import Diagnostic, Location
+from .schema.arazzo import ArazzoDocument, Step, Workflow
+from .schema.journey import Journey
+from .schemas import ModelDef
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+OperationKind = Literal["start", "status", "result", "step", "other"]
+
+
+@dataclass(frozen=True)
+class PackageNames:
+    """How the generated package is called in each context."""
+
+    dist: str  # payment-callback (pip distribution, journey name)
+    module: str  # payment_callback
+    pascal: str  # PaymentCallback
+    env_prefix: str  # PAYMENT_CALLBACK
+    title: str
+    description: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Param:
+    """One path/query/header/cookie parameter of an operation."""
+
+    wire: str
+    py_name: str
+    location: ParamLocation
+    required: bool
+    annotation: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    """A JSON request body."""
+
+    content_type: str
+    annotation: str
+    model: str | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class Response:
+    """One documented response: status code (`200`, `2XX`, `default`) and its JSON type, if any."""
+
+    status: str
+    annotation: str | None
+    model: str | None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One HTTP operation; `kind` says what it does in the journey's lifecycle."""
+
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    server_path: str  # path with the OpenAPI server URL prefix, e.g. /api/v1/journeys/...
+    params: tuple[Param, ...]
+    body: Body | None
+    responses: tuple[Response, ...]
+    summary: str | None
+    description: str | None
+    kind: OperationKind
+    source: str
+    location: Location
+    step_state: str | None = None
+
+    @property
+    def success(self) -> Response | None:
+        """The first 2xx response (the typed return value of the client method)."""
+        for response in self.responses:
+            if response.status.startswith("2"):
+                return response
+        return None
+
+
+@dataclass(frozen=True)
+class ExternalStep:
+    """A journey state that waits for input from outside (`webhook` or `wait`)."""
+
+    state: str
+    kind: Literal["webhook", "wait"]
+    operation: Operation
+    input_model: str | None
+    guard_header: str | None = None
+    guard_profile: str | None = None
+
+
+@dataclass(frozen=True)
+class JourneyIR:
+    """The journey definition linked to its HTTP surface."""
+
+    definition: Journey
+    start: Operation
+    status: Operation | None
+    result: Operation | None
+    external_steps: tuple[ExternalStep, ...]
+    input_model: str | None
+    output_model: str | None
+    status_phases: tuple[
+        str, ...
+    ]  # wire values of JourneyStatus.phase, e.g. Running/Succeeded/Failed
+    outcome_phases: tuple[str, ...]  # wire values of JourneyOutcome.phase, e.g. SUCCEEDED/FAILED
+    location: Location
+
+
+@dataclass(frozen=True)
+class WorkflowStep:
+    """An Arazzo step linked to the operation (or workflow) it calls."""
+
+    step: Step
+    py_name: str
+    operation: Operation | None
+    workflow_id: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class WorkflowIR:
+    """One Arazzo workflow with its steps linked and its input model named."""
+
+    workflow: Workflow
+    method_name: str
+    inputs_model: str | None
+    outputs_model: str | None
+    steps: tuple[WorkflowStep, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything generated for one case."""
+
+    names: PackageNames
+    models: tuple[ModelDef, ...]
+    model_aliases: tuple[tuple[str, str], ...]
+    operations: tuple[Operation, ...]
+    workflows: tuple[WorkflowIR, ...]
+    journey: JourneyIR | None
+    arazzo: ArazzoDocument | None
+    sources: tuple[str, ...]  # input files, relative to the spec root
+    extras: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()

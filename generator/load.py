@@ -1,0 +1,308 @@
+"""Bytes to documents: YAML 1.2 with source positions, and `$ref` resolution inside one spec tree.
+
+This is the only generator module that reads files. It never touches the network: a `$ref`
+with a URL scheme, an absolute path, or a path that leaves the spec tree is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from .diagnostics import Location, SpecError, error
+
+try:  # the C parser is much faster and gives the same marks
+    _BaseLoader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+# An alias-heavy document ("billion laughs") expands exponentially; specs this big are not real.
+MAX_NODES = 2_000_000
+MAX_BYTES = 64 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+_BOOL = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class _ComposeOnly(_BaseLoader):  # type: ignore[misc]
+    """A loader used only to compose nodes; scalars are typed by `_scalar` (YAML 1.2 core)."""
+
+
+# Resolve every plain scalar as a string; `_scalar` applies the YAML 1.2 core schema itself, so
+# YAML 1.1 coercions (`yes` -> True, `012` -> 10, `1_000`) never happen.
+_ComposeOnly.yaml_implicit_resolvers = {}
+
+
+@dataclass
+class Document:
+    """One parsed file: its data (plain JSON-like values) and where each JSON pointer starts."""
+
+    path: Path
+    display: str
+    data: Any
+    positions: dict[str, tuple[int, int]] = field(repr=False)
+
+    def location(self, pointer: str = "") -> Location:
+        """The source position of `pointer`, or of its nearest ancestor that has one."""
+        probe = pointer
+        while probe not in self.positions and probe:
+            probe = probe.rsplit("/", 1)[0]
+        line, column = self.positions.get(probe, (0, 0))
+        return Location(self.display, line, column)
+
+
+def escape_pointer_token(token: str) -> str:
+    """Encode one JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+class _Builder:
+    """Turns a composed YAML node graph into plain data plus a pointer -> position table."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.count = 0
+
+    def fail(self, node: yaml.Node, message: str) -> SpecError:
+        mark = node.start_mark
+        return error(Location(self.display, mark.line + 1, mark.column + 1), message)
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_NODES:,} nodes (YAML aliases used as an "
+                "'alias bomb'?); remove the anchors/aliases or split the document",
+            )
+        self.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(
+                node,
+                f"unsupported YAML tag {node.tag!r}; specs may use only plain JSON values",
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return _scalar(node, self)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "mapping keys must be plain scalars (strings)")
+            key = str(key_node.value)
+            if key in result:
+                raise self.fail(
+                    key_node,
+                    f"duplicate key {key!r} in this mapping; YAML keeps only one of them, so "
+                    "remove or rename the other",
+                )
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def _scalar(node: yaml.ScalarNode, builder: _Builder) -> Any:
+    """Type a scalar per the YAML 1.2 core schema; quoted and block scalars are strings."""
+    if node.tag != _STR:
+        return _explicit(node, builder)
+    if not node.style:  # plain scalar ('' from libyaml, None from the Python parser)
+        return _plain(node.value)
+    return node.value
+
+
+def _explicit(node: yaml.ScalarNode, builder: _Builder) -> Any:
+    text = node.value
+    try:
+        if node.tag.endswith(":int"):
+            return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+        if node.tag.endswith(":float"):
+            return float(text)
+        if node.tag.endswith(":bool"):
+            return _BOOL[text]
+        if node.tag.endswith(":null"):
+            return None
+    except (KeyError, ValueError) as exc:
+        raise builder.fail(node, f"{text!r} is not a valid {node.tag.rsplit(':', 1)[1]}") from exc
+    return text
+
+
+def _plain(text: str) -> Any:
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT_RE.fullmatch(text):
+        return int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10)
+    if _FLOAT_RE.fullmatch(text):
+        lowered = text.lower()
+        if "inf" in lowered:
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if "nan" in lowered:
+            return float("nan")
+        return float(text)
+    return text
+
+
+def parse_yaml(text: str, display: str, path: Path) -> Document:
+    """Parse YAML text into a Document; every problem is a SpecError with a position."""
+    try:
+        node = yaml.compose(text, Loader=_ComposeOnly)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise error(
+            Location(display, line, column),
+            f"malformed YAML: {problem}; fix the syntax",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise error(Location(display), f"malformed YAML: {exc}") from exc
+    if node is None:
+        raise error(Location(display, 1, 1), "the document is empty; expected a mapping")
+    builder = _Builder(display)
+    data = builder.build(node, "")
+    return Document(path, display, data, builder.positions)
+
+
+def display_path(path: Path) -> str:
+    """A path for messages: relative to the working directory when below it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a `$ref` leads: the document, the JSON pointer inside it, and the value there."""
+
+    document: Document
+    pointer: str
+    value: Any
+
+
+class Workspace:
+    """Loads documents below one root folder and resolves `$ref`s between them (cached)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._documents: dict[Path, Document] = {}
+
+    def relative(self, path: Path) -> str:
+        """The path relative to the spec root, POSIX style (safe to put in generated files)."""
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def load(self, path: Path, at: Location | None = None) -> Document:
+        """Read and parse one file below the root."""
+        resolved = path.resolve()
+        cached = self._documents.get(resolved)
+        if cached is not None:
+            return cached
+        display = display_path(path)
+        if not resolved.is_file():
+            raise error(at or Location(display), f"file not found: {display}")
+        if resolved.stat().st_size > MAX_BYTES:
+            raise error(Location(display), f"file is larger than {MAX_BYTES} bytes")
+        try:
+            text = resolved.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error(
+                Location(display), f"not UTF-8 text ({exc.reason}); save it as UTF-8"
+            ) from exc
+        document = parse_yaml(text, display, resolved)
+        self._documents[resolved] = document
+        return document
+
+    def resolve(self, document: Document, ref: Any, site: str) -> Resolved:
+        """Follow one `$ref` found at pointer `site` of `document`."""
+        at = document.location(site)
+        if not isinstance(ref, str):
+            raise error(at, f"$ref must be a string, got {type(ref).__name__}")
+        target_doc = self._target_document(document, ref, at)
+        fragment = ref.partition("#")[2]
+        pointer = unquote(fragment)
+        if pointer and not pointer.startswith("/"):
+            raise error(
+                at,
+                f"$ref {ref!r}: the part after '#' must be a JSON Pointer like '#/a/b'",
+            )
+        value = _walk(target_doc, pointer, ref, at)
+        return Resolved(target_doc, pointer, value)
+
+    def _target_document(self, document: Document, ref: str, at: Location) -> Document:
+        file_part = ref.partition("#")[0]
+        if not file_part:
+            return document
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", file_part):
+            raise error(
+                at,
+                f"$ref {ref!r} uses a URL; journeygen never fetches or reads URLs: "
+                "copy the document into the spec tree and use a relative path",
+            )
+        if file_part.startswith(("/", "\\")) or Path(file_part).is_absolute():
+            raise error(
+                at,
+                f"$ref {ref!r} is an absolute path; use a path relative to this file",
+            )
+        target = (document.path.parent / unquote(file_part)).resolve()
+        if not target.is_relative_to(self.root):
+            raise error(
+                at,
+                f"$ref {ref!r} leaves the spec tree ({display_path(self.root)}); "
+                "refs may only point at files inside it",
+            )
+        return self.load(target, at)
+
+
+def _walk(document: Document, pointer: str, ref: str, at: Location) -> Any:
+    value = document.data
+    if not pointer:
+        return value
+    for raw in pointer[1:].split("/"):
+        token = _unescape_pointer_token(raw)
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            raise error(
+                at,
+                f"dangling $ref {ref!r}: {document.display} has nothing at {pointer!r} "
+                f"(no {token!r}); fix the pointer or add the target",
+            )
+    return value

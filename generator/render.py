@@ -1,0 +1,81 @@
+"""IR -> {relative path: text}. Templates are thin: they read only the IR and encode through filters."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import encode
+from .ir import Bundle
+from .models import render_models
+
+RUNTIME_DIR = "runtime"
+
+
+def templates_dir() -> Path:
+    """Where the templates are: the installed package data, or the repository's `templates/`."""
+    source_tree = Path(__file__).resolve().parent.parent / "templates"
+    if source_tree.is_dir():
+        return source_tree
+    spec = importlib.util.find_spec("generator._templates")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:  # pragma: no cover - a broken installation
+        raise FileNotFoundError("journeygen's templates are missing from this installation")
+    return Path(locations[0])
+
+
+def environment(root: Path) -> jinja2.Environment:
+    """A Jinja environment that fails on any missing IR field and never autoescapes for HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - output is Python, encoded by the filters below
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["py"] = encode.py_literal
+    env.filters["docstring"] = encode.docstring
+    env.filters["comment"] = encode.comment
+    env.filters["markdown"] = encode.markdown
+    env.filters["json"] = encode.json_text
+    return env
+
+
+def _runtime_files(root: Path, package: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    runtime = root / RUNTIME_DIR
+    for path in sorted(runtime.glob("*.py")):
+        files[f"{package}/_runtime/{path.name}"] = path.read_text(encoding="utf-8")
+    return files
+
+
+def render(bundle: Bundle) -> dict[str, str]:
+    """Render every file of the package for `bundle`; paths are relative to the output folder."""
+    root = templates_dir()
+    env = environment(root)
+    pkg = bundle.names.module
+    base = f"{pkg}/{pkg}"
+    context: dict[str, Any] = {"b": bundle, "names": bundle.names}
+    files: dict[str, str] = {
+        f"{pkg}/pyproject.toml": env.get_template("package/pyproject.toml.jinja").render(context),
+        f"{pkg}/README.md": env.get_template("package/README.md.jinja").render(context),
+        f"{base}/__init__.py": env.get_template("package/__init__.py.jinja").render(context),
+        f"{base}/py.typed": "",
+        f"{base}/models.py": render_models(bundle),
+    }
+    for path, text in _runtime_files(root, pkg).items():
+        files[f"{pkg}/{path}"] = text
+    for part in _parts(root):
+        files.update(part(env, bundle, base, context))
+    return dict(sorted(files.items()))
+
+
+def _parts(root: Path) -> list[Any]:
+    """Renderers of the optional output parts (client, server) present in this installation."""
+    from . import parts
+
+    return parts.available(root)

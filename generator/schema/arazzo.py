@@ -1,0 +1,139 @@
+"""Typed model of an Arazzo 1.0.1 document; unknown fields are errors unless they start with `x-`."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Node(BaseModel):
+    """Base: forbids unknown fields but keeps `x-` specification extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    extensions: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_extensions(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        ext = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+        if not ext:
+            return data
+        rest = {k: v for k, v in data.items() if k not in ext}
+        rest["extensions"] = ext
+        return rest
+
+
+class Info(_Node):
+    title: str
+    version: str
+    summary: str | None = None
+    description: str | None = None
+
+
+class SourceDescription(_Node):
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    url: str
+    type: Literal["openapi", "arazzo"] | None = None
+
+
+class CriterionExpressionType(_Node):
+    type: Literal["jsonpath", "xpath"]
+    version: str
+
+
+class Criterion(_Node):
+    condition: str
+    context: str | None = None
+    type: Literal["simple", "regex", "jsonpath", "xpath"] | CriterionExpressionType | None = None
+
+
+class Reusable(_Node):
+    reference: str
+    value: Any = None
+
+
+class Parameter(_Node):
+    name: str
+    in_: Literal["path", "query", "header", "cookie"] | None = Field(default=None, alias="in")
+    value: Any
+
+
+class PayloadReplacement(_Node):
+    target: str
+    value: Any
+
+
+class RequestBody(_Node):
+    contentType: str | None = None
+    payload: Any = None
+    replacements: list[PayloadReplacement] = Field(default_factory=list)
+
+
+class SuccessAction(_Node):
+    name: str
+    type: Literal["end", "goto"]
+    workflowId: str | None = None
+    stepId: str | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+
+
+class FailureAction(_Node):
+    name: str
+    type: Literal["end", "goto", "retry"]
+    workflowId: str | None = None
+    stepId: str | None = None
+    retryAfter: float | None = Field(default=None, ge=0)
+    retryLimit: int | None = Field(default=None, ge=0)
+    criteria: list[Criterion] = Field(default_factory=list)
+
+
+class Step(_Node):
+    stepId: str
+    description: str | None = None
+    operationId: str | None = None
+    operationPath: str | None = None
+    workflowId: str | None = None
+    parameters: list[Parameter | Reusable] = Field(default_factory=list)
+    requestBody: RequestBody | None = None
+    successCriteria: list[Criterion] = Field(default_factory=list)
+    onSuccess: list[SuccessAction | Reusable] = Field(default_factory=list)
+    onFailure: list[FailureAction | Reusable] = Field(default_factory=list)
+    outputs: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Step:
+        targets = [t for t in (self.operationId, self.operationPath, self.workflowId) if t]
+        if len(targets) != 1:
+            raise ValueError("a step needs exactly one of operationId, operationPath, workflowId")
+        return self
+
+
+class Workflow(_Node):
+    workflowId: str
+    summary: str | None = None
+    description: str | None = None
+    inputs: dict[str, Any] | None = None
+    dependsOn: list[str] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+    successActions: list[SuccessAction | Reusable] = Field(default_factory=list)
+    failureActions: list[FailureAction | Reusable] = Field(default_factory=list)
+    outputs: dict[str, str] = Field(default_factory=dict)
+    parameters: list[Parameter | Reusable] = Field(default_factory=list)
+
+
+class Components(_Node):
+    inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    successActions: dict[str, SuccessAction] = Field(default_factory=dict)
+    failureActions: dict[str, FailureAction] = Field(default_factory=dict)
+
+
+class ArazzoDocument(_Node):
+    arazzo: str = Field(pattern=r"^1\.0\.\d+$")
+    info: Info
+    sourceDescriptions: list[SourceDescription] = Field(min_length=1)
+    workflows: list[Workflow] = Field(min_length=1)
+    components: Components | None = None

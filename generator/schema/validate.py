@@ -1,0 +1,63 @@
+"""Validate plain data against a pydantic model, reporting problems at their source position."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..diagnostics import Diagnostic, SpecError
+from ..load import Document, escape_pointer_token
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# pydantic reports union members and wrappers as extra loc parts; these are not keys of the input.
+_NOISE = (
+    "function-after",
+    "function-before",
+    "function-wrap",
+    "tagged-union",
+    "lax-or-strict",
+)
+
+
+def _pointer(loc: tuple[int | str, ...], data: Any) -> tuple[str, str]:
+    """Map a pydantic error location to a JSON pointer into `data` and a readable dotted path."""
+    pointer, shown, node = "", [], data
+    for part in loc:
+        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
+            node = node[part]  # type: ignore[index]
+        else:
+            continue  # a union member name or validator wrapper, not a key of the document
+        pointer += "/" + escape_pointer_token(str(part))
+        shown.append(str(part))
+    return pointer, ".".join(shown) or "(document)"
+
+
+def _message(err: Any, where: str, what: str) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        return f"{what}: {where}: required field {err['loc'][-1]!r} is missing; add it"
+    if kind == "extra_forbidden":
+        return (
+            f"{what}: unknown field {err['loc'][-1]!r} at {where}; remove it or prefix it with 'x-'"
+        )
+    got = err.get("input")
+    shown = type(got).__name__ if not isinstance(got, str | int | float | bool) else repr(got)
+    return f"{what}: {where}: {err['msg']} (got {shown[:60]})"
+
+
+def validate_document(document: Document, model: type[ModelT], what: str) -> ModelT:
+    """Validate `document.data` as `model`; raise SpecError with one diagnostic per problem."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        problems: dict[tuple[str, str], Diagnostic] = {}
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(_NOISE)))
+            pointer, where = _pointer(loc, document.data)
+            message = _message(err, where, what)
+            problems.setdefault((pointer, message), Diagnostic(document.location(pointer), message))
+        raise SpecError(list(problems.values())[:50]) from None
