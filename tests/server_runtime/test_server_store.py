@@ -47,9 +47,7 @@ def test_journey_round_trips_through_a_reopened_file(db_path: str) -> None:
     original = _journey()
     with store.transaction() as tx:
         tx.insert_journey(original)
-        tx.add_history(
-            "j1", [Transition(None, "authorize"), Transition("authorize", "wait")]
-        )
+        tx.add_history("j1", [Transition(None, "authorize"), Transition("authorize", "wait")])
         tx.add_correlation("payment-callback:paymentId", "ORDER-1", "j1")
     store.close()
 
@@ -80,9 +78,7 @@ def test_event_dedup_reports_duplicate_and_conflict(db_path: str) -> None:
     with store.transaction() as tx:
         assert tx.record_event(_event("e1")) is EventReceipt.NEW
         assert tx.record_event(_event("e1")) is EventReceipt.UNPROCESSED
-        tx.mark_event(
-            "appypay", "e1", outcome="delivered", processed=True, journey_id="j1"
-        )
+        tx.mark_event("appypay", "e1", outcome="delivered", processed=True, journey_id="j1")
         assert tx.record_event(_event("e1")) is EventReceipt.DUPLICATE
         assert tx.record_event(_event("e1", b'{"a":2}')) is EventReceipt.CONFLICT
     stored = store.get_event("appypay", "e1")
@@ -122,9 +118,7 @@ def test_crash_after_event_insert_loses_nothing_and_redelivery_is_processed(
 
 
 def test_concurrent_inserts_of_one_event_admit_exactly_one(db_path: str) -> None:
-    stores = [
-        SQLiteStore(db_path) for _ in range(4)
-    ]  # several connections, like replicas
+    stores = [SQLiteStore(db_path) for _ in range(4)]  # several connections, like replicas
     receipts: list[EventReceipt] = []
     lock = threading.Lock()
 
@@ -143,3 +137,43 @@ def test_concurrent_inserts_of_one_event_admit_exactly_one(db_path: str) -> None
         thread.join()
     assert receipts.count(EventReceipt.NEW) == 1
     assert receipts.count(EventReceipt.DUPLICATE) == 49
+
+
+def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_processed(
+    db_path: str,
+) -> None:
+    from jg_server_runtime.engine import JourneyEngine
+    from jg_server_runtime.settings import Settings
+    from jg_server_runtime.webhooks import receive_event
+    from pc_journey import BINDINGS, DEFINITION, FakeHandlers
+
+    settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})
+    store = SQLiteStore(db_path)
+    engine = JourneyEngine(DEFINITION, FakeHandlers(), store, settings)
+    journey_id = engine.start({"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {})[
+        "journeyId"
+    ]
+    event = {
+        "id": "evt-9",
+        "merchantTransactionId": "ORDER-9",
+        "type": "Charge",
+        "status": "Success",
+    }
+    headers = {"x-webhook-secret": "s"}
+    real_advance = engine.advance
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("process died after the event insert")
+
+    engine.advance = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)
+    assert store.get_event("appypay", "evt-9") is None
+    assert store.get_journey(journey_id).phase == "Running"  # type: ignore[union-attr]
+
+    engine.advance = real_advance  # type: ignore[method-assign]
+    assert receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"] == "processed"
+    assert store.get_journey(journey_id).phase == "Succeeded"  # type: ignore[union-attr]
+    assert (
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"] == "already_processed"
+    )
