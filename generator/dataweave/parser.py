@@ -40,7 +40,7 @@ from generator.dataweave.builtins import COERCION_TYPES, INFIX_FUNCTIONS
 from generator.dataweave.errors import DataWeaveError
 from generator.dataweave.lexer import UNSUPPORTED_WORDS, Token, tokenize
 
-MAX_DEPTH: Final = 60
+MAX_DEPTH: Final = 32
 _EQUALITY: Final = frozenset({"==", "!=", "~="})
 _RELATIONAL: Final = frozenset({"<", "<=", ">", ">=", "<=>"})
 _UNSUPPORTED_OPS: Final = MappingProxyType(
@@ -117,11 +117,15 @@ class _Parser:
 
     def expression(self) -> ast.Node:
         """Lowest precedence: `or`."""
+        return self._nested(lambda: self._left_assoc(self._and, frozenset({"or"})))
+
+    def _nested(self, parse: Callable[[], ast.Node]) -> ast.Node:
+        """Run a recursive step, failing cleanly instead of exhausting the Python stack."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.error(f"expression nested deeper than {MAX_DEPTH} levels")
         try:
-            return self._left_assoc(self._and, frozenset({"or"}))
+            return parse()
         finally:
             self.depth -= 1
 
@@ -186,7 +190,7 @@ class _Parser:
         if self.at("-") or self.at("not") or self.at("!"):
             op = self.take()
             name = "-" if op.text == "-" else "not"
-            return ast.Unary(op.line, op.column, name, self._unary())
+            return ast.Unary(op.line, op.column, name, self._nested(self._unary))
         callable_ = self.tok.kind == "IDENT"
         return self._postfix(self._primary(), callable_)
 
