@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import keyword
 import math
+from types import MappingProxyType
 from typing import Any
 
 from .criteria import (
@@ -39,7 +40,7 @@ from .jsonpath import runtime_jsonpath
 
 NS = "_az"
 CTX = "ctx"
-_JSONPATH_CLASSES = {cls.__name__: cls for cls in runtime_jsonpath.NODE_CLASSES}
+_JSONPATH_CLASSES = MappingProxyType({cls.__name__: cls for cls in runtime_jsonpath.NODE_CLASSES})
 
 
 def _check_identifier(name: str) -> str:

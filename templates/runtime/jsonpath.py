@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, TypeAlias
 
 CompareOp: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
@@ -153,7 +154,9 @@ NODE_CLASSES = (
 _WS = " \t\r\n"
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "/": "/", "\\": "\\"}
+_ESCAPES = MappingProxyType(
+    {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "/": "/", "\\": "\\"}
+)
 _COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
 
 
@@ -411,7 +414,7 @@ class _Parser:
             self.expect(",", "',' or ')'")
 
 
-_ARITY = {"length": 1, "count": 1, "value": 1, "match": 2, "search": 2}
+_ARITY = MappingProxyType({"length": 1, "count": 1, "value": 1, "match": 2, "search": 2})
 
 
 def _check_arity(parser: _Parser, name: str, args: tuple[FilterExpr, ...], at: int) -> None:
