@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import naming
-from .diagnostics import Diagnostic, Location, SpecError, error
+from .diagnostics import Diagnostic, Level, Location, SpecError, error
 from .ir import (
     Body,
     Bundle,
@@ -89,6 +89,7 @@ class _Builder:
         self.scope = naming.Scope(naming.__dict__.get("_RESERVED_CLASS_NAMES", ()))
         self.schemas = SchemaCollector(workspace, self.scope)
         self.problems: list[Diagnostic] = []
+        self.state_inputs: dict[str, str | None] = {}
         self.warnings: list[Diagnostic] = []
 
     # -- documents ----------------------------------------------------------------------------
@@ -177,7 +178,9 @@ class _Builder:
                 schema = (body[kind].get(part) or {}).get("schema")
                 if isinstance(schema, dict):
                     wanted = naming.class_name(state) + suffix
-                    self.schemas.model(doc, f"{base}/{part}/schema", schema, wanted)
+                    converted = self.schemas.model(doc, f"{base}/{part}/schema", schema, wanted)
+                    if part == "input":
+                        self.state_inputs[state] = self.schemas.model_name(converted)
         return names[0], names[1]
 
     def component_models(self) -> None:
@@ -382,34 +385,39 @@ class _Builder:
                 doc.location("/metadata/name"),
                 "the OpenAPI document has no start operation (POST .../start) for this journey",
             )
-        steps = {op.step_state: op for op in ops if op.kind == "step"}
         states = doc.data["spec"]["states"]
+        order = [
+            n
+            for n in _journey_order(doc.data["spec"])
+            if states[n].get("type") in ("webhook", "wait")
+        ]
+        linked = self._link_states(order, [op for op in ops if op.kind == "step"])
         external = []
-        for name in _journey_order(doc.data["spec"]):
+        for name in order:
             body = states[name]
-            if body.get("type") not in ("webhook", "wait"):
-                continue
-            op = steps.get(name)
+            op = linked.get(name)
             if op is None:
-                self.problems.append(
+                # A provider-only webhook may be left out of the public contract: the server
+                # still serves it, the client just has no method for it. A wait state may not.
+                webhook = body["type"] == "webhook"
+                (self.warnings if webhook else self.problems).append(
                     Diagnostic(
                         doc.location(f"/spec/states/{escape_pointer_token(name)}"),
                         f"{body['type']} state {name!r} has no step endpoint in the OpenAPI document "
-                        f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI",
+                        f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI"
+                        + (
+                            "; the server serves it at that path, the client has no method for it"
+                            if webhook
+                            else ""
+                        ),
+                        Level.WARNING if webhook else Level.ERROR,
                     )
                 )
-                continue
+                if not webhook:
+                    continue
             header, profile = _guard(states, body)
-            external.append(
-                ExternalStep(
-                    name,
-                    body["type"],
-                    op,
-                    op.body.model if op.body else None,
-                    header,
-                    profile,
-                )
-            )
+            model = op.body.model if op is not None and op.body else self.state_inputs.get(name)
+            external.append(ExternalStep(name, body["type"], op, model, header, profile))
         status = by_kind.get("status")
         result = by_kind.get("result")
         return JourneyIR(
@@ -424,6 +432,30 @@ class _Builder:
             outcome_phases=self._phases(result, ("SUCCEEDED", "FAILED")),
             location=doc.location(""),
         )
+
+    def _link_states(self, order: list[str], step_ops: list[Operation]) -> dict[str, Operation]:
+        """Pair external-input states with step endpoints: by name, else by their input model.
+
+        The exporter names the endpoint after the state, but published journeys also use a
+        business name (`approveLevel1` for state `waitForLevel1Approval`); the request body is
+        then the state's input schema, which names the same model after deduplication.
+        """
+        free = list(step_ops)
+        linked: dict[str, Operation] = {}
+        for name in order:
+            op = next((o for o in free if o.step_state == name), None)
+            if op is not None:
+                linked[name] = op
+                free.remove(op)
+        for name in order:
+            model = self.state_inputs.get(name)
+            if name in linked or model is None:
+                continue
+            op = next((o for o in free if o.body is not None and o.body.model == model), None)
+            if op is not None:
+                linked[name] = op
+                free.remove(op)
+        return linked
 
     def _phases(self, op: Operation | None, default: tuple[str, ...]) -> tuple[str, ...]:
         success = op.success if op else None

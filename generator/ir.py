@@ -97,7 +97,7 @@ class ExternalStep:
 
     state: str
     kind: Literal["webhook", "wait"]
-    operation: Operation
+    operation: Operation | None  # None: the OpenAPI omits the endpoint (a provider-only webhook)
     input_model: str | None
     guard_header: str | None = None
     guard_profile: str | None = None

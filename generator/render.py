@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import encode
+from . import encode, parts
 from .ir import Bundle
 from .models import render_models
 
@@ -69,13 +69,6 @@ def render(bundle: Bundle) -> dict[str, str]:
     }
     for path, text in _runtime_files(root, pkg).items():
         files[f"{pkg}/{path}"] = text
-    for part in _parts(root):
+    for part in parts.available():
         files.update(part(env, bundle, base, context))
     return dict(sorted(files.items()))
-
-
-def _parts(root: Path) -> list[Any]:
-    """Renderers of the optional output parts (client, server) present in this installation."""
-    from . import parts
-
-    return parts.available(root)

@@ -1,0 +1,199 @@
+"""Assemble the FastAPI app for one compiled journey and its provider webhook receivers.
+
+Request bodies are read by ``read_json`` rather than by FastAPI's body parameters so that every
+rejection is a problem+json answer with the right status (415 wrong media type, 413 too large,
+enforced while reading, 400 malformed JSON, 422 schema) and nothing is reflected back. Engine work
+is synchronous and runs in the threadpool.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from .engine import ExternalInput, JourneyEngine
+from .problem import ProblemError, install_problem_handlers
+from .webhooks import ProviderBinding, receive_event
+
+__all__ = ["API_PREFIX", "create_journey_app", "read_json"]
+
+API_PREFIX = "/api/v1"
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _check_media_type(request: Request) -> None:
+    media = _media_type(request)
+    if media != "application/json" and not (
+        media.startswith("application/") and media.endswith("+json")
+    ):
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            "Send the body as application/json.",
+            slug="unsupported-media-type",
+        )
+
+
+def _too_large(limit: int) -> ProblemError:
+    return ProblemError(
+        413,
+        "Request body too large",
+        f"The limit is {limit} bytes.",
+        slug="body-too-large",
+    )
+
+
+def _check_declared_length(request: Request, limit: int) -> None:
+    declared = request.headers.get("content-length")
+    if declared is None:
+        return
+    if not declared.isdigit():
+        raise ProblemError(
+            400, "Bad Request", "Invalid Content-Length.", slug="bad-request"
+        )
+    if int(declared) > limit:
+        raise _too_large(limit)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: Request, limit: int) -> tuple[bytes, Any]:
+    """Return the raw body and its parsed JSON, refusing bad media types, oversize and bad JSON."""
+    _check_media_type(request)
+    _check_declared_length(request, limit)
+    raw = await _read_limited(request, limit)
+    try:
+        return raw, json.loads(raw)
+    except ValueError:
+        raise ProblemError(
+            400,
+            "Malformed JSON",
+            "The request body is not valid JSON.",
+            slug="malformed-json",
+        ) from None
+
+
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+def _headers(request: Request) -> Mapping[str, str]:
+    return {k.lower(): v for k, v in request.headers.items()}
+
+
+def _add_start(app: FastAPI, engine: JourneyEngine[Any], limit: int) -> None:
+    name = engine.definition.name
+
+    async def start(request: Request) -> dict[str, Any]:
+        _, body = await read_json(request, limit)
+        return await run_in_threadpool(engine.start, body, _headers(request))
+
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{name}/start",
+        start,
+        methods=["POST"],
+        name=f"{name}:start",
+        openapi_extra=_json_schema(engine.definition.input_model),
+    )
+
+
+def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
+    async def get_status(journeyId: str) -> dict[str, Any]:
+        record = await run_in_threadpool(engine.get, journeyId)
+        return engine.status_body(record)
+
+    async def get_result(journeyId: str) -> dict[str, Any]:
+        record = await run_in_threadpool(engine.get, journeyId)
+        return engine.outcome_body(record)
+
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{{journeyId}}", get_status, methods=["GET"]
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, methods=["GET"]
+    )
+
+
+def _add_step(
+    app: FastAPI, engine: JourneyEngine[Any], ext: ExternalInput, limit: int
+) -> None:
+    async def submit(journeyId: str, request: Request) -> dict[str, Any]:
+        headers = _headers(request)
+        _, body = await read_json(request, limit)
+        key = headers.get("idempotency-key")
+        return await run_in_threadpool(
+            engine.submit, journeyId, ext.name, body, headers, key
+        )
+
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{{journeyId}}/steps/{ext.name}",
+        submit,
+        methods=["POST"],
+        name=f"{engine.definition.name}:{ext.name}",
+        openapi_extra=_json_schema(ext.input_model),
+    )
+
+
+def _add_receiver(
+    app: FastAPI, engine: JourneyEngine[Any], binding: ProviderBinding, limit: int
+) -> None:
+    async def receive(request: Request) -> dict[str, Any]:
+        raw, body = await read_json(request, limit)
+        headers = _headers(request)
+        return await run_in_threadpool(
+            receive_event, engine, binding, raw, body, headers
+        )
+
+    app.add_api_route(
+        binding.route,
+        receive,
+        methods=["POST"],
+        name=f"webhook:{binding.provider}",
+        openapi_extra=_json_schema(binding.payload_model),
+    )
+
+
+def create_journey_app(
+    engine: JourneyEngine[Any],
+    *,
+    bindings: Sequence[ProviderBinding] = (),
+    title: str | None = None,
+    version: str = "0.1.0",
+) -> FastAPI:
+    """Build the app: start, status, steps, result, provider webhooks; errors as problem+json."""
+    app = FastAPI(title=title or engine.definition.name, version=version)
+    install_problem_handlers(app)
+    limit = engine.settings.max_body_bytes
+    _add_start(app, engine, limit)
+    _add_reads(app, engine)
+    for ext in engine.definition.inputs.values():
+        _add_step(app, engine, ext, limit)
+    for binding in bindings:
+        if binding.target_step not in engine.definition.inputs:
+            raise ValueError(
+                f"binding {binding.provider!r}: no step {binding.target_step!r}"
+            )
+        _add_receiver(app, engine, binding, limit)
+    return app
