@@ -1,49 +1,21 @@
-"""Fixtures for the DataWeave subset: the runtime helper module and an evaluator for tests."""
+"""Fixtures for the DataWeave tests: the runtime helper module and a compile-and-run helper."""
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import re
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from dw_support import assert_safe_code, evaluate, load_runtime
 
 from generator.dataweave import compile_expression
-
-RUNTIME_FILE = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dataweave.py"
-CORPUS_EXAMPLES = (
-    Path(__file__).resolve().parents[3] / "shared" / "corpus" / "journeyforge" / "examples"
-)
-SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|u[0-9]+)")
-
-
-def load_runtime() -> ModuleType:
-    """Import templates/runtime/dataweave.py standalone, as generated packages do."""
-    spec = importlib.util.spec_from_file_location("jg_dataweave_runtime", RUNTIME_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
 def dw() -> ModuleType:
     """The runtime helper module."""
     return load_runtime()
-
-
-def evaluate(code: str, runtime: ModuleType, bindings: dict[str, Any]) -> Any:
-    """Evaluate compiled code as generated modules run it: `_dw` and bindings in scope."""
-    program = compile(code, "<dataweave>", "eval")
-    # Bindings go in globals so the emitted lambdas close over them, as they close over the
-    # parameters of the generated function. No builtins: emitted code must not need any.
-    scope = {"__builtins__": {}, "_dw": runtime, **bindings}
-    # Tests execute generated code on purpose; the generator itself never evaluates anything.
-    return eval(program, scope)  # noqa: S307
 
 
 @pytest.fixture
@@ -57,17 +29,3 @@ def run(dw: ModuleType) -> Callable[..., Any]:
         return evaluate(compiled.code, dw, bindings)
 
     return _run
-
-
-def assert_safe_code(code: str, bindings: frozenset[str], runtime: ModuleType) -> None:
-    """Code reads only bindings, `_dw.<helper>` and mangled locals; calls only those."""
-    tree = ast.parse(code, mode="eval")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            assert node.id in bindings or node.id == "_dw" or SAFE_LOCAL.fullmatch(node.id), node.id
-        elif isinstance(node, ast.Attribute):
-            is_runtime = isinstance(node.value, ast.Name) and node.value.id == "_dw"
-            is_join = isinstance(node.value, ast.Constant) and node.attr == "join"
-            assert is_join or (is_runtime and hasattr(runtime, node.attr)), ast.dump(node)
-        elif isinstance(node, ast.arg):
-            assert SAFE_LOCAL.fullmatch(node.arg), node.arg

@@ -225,7 +225,7 @@ def test_predicate_mode_returns_bool(dw: ModuleType) -> None:
 
 
 def test_interpolation_builds_text(dw: ModuleType) -> None:
-    from conftest import evaluate
+    from dw_support import evaluate
 
     names = frozenset({"context", "platform"})
     compiled = compile_interpolation(
