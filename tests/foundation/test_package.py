@@ -1,0 +1,64 @@
+"""The generated folder is a pip-installable package; configuration is read from pyproject.toml."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import GENERATED, SPECS
+
+
+@pytest.mark.slow
+def test_generated_package_installs_with_pip_and_imports(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(GENERATED / "payment_callback"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert (target / "payment_callback" / "py.typed").exists()
+    assert (target / "payment_callback" / "_runtime" / "__init__.py").exists()
+    code = "import payment_callback.models as m; print(m.JourneyOutcome.__name__)"
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "JourneyOutcome"
+
+
+def test_tool_journeygen_table_sets_specs_and_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(SPECS, tmp_path / "my-specs")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.journeygen]\nspecs = "my-specs"\nout = "build/pkgs"\n'
+    )
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["generate"], stdout=out, stderr=err) == 0, err.getvalue()
+    assert (tmp_path / "build/pkgs/payment_callback/payment_callback/models.py").is_file()
+    assert not (tmp_path / "openapi").exists()  # shared documents are not cases
+    assert main(["generate", "--check", "-q"], stdout=out, stderr=err) == 0
