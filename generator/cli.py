@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from .cache import Cache
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Location, SpecError
 from .format import Formatter
-from .pipeline import Generated, discover, generate, spec_root
+from .pipeline import Generated, default_cache, discover, generate, spec_root
 from .write import diff, write_package
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
@@ -38,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
         help="compare with the output folder; exit 1 on drift",
     )
     gen.add_argument("--quiet", "-q", action="store_true", help="print only problems and drift")
+    gen.add_argument(
+        "--no-cache", action="store_true", help="regenerate everything (skip .journeygen-cache/)"
+    )
+    scaffold = sub.add_parser(
+        "scaffold", help="write a starting handlers implementation for a journey (never overwrites)"
+    )
+    scaffold.add_argument("case", type=Path, help="the journey's case folder")
+    scaffold.add_argument("dest", type=Path, help="the Python file to create")
     return parser
 
 
@@ -90,7 +99,9 @@ def _cases(args: argparse.Namespace, config: Config) -> tuple[list[Path], Path |
     return cases, config.specs
 
 
-def _generate_all(cases: list[Path], specs: Path | None, report: _Reporter) -> list[Generated]:
+def _generate_all(
+    cases: list[Path], specs: Path | None, report: _Reporter, cache: Cache | None
+) -> list[Generated]:
     formatter = Formatter()
     results: list[Generated] = []
     problems: list[Diagnostic] = []
@@ -98,7 +109,7 @@ def _generate_all(cases: list[Path], specs: Path | None, report: _Reporter) -> l
     for case in cases:
         started = time.perf_counter()
         try:
-            result = generate(case, root=spec_root(case, specs), formatter=formatter)
+            result = generate(case, root=spec_root(case, specs), formatter=formatter, cache=cache)
         except SpecError as exc:
             problems.extend(exc.diagnostics)
             report.info(f"FAIL {case.name} ({len(exc.diagnostics)} problem(s))")
@@ -127,7 +138,8 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
     out = args.out.resolve() if args.out else config.out
     started = time.perf_counter()
     cases, specs = _cases(args, config)
-    results = _generate_all(cases, specs, report)
+    cache = None if args.no_cache else default_cache(config.cache)
+    results = _generate_all(cases, specs, report, cache)
     elapsed = time.perf_counter() - started
     if args.check:
         drift = [d for r in results if (d := diff(out, r.package, r.files))]
@@ -150,6 +162,24 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
     return EXIT_OK
 
 
+def _run_scaffold(args: argparse.Namespace, report: _Reporter) -> int:
+    from .server.scaffold import render_scaffold, write_once
+
+    if not args.case.is_dir():
+        raise SpecError(
+            [Diagnostic(Location(str(args.case)), "not a folder: a case is a folder of spec files")]
+        )
+    text = render_scaffold(args.case.resolve())
+    if not write_once(args.dest, text):
+        print(
+            f"journeygen: {args.dest} already exists; scaffold never overwrites a file",
+            file=report.err,
+        )
+        return EXIT_INVALID
+    report.info(f"wrote {args.dest}: implement the handlers there, then pass them to create_app")
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -160,6 +190,8 @@ def main(
     args = _parser().parse_args(argv)
     report = _Reporter(getattr(args, "quiet", False), stdout or sys.stdout, stderr or sys.stderr)
     try:
+        if args.command == "scaffold":
+            return _run_scaffold(args, report)
         return _run_generate(args, report)
     except SpecError as exc:
         report.problems(exc.diagnostics)

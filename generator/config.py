@@ -15,6 +15,7 @@ class Config:
 
     specs: Path
     out: Path
+    cache: Path
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -41,4 +42,8 @@ def load_config(cwd: Path) -> Config:
     specs, out = table.get("specs", "specs"), table.get("out", "generated")
     if not isinstance(specs, str) or not isinstance(out, str):
         raise error(Location(str(pyproject)), "[tool.journeygen] specs and out must be strings")
-    return Config(specs=(base / specs).resolve(), out=(base / out).resolve())
+    return Config(
+        specs=(base / specs).resolve(),
+        out=(base / out).resolve(),
+        cache=(base / ".journeygen-cache").resolve(),
+    )

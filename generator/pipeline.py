@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Case, build, find_case
-from .diagnostics import Diagnostic
+from .cache import Cache, Entry
+from .diagnostics import Diagnostic, Level, Location
 from .format import Formatter
 from .load import Workspace
 from .render import render
@@ -47,10 +48,34 @@ def generate(
     *,
     root: Path | None = None,
     formatter: Formatter | None = None,
+    cache: Cache | None = None,
 ) -> Generated:
     """Generate the package for one case; raises SpecError on invalid input."""
-    workspace = Workspace(root or spec_root(case_folder))
-    case: Case = find_case(case_folder)
+    folder = case_folder.resolve()
+    tree = (root or spec_root(folder)).resolve()
+    hit = cache.get(folder, tree) if cache is not None else None
+    if hit is not None:
+        warnings = [
+            Diagnostic(Location(p, ln, col), m, Level.WARNING) for p, ln, col, m in hit.warnings
+        ]
+        return Generated(hit.package, hit.files, warnings)
+    workspace = Workspace(tree)
+    case: Case = find_case(folder)
     bundle = build(case, workspace)
     files = (formatter or Formatter()).format_files(render(bundle))
-    return Generated(bundle.names.module, files, list(bundle.warnings))
+    result = Generated(bundle.names.module, files, list(bundle.warnings))
+    if cache is not None:
+        flat = [
+            (w.location.path, w.location.line, w.location.column, w.message)
+            for w in result.warnings
+        ]
+        cache.put(folder, tree, Entry(result.package, result.files, flat))
+    return result
+
+
+def default_cache(folder: Path) -> Cache:
+    """The cache under `folder`, keyed to this installation of journeygen."""
+    from .cache import fingerprint
+    from .render import templates_dir
+
+    return Cache(folder, fingerprint(Path(__file__).resolve().parent, templates_dir()))

@@ -1,0 +1,55 @@
+"""The generation cache: a hit skips the work, any input change misses, --check stays exact."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import generator.pipeline as pipeline
+from generator.cache import Cache
+from generator.pipeline import generate
+from generator.write import diff, write_package
+from tests.conftest import SPECS
+
+CASE = "examples/technical/payment-callback"
+
+
+def _no_render(*_: object) -> dict[str, str]:
+    raise AssertionError("the cache should have answered")
+
+
+def test_hit_skips_generation_and_any_spec_edit_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(SPECS, specs)
+    cache = Cache(tmp_path / "cache", "fingerprint-1")
+    first = generate(specs / CASE, root=specs, cache=cache)
+    monkeypatch.setattr(pipeline, "render", _no_render)
+    again = generate(specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1"))
+    assert again.files == first.files
+    # A change to a shared document reached only through a $ref must miss, too.
+    shared = specs / "openapi" / "journeys.openapi.yaml"
+    shared.write_text(shared.read_text() + "\n# edited\n")
+    with pytest.raises(AssertionError, match="cache should have answered"):
+        generate(specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1"))
+
+
+def test_new_generator_fingerprint_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(SPECS / CASE, root=SPECS, cache=Cache(tmp_path, "old"))
+    monkeypatch.setattr(pipeline, "render", _no_render)
+    with pytest.raises(AssertionError):
+        generate(SPECS / CASE, root=SPECS, cache=Cache(tmp_path, "new"))
+
+
+def test_check_on_a_cache_hit_still_sees_hand_edits(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache", "f")
+    result = generate(SPECS / CASE, root=SPECS, cache=cache)
+    out = tmp_path / "out"
+    write_package(out, result.package, result.files)
+    models = out / result.package / result.package / "models.py"
+    models.write_text(models.read_text().replace("class ", "class  ", 1))
+    hit = generate(SPECS / CASE, root=SPECS, cache=cache)
+    assert "models.py" in diff(out, hit.package, hit.files)
