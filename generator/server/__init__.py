@@ -1,0 +1,1 @@
+"""The server part: compile a journey into a step-function engine, a handlers Protocol and an app."""

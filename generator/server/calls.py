@@ -1,0 +1,271 @@
+"""Outbound httpCall tasks -> handler methods with call models typed from the downstream OpenAPI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from ..diagnostics import Location, SpecError
+from ..load import Document, escape_pointer_token
+from .expressions import Code, dataweave, value
+from .ir import BodyModel, CallField, HandlerMethod
+from .schematypes import Resolver, annotation, example
+from .sources import Sources
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+EXTRA_FIELDS = ("body", "headers", "query")
+GENERIC_FIELDS = (
+    CallField("method", "method", "str", True, "HTTP method."),
+    CallField("url", "url", "str", True, "Absolute URL, placeholders filled in."),
+    CallField("query", "query", "dict[str, Any]", False, "Query parameters."),
+    CallField("headers", "headers", "dict[str, str]", False, "Request headers."),
+    CallField("body", "body", "Any", False, "JSON request body."),
+)
+
+
+@dataclass(frozen=True)
+class Downstream:
+    """One operation of a downstream API document."""
+
+    doc: Document
+    pointer: str
+    op: dict[str, Any]
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class CallCode:
+    """A handler method plus the code of the dict its call model is validated from."""
+
+    method: HandlerMethod
+    entries: tuple[tuple[str, Code], ...]  # (call-model field name, value code)
+
+
+def find_operation(sources: Sources, journey: Document, ref: str) -> Downstream | None:
+    """Resolve `api.operationId` through `spec.apis.<api>.openApiRef`; None when it does not."""
+    api, _, op_id = ref.partition(".")
+    apis = journey.data["spec"].get("apis") or {}
+    entry = apis.get(api) if isinstance(apis, dict) else None
+    target = entry.get("openApiRef") if isinstance(entry, dict) else None
+    if not isinstance(target, str):
+        return None
+    pointer = f"/spec/apis/{escape_pointer_token(api)}/openApiRef"
+    doc = sources.api_document(target, journey.location(pointer))
+    if doc is None:
+        return None
+    for path, item in (doc.data.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            if isinstance(op, dict) and op.get("operationId") == op_id:
+                site = f"/paths/{escape_pointer_token(path)}/{method}"
+                return Downstream(doc, site, op, method, path)
+    return None
+
+
+def _resolver(sources: Sources, doc: Document, site: str) -> Resolver:
+    def resolve(schema: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            found = sources.workspace.resolve(doc, schema["$ref"], site).value
+        except SpecError:
+            return None
+        return found if isinstance(found, dict) else None
+
+    return resolve
+
+
+def _deref(resolve: Resolver, raw: Any) -> Any:
+    return resolve(raw) if isinstance(raw, dict) and "$ref" in raw else raw
+
+
+def _params(ds: Downstream, resolve: Resolver) -> list[tuple[str, dict[str, Any]]]:
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    item = ds.doc.data["paths"][ds.path]
+    for holder in (item, ds.op):
+        for raw in holder.get("parameters") or []:
+            param = _deref(resolve, raw)
+            if isinstance(param, dict) and isinstance(param.get("name"), str):
+                found[(str(param.get("in")), param["name"])] = param
+    return [(loc, p) for (loc, _), p in found.items() if loc in ("path", "query", "header")]
+
+
+def _json_schema(holder: Any, resolve: Resolver) -> Any:
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if not isinstance(content, dict):
+        return None
+    for media, entry in content.items():
+        base = media.split(";", 1)[0].strip().lower()
+        if (base == "application/json" or base.endswith("+json")) and isinstance(entry, dict):
+            return entry.get("schema", {})
+    return None
+
+
+def _body_model(schema: Any, resolve: Resolver, class_name: str) -> BodyModel | None:
+    schema = _deref(resolve, schema)
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict) or not props:
+        return None
+    required = set(schema.get("required") or [])
+    names = naming.assign((k, naming.field_name(k)) for k in props)
+    fields = tuple(
+        CallField(names[k], k, annotation(v, resolve), k in required, _describe(v))
+        for k, v in props.items()
+    )
+    return BodyModel(class_name, fields, _describe(schema))
+
+
+def _describe(schema: Any) -> str | None:
+    text = schema.get("description") if isinstance(schema, dict) else None
+    return text if isinstance(text, str) else None
+
+
+def _success(ds: Downstream, resolve: Resolver) -> tuple[int, Any]:
+    for status, raw in (ds.op.get("responses") or {}).items():
+        code = str(status)
+        if code.isdigit() and code.startswith("2"):
+            schema = _json_schema(_deref(resolve, raw), resolve)
+            return int(code), None if schema is None else example(schema, resolve)
+    return 200, None
+
+
+class CallBuilder:
+    """Builds handler methods for the httpCall tasks of one journey."""
+
+    def __init__(self, sources: Sources, journey: Document) -> None:
+        self.sources = sources
+        self.journey = journey
+        self.scope = naming.Scope(("self",))
+        self.classes = naming.Scope(("TaskResult", "BaseModel", "Protocol", "Any", "Literal"))
+        self.warnings: list[tuple[Location, str]] = []
+
+    def build(self, state: str, task: dict[str, Any], pointer: str) -> CallCode:
+        """Compile one httpCall task; typed when its operationRef resolves."""
+        ref = task.get("operationRef")
+        ds = find_operation(self.sources, self.journey, ref) if isinstance(ref, str) else None
+        wanted = ref.partition(".")[2] if isinstance(ref, str) and ref.partition(".")[2] else state
+        name = self.scope.claim(naming.safe_identifier(naming.snake(wanted, default="call")))
+        call_class = self.classes.claim(naming.class_name(name) + "Call")
+        if ds is None:
+            if isinstance(ref, str):
+                self.warnings.append(
+                    (self.journey.location(pointer + "/operationRef"),
+                     f"operationRef {ref!r} does not resolve through spec.apis; "
+                     "its handler gets an untyped call")
+                )  # fmt: skip
+            return self._generic(state, task, pointer, name, call_class)
+        return self._typed(state, task, pointer, name, call_class, ds)
+
+    def _summary(self, ds: Downstream) -> str:
+        for key in ("summary", "description"):
+            text = ds.op.get(key)
+            if isinstance(text, str) and text.strip():
+                return text
+        return f"{ds.method.upper()} {ds.path}"
+
+    def _typed(
+        self, state: str, task: dict[str, Any], pointer: str, name: str, call_class: str,
+        ds: Downstream,
+    ) -> CallCode:  # fmt: skip
+        resolve = _resolver(self.sources, ds.doc, ds.pointer)
+        params = _params(ds, resolve)
+        py = naming.assign(
+            ((f"{loc}:{p['name']}", naming.field_name(p["name"])) for loc, p in params),
+            reserved=EXTRA_FIELDS,
+        )
+        fields = [
+            CallField(
+                py[f"{loc}:{p['name']}"], p["name"], annotation(p.get("schema", {}), resolve),
+                bool(p.get("required")) or loc == "path", _describe(p),
+            )
+            for loc, p in params
+        ]  # fmt: skip
+        body_schema = _json_schema(_deref(resolve, ds.op.get("requestBody")), resolve)
+        body_model = _body_model(body_schema, resolve, self.classes.claim(call_class[:-4] + "Body"))
+        body_type = body_model.class_name if body_model else annotation(body_schema, resolve)
+        fields.append(CallField("body", "body", body_type if body_schema is not None else "Any",
+                                False, "JSON request body."))  # fmt: skip
+        fields.append(
+            CallField("query", "query", "dict[str, Any]", False, "Other query parameters.")
+        )
+        fields.append(CallField("headers", "headers", "dict[str, str]", False, "Other headers."))
+        entries = self._typed_entries(task, pointer, params, py)
+        status, body = _success(ds, resolve)
+        method = HandlerMethod(
+            name, state, call_class, tuple(fields), body_model, self._summary(ds),
+            str(task.get("operationRef")), status, body, True,
+        )  # fmt: skip
+        return CallCode(method, entries)
+
+    def _typed_entries(
+        self, task: dict[str, Any], pointer: str, params: list[tuple[str, dict[str, Any]]],
+        py: dict[str, str],
+    ) -> tuple[tuple[str, Code], ...]:  # fmt: skip
+        declared = {(loc, p["name"].lower()): py[f"{loc}:{p['name']}"] for loc, p in params}
+        entries: list[tuple[str, Code]] = []
+        extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
+        for loc, key, code in self._dsl_params(task, pointer):
+            field = declared.get((loc, key.lower()))
+            if field is not None:
+                entries.append((field, code))
+            elif loc == "path":
+                self.warnings.append((self.journey.location(pointer + "/params/path"),
+                                      f"path parameter {key!r} is not declared by the operation; ignored"))  # fmt: skip
+            else:
+                extra["query" if loc == "query" else "headers"][key] = code
+        entries.extend(self._extras(extra))
+        body = self._body(task, pointer)
+        if body is not None:
+            entries.append(("body", body))
+        return tuple(entries)
+
+    def _generic(
+        self, state: str, task: dict[str, Any], pointer: str, name: str, call_class: str
+    ) -> CallCode:
+        url = task.get("url")
+        entries: list[tuple[str, Code]] = [
+            ("method", value(self.journey, pointer + "/method", str(task.get("method") or "GET").upper())),
+            ("url", value(self.journey, pointer + "/url", url if isinstance(url, str) else "")),
+        ]  # fmt: skip
+        extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
+        for loc, key, code in self._dsl_params(task, pointer):
+            extra["headers" if loc == "header" else "query"][key] = code
+        entries.extend(self._extras(extra))
+        body = self._body(task, pointer)
+        if body is not None:
+            entries.append(("body", body))
+        target = str(task.get("operationRef") or f"{task.get('method') or 'GET'} {url}")
+        method = HandlerMethod(name, state, call_class, GENERIC_FIELDS, None, target, target,
+                               200, None, False)  # fmt: skip
+        return CallCode(method, tuple(entries))
+
+    @staticmethod
+    def _extras(extra: dict[str, dict[str, Code]]) -> list[tuple[str, Code]]:
+        result = []
+        for field, values in extra.items():
+            if values:
+                items = ", ".join(f"{k!r}: {c.code}" for k, c in values.items())
+                used = frozenset().union(*(c.bindings for c in values.values()))
+                result.append((field, Code("{" + items + "}", used)))
+        return result
+
+    def _dsl_params(self, task: dict[str, Any], pointer: str) -> list[tuple[str, str, Code]]:
+        found: list[tuple[str, str, Code]] = []
+        params = task.get("params") or {}
+        groups = [("path", "path"), ("query", "query"), ("headers", "header")]
+        for key, loc in groups:
+            for name, raw in (params.get(key) or {}).items():
+                site = f"{pointer}/params/{key}/{escape_pointer_token(name)}"
+                found.append((loc, name, value(self.journey, site, raw)))
+        for name, raw in (task.get("headers") or {}).items():
+            site = f"{pointer}/headers/{escape_pointer_token(name)}"
+            found.append(("header", name, value(self.journey, site, raw)))
+        return found
+
+    def _body(self, task: dict[str, Any], pointer: str) -> Code | None:
+        body = task.get("body")
+        if body is None:
+            return None
+        if isinstance(body, dict) and isinstance(body.get("mapper"), dict):
+            return dataweave(self.journey, pointer + "/body/mapper", body["mapper"])
+        return value(self.journey, pointer + "/body", body)

@@ -1,0 +1,79 @@
+"""Compile the journey's DataWeave expressions and `${...}` strings, with positions for errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..dataweave import DataWeaveError, compile_expression, compile_interpolation
+from ..diagnostics import Location, error
+from ..encode import py_literal
+from ..load import Document
+
+ALL_BINDINGS = frozenset({"context", "payload", "platform"})
+SUPPORTED_BINDINGS = frozenset({"context", "payload"})
+
+
+class UnsupportedBindingError(Exception):
+    """An expression reads a binding the engine does not provide yet (for example `platform`)."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        super().__init__(", ".join(sorted(names)))
+        self.names = names
+
+
+@dataclass(frozen=True)
+class Code:
+    """Python expression code and the bindings (`context`, `payload`) it reads."""
+
+    code: str
+    bindings: frozenset[str] = frozenset()
+
+
+def _where(doc: Document, pointer: str, text: str, exc: DataWeaveError) -> Location:
+    """Map a position inside an expression to the journey file (block scalars start a line later)."""
+    base = doc.location(pointer)
+    if text.endswith("\n"):  # a `|` block scalar: content starts on the next line, indented
+        key = doc.location(pointer.rsplit("/", 1)[0])
+        return Location(base.path, base.line + exc.line, key.column + 1 + exc.column)
+    column = base.column + exc.column - 1 if exc.line == 1 else exc.column
+    return Location(base.path, base.line + exc.line - 1, column)
+
+
+def _checked(used: frozenset[str]) -> frozenset[str]:
+    extra = used - SUPPORTED_BINDINGS
+    if extra:
+        raise UnsupportedBindingError(extra)
+    return used
+
+
+def dataweave(doc: Document, pointer: str, node: Any, *, predicate: bool = False) -> Code:
+    """Compile `{lang: dataweave, expr: ...}` at pointer; a SpecError points into the file."""
+    if not isinstance(node, dict) or node.get("lang") != "dataweave":
+        raise error(doc.location(pointer), "expected an expression with lang: dataweave")
+    text = node.get("expr")
+    if not isinstance(text, str):
+        raise error(doc.location(pointer), "expression needs a string 'expr'")
+    try:
+        compiled = compile_expression(
+            text, bindings=ALL_BINDINGS, implicit_root="context", predicate=predicate
+        )
+    except DataWeaveError as exc:
+        where = _where(doc, pointer + "/expr", text, exc)
+        raise error(where, f"cannot compile DataWeave expression: {exc.message}") from None
+    return Code(compiled.code, _checked(compiled.bindings))
+
+
+def value(doc: Document, pointer: str, raw: Any) -> Code:
+    """A parameter value: a string with `${...}` placeholders is compiled, anything else literal."""
+    if isinstance(raw, dict) and raw.get("lang") == "dataweave":
+        return dataweave(doc, pointer, raw)
+    if not isinstance(raw, str) or "${" not in raw:
+        return Code(py_literal(raw))
+    try:
+        compiled = compile_interpolation(raw, bindings=ALL_BINDINGS, implicit_root="context")
+    except DataWeaveError as exc:
+        base = doc.location(pointer)
+        where = Location(base.path, base.line + exc.line - 1, base.column + exc.column - 1)
+        raise error(where, f"cannot compile ${{...}} placeholder: {exc.message}") from None
+    return Code(compiled.code, _checked(compiled.bindings))

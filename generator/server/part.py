@@ -1,0 +1,102 @@
+"""The server part: `<pkg>/handlers.py`, `engine.py`, `testing.py`, `server.py` per journey.
+
+A journey using a construct the compiler does not support yet gets only a `server.py` whose
+`create_app` raises NotImplementedError naming it, and a WARNING diagnostic, never guessed code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from ..diagnostics import Diagnostic, Level
+from ..ir import Bundle
+from .bindings import BindingsCode, parse_bindings
+from .calls import CallBuilder
+from .compile import StateCompiler
+from .ir import ServerIR, Unsupported
+from .sources import open_sources
+
+MODULES = ("handlers", "engine", "testing", "server")
+
+
+def _success_model(op: Any) -> str | None:
+    success = op.success if op is not None else None
+    return success.model if success is not None else None
+
+
+def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
+    """Compile the journey of a bundle into the server IR plus warnings."""
+    assert bundle.journey is not None
+    sources = open_sources(bundle)
+    calls = CallBuilder(sources, sources.journey)
+    compiler = StateCompiler(bundle, sources.journey, calls)
+    steps, inputs = compiler.steps(), compiler.inputs()
+    bound = (
+        parse_bindings(sources.bindings, bundle, sources.journey)
+        if sources.bindings is not None
+        else BindingsCode()
+    )
+    profiles = compiler.profiles | {i.guard[1] for i in inputs if i.guard}
+    journey = bundle.journey
+    server = ServerIR(
+        names=bundle.names,
+        journey=bundle.names.dist,
+        start=str(sources.journey.data["spec"].get("start")),
+        input_model=journey.input_model or "",
+        status_model=_success_model(journey.status),
+        outcome_model=_success_model(journey.result),
+        steps=tuple(steps),
+        inputs=tuple(inputs),
+        methods=tuple(compiler.methods),
+        profiles=tuple(sorted(profiles)),
+        correlation_fields=tuple(bound.correlation_fields),
+        bindings=tuple(bound.bindings),
+        binding_imports=tuple(sorted(bound.imports)),
+        sources=bundle.sources,
+        unsupported=tuple(compiler.unsupported) + _missing(bundle, sources.journey.data, compiler),
+    )
+    warnings = [Diagnostic(where, text, Level.WARNING) for where, text in calls.warnings]
+    warnings += bound.warnings + [_warning(u) for u in server.unsupported]
+    return server, warnings
+
+
+def _missing(
+    bundle: Bundle, data: dict[str, Any], compiler: StateCompiler
+) -> tuple[Unsupported, ...]:
+    assert bundle.journey is not None
+    where = bundle.journey.location
+    if not bundle.journey.input_model:
+        return (Unsupported("spec.input", "journey without an input schema", where),)
+    if data["spec"].get("start") not in compiler.states:
+        return (Unsupported("spec.start", "start is not a state of this journey", where),)
+    return ()
+
+
+def _warning(item: Unsupported) -> Diagnostic:
+    return Diagnostic(
+        item.location,
+        f"state {item.state!r} uses {item.construct}, which the server engine does not support "
+        "yet; the generated create_app raises NotImplementedError",
+        Level.WARNING,
+    )
+
+
+def render(
+    env: jinja2.Environment, bundle: Bundle, base: str, context: dict[str, Any]
+) -> dict[str, str]:
+    """Render the server modules of a journey bundle (nothing for plain OpenAPI + Arazzo)."""
+    if bundle.journey is None:
+        return {}
+    server, warnings = build_server(bundle)
+    # Parts return files only; warnings ride on the bundle until the part API carries them.
+    object.__setattr__(bundle, "warnings", (*bundle.warnings, *warnings))
+    values = {**context, "s": server}
+    if server.unsupported:
+        stub = env.get_template("server/stub_server.py.jinja").render(values)
+        return {f"{base}/server.py": stub}
+    return {
+        f"{base}/{name}.py": env.get_template(f"server/{name}.py.jinja").render(values)
+        for name in MODULES
+    }
