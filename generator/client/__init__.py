@@ -1,0 +1,1 @@
+"""The generated client: typed operations, compiled Arazzo workflows and the journey run."""

@@ -1,0 +1,85 @@
+"""Generation-time loop checks: every backward goto needs a bound; workflows never recurse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Location, error
+from ..ir import Bundle, WorkflowIR
+from ..schema.arazzo import Reusable
+
+BOUND = "x-maxIterations"
+
+
+def _resolve(item: Any, bundle: Bundle) -> Any:
+    if not isinstance(item, Reusable) or bundle.arazzo is None or bundle.arazzo.components is None:
+        return item
+    name = item.reference.rsplit(".", 1)[-1]
+    components = bundle.arazzo.components
+    return components.successActions.get(name) or components.failureActions.get(name) or item
+
+
+def _gotos(workflow: WorkflowIR, index: int, bundle: Bundle) -> list[Any]:
+    step = workflow.steps[index].step
+    wf = workflow.workflow
+    items = [*step.onSuccess, *step.onFailure, *wf.successActions, *wf.failureActions]
+    resolved = [_resolve(a, bundle) for a in items]
+    return [a for a in resolved if not isinstance(a, Reusable) and a.type == "goto" and a.stepId]
+
+
+def check_loops(workflow: WorkflowIR, bundle: Bundle) -> None:
+    """A goto back to the same or an earlier step loops; it needs `x-maxIterations`."""
+    ids = [s.step.stepId for s in workflow.steps]
+    bounded_workflow = BOUND in workflow.workflow.extensions
+    for index, step in enumerate(workflow.steps):
+        for action in _gotos(workflow, index, bundle):
+            target = ids.index(action.stepId) if action.stepId in ids else None
+            if target is None or target > index:
+                continue
+            if bounded_workflow or BOUND in action.extensions:
+                continue
+            raise error(
+                step.location,
+                f"unbounded goto loop in workflow {workflow.workflow.workflowId!r}: step "
+                f"{step.step.stepId!r} action {action.name!r} jumps back to step "
+                f"{action.stepId!r} with no bound; add '{BOUND}: <n>' to the action or the workflow",
+            )
+
+
+def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
+    wf = workflow.workflow
+    targets = list(wf.dependsOn)
+    for step in workflow.steps:
+        if step.workflow_id:
+            targets.append(step.workflow_id)
+        items = [*step.step.onSuccess, *step.step.onFailure, *wf.successActions, *wf.failureActions]
+        for action in (_resolve(a, bundle) for a in items):
+            if not isinstance(action, Reusable) and action.type == "goto" and action.workflowId:
+                targets.append(action.workflowId)
+    return targets
+
+
+def check_workflow_graph(bundle: Bundle) -> None:
+    """Workflows calling (or depending on) themselves, directly or not, are an error."""
+    graph = {w.workflow.workflowId: _edges(w, bundle) for w in bundle.workflows}
+    where = {w.workflow.workflowId: w.location for w in bundle.workflows}
+    done: set[str] = set()
+    for start in graph:
+        _visit(start, graph, where, [], done)
+
+
+def _visit(
+    node: str,
+    graph: dict[str, list[str]],
+    where: dict[str, Location],
+    path: list[str],
+    done: set[str],
+) -> None:
+    if node in path:
+        cycle = " -> ".join([*path[path.index(node) :], node])
+        raise error(where[path[0]], f"workflows call each other in a cycle: {cycle}")
+    if node in done or node not in graph:
+        return
+    for target in graph[node]:
+        _visit(target, graph, where, [*path, node], done)
+    done.add(node)

@@ -1,0 +1,127 @@
+"""Operation views for the client templates: signatures, argument lists and request parts.
+
+Everything here is built from names decided in `naming` (py names, model names) and Python
+builtins; spec strings (paths, wire names) stay raw and are encoded by the templates' filters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..ir import Bundle, Operation, Param
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+UNSAFE_METHODS = ("POST", "PATCH")
+
+
+@dataclass(frozen=True)
+class OpView:
+    """One operation as the client templates render it."""
+
+    op: Operation
+    name: str
+    spec_fn: str
+    adapter: str | None
+    returns: str
+    signature: str
+    args: str
+    guard_header: str | None
+    idempotent_default: bool
+    takes_key: bool
+    path_params: tuple[Param, ...]
+    query_params: tuple[Param, ...]
+    header_params: tuple[Param, ...]
+    cookie_params: tuple[Param, ...]
+
+    @property
+    def raw_args(self) -> str:
+        """Arguments for the spec builder from a raw method (the guard header added)."""
+        return self.args
+
+
+def _optional(annotation: str) -> str:
+    return (
+        annotation
+        if annotation.endswith("| None") or annotation == "Any"
+        else f"{annotation} | None"
+    )
+
+
+def _parameters(op: Operation) -> tuple[list[str], list[str], list[str]]:
+    """(required positional, keyword-only, forwarded call arguments)."""
+    required: list[str] = []
+    keywords: list[str] = []
+    forward: list[str] = []
+    for param in op.params:
+        if param.required:
+            required.append(f"{param.py_name}: {param.annotation}")
+            forward.append(param.py_name)
+        else:
+            keywords.append(f"{param.py_name}: {_optional(param.annotation)} = None")
+            forward.append(f"{param.py_name}={param.py_name}")
+    if op.body is not None:
+        if op.body.required:
+            required.append(f"body: {op.body.annotation}")
+        else:
+            keywords.append(f"body: {_optional(op.body.annotation)} = None")
+        forward.append("body" if op.body.required else "body=body")
+    return required, keywords, forward
+
+
+def op_view(op: Operation, guard: str | None) -> OpView:
+    """The view of one operation."""
+    required, keywords, forward = _parameters(op)
+    takes_key = op.http_method in UNSAFE_METHODS
+    if takes_key:
+        keywords.append("idempotency_key: str | None = None")
+        forward.append("idempotency_key=idempotency_key")
+    keywords.append("headers: Mapping[str, str] | None = None")
+    forward.append("headers=headers")
+    signature = ", ".join([*required, "*", *keywords])
+    success = op.success
+    annotation = success.annotation if success is not None else None
+    by_location = {
+        loc: tuple(p for p in op.params if p.location == loc)
+        for loc in ("path", "query", "header", "cookie")
+    }
+    return OpView(
+        op=op,
+        name=op.method_name,
+        spec_fn=f"_{op.method_name}_spec",
+        adapter=f"_{op.method_name.upper()}_OK" if annotation else None,
+        returns=annotation or "None",
+        signature=signature,
+        args=", ".join(forward),
+        guard_header=guard,
+        idempotent_default=op.kind == "start",
+        takes_key=takes_key,
+        path_params=by_location["path"],
+        query_params=by_location["query"],
+        header_params=by_location["header"],
+        cookie_params=by_location["cookie"],
+    )
+
+
+def guards(bundle: Bundle) -> dict[str, str]:
+    """Operation method name -> the header the journey checks on that step."""
+    if bundle.journey is None:
+        return {}
+    return {
+        s.operation.method_name: s.guard_header
+        for s in bundle.journey.external_steps
+        if s.operation is not None and s.guard_header
+    }
+
+
+def op_views(bundle: Bundle) -> list[OpView]:
+    """Views of every operation, in document order."""
+    guarded = guards(bundle)
+    return [op_view(op, guarded.get(op.method_name)) for op in bundle.operations]
+
+
+def model_imports(bundle: Bundle, annotations: list[str]) -> list[str]:
+    """The model names the annotations use, sorted."""
+    known = {m.name for m in bundle.models} | {alias for alias, _ in bundle.model_aliases}
+    used = {word for text in annotations for word in _IDENTIFIER.findall(text)}
+    return sorted(used & known)

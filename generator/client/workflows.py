@@ -1,0 +1,401 @@
+"""Compile Arazzo workflows into the Python source of the client engine's plans.
+
+Expressions, criteria and values go through `generator.arazzo` (parsed, then emitted with every
+spec string as a repr() literal). Step ids, action names and workflow ids reach the output only
+through `encode.py_literal`. Anything journeygen cannot honour is a SpecError naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import naming
+from ..arazzo import (
+    ArazzoSyntaxError,
+    emit_criterion,
+    emit_expression,
+    emit_value,
+    parse_criterion,
+    parse_expression,
+    parse_value,
+)
+from ..diagnostics import Location, error
+from ..encode import py_literal
+from ..ir import Bundle, Operation, WorkflowIR, WorkflowStep
+from ..schema.arazzo import (
+    ArazzoDocument,
+    Criterion,
+    FailureAction,
+    Parameter,
+    Reusable,
+    SuccessAction,
+)
+from .loops import check_loops, check_workflow_graph
+from .operations import OpView
+
+_OPERATION_PATH = re.compile(r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$")
+_COMPONENT = re.compile(r"^\$components\.(parameters|successActions|failureActions)\.(.+)$")
+_JSON_MEDIA = re.compile(r"^application/([a-z0-9.+-]*\+)?json(\s*;.*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OutputField:
+    """One field of a generated outputs model."""
+
+    py_name: str
+    wire: str
+
+
+@dataclass(frozen=True)
+class WorkflowView:
+    """One workflow as the client template renders it."""
+
+    ir: WorkflowIR
+    method_name: str
+    workflow_id: str
+    inputs_model: str | None
+    outputs_model: str
+    outputs: tuple[OutputField, ...]
+    plan: str  # Python source of a WorkflowPlan(...) call
+
+
+class _Compiler:
+    """Compiles the workflows of one bundle."""
+
+    def __init__(self, bundle: Bundle, ops: dict[str, OpView]) -> None:
+        assert bundle.arazzo is not None
+        self.bundle = bundle
+        self.doc: ArazzoDocument = bundle.arazzo
+        self.ops = ops
+        self.ids = {w.workflow.workflowId for w in bundle.workflows}
+        components = self.doc.components
+        self.parameters = components.parameters if components else {}
+        self.success_actions = components.successActions if components else {}
+        self.failure_actions = components.failureActions if components else {}
+
+    # -- values and criteria ------------------------------------------------------------------
+
+    def value(self, raw: Any, where: Location, what: str) -> str:
+        try:
+            return emit_value(parse_value(raw))
+        except ArazzoSyntaxError as exc:
+            raise error(where, f"{what}: {exc}") from None
+
+    def expression(self, text: str, where: Location, what: str) -> str:
+        try:
+            return emit_expression(parse_expression(text))
+        except ArazzoSyntaxError as exc:
+            raise error(where, f"{what}: {exc}") from None
+
+    def criteria(self, items: list[Criterion], where: Location, what: str) -> str | None:
+        if not items:
+            return None
+        parts = []
+        for i, item in enumerate(items):
+            kind = item.type if not isinstance(item.type, BaseModel) else item.type.model_dump()
+            try:
+                parsed = parse_criterion(item.condition, type=kind, context=item.context)
+            except ArazzoSyntaxError as exc:
+                raise error(where, f"{what}[{i}]: {exc}") from None
+            parts.append(f"({emit_criterion(parsed)})")
+        return "lambda ctx: " + " and ".join(parts)
+
+    def outputs(self, outputs: dict[str, str], where: Location, what: str) -> str:
+        if not outputs:
+            return "_flow.no_values"
+        items = (
+            f"{py_literal(k)}: {self.expression(v, where, f'{what} {k!r}')}"
+            for k, v in outputs.items()
+        )
+        return "lambda ctx: {" + ", ".join(items) + "}"
+
+    # -- reusable objects ---------------------------------------------------------------------
+
+    def reusable(self, item: Any, table: dict[str, Any], kind: str, where: Location) -> Any:
+        if not isinstance(item, Reusable):
+            return item
+        match = _COMPONENT.match(item.reference)
+        if match is None or match.group(1) != kind or match.group(2) not in table:
+            raise error(
+                where,
+                f"reusable reference {item.reference!r} does not name a components.{kind} entry",
+            )
+        found = table[match.group(2)]
+        if item.value is not None and isinstance(found, Parameter):
+            return found.model_copy(update={"value": item.value})
+        return found
+
+    # -- parameters ---------------------------------------------------------------------------
+
+    def parameters_of(self, step: WorkflowStep, workflow: WorkflowIR) -> list[Parameter]:
+        merged: dict[tuple[str, str | None], Parameter] = {}
+        for raw in (*workflow.workflow.parameters, *step.step.parameters):
+            param = self.reusable(raw, self.parameters, "parameters", step.location)
+            merged[(param.name, param.in_)] = param
+        return list(merged.values())
+
+    def request(self, step: WorkflowStep, view: OpView, params: list[Parameter]) -> str:
+        where, sid = step.location, step.step.stepId
+        declared = {(p.wire, p.location): p for p in view.op.params}
+        args: dict[str, str] = {}
+        extra: list[str] = []
+        for param in params:
+            if param.in_ is None:
+                raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
+            value = self.value(param.value, where, f"step {sid!r} parameter {param.name!r}")
+            target = declared.get((param.name, param.in_))
+            if target is not None:
+                args[target.py_name] = value
+            elif param.in_ == "header":
+                extra.append(f"{py_literal(param.name)}: {value}")
+            else:
+                raise error(
+                    where,
+                    f"step {sid!r}: parameter {param.name!r} in {param.in_} is not a parameter "
+                    f"of operation {view.op.operation_id!r}",
+                )
+        for p in view.op.params:
+            if p.required and p.py_name not in args:
+                raise error(
+                    where, f"step {sid!r} does not give required {p.location} parameter {p.wire!r}"
+                )
+        args.update(self.body(step, view))
+        if view.takes_key:
+            args["idempotency_key"] = "None"
+        args["headers"] = "{" + ", ".join(extra) + "}"
+        call = ", ".join(f"{k}={v}" for k, v in args.items())
+        return f"lambda ctx: {view.spec_fn}({call})"
+
+    def body(self, step: WorkflowStep, view: OpView) -> dict[str, str]:
+        where, sid, body = step.location, step.step.stepId, step.step.requestBody
+        if body is None:
+            if view.op.body is not None and view.op.body.required:
+                raise error(
+                    where,
+                    f"step {sid!r} gives no requestBody; operation {view.op.operation_id!r} requires one",
+                )
+            return {}
+        if body.replacements:
+            raise error(
+                where,
+                f"step {sid!r}: requestBody.replacements is not supported by journeygen; build the payload with runtime expressions instead",
+            )
+        if body.contentType is not None and not _JSON_MEDIA.match(body.contentType):
+            raise error(
+                where,
+                f"step {sid!r}: requestBody contentType {body.contentType!r} is not supported (JSON only)",
+            )
+        if view.op.body is None:
+            raise error(
+                where,
+                f"step {sid!r} gives a requestBody but operation {view.op.operation_id!r} takes none",
+            )
+        return {"body": self.value(body.payload, where, f"step {sid!r} requestBody.payload")}
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def actions(self, step: WorkflowStep, workflow: WorkflowIR, success: bool) -> list[Any]:
+        own = step.step.onSuccess if success else step.step.onFailure
+        inherited = (
+            workflow.workflow.successActions if success else workflow.workflow.failureActions
+        )
+        table = self.success_actions if success else self.failure_actions
+        kind = "successActions" if success else "failureActions"
+        resolved = [self.reusable(a, table, kind, step.location) for a in own]
+        names = {a.name for a in resolved}
+        for raw in inherited:
+            action = self.reusable(raw, table, kind, workflow.location)
+            if action.name not in names:
+                resolved.append(action)
+        return resolved
+
+    def action(
+        self, action: SuccessAction | FailureAction, step: WorkflowStep, workflow: WorkflowIR
+    ) -> str:
+        where, sid = step.location, step.step.stepId
+        what = f"step {sid!r} action {action.name!r}"
+        fields = [f"name={py_literal(action.name)}", f"type={py_literal(action.type)}"]
+        if action.type == "goto":
+            fields.extend(self.goto(action, step, workflow))
+        if isinstance(action, FailureAction) and action.type == "retry":
+            fields.append(f"retry_after={action.retryAfter!r}")
+            fields.append(f"retry_limit={1 if action.retryLimit is None else action.retryLimit}")
+        bound = _bound(action.extensions.get("x-maxIterations"), where, what)
+        if bound is not None:
+            fields.append(f"max_taken={bound}")
+        criteria = self.criteria(action.criteria, where, f"{what} criteria")
+        if criteria is not None:
+            fields.append(f"criteria={criteria}")
+        return f"_flow.ActionPlan({', '.join(fields)})"
+
+    def goto(self, action: Any, step: WorkflowStep, workflow: WorkflowIR) -> list[str]:
+        where, what = step.location, f"step {step.step.stepId!r} action {action.name!r}"
+        if bool(action.stepId) == bool(action.workflowId):
+            raise error(where, f"{what}: a goto needs exactly one of stepId or workflowId")
+        if action.workflowId is not None:
+            return [f"workflow={py_literal(self.workflow_ref(action.workflowId, where, what))}"]
+        ids = [s.step.stepId for s in workflow.steps]
+        if action.stepId not in ids:
+            raise error(where, f"{what}: goto names unknown stepId {action.stepId!r}")
+        return [f"step={ids.index(action.stepId)}"]
+
+    def workflow_ref(self, ref: str, where: Location, what: str) -> str:
+        if ref.startswith("$sourceDescriptions."):
+            raise error(
+                where,
+                f"{what}: workflows of other Arazzo documents ({ref!r}) are not supported by journeygen",
+            )
+        if ref not in self.ids:
+            raise error(where, f"{what}: unknown workflowId {ref!r}")
+        return ref
+
+    # -- steps and workflows ------------------------------------------------------------------
+
+    def operation(self, step: WorkflowStep) -> Operation:
+        if step.operation is not None:
+            return step.operation
+        path = step.step.operationPath
+        if path is None:
+            raise error(step.location, f"step {step.step.stepId!r} has no operation")
+        found = self.by_path(path)
+        if found is None:
+            raise error(
+                step.location,
+                f"step {step.step.stepId!r}: operationPath {path!r} does not name an operation of a sourceDescription",
+            )
+        return found
+
+    def by_path(self, text: str) -> Operation | None:
+        match = _OPERATION_PATH.match(text)
+        if match is None:
+            return None
+        source, pointer = match.groups()
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        if len(tokens) != 3:
+            return None
+        _, path, method = tokens
+        return next(
+            (
+                o
+                for o in self.bundle.operations
+                if o.source == source and o.path == path and o.http_method == method.upper()
+            ),
+            None,
+        )
+
+    def step(self, step: WorkflowStep, workflow: WorkflowIR) -> str:
+        where, sid = step.location, step.step.stepId
+        fields = [f"step_id={py_literal(sid)}"]
+        params = self.parameters_of(step, workflow)
+        if step.workflow_id is not None:
+            target = self.workflow_ref(step.workflow_id, where, f"step {sid!r}")
+            inputs = (
+                f"{py_literal(p.name)}: {self.value(p.value, where, f'step {sid!r} parameter {p.name!r}')}"
+                for p in params
+            )
+            fields += [
+                f"workflow={py_literal(target)}",
+                "workflow_inputs=lambda ctx: {" + ", ".join(inputs) + "}",
+            ]
+        else:
+            view = self.ops[self.operation(step).method_name]
+            fields.append(f"request={self.request(step, view, params)}")
+            if view.op.kind in ("status", "result"):
+                fields.append(f"poll={py_literal(view.op.kind)}")
+            if view.guard_header:
+                fields.append(f"guard_header={py_literal(view.guard_header)}")
+        criteria = self.criteria(step.step.successCriteria, where, f"step {sid!r} successCriteria")
+        if criteria is not None:
+            fields.append(f"criteria={criteria}")
+        for key, success in (("on_success", True), ("on_failure", False)):
+            actions = [
+                self.action(a, step, workflow) for a in self.actions(step, workflow, success)
+            ]
+            if actions:
+                fields.append(f"{key}=({''.join(a + ', ' for a in actions)})")
+        fields.append(f"outputs={self.outputs(step.step.outputs, where, f'step {sid!r} output')}")
+        return f"_flow.StepPlan({', '.join(fields)})"
+
+    def plan(self, workflow: WorkflowIR) -> str:
+        wf = workflow.workflow
+        where = workflow.location
+        for dep in wf.dependsOn:
+            self.workflow_ref(dep, where, f"workflow {wf.workflowId!r} dependsOn")
+        steps = "".join(self.step(s, workflow) + ", " for s in workflow.steps)
+        fields = [
+            f"workflow_id={py_literal(wf.workflowId)}",
+            f"steps=({steps})",
+            f"outputs={self.outputs(wf.outputs, where, f'workflow {wf.workflowId!r} output')}",
+            "depends_on=(" + "".join(py_literal(d) + ", " for d in wf.dependsOn) + ")",
+            "components=_COMPONENTS",
+            "sources=_SOURCES",
+        ]
+        bound = _bound(wf.extensions.get("x-maxIterations"), where, f"workflow {wf.workflowId!r}")
+        if bound is not None:
+            fields.append(f"max_steps={bound}")
+        return f"_flow.WorkflowPlan({', '.join(fields)})"
+
+
+def _bound(value: Any, where: Location, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise error(where, f"{what}: x-maxIterations must be a positive integer")
+    return value
+
+
+def _outputs_fields(workflow: WorkflowIR) -> tuple[OutputField, ...]:
+    names = naming.assign(
+        ((k, naming.field_name(k)) for k in workflow.workflow.outputs), reserved=("steps",)
+    )
+    return tuple(OutputField(names[k], k) for k in workflow.workflow.outputs)
+
+
+def compile_workflows(
+    bundle: Bundle, ops: dict[str, OpView], taken: naming.Scope
+) -> list[WorkflowView]:
+    """Compile every workflow of the bundle; raise SpecError on anything unsupported."""
+    if bundle.arazzo is None or not bundle.workflows:
+        return []
+    check_workflow_graph(bundle)
+    for workflow in bundle.workflows:
+        check_loops(workflow, bundle)
+    compiler = _Compiler(bundle, ops)
+    views = []
+    for workflow in bundle.workflows:
+        wf = workflow.workflow
+        views.append(
+            WorkflowView(
+                ir=workflow,
+                method_name=workflow.method_name,
+                workflow_id=wf.workflowId,
+                inputs_model=workflow.inputs_model,
+                outputs_model=workflow.outputs_model
+                or taken.claim(naming.class_name(wf.workflowId) + "Outputs"),
+                outputs=_outputs_fields(workflow),
+                plan=compiler.plan(workflow),
+            )
+        )
+    return views
+
+
+def components_literal(doc: ArazzoDocument | None) -> str:
+    """`$components` data as a Python literal (spec strings through py_literal)."""
+    if doc is None or doc.components is None:
+        return "{}"
+    return py_literal(doc.components.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def sources_literal(doc: ArazzoDocument | None) -> str:
+    """`$sourceDescriptions` data as a Python literal."""
+    if doc is None:
+        return "{}"
+    data = {
+        s.name: s.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for s in doc.sourceDescriptions
+    }
+    return py_literal(data)
