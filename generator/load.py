@@ -24,6 +24,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 # An alias-heavy document ("billion laughs") expands exponentially; specs this big are not real.
 MAX_NODES = 2_000_000
 MAX_BYTES = 64 * 1024 * 1024
+# Real specs nest a few dozen levels; deeper input would only exhaust the interpreter's stack.
+MAX_NESTING = 200
 
 _STR = "tag:yaml.org,2002:str"
 _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
@@ -92,19 +94,16 @@ class _Builder:
     def __init__(self, display: str) -> None:
         self.display = display
         self.positions: dict[str, tuple[int, int]] = {}
-        self.count = 0
 
     def fail(self, node: yaml.Node, message: str) -> SpecError:
         mark = node.start_mark
         return error(Location(self.display, mark.line + 1, mark.column + 1), message)
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
+    def build(self, node: yaml.Node, pointer: str, depth: int = 0) -> Any:
+        if depth > MAX_NESTING:
             raise self.fail(
                 node,
-                f"the document expands to more than {MAX_NODES:,} nodes (YAML aliases used as an "
-                "'alias bomb'?); remove the anchors/aliases or split the document",
+                f"the document nests more than {MAX_NESTING} levels deep; flatten it or use $ref",
             )
         self.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _PLAIN_TAGS:
@@ -113,13 +112,15 @@ class _Builder:
                 f"unsupported YAML tag {node.tag!r}; specs may use only plain JSON values",
             )
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer)
+            return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+            return [
+                self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)
+            ]
         assert isinstance(node, yaml.ScalarNode)
         return _scalar(node, self)
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -132,7 +133,7 @@ class _Builder:
                     "remove or rename the other",
                 )
             child = f"{pointer}/{escape_pointer_token(key)}"
-            result[key] = self.build(value_node, child)
+            result[key] = self.build(value_node, child, depth + 1)
         return result
 
 
@@ -195,8 +196,52 @@ def parse_yaml(text: str, display: str, path: Path) -> Document:
     if node is None:
         raise error(Location(display, 1, 1), "the document is empty; expected a mapping")
     builder = _Builder(display)
+    _check_expansion(node, builder)
     data = builder.build(node, "")
     return Document(path, display, data, builder.positions)
+
+
+def _check_expansion(root: yaml.Node, builder: _Builder) -> None:
+    """Refuse alias bombs before expanding anything: count the nodes each composed node stands
+    for, sharing the count of an aliased node (composition itself never expands aliases).
+
+    Iterative, so neither deep nesting nor an alias inside its own anchor exhausts the stack.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 0) for c in _children(node))
+            if sizes[key] > MAX_NODES:
+                raise builder.fail(
+                    node,
+                    f"this value expands to more than {MAX_NODES:,} nodes (YAML aliases used as "
+                    "an 'alias bomb'?); remove the anchors/aliases or split the document",
+                )
+            continue
+        if key in on_path:
+            raise builder.fail(
+                node,
+                "a YAML alias refers to a value that contains it (an endless structure); "
+                "replace the alias with a $ref",
+            )
+        if key in sizes:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def display_path(path: Path) -> str:

@@ -7,6 +7,7 @@ those names, so its own naming heuristics never run.
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
@@ -63,10 +64,46 @@ def render_models(bundle: Bundle) -> str:
         aliases=_aliases(bundle),
         formatters=[],
         keep_model_order=True,
+        # An enum-typed default is emitted as its member (`Kind.A_B`), not a bare value mypy rejects.
+        set_default_enum_member=True,
     )
     if not isinstance(output, str):  # pragma: no cover - one input document gives one module
         raise TypeError("datamodel-code-generator returned several modules for one document")
-    return output + _alias_lines(bundle)
+    return _define_enums_first(output) + _alias_lines(bundle)
+
+
+def _define_enums_first(source: str) -> str:
+    """Move the enum classes in front of the models when a default reads a later one.
+
+    datamodel-code-generator orders classes by name and by what their bases and (deferred)
+    annotations need, not by what a default reads: `kind: Kind | None = Kind.A_B` runs at class
+    creation and needs `Kind` defined above. Enum classes depend on nothing, so moving them up is
+    always safe; the format stage then normalises the blank lines.
+    """
+    tree = ast.parse(source)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    enums = {c.name for c in classes if any(_names_enum(base) for base in c.bases)}
+    seen: set[str] = set()
+    late = False
+    for cls in classes:
+        seen.add(cls.name)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                read = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+                late = late or bool(read & (enums - seen))
+    if not late:
+        return source
+    lines = source.splitlines(keepends=True)
+    start = classes[0].lineno - 1
+    first = [c for c in classes if c.name in enums]
+    moved = {i for c in first for i in range(c.lineno - 1, c.end_lineno or c.lineno)}
+    enum_text = ["\n\n", *("".join(lines[c.lineno - 1 : c.end_lineno]) + "\n\n" for c in first)]
+    rest = [line for i, line in enumerate(lines[start:], start) if i not in moved]
+    return "".join(lines[:start] + enum_text + rest)
+
+
+def _names_enum(base: ast.expr) -> bool:
+    return isinstance(base, ast.Name) and base.id in ("Enum", "StrEnum", "IntEnum")
 
 
 def _alias_lines(bundle: Bundle) -> str:
