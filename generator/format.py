@@ -1,24 +1,104 @@
-"""The format stage: black over every rendered Python file (never skipped)."""
+"""The format stage: black over every rendered Python file (never skipped).
+
+black is the most expensive stage, and most of what it is given is text it has formatted
+before (the copied runtime modules, unchanged models). So every result is remembered by the
+exact input text: in memory for the life of a `Formatter`, and, when a cache folder is given
+(`Formatter(cache_dir=...)` or the `JOURNEYGEN_CACHE_DIR` environment variable), on disk across
+processes. A hit returns the very text black returned for the same input under the same pinned
+black version and mode, so the output is byte-identical with or without the cache. black itself
+is imported only on a miss.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
 
 from .diagnostics import Location, SpecError, error
+
+CACHE_ENV = "JOURNEYGEN_CACHE_DIR"
+LINE_LENGTH = 88
+_CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 
 
 def _mode() -> object:
     from black.mode import Mode, TargetVersion
 
-    return Mode(target_versions={TargetVersion.PY311}, line_length=88)
+    return Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:  # pragma: no cover - black is a hard dependency
+        return "unknown"
+
+
+def cache_dir_from_env() -> Path | None:
+    """The cache folder named by `JOURNEYGEN_CACHE_DIR`, or None (no disk cache) when unset."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    return Path(value) if value else None
+
+
+class DiskCache:
+    """Content-addressed text store: `get(key)` returns what `put(key, value)` stored.
+
+    The key is hashed together with a fingerprint of everything that decides the value (tool
+    versions, options), so a change of any of them simply misses. Each entry carries the hash
+    of its value and is written to a temporary file and renamed into place, so a torn or
+    foreign file is ignored, never returned. Any I/O error degrades to a miss.
+    """
+
+    def __init__(self, folder: Path, namespace: str, fingerprint: str) -> None:
+        self.folder = folder / namespace
+        self.fingerprint = f"{_CACHE_LAYOUT}\0{fingerprint}\0"
+
+    def _path(self, key: str) -> Path:
+        digest = hashlib.sha256((self.fingerprint + key).encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / digest[2:]
+
+    def get(self, key: str) -> str | None:
+        try:
+            raw = self._path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        check, sep, value = raw.partition("\n")
+        if not sep or hashlib.sha256(value.encode("utf-8")).hexdigest() != check:
+            return None
+        return value
+
+    def put(self, key: str, value: str) -> None:
+        path = self._path(key)
+        body = hashlib.sha256(value.encode("utf-8")).hexdigest() + "\n" + value
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(body)
+                Path(tmp).replace(path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
 
 
 class Formatter:
     """Formats Python sources with black; remembers results so equal inputs cost nothing twice."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self._done: dict[str, str] = {}
         self._mode: object | None = None
+        folder = cache_dir if cache_dir is not None else cache_dir_from_env()
+        self._disk = (
+            DiskCache(folder, "black", f"black={_version('black')};py311;{LINE_LENGTH}")
+            if folder is not None
+            else None
+        )
 
     def format(self, path: str, text: str) -> str:
         """Return `text` in black's style; a syntax error in generated code is a generator bug."""
@@ -26,18 +106,31 @@ class Formatter:
         cached = self._done.get(key)
         if cached is not None:
             return cached
+        if self._disk is not None:
+            stored = self._disk.get(text)
+            if stored is not None:
+                self._remember(key, stored)
+                return stored
+        result = self._black(path, text)
+        self._remember(key, result)
+        if self._disk is not None:
+            self._disk.put(text, result)
+        return result
+
+    def _remember(self, key: str, result: str) -> None:
+        self._done[key] = result
+        self._done[hashlib.sha256(result.encode("utf-8")).hexdigest()] = result
+
+    def _black(self, path: str, text: str) -> str:
         import black
         from black.parsing import InvalidInput
 
         if self._mode is None:
             self._mode = _mode()
         try:
-            result = black.format_str(text, mode=self._mode)  # type: ignore[arg-type]
+            return str(black.format_str(text, mode=self._mode))  # type: ignore[arg-type]
         except InvalidInput as exc:
             raise _bug(path, exc) from exc
-        self._done[key] = result
-        self._done[hashlib.sha256(result.encode("utf-8")).hexdigest()] = result
-        return result
 
     def format_files(self, files: dict[str, str]) -> dict[str, str]:
         """Format every `.py` file of a rendered file map."""
@@ -52,4 +145,4 @@ def _bug(path: str, exc: Exception) -> SpecError:
     )
 
 
-__all__ = ["Formatter", "SpecError"]
+__all__ = ["CACHE_ENV", "DiskCache", "Formatter", "SpecError", "cache_dir_from_env"]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ast
 import json
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+from .format import DiskCache, cache_dir_from_env
 from .ir import Bundle
 from .schemas import REF_PREFIX
 
@@ -37,39 +40,84 @@ def _aliases(bundle: Bundle) -> dict[str, str]:
     return result
 
 
-def render_models(bundle: Bundle) -> str:
-    """The source of `<package>/models.py` (unformatted; the format stage runs black)."""
+# Every option given to datamodel-code-generator, as plain values: they are part of the cache
+# key, so changing one here can never return a stale cached module. The three enum-valued
+# options are named by member and resolved only when the generator really runs.
+_OPTIONS: dict[str, Any] = {
+    "input_file_type": "OpenAPI",
+    "output_model_type": "PydanticV2BaseModel",
+    "target_python_version": "PY_311",
+    "disable_timestamp": True,
+    "use_annotated": True,
+    "use_standard_collections": True,
+    "use_union_operator": True,
+    "use_schema_description": True,
+    "use_field_description": True,
+    "field_constraints": True,
+    "allow_population_by_field_name": True,
+    "formatters": [],
+    "keep_model_order": True,
+    # An enum-typed default is emitted as its member (`Kind.A_B`), not a bare value mypy rejects.
+    "set_default_enum_member": True,
+}
+
+
+def render_models(bundle: Bundle, *, cache_dir: Path | None = None) -> str:
+    """The source of `<package>/models.py` (unformatted; the format stage runs black).
+
+    With a cache folder (`cache_dir`, or the `JOURNEYGEN_CACHE_DIR` environment variable) the
+    module generated for the same document, names and options by the same pinned
+    datamodel-code-generator is reused from disk, and the generator is not even imported.
+    """
     if not bundle.models:
         return _empty(bundle)
+    header = HEADER.format(sources=", ".join(bundle.sources))
+    document = json.dumps(_document(bundle), sort_keys=False)
+    aliases = _aliases(bundle)
+    folder = cache_dir if cache_dir is not None else cache_dir_from_env()
+    cache = key = None
+    if folder is not None:
+        cache = DiskCache(folder, "models", _fingerprint())
+        key = json.dumps(
+            {"document": document, "header": header, "aliases": aliases, "options": _OPTIONS},
+            sort_keys=True,
+        )
+        stored = cache.get(key)
+        if stored is not None:
+            return stored + _alias_lines(bundle)
+    output = _run_generator(document, header, aliases)
+    if cache is not None and key is not None:
+        cache.put(key, output)
+    return output + _alias_lines(bundle)
+
+
+def _fingerprint() -> str:
+    versions = []
+    for name in ("datamodel-code-generator", "pydantic"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:  # pragma: no cover - both are hard dependencies
+            versions.append(f"{name}=unknown")
+    return ";".join(versions)
+
+
+def _run_generator(document: str, header: str, aliases: dict[str, str]) -> str:
     # Imported here: the model generator is the slowest import of the pipeline.
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
 
-    header = HEADER.format(sources=", ".join(bundle.sources))
-    output = generate(
-        json.dumps(_document(bundle), sort_keys=False),
-        input_file_type=InputFileType.OpenAPI,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        disable_timestamp=True,
-        custom_file_header=header,
-        use_annotated=True,
-        use_standard_collections=True,
-        use_union_operator=True,
-        use_schema_description=True,
-        use_field_description=True,
-        field_constraints=True,
-        allow_population_by_field_name=True,
-        aliases=_aliases(bundle),
-        formatters=[],
-        keep_model_order=True,
-        # An enum-typed default is emitted as its member (`Kind.A_B`), not a bare value mypy rejects.
-        set_default_enum_member=True,
-    )
+    options = dict(_OPTIONS)
+    for option, enum in (
+        ("input_file_type", InputFileType),
+        ("output_model_type", DataModelType),
+        ("target_python_version", PythonVersion),
+    ):
+        options[option] = getattr(enum, options[option])
+    output = generate(document, custom_file_header=header, aliases=aliases, **options)
     if not isinstance(output, str):  # pragma: no cover - one input document gives one module
         raise TypeError("datamodel-code-generator returned several modules for one document")
-    return _define_enums_first(output) + _alias_lines(bundle)
+    return _define_enums_first(output)
 
 
 def _define_enums_first(source: str) -> str:

@@ -1,0 +1,697 @@
+"""journeygen benchmarks: generation speed, scaling, client and server cost, next to peers.
+
+    .venv/bin/python benchmarks/run.py            # everything (< 15 min on the 2-core box)
+    .venv/bin/python benchmarks/run.py --quick    # smoke run: 3 journeys, 1 repetition
+    .venv/bin/python benchmarks/run.py --no-peers # journeygen only
+
+Peers are installed, pinned, into their own virtual environment `benchmarks/.peers/`. Every
+figure is a median over several runs with min and max, and every ratio compares numbers taken
+in this same run. Results are printed as a table and written as JSON to `benchmarks/results/`.
+See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+PEERS_DIR = HERE / ".peers"
+RESULTS_DIR = HERE / "results"
+PEERS = {
+    "openapi-python-client": "0.29.1",
+    "datamodel-code-generator": "0.89.0",
+    "arazzo-runner": "0.9.6",
+}
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "journeyforge"
+GENERATED_PC = REPO / "generated" / "payment_callback" / "payment_callback"
+SKIPPED_PARTS = "skipped: client/server not generated yet"
+SCHEMA_VERSION = 1
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """One child process: wall seconds, CPU seconds (user+sys), peak RSS in MiB, exit code."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    rc: int
+    stderr: str = ""
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+) -> Run:
+    """Run `argv`, measuring this child alone (os.wait4 gives its own rusage, peak RSS included)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        timer = threading.Timer(timeout, proc.kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, text)
+
+
+def summary(values: Sequence[float]) -> dict[str, float | int]:
+    """Median, min, max and count of some measurements."""
+    if not values:
+        return {"median": float("nan"), "min": float("nan"), "max": float("nan"), "n": 0}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
+
+
+def ratio(a: float, b: float) -> float | None:
+    return a / b if b and a == a and b == b else None
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "mem_gib": mem,
+        "loadavg_at_start": load,
+    }
+
+
+def peer_bin(name: str) -> Path:
+    return PEERS_DIR / "bin" / name
+
+
+def ensure_peers(log: Callable[[str], None]) -> dict[str, Any]:
+    """Create `.peers/` and install the pinned peers; one failing install does not stop the rest."""
+    status: dict[str, Any] = {}
+    python = PEERS_DIR / "bin" / "python"
+    if not python.exists():
+        base = getattr(sys, "_base_executable", sys.executable)
+        made = subprocess.run([base, "-m", "venv", str(PEERS_DIR)], capture_output=True, text=True)
+        if made.returncode != 0:
+            log(f"peers: cannot create {PEERS_DIR}: {made.stderr.strip()[-300:]}")
+            return {name: {"installed": False, "error": "venv creation failed"} for name in PEERS}
+    for name, version in PEERS.items():
+        if _installed_version(python, name) == version:
+            status[name] = {"installed": True, "version": version}
+            continue
+        log(f"peers: installing {name}=={version} into {PEERS_DIR} ...")
+        done = subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", f"{name}=={version}"],
+            capture_output=True,
+            text=True,
+        )
+        got = _installed_version(python, name)
+        if done.returncode == 0 and got == version:
+            status[name] = {"installed": True, "version": version}
+        else:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            status[name] = {"installed": False, "error": " | ".join(tail)}
+            log(f"peers: {name}=={version} failed to install; its rows are skipped")
+    return status
+
+
+def _installed_version(python: Path, name: str) -> str | None:
+    probe = subprocess.run(
+        [str(python), "-c", f"from importlib.metadata import version; print(version({name!r}))"],
+        capture_output=True,
+        text=True,
+    )
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def journeygen_argv() -> list[str]:
+    exe = Path(sys.executable).parent / "journeygen"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "generator.cli"]
+
+
+def supports_no_cache() -> bool:
+    out = subprocess.run(
+        [*journeygen_argv(), "generate", "--help"], capture_output=True, text=True
+    ).stdout
+    return "--no-cache" in out
+
+
+def clean_env(extra: dict[str, str] | None = None, *, peers: bool = False) -> dict[str, str]:
+    """The environment for a child: no journeygen cache unless asked; peers' tools first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k != "JOURNEYGEN_CACHE_DIR"}
+    env["PYTHONDONTWRITEBYTECODE"] = "0"
+    if peers:
+        env["PATH"] = f"{PEERS_DIR / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra or {})
+    return env
+
+
+# --------------------------------------------------------------------------- section 1
+
+
+def corpus_cases(corpus: Path) -> list[Path]:
+    return sorted(
+        p for p in (corpus / "examples").glob("*/*") if p.is_dir() and any(p.glob("*.openapi.yaml"))
+    )
+
+
+def openapi_file(case: Path) -> Path:
+    return next(iter(sorted(case.glob("*.openapi.yaml"))))
+
+
+def generation(
+    cases: list[Path],
+    *,
+    reps: int,
+    loops: int,
+    peers: dict[str, Any],
+    tmp: Path,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Section 1: one process per journey (journeygen vs peers), one process for the corpus,
+    and the second run with nothing changed."""
+    result: dict[str, Any] = {"cases": len(cases), "per_journey": {}, "corpus": {}}
+    jg = journeygen_argv()
+    no_cache = ["--no-cache"] if supports_no_cache() else []
+
+    tools: dict[str, Callable[[Path, Path], tuple[list[str], Path, dict[str, str]]]] = {}
+
+    def jg_cold(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
+        # A fresh working folder per process: no project cache, no stage cache: a cold CI run.
+        work = out / "cwd"
+        work.mkdir(parents=True, exist_ok=True)
+        return (
+            [*jg, "generate", str(case), "--out", str(out / "o"), "-q", *no_cache],
+            work,
+            clean_env(),
+        )
+
+    shared_cache = tmp / "stage-cache"
+
+    def jg_stage_cache(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
+        # Each journey still generated in full, but the black/model stage cache is shared along
+        # the loop (a pipeline keeping JOURNEYGEN_CACHE_DIR between jobs).
+        work = out / "cwd"
+        work.mkdir(parents=True, exist_ok=True)
+        env = clean_env({"JOURNEYGEN_CACHE_DIR": str(shared_cache)})
+        return [*jg, "generate", str(case), "--out", str(out / "o"), "-q", *no_cache], work, env
+
+    tools["journeygen (cold)"] = jg_cold
+    tools["journeygen (stage cache shared)"] = jg_stage_cache
+    if peers.get("openapi-python-client", {}).get("installed"):
+
+        def opc(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
+            argv = [
+                str(peer_bin("openapi-python-client")),
+                "generate",
+                "--path",
+                str(openapi_file(case)),
+            ]
+            return (
+                [*argv, "--output-path", str(out / "o"), "--overwrite"],
+                case,
+                clean_env(peers=True),
+            )
+
+        tools["openapi-python-client"] = opc
+    if peers.get("datamodel-code-generator", {}).get("installed"):
+
+        def dmcg(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
+            argv = [str(peer_bin("datamodel-codegen")), "--input", str(openapi_file(case))]
+            argv += ["--input-file-type", "openapi", "--output", str(out / "models.py")]
+            return argv, case, clean_env(peers=True)
+
+        tools["datamodel-code-generator"] = dmcg
+
+    for name, make in tools.items():
+        if name.endswith("(stage cache shared)"):
+            shutil.rmtree(shared_cache, ignore_errors=True)
+        walls: list[float] = []
+        cpus: list[float] = []
+        rss: list[float] = []
+        totals: list[float] = []
+        failures: list[str] = []
+        for loop in range(loops):
+            if name.endswith("(stage cache shared)"):
+                shutil.rmtree(shared_cache, ignore_errors=True)
+            started = time.perf_counter()
+            for case in cases:
+                out = Path(tempfile.mkdtemp(dir=tmp, prefix="gen-"))
+                argv, cwd, env = make(case, out)
+                run = run_process(argv, cwd=cwd, env=env, timeout=120)
+                walls.append(run.wall)
+                cpus.append(run.cpu)
+                rss.append(run.rss_mb)
+                if run.rc != 0:
+                    failures.append(f"{case.name}: exit {run.rc}: {run.stderr.strip()[-200:]}")
+                shutil.rmtree(out, ignore_errors=True)
+            totals.append(time.perf_counter() - started)
+            log(
+                f"  1. {name}: loop {loop + 1}/{loops} over {len(cases)} journeys: {totals[-1]:.1f}s"
+            )
+        result["per_journey"][name] = {
+            "wall_s": summary(walls),
+            "cpu_s": summary(cpus),
+            "max_rss_mb": summary(rss),
+            "loop_total_s": summary(totals),
+            "failures": failures[:10],
+            "failed": len(failures),
+        }
+
+    # One journeygen process for the whole corpus: cold, then again with nothing changed.
+    case_args = [str(c) for c in cases]
+    cold, again, check = [], [], []
+    for _ in range(reps):
+        work = Path(tempfile.mkdtemp(dir=tmp, prefix="corpus-"))
+        out = work / "out"
+        env = clean_env({"JOURNEYGEN_CACHE_DIR": str(work / "stage-cache")})
+        base = [*jg, "generate", *case_args, "--out", str(out), "-q"]
+        first = run_process(base, cwd=work, env=env, timeout=600)
+        second = run_process(base, cwd=work, env=env, timeout=600)
+        third = run_process([*base, "--check"], cwd=work, env=env, timeout=600)
+        cold.append(first)
+        again.append(second)
+        check.append(third)
+        shutil.rmtree(work, ignore_errors=True)
+    for label, runs in (
+        ("one_process_cold", cold),
+        ("second_run_unchanged", again),
+        ("check_unchanged", check),
+    ):
+        result["corpus"][label] = {
+            "wall_s": summary([r.wall for r in runs]),
+            "max_rss_mb": summary([r.rss_mb for r in runs]),
+            "exit_codes": sorted({r.rc for r in runs}),
+        }
+    log(
+        f"  1. journeygen whole corpus in one process: {summary([r.wall for r in cold])['median']:.2f}s"
+    )
+    return result
+
+
+def generation_ratios(gen: dict[str, Any]) -> dict[str, float | None]:
+    per = gen["per_journey"]
+    corpus = gen["corpus"]
+    out: dict[str, float | None] = {}
+    opc = per.get("openapi-python-client")
+    jg = per["journeygen (cold)"]
+    shared = per["journeygen (stage cache shared)"]
+    if opc:
+        med = opc["wall_s"]["median"]
+        out["jg_cold_per_journey_vs_opc"] = ratio(jg["wall_s"]["median"], med)
+        out["jg_stage_cache_per_journey_vs_opc"] = ratio(shared["wall_s"]["median"], med)
+        loop = opc["loop_total_s"]["median"]
+        out["jg_corpus_one_process_vs_opc_loop"] = ratio(
+            corpus["one_process_cold"]["wall_s"]["median"], loop
+        )
+        out["jg_unchanged_vs_opc_loop"] = ratio(
+            corpus["second_run_unchanged"]["wall_s"]["median"], loop
+        )
+    dmcg = per.get("datamodel-code-generator")
+    if dmcg:
+        out["jg_cold_per_journey_vs_dmcg"] = ratio(jg["wall_s"]["median"], dmcg["wall_s"]["median"])
+    return out
+
+
+# --------------------------------------------------------------------------- section 2
+
+
+def scaling(
+    sizes: list[int],
+    *,
+    reps: int,
+    peers: dict[str, Any],
+    tmp: Path,
+    budget_s: float,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Section 2: time and peak RSS on synthetic OpenAPI + Arazzo documents of growing size."""
+    jg = journeygen_argv()
+    no_cache = ["--no-cache"] if supports_no_cache() else []
+    cases = {n: synth.write_case(tmp / "synth", n) for n in sizes}
+    tools: dict[str, Callable[[Path, Path], tuple[list[str], Path, dict[str, str]]]] = {
+        "journeygen": lambda case, out: (
+            [*jg, "generate", str(case), "--out", str(out / "o"), "-q", *no_cache],
+            out,
+            clean_env(),
+        )
+    }
+    if peers.get("openapi-python-client", {}).get("installed"):
+        tools["openapi-python-client"] = lambda case, out: (
+            [
+                str(peer_bin("openapi-python-client")),
+                "generate",
+                "--path",
+                str(openapi_file(case)),
+                "--output-path",
+                str(out / "o"),
+                "--overwrite",
+            ],
+            case,
+            clean_env(peers=True),
+        )
+    if peers.get("datamodel-code-generator", {}).get("installed"):
+        tools["datamodel-code-generator"] = lambda case, out: (
+            [
+                str(peer_bin("datamodel-codegen")),
+                "--input",
+                str(openapi_file(case)),
+                "--input-file-type",
+                "openapi",
+                "--output",
+                str(out / "models.py"),
+            ],
+            case,
+            clean_env(peers=True),
+        )
+    result: dict[str, Any] = {"sizes": sizes, "tools": {}}
+    for name, make in tools.items():
+        rows: dict[str, Any] = {}
+        skip_rest = False
+        for n in sizes:
+            if skip_rest:
+                rows[str(n)] = {"skipped": "a smaller size already exceeded the time budget"}
+                continue
+            runs: list[Run] = []
+            # Big sizes are slow: repeat only while the size is cheap.
+            for rep in range(reps):
+                out = Path(tempfile.mkdtemp(dir=tmp, prefix="scale-"))
+                argv, cwd, env = make(cases[n], out)
+                run = run_process(argv, cwd=cwd, env=env, timeout=budget_s)
+                shutil.rmtree(out, ignore_errors=True)
+                runs.append(run)
+                if run.wall > budget_s / 4 or run.rc != 0:
+                    break
+                del rep
+            ok = [r for r in runs if r.rc == 0]
+            rows[str(n)] = {
+                "wall_s": summary([r.wall for r in ok]),
+                "max_rss_mb": summary([r.rss_mb for r in ok]),
+                "runs": len(runs),
+                "failed": len(runs) - len(ok),
+                "error": next((r.stderr.strip()[-200:] for r in runs if r.rc != 0), None),
+            }
+            log(
+                f"  2. {name} {n} ops: {rows[str(n)]['wall_s']['median']:.2f}s, {rows[str(n)]['max_rss_mb']['median']:.0f} MiB"
+            )
+            if any(r.rc != 0 and r.wall >= budget_s * 0.99 for r in runs) or (
+                ok and min(r.wall for r in ok) > budget_s / 2
+            ):
+                skip_rest = True
+        growth = {}
+        for small, big in itertools.pairwise(sizes):
+            a, b = rows[str(small)], rows[str(big)]
+            if "wall_s" in a and "wall_s" in b and a["wall_s"]["n"] and b["wall_s"]["n"]:
+                growth[f"{big}/{small}"] = ratio(b["wall_s"]["median"], a["wall_s"]["median"])
+        result["tools"][name] = {"sizes": rows, "time_growth": growth}
+    return result
+
+
+# --------------------------------------------------------------------------- sections 3 and 4
+
+
+def parts_present() -> bool:
+    return (GENERATED_PC / "client.py").is_file() and (GENERATED_PC / "server.py").is_file()
+
+
+def client_cost(
+    *, reps: int, quick: bool, peers: dict[str, Any], log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Section 3: typed client call vs plain httpx; workflow run vs arazzo-runner."""
+    if not parts_present():
+        return {"skipped": SKIPPED_PARTS}
+    return _run_part_bench("client", reps=reps, quick=quick, peers=peers, log=log)
+
+
+def server_throughput(*, reps: int, quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+    """Section 4: completed payment-callback journeys per second vs a hand-written app."""
+    if not parts_present():
+        return {"skipped": SKIPPED_PARTS}
+    return _run_part_bench("server", reps=reps, quick=quick, peers={}, log=log)
+
+
+def _run_part_bench(
+    kind: str, *, reps: int, quick: bool, peers: dict[str, Any], log: Callable[[str], None]
+) -> dict[str, Any]:
+    script = HERE / f"bench_{kind}.py"
+    if not script.is_file():
+        return {"skipped": f"skipped: {script.name} not written yet (the {kind} part exists now)"}
+    argv = [sys.executable, str(script), "--reps", str(reps)]
+    if quick:
+        argv.append("--quick")
+    if peers.get("arazzo-runner", {}).get("installed"):
+        argv += ["--arazzo-python", str(PEERS_DIR / "bin" / "python")]
+    env = clean_env({"PYTHONPATH": str(GENERATED_PC.parent)})
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+    if done.returncode != 0:
+        log(f"  {kind}: failed: {done.stderr.strip()[-300:]}")
+        return {"error": done.stderr.strip()[-1000:]}
+    return dict(json.loads(done.stdout))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fmt(stat: dict[str, Any] | None, unit: str = "s", scale: float = 1.0) -> str:
+    if not stat or not stat.get("n"):
+        return "-"
+    m, lo, hi = (stat[k] * scale for k in ("median", "min", "max"))
+    digits = 0 if unit == "MiB" else (3 if m < 1 else 2)
+    return f"{m:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f}){'' if unit == 's' else ' ' + unit}"
+
+
+def _r(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def table(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    m = results["machine"]
+    lines.append(
+        f"machine: {m['platform']}, {m['cpus']} cpus, {m['mem_gib']} GiB, Python {m['python']}, "
+        f"load at start {m['loadavg_at_start']}"
+    )
+    gen = results["generation"]
+    lines.append("")
+    lines.append(
+        f"1. Generation, {gen['cases']} corpus journeys, one process per journey "
+        "(median (min-max) over all processes)"
+    )
+    lines.append(f"   {'tool':34} {'wall s/journey':22} {'loop total s':22} {'peak RSS':18} failed")
+    for name, row in gen["per_journey"].items():
+        lines.append(
+            f"   {name:34} {_fmt(row['wall_s']):22} {_fmt(row['loop_total_s']):22} "
+            f"{_fmt(row['max_rss_mb'], 'MiB'):18} {row['failed']}"
+        )
+    lines.append("   journeygen, whole corpus in one process:")
+    for label, row in gen["corpus"].items():
+        lines.append(
+            f"   {label:34} {_fmt(row['wall_s']):22} {'':22} {_fmt(row['max_rss_mb'], 'MiB'):18} exit {row['exit_codes']}"
+        )
+    lines.append("   ratios (same run):")
+    for key, value in results["ratios"].items():
+        lines.append(f"     {key:44} {_r(value)}")
+    sc = results["scaling"]
+    lines.append("")
+    lines.append("2. Scaling: synthetic OpenAPI + Arazzo (wall s and peak RSS, median (min-max))")
+    for name, row in sc["tools"].items():
+        lines.append(f"   {name}")
+        for n, cell in row["sizes"].items():
+            if "skipped" in cell:
+                lines.append(f"     {n:>5} ops  {cell['skipped']}")
+            else:
+                extra = f"  ({cell['failed']} failed: {cell['error']})" if cell["failed"] else ""
+                lines.append(
+                    f"     {n:>5} ops  {_fmt(cell['wall_s']):26} {_fmt(cell['max_rss_mb'], 'MiB')}{extra}"
+                )
+        growth = ", ".join(f"{k}: {_r(v)}" for k, v in row["time_growth"].items())
+        lines.append(f"     time growth per 10x step: {growth or '-'}")
+    for number, key, title in ((3, "client", "Client cost"), (4, "server", "Server throughput")):
+        lines.append("")
+        section = results[key]
+        lines.append(
+            f"{number}. {title}: " + (section.get("skipped") or section.get("error") or "")
+        )
+        for k, v in section.items():
+            if k not in ("skipped", "error"):
+                lines.append(f"   {k}: {json.dumps(v)}")
+    lines.append("")
+    lines.append("targets:")
+    for name, verdict in results["targets"].items():
+        lines.append(f"   {name:58} {verdict}")
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, Any]) -> dict[str, str]:
+    r = results["ratios"]
+    out: dict[str, str] = {}
+
+    def verdict(value: float | None, limit: float, text: str) -> str:
+        if value is None:
+            return "not measured"
+        return f"{'met' if value <= limit else 'NOT met'} ({text.format(value)})"
+
+    out["cold per journey <= 0.5x opc"] = verdict(
+        r.get("jg_cold_per_journey_vs_opc"), 0.5, "{:.2f}x"
+    )
+    out["whole corpus one process <= 0.2x opc loop"] = verdict(
+        r.get("jg_corpus_one_process_vs_opc_loop"), 0.2, "{:.2f}x"
+    )
+    corpus = results["generation"]["corpus"]
+    for label, key in (
+        ("unchanged regenerate < 1 s", "second_run_unchanged"),
+        ("unchanged --check < 1 s", "check_unchanged"),
+    ):
+        med = corpus[key]["wall_s"]["median"]
+        out[label] = f"{'met' if med < 1 else 'NOT met'} ({med:.2f}s)"
+    growth = results["scaling"]["tools"].get("journeygen", {}).get("time_growth", {})
+    worst = max((v for v in growth.values() if v is not None), default=None)
+    out["10x operations <= 12x time"] = verdict(worst, 12, "worst step {:.2f}x")
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="journeygen benchmarks against peers")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: a few journeys, 1 repetition"
+    )
+    parser.add_argument("--no-peers", action="store_true", help="do not install or run the peers")
+    parser.add_argument("--journeys", type=int, help="only the first N corpus journeys")
+    parser.add_argument("--reps", type=int, help="repetitions per figure (default 3; --quick 1)")
+    parser.add_argument("--loops", type=int, help="passes over the corpus per tool (default 1)")
+    parser.add_argument(
+        "--sizes", help="comma-separated operation counts (default 10,100,1000,5000)"
+    )
+    parser.add_argument(
+        "--scale-budget", type=float, default=240.0, help="seconds one scaling run may take"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(os.environ.get("JOURNEYGEN_CORPUS", DEFAULT_CORPUS))
+    )
+    parser.add_argument(
+        "--no-parts", action="store_true", help="skip sections 3 and 4 (client and server)"
+    )
+    parser.add_argument(
+        "--out", type=Path, help="JSON file (default benchmarks/results/bench-<time>.json)"
+    )
+    args = parser.parse_args(argv)
+
+    reps = args.reps or (1 if args.quick else 3)
+    loops = args.loops or 1
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else ([10, 100] if args.quick else [10, 100, 1000, 5000])
+    )
+    cases = corpus_cases(args.corpus)
+    if not cases:
+        print(f"no corpus journeys under {args.corpus}", file=sys.stderr)
+        return 2
+    limit = args.journeys or (3 if args.quick else None)
+    cases = cases[:limit] if limit else cases
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "settings": {
+            "quick": args.quick,
+            "reps": reps,
+            "loops": loops,
+            "sizes": sizes,
+            "journeys": len(cases),
+            "peers": not args.no_peers,
+        },
+        "note": "timings from a shared machine are noisy; compare ratios taken in the same run",
+    }
+    peers = (
+        {name: {"installed": False, "error": "--no-peers"} for name in PEERS}
+        if args.no_peers
+        else ensure_peers(log)
+    )
+    results["peers"] = peers
+    with tempfile.TemporaryDirectory(prefix="jg-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        log(f"1. generation on {len(cases)} corpus journeys ...")
+        results["generation"] = generation(
+            cases, reps=reps, loops=loops, peers=peers, tmp=tmp, log=log
+        )
+        results["ratios"] = generation_ratios(results["generation"])
+        log(f"2. scaling on {sizes} operations ...")
+        results["scaling"] = scaling(
+            sizes, reps=reps, peers=peers, tmp=tmp, budget_s=args.scale_budget, log=log
+        )
+    if args.no_parts:
+        results["client"] = results["server"] = {"skipped": "skipped: --no-parts"}
+    else:
+        log("3. client cost ...")
+        results["client"] = client_cost(reps=reps, quick=args.quick, peers=peers, log=log)
+        log("4. server throughput ...")
+        results["server"] = server_throughput(reps=reps, quick=args.quick, log=log)
+    results["targets"] = targets(results)
+    results["elapsed_s"] = time.perf_counter() - started
+    out = args.out or RESULTS_DIR / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nelapsed {results['elapsed_s']:.0f}s; JSON: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
