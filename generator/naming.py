@@ -75,7 +75,11 @@ def safe_identifier(name: str) -> str:
 def field_name(wire: str) -> str:
     """The Python attribute for a JSON property: snake_case, never reserved, never `_`-led."""
     name = safe_identifier(snake(wire, default="field"))
-    if name in _PYDANTIC_RESERVED or name.startswith("model_") or name in _BUILTINS:
+    if name.startswith(("model_dump", "model_validate")):
+        # A suffix is not enough: pydantic protects these prefixes and warns at class creation
+        # (`model_dump_` still matches them).
+        name = f"field_{name}"
+    elif name in _PYDANTIC_RESERVED or name.startswith("model_") or name in _BUILTINS:
         name = f"{name}_"
     if name == "self":
         name = "self_"

@@ -49,10 +49,7 @@ def test_bad_input_is_refused_with_its_located_diagnostics(
 
 
 # Failures found in parts owned elsewhere (client/server), kept as failing tests until fixed.
-KNOWN_BROKEN = {
-    "inject-openapi": "client part: a plain OpenAPI case (no journey, no Arazzo) gets no client.py "
-    "while the package __init__ imports `.client` (ModuleNotFoundError on import)",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def _generates_params() -> list[object]:
