@@ -125,6 +125,7 @@ class SchemaCollector:
             )
         if "$ref" in value:
             return self._ref(site, ctx, depth)
+        _check_keywords(site)
         if "allOf" in value and self._all_objects(site):
             return self._register(site, ctx, depth, self._merged_object, site_key)
         if _is_object(value) or "enum" in value:
@@ -343,6 +344,63 @@ class SchemaCollector:
                     for i in range(len(branches))
                 ]
         return result
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+    "null": (type(None),),
+}
+
+
+def _check_keywords(site: _Site) -> None:
+    """Refuse keyword values the models could not honour (they would fail on import or mypy)."""
+    value = site.value
+    pattern = value.get("pattern")
+    if pattern is not None:
+        _check_pattern(site, pattern)
+    if "default" in value:
+        _check_default(site, value["default"])
+
+
+def _check_pattern(site: _Site, pattern: Any) -> None:
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    where = site.document.location(site.pointer + "/pattern")
+    if not isinstance(pattern, str):
+        raise error(where, "'pattern' must be a string (a regular expression)")
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError as exc:
+        raise error(
+            where, f"'pattern' {pattern!r} is not a valid regular expression ({exc}); fix it"
+        ) from None
+
+
+def _check_default(site: _Site, default: Any) -> None:
+    value = site.value
+    where = site.document.location(site.pointer + "/default")
+    enum = value.get("enum")
+    if isinstance(enum, list) and default not in enum:
+        raise error(
+            where, f"default {default!r} is not one of the enum values {enum!r}; fix the default"
+        )
+    kinds = value.get("type")
+    names = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    if value.get("nullable") is True:
+        names = [*names, "null"]
+    allowed = tuple(t for n in names for t in _JSON_TYPES.get(str(n), ()))
+    if not allowed:
+        return
+    bad_bool = isinstance(default, bool) and bool not in allowed
+    if not isinstance(default, allowed) or bad_bool:
+        raise error(
+            where, f"default {default!r} does not match the schema type {kinds!r}; fix the default"
+        )
 
 
 def _is_object(value: Any) -> bool:
