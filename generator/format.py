@@ -20,6 +20,9 @@ from pathlib import Path
 from .diagnostics import Location, SpecError, error
 
 CACHE_ENV = "JOURNEYGEN_CACHE_DIR"
+# black's mode, as plain values: they are part of the cache fingerprint, so changing one here
+# can never return text cached under another mode.
+TARGET_VERSION = "PY311"
 LINE_LENGTH = 88
 _CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 
@@ -27,7 +30,7 @@ _CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 def _mode() -> object:
     from black.mode import Mode, TargetVersion
 
-    return Mode(target_versions={TargetVersion.PY311}, line_length=LINE_LENGTH)
+    return Mode(target_versions={getattr(TargetVersion, TARGET_VERSION)}, line_length=LINE_LENGTH)
 
 
 def _version(distribution: str) -> str:
@@ -95,7 +98,7 @@ class Formatter:
         self._mode: object | None = None
         folder = cache_dir if cache_dir is not None else cache_dir_from_env()
         self._disk = (
-            DiskCache(folder, "black", f"black={_version('black')};py311;{LINE_LENGTH}")
+            DiskCache(folder, "black", f"black={_version('black')};{TARGET_VERSION};{LINE_LENGTH}")
             if folder is not None
             else None
         )

@@ -67,7 +67,9 @@ def render_models(bundle: Bundle, *, cache_dir: Path | None = None) -> str:
 
     With a cache folder (`cache_dir`, or the `JOURNEYGEN_CACHE_DIR` environment variable) the
     module generated for the same document, names and options by the same pinned
-    datamodel-code-generator is reused from disk, and the generator is not even imported.
+    datamodel-code-generator is reused from disk, and the generator is not even imported. Only
+    the generator's own output is cached: journeygen's post-processing below always runs, so a
+    change to it can never be hidden by a cache entry.
     """
     if not bundle.models:
         return _empty(bundle)
@@ -75,20 +77,19 @@ def render_models(bundle: Bundle, *, cache_dir: Path | None = None) -> str:
     document = json.dumps(_document(bundle), sort_keys=False)
     aliases = _aliases(bundle)
     folder = cache_dir if cache_dir is not None else cache_dir_from_env()
-    cache = key = None
+    cache = key = output = None
     if folder is not None:
         cache = DiskCache(folder, "models", _fingerprint())
         key = json.dumps(
             {"document": document, "header": header, "aliases": aliases, "options": _OPTIONS},
             sort_keys=True,
         )
-        stored = cache.get(key)
-        if stored is not None:
-            return stored + _alias_lines(bundle)
-    output = _run_generator(document, header, aliases)
-    if cache is not None and key is not None:
-        cache.put(key, output)
-    return output + _alias_lines(bundle)
+        output = cache.get(key)
+    if output is None:
+        output = _run_generator(document, header, aliases)
+        if cache is not None and key is not None:
+            cache.put(key, output)
+    return _define_enums_first(output) + _alias_lines(bundle)
 
 
 def _fingerprint() -> str:
@@ -117,7 +118,7 @@ def _run_generator(document: str, header: str, aliases: dict[str, str]) -> str:
     output = generate(document, custom_file_header=header, aliases=aliases, **options)
     if not isinstance(output, str):  # pragma: no cover - one input document gives one module
         raise TypeError("datamodel-code-generator returned several modules for one document")
-    return _define_enums_first(output)
+    return output
 
 
 def _define_enums_first(source: str) -> str:
