@@ -507,12 +507,37 @@ def _fmt(stat: dict[str, Any] | None, unit: str = "s", scale: float = 1.0) -> st
     if not stat or not stat.get("n"):
         return "-"
     m, lo, hi = (stat[k] * scale for k in ("median", "min", "max"))
-    digits = 0 if unit == "MiB" else (3 if m < 1 else 2)
+    digits = 0 if unit in ("MiB", "us") else (3 if m < 1 else 2)
     return f"{m:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f}){'' if unit == 's' else ' ' + unit}"
 
 
 def _r(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
+
+
+def _part_rows(section: dict[str, Any], indent: str) -> list[str]:
+    """Rows for sections 3 and 4: measured figures, ratios and notes, nested by name."""
+    rows: list[str] = []
+    for key, value in section.items():
+        if key in ("skipped", "error"):
+            continue
+        if isinstance(value, dict) and "wall_us" in value:
+            cpu = value.get("client_cpu_us")
+            rows.append(
+                f"{indent}{key:48} wall {_fmt(value['wall_us'], 'us')}"
+                + (f"  client CPU {_fmt(cpu, 'us')}" if cpu else "")
+            )
+        elif isinstance(value, dict):
+            if "skipped" in value or "error" in value:
+                rows.append(f"{indent}{key}: {value.get('skipped') or value.get('error')}")
+            else:
+                rows.append(f"{indent}{key}:")
+                rows.extend(_part_rows(value, indent + "  "))
+        elif isinstance(value, float):
+            rows.append(f"{indent}{key:48} {value:.2f}" + ("x" if "_vs_" in key else ""))
+        else:
+            rows.append(f"{indent}{key}: {value}")
+    return rows
 
 
 def table(results: dict[str, Any]) -> str:
@@ -563,9 +588,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"{number}. {title}: " + (section.get("skipped") or section.get("error") or "")
         )
-        for k, v in section.items():
-            if k not in ("skipped", "error"):
-                lines.append(f"   {k}: {json.dumps(v)}")
+        lines.extend(_part_rows(section, "   "))
     lines.append("")
     lines.append("targets:")
     for name, verdict in results["targets"].items():
