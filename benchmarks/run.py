@@ -419,9 +419,18 @@ def scaling(
     for name, make in tools.items():
         rows: dict[str, Any] = {}
         skip_rest = False
+        last: tuple[int, float] | None = None
         for n in sizes:
             if skip_rest:
                 rows[str(n)] = {"skipped": "a smaller size already exceeded the time budget"}
+                continue
+            if last is not None and last[1] * n / last[0] > budget_s:
+                predicted = last[1] * n / last[0]
+                rows[str(n)] = {
+                    "skipped": f"predicted at least {predicted:.0f}s (linear from {last[0]} ops), "
+                    f"over the {budget_s:.0f}s budget (--scale-budget)"
+                }
+                skip_rest = True
                 continue
             runs: list[Run] = []
             # Big sizes are slow: repeat only while the size is cheap.
@@ -435,6 +444,8 @@ def scaling(
                     break
                 del rep
             ok = [r for r in runs if r.rc == 0]
+            if ok:
+                last = (n, statistics.median(r.wall for r in ok))
             rows[str(n)] = {
                 "wall_s": summary([r.wall for r in ok]),
                 "max_rss_mb": summary([r.rss_mb for r in ok]),
@@ -507,7 +518,7 @@ def _fmt(stat: dict[str, Any] | None, unit: str = "s", scale: float = 1.0) -> st
     if not stat or not stat.get("n"):
         return "-"
     m, lo, hi = (stat[k] * scale for k in ("median", "min", "max"))
-    digits = 0 if unit in ("MiB", "us") else (3 if m < 1 else 2)
+    digits = 0 if unit in ("MiB", "us", "/s") else (3 if m < 1 else 2)
     return f"{m:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f}){'' if unit == 's' else ' ' + unit}"
 
 
@@ -527,6 +538,8 @@ def _part_rows(section: dict[str, Any], indent: str) -> list[str]:
                 f"{indent}{key:48} wall {_fmt(value['wall_us'], 'us')}"
                 + (f"  client CPU {_fmt(cpu, 'us')}" if cpu else "")
             )
+        elif isinstance(value, dict) and "median" in value:
+            rows.append(f"{indent}{key:48} {_fmt(value, '/s' if key.endswith('_per_s') else 'us')}")
         elif isinstance(value, dict):
             if "skipped" in value or "error" in value:
                 rows.append(f"{indent}{key}: {value.get('skipped') or value.get('error')}")
@@ -621,6 +634,27 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     growth = results["scaling"]["tools"].get("journeygen", {}).get("time_growth", {})
     worst = max((v for v in growth.values() if v is not None), default=None)
     out["10x operations <= 12x time"] = verdict(worst, 12, "worst step {:.2f}x")
+    client = results.get("client", {})
+    per = client.get("per_request", {}).get("typed_vs_httpx_wall")
+    out["typed call <= 1.15x plain httpx (wall)"] = verdict(per, 1.15, "{:.2f}x")
+    faster = client.get("workflow", {}).get("arazzo_runner_vs_journeygen_wall")
+    out["workflow >= 5x faster than arazzo-runner"] = (
+        "not measured"
+        if faster is None
+        else f"{'met' if faster >= 5 else 'NOT met'} ({faster:.2f}x faster)"
+    )
+    server = results.get("server", {})
+    rate = server.get("generated_vs_baseline_journeys_per_s")
+    out["server >= 0.7x hand-written journeys/s"] = (
+        "not measured" if rate is None else f"{'met' if rate >= 0.7 else 'NOT met'} ({rate:.2f}x)"
+    )
+    gen = server.get("generated", {})
+    if gen.get("rss_mb_after_warmup") and gen.get("rss_mb_after_all"):
+        grow = gen["rss_mb_after_all"] - gen["rss_mb_after_warmup"]
+        out["server memory flat after warm-up"] = (
+            f"{'met' if grow < 5 else 'NOT met'} ({grow:+.1f} MiB over "
+            f"{gen.get('journeys_total')} journeys)"
+        )
     return out
 
 

@@ -1,0 +1,284 @@
+"""Section 4: completed payment-callback journeys per second, generated server vs hand-written.
+
+Run by `run.py` (with PYTHONPATH holding generated/payment_callback); prints JSON on stdout.
+
+Each server runs alone under uvicorn (one worker, its own process, SQLite file in a temporary
+folder). A load generator in another process drives whole journeys — start, the payment
+provider's callback (with its webhook secret), result — over keep-alive connections from a few
+threads, and counts journeys whose result is the SUCCESS outcome. The baseline is a minimal
+hand-written FastAPI + SQLite app doing the same three calls and writes (insert the instance,
+record the event once and move the instance, read the result). The server's RSS is read from
+/proc after warm-up and after all journeys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+SECRET = secrets.token_hex(16)  # the webhook secret both servers check
+START = "/api/v1/journeys/payment-callback/start"
+BODY = {"paymentId": "p-1", "amount": 10.5, "currency": "EUR"}
+
+BASELINE_APP = r'''
+"""Hand-written FastAPI + SQLite payment-callback: the minimum a team would write by hand."""
+import hmac, json, os, sqlite3, threading, uuid
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+db = sqlite3.connect(os.environ["BASELINE_DB"], check_same_thread=False, isolation_level=None)
+db.execute("pragma journal_mode=wal")
+db.execute("create table if not exists journeys (id text primary key, input text, phase text, output text)")
+db.execute("create table if not exists events (journey text, key text, primary key (journey, key))")
+lock = threading.Lock()
+app = FastAPI()
+SECRET = os.environ["BASELINE_SECRET"]
+
+@app.post("/api/v1/journeys/payment-callback/start", status_code=202)
+async def start(request: Request):
+    data = await request.json()
+    jid = uuid.uuid4().hex
+    with lock:
+        db.execute("insert into journeys values (?, ?, 'Running', null)", (jid, json.dumps(data)))
+    return {"journeyId": jid, "journeyName": "payment-callback", "phase": "Running",
+            "currentState": "waitForCallback"}
+
+@app.post("/api/v1/journeys/{jid}/steps/waitForCallback")
+async def callback(jid: str, request: Request, x_webhook_secret: str = Header("")):
+    if not hmac.compare_digest(x_webhook_secret.encode(), SECRET.encode()):
+        raise HTTPException(401)
+    data = await request.json()
+    with lock:
+        row = db.execute("select input, phase from journeys where id = ?", (jid,)).fetchone()
+        if row is None:
+            raise HTTPException(404)
+        try:
+            db.execute("insert into events values (?, ?)", (jid, "waitForCallback"))
+        except sqlite3.IntegrityError:
+            return {"journeyId": jid, "phase": row[1]}
+        start = json.loads(row[0])
+        phase = "Succeeded" if data.get("status") == "SUCCESS" else "Failed"
+        output = {"status": data.get("status"), "paymentId": start["paymentId"],
+                  "amount": start["amount"], "currency": start["currency"]}
+        db.execute("update journeys set phase = ?, output = ? where id = ?", (phase, json.dumps(output), jid))
+    return {"journeyId": jid, "phase": phase}
+
+@app.get("/api/v1/journeys/{jid}/result")
+async def result(jid: str):
+    row = db.execute("select phase, output from journeys where id = ?", (jid,)).fetchone()
+    if row is None:
+        raise HTTPException(404)
+    if row[0] == "Running":
+        return JSONResponse({"title": "not terminal"}, status_code=409)
+    return {"journeyId": jid, "journeyName": "payment-callback", "phase": row[0].upper(),
+            "status": json.loads(row[1])["status"], "output": json.loads(row[1])}
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode("utf-8", "replace")[-500:] if proc.stderr else ""
+            raise RuntimeError(f"server exited with {proc.returncode}: {err}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("server did not start")
+
+
+def _rss_mb(pid: int) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+def _start(kind: str, tmp: Path, port: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
+    if kind == "generated":
+        env["PAYMENT_CALLBACK_API_KEY_PAYMENTS_CALLBACK"] = SECRET
+        env["PAYMENT_CALLBACK_STORE"] = str(tmp / "generated.sqlite3")
+        argv = [sys.executable, "-m", "payment_callback.server", "--fake", "--port", str(port)]
+    else:
+        (tmp / "baseline_app.py").write_text(BASELINE_APP, encoding="utf-8")
+        env["BASELINE_DB"] = str(tmp / "baseline.sqlite3")
+        env["BASELINE_SECRET"] = SECRET
+        env["PYTHONPATH"] = f"{tmp}{os.pathsep}{env.get('PYTHONPATH', '')}"
+        argv = [sys.executable, "-m", "uvicorn", "baseline_app:app", "--port", str(port)]
+        argv += ["--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(
+        argv, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _wait_port(port, proc)
+    return proc
+
+
+# --------------------------------------------------------------------------- load generator
+
+
+def _journey(client: Any, base: str) -> bool:
+    started = client.post(base + START, json=BODY)
+    if started.status_code >= 300:
+        raise RuntimeError(f"start: {started.status_code} {started.text[:200]}")
+    jid = started.json()["journeyId"]
+    cb = client.post(
+        f"{base}/api/v1/journeys/{jid}/steps/waitForCallback",
+        json={"paymentId": BODY["paymentId"], "status": "SUCCESS"},
+        headers={"X-Webhook-Secret": SECRET},
+    )
+    if cb.status_code >= 300:
+        raise RuntimeError(f"callback: {cb.status_code} {cb.text[:200]}")
+    for _ in range(200):
+        res = client.get(f"{base}/api/v1/journeys/{jid}/result")
+        if res.status_code != 409:
+            break
+        time.sleep(0.002)
+    if res.status_code != 200:
+        raise RuntimeError(f"result: {res.status_code} {res.text[:200]}")
+    return bool(res.json().get("output", {}).get("status") == "SUCCESS")
+
+
+def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
+    """Drive `journeys` whole journeys from `threads` threads; return journeys/s and failures."""
+    import httpx
+
+    done: list[int] = []
+    errors: list[str] = []
+    per_thread = journeys // threads
+
+    def worker() -> None:
+        ok = 0
+        with httpx.Client(timeout=30) as client:
+            for _ in range(per_thread):
+                try:
+                    ok += _journey(client, base)
+                except Exception as exc:
+                    errors.append(str(exc)[:200])
+        done.append(ok)
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    elapsed = time.perf_counter() - started
+    total = per_thread * threads
+    return {
+        "journeys": total,
+        "succeeded": sum(done),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "seconds": elapsed,
+        "journeys_per_s": sum(done) / elapsed if elapsed else 0.0,
+    }
+
+
+def _drive(base: str, journeys: int, threads: int) -> dict[str, Any]:
+    argv = [sys.executable, __file__, "--load", base, str(journeys), str(threads)]
+    argv += ["--secret", SECRET]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip()[-500:])
+    return dict(json.loads(done.stdout))
+
+
+def measure(
+    kind: str, *, warmup: int, batches: int, per_batch: int, threads: int
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix=f"jg-server-{kind}-") as name:
+        tmp = Path(name)
+        port = _free_port()
+        proc = _start(kind, tmp, port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _drive(base, warmup, threads)
+            after_warmup = _rss_mb(proc.pid)
+            runs = [_drive(base, per_batch, threads) for _ in range(batches)]
+            after = _rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    rates = [r["journeys_per_s"] for r in runs]
+    return {
+        "journeys_per_s": {
+            "median": statistics.median(rates),
+            "min": min(rates),
+            "max": max(rates),
+            "n": len(rates),
+        },
+        "journeys_total": warmup + sum(r["journeys"] for r in runs),
+        "failed": sum(r["journeys"] - r["succeeded"] for r in runs),
+        "first_error": next((r["first_error"] for r in runs if r["first_error"]), None),
+        "rss_mb_after_warmup": after_warmup.get("VmRSS"),
+        "rss_mb_after_all": after.get("VmRSS"),
+        "peak_rss_mb": after.get("VmHWM"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--load", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--secret", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        global SECRET
+        SECRET = args.secret or SECRET
+        base, journeys, threads = args.load
+        print(json.dumps(load(base, int(journeys), int(threads))))
+        return 0
+    batches = max(args.reps, 1)
+    # 10,000 journeys in all (warm-up included) in a full run.
+    warmup, total = (40, 200) if args.quick else (1000, 10_000)
+    per_batch = max((total - warmup) // batches // args.threads * args.threads, args.threads)
+    result: dict[str, Any] = {
+        "setup": f"uvicorn 1 worker, SQLite file, load generator in another process, {args.threads} threads",
+    }
+    for kind in ("generated", "baseline"):
+        try:
+            result[kind] = measure(
+                kind, warmup=warmup, batches=batches, per_batch=per_batch, threads=args.threads
+            )
+        except Exception as exc:
+            result[kind] = {"error": str(exc)[-600:]}
+    gen, base = result["generated"], result["baseline"]
+    if "journeys_per_s" in gen and "journeys_per_s" in base and base["journeys_per_s"]["median"]:
+        result["generated_vs_baseline_journeys_per_s"] = (
+            gen["journeys_per_s"]["median"] / base["journeys_per_s"]["median"]
+        )
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
