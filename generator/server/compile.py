@@ -139,7 +139,9 @@ class StateCompiler:
         for i, choice in enumerate(body.get("choices") or []):
             when = choice.get("when") if isinstance(choice, dict) else None
             if not isinstance(when, dict) or "predicate" not in when:
-                raise NotSupportedError("choice condition other than when.predicate", f"/choices/{i}")
+                raise NotSupportedError(
+                    "choice condition other than when.predicate", f"/choices/{i}"
+                )
             pointer = f"{self.pointer(state)}/choices/{i}/when/predicate"
             code = dataweave(self.doc, pointer, when["predicate"], predicate=True)
             branches.append((code, self._next(choice)))
