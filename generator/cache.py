@@ -86,8 +86,10 @@ class Cache:
             return None
         if not isinstance(data, dict) or data.get("key") != key:
             return None
-        warnings = [tuple(w) for w in data.get("warnings", [])]
-        return Entry(str(data["package"]), dict(data["files"]), warnings)  # type: ignore[arg-type]
+        warnings = [
+            (str(p), int(ln), int(col), str(m)) for p, ln, col, m in data.get("warnings", [])
+        ]
+        return Entry(str(data["package"]), dict(data["files"]), warnings)
 
     def put(self, case: Path, root: Path, entry: Entry) -> None:
         """Store an entry atomically; a cache that cannot be written is silently skipped."""
