@@ -38,7 +38,9 @@ def test_generate_then_check_is_clean_and_hand_edit_is_drift(tmp_path: Path) -> 
     models.write_text(models.read_text() + "# hand edit\n")
     code, stdout, stderr = _run("generate", str(specs / CASE), "--out", str(out), "--check")
     assert code == 1
-    assert "-# hand edit" in stdout and "+++ b/payment_callback/payment_callback/models.py" in stdout
+    assert (
+        "-# hand edit" in stdout and "+++ b/payment_callback/payment_callback/models.py" in stdout
+    )
     assert "journeygen generate" in stderr
     extra = out / "payment_callback/payment_callback/stray.py"
     models.write_text(models.read_text().replace("# hand edit\n", ""))
@@ -99,7 +101,14 @@ def _break(specs: Path, name: str, old: str, new: str) -> None:
             "unknown operationId 'paymentCallback_getRezult'",
         ),
     ],
-    ids=["malformed-yaml", "dangling-ref", "ref-cycle", "schema-invalid", "bad-kind", "dangling-op"],
+    ids=[
+        "malformed-yaml",
+        "dangling-ref",
+        "ref-cycle",
+        "schema-invalid",
+        "bad-kind",
+        "dangling-op",
+    ],
 )
 def test_invalid_input_exits_2_located_nothing_written(
     tmp_path: Path, file: str, old: str, new: str, expected: str

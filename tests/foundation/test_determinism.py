@@ -22,7 +22,16 @@ def _tree_hash(folder: Path) -> str:
 
 def _generate(out: Path, cwd: Path, seed: str) -> str:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    cmd = [sys.executable, "-m", "generator.cli", "generate", str(PAYMENT_CALLBACK), "--out", str(out), "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator.cli",
+        "generate",
+        str(PAYMENT_CALLBACK),
+        "--out",
+        str(out),
+        "-q",
+    ]
     subprocess.run(cmd, cwd=cwd, env={**env, "PYTHONPATH": str(ROOT)}, check=True)
     return _tree_hash(out)
 

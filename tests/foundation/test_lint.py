@@ -23,7 +23,9 @@ def test_ruff_on_project_code() -> None:
 @pytest.mark.slow
 def test_generated_code_is_ruff_clean_and_black_formatted() -> None:
     # Generated code keeps the spec's own wording in long strings, so line length is black's call.
-    ruff = _run("ruff", "check", "--isolated", "--select", "E,F,W,B", "--ignore", "E501", str(GENERATED))
+    ruff = _run(
+        "ruff", "check", "--isolated", "--select", "E,F,W,B", "--ignore", "E501", str(GENERATED)
+    )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
     black = _run("black", "--check", "--quiet", "--line-length", "88", str(GENERATED))
     assert black.returncode == 0, black.stdout + black.stderr

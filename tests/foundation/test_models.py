@@ -50,7 +50,11 @@ def test_start_request_and_status_models() -> None:
     from payment_callback import models
 
     start = models.PaymentCallbackInput(payment_id="p-1", amount=10, currency="AOA")
-    assert start.model_dump(by_alias=True) == {"paymentId": "p-1", "amount": 10.0, "currency": "AOA"}
+    assert start.model_dump(by_alias=True) == {
+        "paymentId": "p-1",
+        "amount": 10.0,
+        "currency": "AOA",
+    }
     assert models.StartRequest is models.PaymentCallbackInput
     assert [p.value for p in models.JourneyStatusPhase] == ["Running", "Succeeded", "Failed"]
     assert [p.value for p in models.JourneyOutcomePhase] == ["SUCCEEDED", "FAILED"]

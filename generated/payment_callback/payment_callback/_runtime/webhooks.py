@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .engine import JourneyEngine, canonical_hash, correlation_scope, validate_payload
 from .problem import ProblemError
@@ -41,12 +41,19 @@ __all__ = [
     "EventRule",
     "Field",
     "FirstOf",
+    "GenericEvent",
     "ProviderBinding",
     "ValueSpec",
     "evaluate",
     "lookup",
     "receive_event",
 ]
+
+
+class GenericEvent(BaseModel):
+    """Any JSON object (the `generic` payload of a bindings file)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 @dataclass(frozen=True)
