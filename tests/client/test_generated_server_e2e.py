@@ -84,3 +84,34 @@ async def test_workflow_against_the_generated_server(url: str) -> None:
         )
     assert out.steps["startJourney"]["journeyId"] == polled[0]
     assert out.steps["getStatusWhilePending"] == {"phase": "Succeeded"}
+
+
+def test_failed_workflow_against_the_generated_server(url: str) -> None:
+    """The second Arazzo workflow: the provider posts FAILED; the result read is the failure."""
+    started: list[str] = []
+
+    def record(request: httpx.Request) -> None:
+        parts = request.url.path.split("/")
+        if request.method == "GET" and len(parts) == 5 and parts[3] == "journeys":
+            started.append(parts[4])
+
+    def provider() -> None:
+        deadline = time.monotonic() + 10
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with PaymentCallbackClient(url, webhook_secret=SECRET) as poster:
+            poster.wait_for_callback(started[0], _callback("FAILED"))
+
+    inputs = {"startRequest": {"paymentId": "p-9", "amount": 3, "currency": "AOA"}}
+    thread = threading.Thread(target=provider)
+    thread.start()
+    with httpx.Client(event_hooks={"request": [record]}) as hooks:
+        client = PaymentCallbackClient(url, http_client=hooks)
+        out = client.run_payment_callback_failed(inputs, poll=FAST)
+    thread.join(timeout=10)
+    assert out.steps["startJourney"]["journeyId"] == started[0]
+    assert out.steps["getStatusWhilePending"] == {"phase": "Failed"}
+    with PaymentCallbackClient(url) as reader:
+        outcome = reader.get_result(started[0])
+    assert outcome.phase is JourneyOutcomePhase.FAILED
+    assert outcome.error is not None and outcome.error.code == "PAYMENT_FAILED"
