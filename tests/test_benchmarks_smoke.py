@@ -20,7 +20,16 @@ pytestmark = [pytest.mark.slow, needs_corpus]
 def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     argv = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-peers"]
-    argv += ["--journeys", "2", "--sizes", "10", "--no-parts", "--out", str(out)]
+    argv += [
+        "--journeys",
+        "2",
+        "--sizes",
+        "10",
+        "--no-parts",
+        "--stage-cache-loop",
+        "--out",
+        str(out),
+    ]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "targets:" in done.stdout
