@@ -102,14 +102,23 @@ def _cases(args: argparse.Namespace, config: Config) -> tuple[list[Path], Path |
 def _generate_all(
     cases: list[Path], specs: Path | None, report: _Reporter, cache: Cache | None
 ) -> list[Generated]:
-    formatter = Formatter()
+    # Stage caches (black, datamodel-code-generator) keyed by exact input text: a journey whose
+    # specs changed re-formats only its own files, never the unchanged runtime modules.
+    stages = cache.folder / "stages" if cache is not None else None
+    formatter = Formatter(stages)
     results: list[Generated] = []
     problems: list[Diagnostic] = []
     owners: dict[str, Path] = {}
     for case in cases:
         started = time.perf_counter()
         try:
-            result = generate(case, root=spec_root(case, specs), formatter=formatter, cache=cache)
+            result = generate(
+                case,
+                root=spec_root(case, specs),
+                formatter=formatter,
+                cache=cache,
+                stage_cache=stages,
+            )
         except SpecError as exc:
             problems.extend(exc.diagnostics)
             report.info(f"FAIL {case.name} ({len(exc.diagnostics)} problem(s))")

@@ -49,6 +49,7 @@ def generate(
     root: Path | None = None,
     formatter: Formatter | None = None,
     cache: Cache | None = None,
+    stage_cache: Path | None = None,
 ) -> Generated:
     """Generate the package for one case; raises SpecError on invalid input."""
     folder = case_folder.resolve()
@@ -62,7 +63,9 @@ def generate(
     workspace = Workspace(tree)
     case: Case = find_case(folder)
     bundle = build(case, workspace)
-    files = (formatter or Formatter()).format_files(render(bundle))
+    files = (formatter or Formatter(stage_cache)).format_files(
+        render(bundle, cache_dir=stage_cache)
+    )
     result = Generated(bundle.names.module, files, list(bundle.warnings))
     if cache is not None:
         flat = [

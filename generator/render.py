@@ -53,7 +53,7 @@ def _runtime_files(root: Path, package: str) -> dict[str, str]:
     return files
 
 
-def render(bundle: Bundle) -> dict[str, str]:
+def render(bundle: Bundle, *, cache_dir: Path | None = None) -> dict[str, str]:
     """Render every file of the package for `bundle`; paths are relative to the output folder."""
     root = templates_dir()
     env = environment(root)
@@ -65,7 +65,7 @@ def render(bundle: Bundle) -> dict[str, str]:
         f"{pkg}/README.md": env.get_template("package/README.md.jinja").render(context),
         f"{base}/__init__.py": env.get_template("package/__init__.py.jinja").render(context),
         f"{base}/py.typed": "",
-        f"{base}/models.py": render_models(bundle),
+        f"{base}/models.py": render_models(bundle, cache_dir=cache_dir),
     }
     for path, text in _runtime_files(root, pkg).items():
         files[f"{pkg}/{path}"] = text

@@ -16,7 +16,7 @@ from tests.conftest import SPECS
 CASE = "examples/technical/payment-callback"
 
 
-def _no_render(*_: object) -> dict[str, str]:
+def _no_render(*_: object, **__: object) -> dict[str, str]:
     raise AssertionError("the cache should have answered")
 
 
