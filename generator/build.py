@@ -86,7 +86,7 @@ class _Builder:
     def __init__(self, case: Case, workspace: Workspace) -> None:
         self.case = case
         self.ws = workspace
-        self.scope = naming.Scope(naming.__dict__.get("_RESERVED_CLASS_NAMES", ()))
+        self.scope = naming.Scope(naming.RESERVED_CLASS_NAMES)
         self.schemas = SchemaCollector(workspace, self.scope)
         self.problems: list[Diagnostic] = []
         self.state_inputs: dict[str, str | None] = {}
@@ -189,10 +189,6 @@ class _Builder:
         for key, value in components.items():
             pointer = f"/components/schemas/{escape_pointer_token(key)}"
             self.schemas.model(self.openapi_doc, pointer, value, naming.class_name(key))
-
-    def annotation(self, schema: dict[str, Any]) -> str:
-        """The Python type of a converted schema (for parameters, bodies and responses)."""
-        return _annotation(schema)
 
     # -- operations ---------------------------------------------------------------------------
 

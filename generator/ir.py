@@ -6,8 +6,8 @@ encoded by the renderer's filters for their context (string literal, docstring, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 from .diagnostics import Diagnostic, Location
 from .schema.arazzo import ArazzoDocument, Step, Workflow
@@ -156,5 +156,4 @@ class Bundle:
     journey: JourneyIR | None
     arazzo: ArazzoDocument | None
     sources: tuple[str, ...]  # input files, relative to the spec root
-    extras: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()

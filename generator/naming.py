@@ -23,7 +23,7 @@ _PYDANTIC_RESERVED = frozenset(
         "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",
     }
 )  # fmt: skip
-_RESERVED_CLASS_NAMES = frozenset(
+RESERVED_CLASS_NAMES = frozenset(
     {
         "Annotated", "Any", "AwareDatetime", "BaseModel", "ConfigDict", "Enum", "Field",
         "Literal", "RootModel", "StrEnum", "IntEnum", "Optional", "Union", "date", "datetime",
@@ -89,7 +89,7 @@ def field_name(wire: str) -> str:
 def class_name(wire: str, *, default: str = "Model") -> str:
     """A model class name: PascalCase, not shadowing anything the models module imports."""
     name = safe_identifier(pascal(wire, default=default))
-    if name in _RESERVED_CLASS_NAMES or name in _BUILTINS:
+    if name in RESERVED_CLASS_NAMES or name in _BUILTINS:
         name = f"{name}Model"
     return name
 

@@ -1,7 +1,7 @@
 """Registry of the output parts beyond models (client, server); each renders its own templates.
 
 A part is a module `generator.<name>.part` exposing `render(env, bundle, base, context)` that
-returns `{relative path: text}`. Parts are looked up by name so that each lives in its own
+returns a `PartOutput`: `{relative path: text}` and the warnings found while rendering. Parts are looked up by name so that each lives in its own
 subpackage and never edits this file.
 """
 
@@ -10,13 +10,24 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
+from .diagnostics import Diagnostic
 from .ir import Bundle
 
-Part = Callable[[jinja2.Environment, Bundle, str, dict[str, Any]], dict[str, str]]
+
+@dataclass(frozen=True)
+class PartOutput:
+    """The files a part rendered and the problems it reports without stopping generation."""
+
+    files: dict[str, str]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+Part = Callable[[jinja2.Environment, Bundle, str, dict[str, Any]], PartOutput]
 PART_NAMES = ("client", "server")
 
 

@@ -63,10 +63,9 @@ def generate(
     workspace = Workspace(tree)
     case: Case = find_case(folder)
     bundle = build(case, workspace)
-    files = (formatter or Formatter(stage_cache)).format_files(
-        render(bundle, cache_dir=stage_cache)
-    )
-    result = Generated(bundle.names.module, files, list(bundle.warnings))
+    rendered = render(bundle, cache_dir=stage_cache)
+    files = (formatter or Formatter(stage_cache)).format_files(rendered.files)
+    result = Generated(bundle.names.module, files, list(rendered.warnings))
     if cache is not None:
         flat = [
             (w.location.path, w.location.line, w.location.column, w.message)

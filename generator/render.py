@@ -53,8 +53,9 @@ def _runtime_files(root: Path, package: str) -> dict[str, str]:
     return files
 
 
-def render(bundle: Bundle, *, cache_dir: Path | None = None) -> dict[str, str]:
-    """Render every file of the package for `bundle`; paths are relative to the output folder."""
+def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput:
+    """Render every file of the package for `bundle` (paths relative to the output folder),
+    with the warnings the build and the parts found."""
     root = templates_dir()
     env = environment(root)
     pkg = bundle.names.module
@@ -69,6 +70,9 @@ def render(bundle: Bundle, *, cache_dir: Path | None = None) -> dict[str, str]:
     }
     for path, text in _runtime_files(root, pkg).items():
         files[f"{pkg}/{path}"] = text
+    warnings = list(bundle.warnings)
     for part in parts.available():
-        files.update(part(env, bundle, base, context))
-    return dict(sorted(files.items()))
+        output = part(env, bundle, base, context)
+        files.update(output.files)
+        warnings.extend(output.warnings)
+    return parts.PartOutput(dict(sorted(files.items())), tuple(warnings))

@@ -72,7 +72,6 @@ class SchemaCollector:
         self.workspace = workspace
         self.scope = scope
         self.defs: dict[str, ModelDef] = {}
-        self.aliases: dict[str, str] = {}
         self.public_aliases: dict[str, str] = {}
         self._by_site: dict[tuple[str, str], str] = {}
         self._by_canon: dict[str, str] = {}
@@ -188,7 +187,6 @@ class SchemaCollector:
         canon = _canonical(schema)
         existing = self._by_canon.get(canon)
         if existing is not None and name not in self._recursive:
-            self.aliases[name] = existing
             if depth == 0:
                 self.public_aliases[name] = existing
             if site_key is not None:

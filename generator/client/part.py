@@ -9,6 +9,7 @@ import jinja2
 
 from .. import naming
 from ..ir import Bundle, JourneyIR
+from ..parts import PartOutput
 from .operations import OpView, model_imports, op_views
 from .workflows import WorkflowView, compile_workflows, components_literal, sources_literal
 
@@ -102,7 +103,7 @@ def _annotations(
 
 def render(
     env: jinja2.Environment, bundle: Bundle, base: str, context: dict[str, Any]
-) -> dict[str, str]:
+) -> PartOutput:
     """Render the client files of one package."""
     views = op_views(bundle)
     by_name = {v.name: v for v in views}
@@ -127,7 +128,9 @@ def render(
         "sources": sources_literal(bundle.arazzo),
         "running": running_phases(bundle.journey),
     }
-    return {
-        f"{base}/_flow.py": env.get_template("client/flow.py.jinja").render(client_context),
-        f"{base}/client.py": env.get_template("client/client.py.jinja").render(client_context),
-    }
+    return PartOutput(
+        {
+            f"{base}/_flow.py": env.get_template("client/flow.py.jinja").render(client_context),
+            f"{base}/client.py": env.get_template("client/client.py.jinja").render(client_context),
+        }
+    )

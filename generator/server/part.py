@@ -12,6 +12,7 @@ import jinja2
 
 from ..diagnostics import Diagnostic, Level
 from ..ir import Bundle
+from ..parts import PartOutput
 from .bindings import BindingsCode, parse_bindings
 from .calls import CallBuilder
 from .compile import StateCompiler
@@ -85,18 +86,17 @@ def _warning(item: Unsupported) -> Diagnostic:
 
 def render(
     env: jinja2.Environment, bundle: Bundle, base: str, context: dict[str, Any]
-) -> dict[str, str]:
+) -> PartOutput:
     """Render the server modules of a journey bundle (nothing for plain OpenAPI + Arazzo)."""
     if bundle.journey is None:
-        return {}
+        return PartOutput({})
     server, warnings = build_server(bundle)
-    # Parts return files only; warnings ride on the bundle until the part API carries them.
-    object.__setattr__(bundle, "warnings", (*bundle.warnings, *warnings))
     values = {**context, "s": server}
     if server.unsupported:
         stub = env.get_template("server/stub_server.py.jinja").render(values)
-        return {f"{base}/server.py": stub}
-    return {
+        return PartOutput({f"{base}/server.py": stub}, tuple(warnings))
+    files = {
         f"{base}/{name}.py": env.get_template(f"server/{name}.py.jinja").render(values)
         for name in MODULES
     }
+    return PartOutput(files, tuple(warnings))
