@@ -45,7 +45,12 @@ OUTCOME = {
     "journeyName": "payment-callback",
     "phase": "SUCCEEDED",
     "status": "SUCCESS",
-    "output": {"status": "SUCCESS", "paymentId": "p-1", "amount": 10.5, "currency": "EUR"},
+    "output": {
+        "status": "SUCCESS",
+        "paymentId": "p-1",
+        "amount": 10.5,
+        "currency": "EUR",
+    },
 }
 START_INPUT = {"paymentId": "p-1", "amount": 10.5, "currency": "EUR"}
 
@@ -53,7 +58,9 @@ START_INPUT = {"paymentId": "p-1", "amount": 10.5, "currency": "EUR"}
 # --------------------------------------------------------------------------- the server
 
 
-async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+async def app(
+    scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+) -> None:
     """Canned answers: start -> status, GET status, GET result -> outcome."""
     if scope["type"] == "lifespan":
         while True:
@@ -71,7 +78,10 @@ async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable
     if scope["method"] == "POST" and path.endswith("/start"):
         body, status = STATUS, 201
     data = json.dumps(body).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(data)).encode()),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
 
@@ -111,7 +121,11 @@ def _batches(
             call()
         walls.append((time.perf_counter() - wall) / count * 1e6)
         cpus.append((time.process_time() - cpu) / count * 1e6)
-    return {"wall_us": _stat(walls), "client_cpu_us": _stat(cpus), "calls_per_batch": count}
+    return {
+        "wall_us": _stat(walls),
+        "client_cpu_us": _stat(cpus),
+        "calls_per_batch": count,
+    }
 
 
 def _stat(values: list[float]) -> dict[str, float | int]:
@@ -158,7 +172,9 @@ def workflow(base: str, *, count: int, batches: int) -> dict[str, Any]:
     with PaymentCallbackClient(base) as client:
         client.run_payment_callback_happy_path({"startRequest": START_INPUT})
         return _batches(
-            lambda: client.run_payment_callback_happy_path({"startRequest": START_INPUT}),
+            lambda: client.run_payment_callback_happy_path(
+                {"startRequest": START_INPUT}
+            ),
             count=count,
             batches=batches,
             warmup=10,
@@ -190,17 +206,23 @@ print(json.dumps({"wall_us": st(walls), "client_cpu_us": st(cpus), "calls_per_ba
 """
 
 
-def arazzo_runner(python: str, base: str, tmp: Path, *, count: int, batches: int) -> dict[str, Any]:
+def arazzo_runner(
+    python: str, base: str, tmp: Path, *, count: int, batches: int
+) -> dict[str, Any]:
     """arazzo-runner on a copy of specs/ whose payment-callback servers URL is absolute."""
     tree = tmp / "specs"
     shutil.copytree(REPO / "specs", tree)
     case = tree / SPEC_CASE.relative_to(REPO / "specs")
     openapi = case / "payment-callback.openapi.yaml"
     text = openapi.read_text(encoding="utf-8")
-    openapi.write_text(text.replace("- url: /api/v1", f"- url: {base}/api/v1", 1), encoding="utf-8")
+    openapi.write_text(
+        text.replace("- url: /api/v1", f"- url: {base}/api/v1", 1), encoding="utf-8"
+    )
     argv = [python, "-c", ARAZZO_SCRIPT, str(case / "payment-callback.arazzo.yaml")]
     argv += [str(count), str(batches), json.dumps(START_INPUT)]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=240, check=False)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=240, check=False
+    )
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip()[-600:]}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -223,7 +245,9 @@ def main() -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _start_server(port)
-    result: dict[str, Any] = {"server": "raw ASGI canned answers, uvicorn, 1 worker, 127.0.0.1"}
+    result: dict[str, Any] = {
+        "server": "raw ASGI canned answers, uvicorn, 1 worker, 127.0.0.1"
+    }
     try:
         result["per_request"] = typed_vs_httpx(base, count=count, batches=batches)
         wf_count = 50 if args.quick else 300

@@ -96,7 +96,11 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode("utf-8", "replace")[-500:] if proc.stderr else ""
+            err = (
+                proc.stderr.read().decode("utf-8", "replace")[-500:]
+                if proc.stderr
+                else ""
+            )
             raise RuntimeError(f"server exited with {proc.returncode}: {err}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -122,13 +126,27 @@ def _start(kind: str, tmp: Path, port: int) -> subprocess.Popen[bytes]:
     if kind == "generated":
         env["PAYMENT_CALLBACK_API_KEY_PAYMENTS_CALLBACK"] = SECRET
         env["PAYMENT_CALLBACK_STORE"] = str(tmp / "generated.sqlite3")
-        argv = [sys.executable, "-m", "payment_callback.server", "--fake", "--port", str(port)]
+        argv = [
+            sys.executable,
+            "-m",
+            "payment_callback.server",
+            "--fake",
+            "--port",
+            str(port),
+        ]
     else:
         (tmp / "baseline_app.py").write_text(BASELINE_APP, encoding="utf-8")
         env["BASELINE_DB"] = str(tmp / "baseline.sqlite3")
         env["BASELINE_SECRET"] = SECRET
         env["PYTHONPATH"] = f"{tmp}{os.pathsep}{env.get('PYTHONPATH', '')}"
-        argv = [sys.executable, "-m", "uvicorn", "baseline_app:app", "--port", str(port)]
+        argv = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "baseline_app:app",
+            "--port",
+            str(port),
+        ]
         argv += ["--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(
         argv, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -201,7 +219,9 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
 def _drive(base: str, journeys: int, threads: int) -> dict[str, Any]:
     argv = [sys.executable, __file__, "--load", base, str(journeys), str(threads)]
     argv += ["--secret", SECRET]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=900, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip()[-500:])
     return dict(json.loads(done.stdout))
@@ -260,19 +280,29 @@ def main() -> int:
     batches = max(args.reps, 1)
     # 10,000 journeys in all (warm-up included) in a full run.
     warmup, total = (40, 200) if args.quick else (1000, 10_000)
-    per_batch = max((total - warmup) // batches // args.threads * args.threads, args.threads)
+    per_batch = max(
+        (total - warmup) // batches // args.threads * args.threads, args.threads
+    )
     result: dict[str, Any] = {
         "setup": f"uvicorn 1 worker, SQLite file, load generator in another process, {args.threads} threads",
     }
     for kind in ("generated", "baseline"):
         try:
             result[kind] = measure(
-                kind, warmup=warmup, batches=batches, per_batch=per_batch, threads=args.threads
+                kind,
+                warmup=warmup,
+                batches=batches,
+                per_batch=per_batch,
+                threads=args.threads,
             )
         except Exception as exc:
             result[kind] = {"error": str(exc)[-600:]}
     gen, base = result["generated"], result["baseline"]
-    if "journeys_per_s" in gen and "journeys_per_s" in base and base["journeys_per_s"]["median"]:
+    if (
+        "journeys_per_s" in gen
+        and "journeys_per_s" in base
+        and base["journeys_per_s"]["median"]
+    ):
         result["generated_vs_baseline_journeys_per_s"] = (
             gen["journeys_per_s"]["median"] / base["journeys_per_s"]["median"]
         )

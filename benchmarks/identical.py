@@ -21,13 +21,24 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("JOURNEYGEN_CORPUS", REPO.parent / "shared/corpus/journeyforge"))
+CORPUS = Path(
+    os.environ.get("JOURNEYGEN_CORPUS", REPO.parent / "shared/corpus/journeyforge")
+)
 
 
 def _snapshot(rev: str, dest: Path) -> None:
     dest.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", rev, "generator", "templates", "pyproject.toml"],
+        [
+            "git",
+            "-C",
+            str(REPO),
+            "archive",
+            rev,
+            "generator",
+            "templates",
+            "pyproject.toml",
+        ],
         check=True,
         capture_output=True,
     ).stdout
@@ -51,22 +62,32 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def _generate(tree: Path, out: Path, cases: list[Path], cache: Path | None) -> dict[str, str]:
+def _generate(
+    tree: Path, out: Path, cases: list[Path], cache: Path | None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "JOURNEYGEN_CACHE_DIR"}
     env["PYTHONPATH"] = str(tree)
     if cache is not None:
         env["JOURNEYGEN_CACHE_DIR"] = str(cache)
     argv = [sys.executable, "-c", _BOOT, "generate", *map(str, cases)]
     subprocess.run(
-        [*argv, "--out", str(out), "-q"], cwd=tree, env=env, check=True, capture_output=True
+        [*argv, "--out", str(out), "-q"],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return _hashes(out)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="+", help="working-tree files to lay over the snapshot")
-    parser.add_argument("--rev", default="HEAD", help="the baseline revision (default HEAD)")
+    parser.add_argument(
+        "files", nargs="+", help="working-tree files to lay over the snapshot"
+    )
+    parser.add_argument(
+        "--rev", default="HEAD", help="the baseline revision (default HEAD)"
+    )
     args = parser.parse_args()
     cases = sorted(p for p in (CORPUS / "examples").glob("*/*") if p.is_dir())
     with tempfile.TemporaryDirectory(prefix="jg-identical-") as tmp:
@@ -78,19 +99,29 @@ def main() -> int:
         baseline = _generate(root / "base", root / "out-base", cases, None)
         runs = {
             "no cache": _generate(root / "new", root / "out-1", cases, None),
-            "empty cache": _generate(root / "new", root / "out-2", cases, root / "cache"),
-            "warm cache": _generate(root / "new", root / "out-3", cases, root / "cache"),
+            "empty cache": _generate(
+                root / "new", root / "out-2", cases, root / "cache"
+            ),
+            "warm cache": _generate(
+                root / "new", root / "out-3", cases, root / "cache"
+            ),
         }
         ok = True
         for name, hashes in runs.items():
             differing = sorted(
-                k for k in baseline.keys() | hashes.keys() if baseline.get(k) != hashes.get(k)
+                k
+                for k in baseline.keys() | hashes.keys()
+                if baseline.get(k) != hashes.get(k)
             )
             ok &= not differing
-            print(f"{name:12} {len(hashes)} files: {'identical' if not differing else 'DIFFERENT'}")
+            print(
+                f"{name:12} {len(hashes)} files: {'identical' if not differing else 'DIFFERENT'}"
+            )
             for rel in differing[:10]:
                 print(f"  {rel}")
-        print(f"baseline     {len(baseline)} files from {args.rev}, {len(cases)} corpus cases")
+        print(
+            f"baseline     {len(baseline)} files from {args.rev}, {len(cases)} corpus cases"
+        )
     return 0 if ok else 1
 
 

@@ -79,7 +79,11 @@ def run_process(
     """
     with tempfile.TemporaryDirectory(prefix="jg-run-") as scratch:
         err_path, rss_path = Path(scratch) / "stderr", Path(scratch) / "rss"
-        full = [str(TIME), "-f", "%M", "-o", str(rss_path), *argv] if TIME.exists() else list(argv)
+        full = (
+            [str(TIME), "-f", "%M", "-o", str(rss_path), *argv]
+            if TIME.exists()
+            else list(argv)
+        )
         with err_path.open("wb") as err:
             started = time.perf_counter()
             proc = subprocess.Popen(
@@ -91,7 +95,9 @@ def run_process(
                 stderr=err,
                 start_new_session=True,
             )
-            timer = threading.Timer(timeout, _kill_group, (proc.pid,)) if timeout else None
+            timer = (
+                threading.Timer(timeout, _kill_group, (proc.pid,)) if timeout else None
+            )
             if timer:
                 timer.start()
             try:
@@ -116,7 +122,12 @@ def _kill_group(pid: int) -> None:
 def summary(values: Sequence[float]) -> dict[str, float | int]:
     """Median, min, max and count of some measurements."""
     if not values:
-        return {"median": float("nan"), "min": float("nan"), "max": float("nan"), "n": 0}
+        return {
+            "median": float("nan"),
+            "min": float("nan"),
+            "max": float("nan"),
+            "n": 0,
+        }
     return {
         "median": statistics.median(values),
         "min": min(values),
@@ -160,10 +171,15 @@ def ensure_peers(log: Callable[[str], None]) -> dict[str, Any]:
     python = PEERS_DIR / "bin" / "python"
     if not python.exists():
         base = getattr(sys, "_base_executable", sys.executable)
-        made = subprocess.run([base, "-m", "venv", str(PEERS_DIR)], capture_output=True, text=True)
+        made = subprocess.run(
+            [base, "-m", "venv", str(PEERS_DIR)], capture_output=True, text=True
+        )
         if made.returncode != 0:
             log(f"peers: cannot create {PEERS_DIR}: {made.stderr.strip()[-300:]}")
-            return {name: {"installed": False, "error": "venv creation failed"} for name in PEERS}
+            return {
+                name: {"installed": False, "error": "venv creation failed"}
+                for name in PEERS
+            }
     for name, version in PEERS.items():
         if _installed_version(python, name) == version:
             status[name] = {"installed": True, "version": version}
@@ -186,7 +202,11 @@ def ensure_peers(log: Callable[[str], None]) -> dict[str, Any]:
 
 def _installed_version(python: Path, name: str) -> str | None:
     probe = subprocess.run(
-        [str(python), "-c", f"from importlib.metadata import version; print(version({name!r}))"],
+        [
+            str(python),
+            "-c",
+            f"from importlib.metadata import version; print(version({name!r}))",
+        ],
         capture_output=True,
         text=True,
     )
@@ -205,7 +225,9 @@ def supports_no_cache() -> bool:
     return "--no-cache" in out
 
 
-def clean_env(extra: dict[str, str] | None = None, *, peers: bool = False) -> dict[str, str]:
+def clean_env(
+    extra: dict[str, str] | None = None, *, peers: bool = False
+) -> dict[str, str]:
     """The environment for a child: no journeygen cache unless asked; peers' tools first on PATH."""
     env = {k: v for k, v in os.environ.items() if k != "JOURNEYGEN_CACHE_DIR"}
     env["PYTHONDONTWRITEBYTECODE"] = "0"
@@ -220,7 +242,9 @@ def clean_env(extra: dict[str, str] | None = None, *, peers: bool = False) -> di
 
 def corpus_cases(corpus: Path) -> list[Path]:
     return sorted(
-        p for p in (corpus / "examples").glob("*/*") if p.is_dir() and any(p.glob("*.openapi.yaml"))
+        p
+        for p in (corpus / "examples").glob("*/*")
+        if p.is_dir() and any(p.glob("*.openapi.yaml"))
     )
 
 
@@ -244,7 +268,9 @@ def generation(
     jg = journeygen_argv()
     no_cache = ["--no-cache"] if supports_no_cache() else []
 
-    tools: dict[str, Callable[[Path, Path], tuple[list[str], Path, dict[str, str]]]] = {}
+    tools: dict[str, Callable[[Path, Path], tuple[list[str], Path, dict[str, str]]]] = (
+        {}
+    )
 
     def jg_cold(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
         # A fresh working folder per process: no project cache, no stage cache: a cold CI run.
@@ -264,7 +290,11 @@ def generation(
         work = out / "cwd"
         work.mkdir(parents=True, exist_ok=True)
         env = clean_env({"JOURNEYGEN_CACHE_DIR": str(shared_cache)})
-        return [*jg, "generate", str(case), "--out", str(out / "o"), "-q", *no_cache], work, env
+        return (
+            [*jg, "generate", str(case), "--out", str(out / "o"), "-q", *no_cache],
+            work,
+            env,
+        )
 
     tools["journeygen (cold)"] = jg_cold
     if stage_cache_loop:
@@ -288,7 +318,11 @@ def generation(
     if peers.get("datamodel-code-generator", {}).get("installed"):
 
         def dmcg(case: Path, out: Path) -> tuple[list[str], Path, dict[str, str]]:
-            argv = [str(peer_bin("datamodel-codegen")), "--input", str(openapi_file(case))]
+            argv = [
+                str(peer_bin("datamodel-codegen")),
+                "--input",
+                str(openapi_file(case)),
+            ]
             argv += ["--input-file-type", "openapi", "--output", str(out / "models.py")]
             return argv, case, clean_env(peers=True)
 
@@ -314,7 +348,9 @@ def generation(
                 cpus.append(run.cpu)
                 rss.append(run.rss_mb)
                 if run.rc != 0:
-                    failures.append(f"{case.name}: exit {run.rc}: {run.stderr.strip()[-200:]}")
+                    failures.append(
+                        f"{case.name}: exit {run.rc}: {run.stderr.strip()[-200:]}"
+                    )
                 shutil.rmtree(out, ignore_errors=True)
             totals.append(time.perf_counter() - started)
             log(
@@ -372,7 +408,9 @@ def generation_ratios(gen: dict[str, Any]) -> dict[str, float | None]:
         med = opc["wall_s"]["median"]
         out["jg_cold_per_journey_vs_opc"] = ratio(jg["wall_s"]["median"], med)
         if shared:
-            out["jg_stage_cache_per_journey_vs_opc"] = ratio(shared["wall_s"]["median"], med)
+            out["jg_stage_cache_per_journey_vs_opc"] = ratio(
+                shared["wall_s"]["median"], med
+            )
         loop = opc["loop_total_s"]["median"]
         out["jg_corpus_one_process_vs_opc_loop"] = ratio(
             corpus["one_process_cold"]["wall_s"]["median"], loop
@@ -382,7 +420,9 @@ def generation_ratios(gen: dict[str, Any]) -> dict[str, float | None]:
         )
     dmcg = per.get("datamodel-code-generator")
     if dmcg:
-        out["jg_cold_per_journey_vs_dmcg"] = ratio(jg["wall_s"]["median"], dmcg["wall_s"]["median"])
+        out["jg_cold_per_journey_vs_dmcg"] = ratio(
+            jg["wall_s"]["median"], dmcg["wall_s"]["median"]
+        )
     return out
 
 
@@ -453,7 +493,9 @@ def scaling(
         last: tuple[int, float] | None = None
         for n in sizes:
             if skip_rest:
-                rows[str(n)] = {"skipped": "a smaller size already exceeded the time budget"}
+                rows[str(n)] = {
+                    "skipped": "a smaller size already exceeded the time budget"
+                }
                 continue
             if last is not None and last[1] * n / last[0] > budget_s:
                 predicted = last[1] * n / last[0]
@@ -482,7 +524,9 @@ def scaling(
                 "max_rss_mb": summary([r.rss_mb for r in ok]),
                 "runs": len(runs),
                 "failed": len(runs) - len(ok),
-                "error": next((r.stderr.strip()[-200:] for r in runs if r.rc != 0), None),
+                "error": next(
+                    (r.stderr.strip()[-200:] for r in runs if r.rc != 0), None
+                ),
             }
             log(
                 f"  2. {name} {n} ops: {rows[str(n)]['wall_s']['median']:.2f}s, {rows[str(n)]['max_rss_mb']['median']:.0f} MiB"
@@ -494,8 +538,15 @@ def scaling(
         growth = {}
         for small, big in itertools.pairwise(sizes):
             a, b = rows[str(small)], rows[str(big)]
-            if "wall_s" in a and "wall_s" in b and a["wall_s"]["n"] and b["wall_s"]["n"]:
-                growth[f"{big}/{small}"] = ratio(b["wall_s"]["median"], a["wall_s"]["median"])
+            if (
+                "wall_s" in a
+                and "wall_s" in b
+                and a["wall_s"]["n"]
+                and b["wall_s"]["n"]
+            ):
+                growth[f"{big}/{small}"] = ratio(
+                    b["wall_s"]["median"], a["wall_s"]["median"]
+                )
         result["tools"][name] = {"sizes": rows, "time_growth": growth}
     return result
 
@@ -504,7 +555,9 @@ def scaling(
 
 
 def parts_present() -> bool:
-    return (GENERATED_PC / "client.py").is_file() and (GENERATED_PC / "server.py").is_file()
+    return (GENERATED_PC / "client.py").is_file() and (
+        GENERATED_PC / "server.py"
+    ).is_file()
 
 
 def client_cost(
@@ -516,7 +569,9 @@ def client_cost(
     return _run_part_bench("client", reps=reps, quick=quick, peers=peers, log=log)
 
 
-def server_throughput(*, reps: int, quick: bool, log: Callable[[str], None]) -> dict[str, Any]:
+def server_throughput(
+    *, reps: int, quick: bool, log: Callable[[str], None]
+) -> dict[str, Any]:
     """Section 4: completed payment-callback journeys per second vs a hand-written app."""
     if not parts_present():
         return {"skipped": SKIPPED_PARTS}
@@ -524,18 +579,27 @@ def server_throughput(*, reps: int, quick: bool, log: Callable[[str], None]) -> 
 
 
 def _run_part_bench(
-    kind: str, *, reps: int, quick: bool, peers: dict[str, Any], log: Callable[[str], None]
+    kind: str,
+    *,
+    reps: int,
+    quick: bool,
+    peers: dict[str, Any],
+    log: Callable[[str], None],
 ) -> dict[str, Any]:
     script = HERE / f"bench_{kind}.py"
     if not script.is_file():
-        return {"skipped": f"skipped: {script.name} not written yet (the {kind} part exists now)"}
+        return {
+            "skipped": f"skipped: {script.name} not written yet (the {kind} part exists now)"
+        }
     argv = [sys.executable, str(script), "--reps", str(reps)]
     if quick:
         argv.append("--quick")
     if peers.get("arazzo-runner", {}).get("installed"):
         argv += ["--arazzo-python", str(PEERS_DIR / "bin" / "python")]
     env = clean_env({"PYTHONPATH": str(GENERATED_PC.parent)})
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=False)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=300, check=False
+    )
     if done.returncode != 0:
         log(f"  {kind}: failed: {done.stderr.strip()[-300:]}")
         return {"error": done.stderr.strip()[-1000:]}
@@ -570,15 +634,21 @@ def _part_rows(section: dict[str, Any], indent: str) -> list[str]:
                 + (f"  client CPU {_fmt(cpu, 'us')}" if cpu else "")
             )
         elif isinstance(value, dict) and "median" in value:
-            rows.append(f"{indent}{key:48} {_fmt(value, '/s' if key.endswith('_per_s') else 'us')}")
+            rows.append(
+                f"{indent}{key:48} {_fmt(value, '/s' if key.endswith('_per_s') else 'us')}"
+            )
         elif isinstance(value, dict):
             if "skipped" in value or "error" in value:
-                rows.append(f"{indent}{key}: {value.get('skipped') or value.get('error')}")
+                rows.append(
+                    f"{indent}{key}: {value.get('skipped') or value.get('error')}"
+                )
             else:
                 rows.append(f"{indent}{key}:")
                 rows.extend(_part_rows(value, indent + "  "))
         elif isinstance(value, float):
-            rows.append(f"{indent}{key:48} {value:.2f}" + ("x" if "_vs_" in key else ""))
+            rows.append(
+                f"{indent}{key:48} {value:.2f}" + ("x" if "_vs_" in key else "")
+            )
         else:
             rows.append(f"{indent}{key}: {value}")
     return rows
@@ -597,7 +667,9 @@ def table(results: dict[str, Any]) -> str:
         f"1. Generation, {gen['cases']} corpus journeys, one process per journey "
         "(median (min-max) over all processes)"
     )
-    lines.append(f"   {'tool':34} {'wall s/journey':22} {'loop total s':22} {'peak RSS':18} failed")
+    lines.append(
+        f"   {'tool':34} {'wall s/journey':22} {'loop total s':22} {'peak RSS':18} failed"
+    )
     for name, row in gen["per_journey"].items():
         lines.append(
             f"   {name:34} {_fmt(row['wall_s']):22} {_fmt(row['loop_total_s']):22} "
@@ -613,24 +685,34 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"     {key:44} {_r(value)}")
     sc = results["scaling"]
     lines.append("")
-    lines.append("2. Scaling: synthetic OpenAPI + Arazzo (wall s and peak RSS, median (min-max))")
+    lines.append(
+        "2. Scaling: synthetic OpenAPI + Arazzo (wall s and peak RSS, median (min-max))"
+    )
     for name, row in sc["tools"].items():
         lines.append(f"   {name}")
         for n, cell in row["sizes"].items():
             if "skipped" in cell:
                 lines.append(f"     {n:>5} ops  {cell['skipped']}")
             else:
-                extra = f"  ({cell['failed']} failed: {cell['error']})" if cell["failed"] else ""
+                extra = (
+                    f"  ({cell['failed']} failed: {cell['error']})"
+                    if cell["failed"]
+                    else ""
+                )
                 lines.append(
                     f"     {n:>5} ops  {_fmt(cell['wall_s']):26} {_fmt(cell['max_rss_mb'], 'MiB')}{extra}"
                 )
         growth = ", ".join(f"{k}: {_r(v)}" for k, v in row["time_growth"].items())
         lines.append(f"     time growth per 10x step: {growth or '-'}")
-    for number, key, title in ((3, "client", "Client cost"), (4, "server", "Server throughput")):
+    for number, key, title in (
+        (3, "client", "Client cost"),
+        (4, "server", "Server throughput"),
+    ):
         lines.append("")
         section = results[key]
         lines.append(
-            f"{number}. {title}: " + (section.get("skipped") or section.get("error") or "")
+            f"{number}. {title}: "
+            + (section.get("skipped") or section.get("error") or "")
         )
         lines.extend(_part_rows(section, "   "))
     lines.append("")
@@ -677,7 +759,9 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     server = results.get("server", {})
     rate = server.get("generated_vs_baseline_journeys_per_s")
     out["server >= 0.7x hand-written journeys/s"] = (
-        "not measured" if rate is None else f"{'met' if rate >= 0.7 else 'NOT met'} ({rate:.2f}x)"
+        "not measured"
+        if rate is None
+        else f"{'met' if rate >= 0.7 else 'NOT met'} ({rate:.2f}x)"
     )
     gen = server.get("generated", {})
     if gen.get("rss_mb_after_warmup") and gen.get("rss_mb_after_all"):
@@ -694,18 +778,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: a few journeys, 1 repetition"
     )
-    parser.add_argument("--no-peers", action="store_true", help="do not install or run the peers")
+    parser.add_argument(
+        "--no-peers", action="store_true", help="do not install or run the peers"
+    )
     parser.add_argument("--journeys", type=int, help="only the first N corpus journeys")
-    parser.add_argument("--reps", type=int, help="repetitions per figure (default 3; --quick 1)")
-    parser.add_argument("--loops", type=int, help="passes over the corpus per tool (default 1)")
+    parser.add_argument(
+        "--reps", type=int, help="repetitions per figure (default 3; --quick 1)"
+    )
+    parser.add_argument(
+        "--loops", type=int, help="passes over the corpus per tool (default 1)"
+    )
     parser.add_argument(
         "--sizes", help="comma-separated operation counts (default 10,100,1000,5000)"
     )
     parser.add_argument(
-        "--scale-budget", type=float, default=240.0, help="seconds one scaling run may take"
+        "--scale-budget",
+        type=float,
+        default=240.0,
+        help="seconds one scaling run may take",
     )
     parser.add_argument(
-        "--corpus", type=Path, default=Path(os.environ.get("JOURNEYGEN_CORPUS", DEFAULT_CORPUS))
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("JOURNEYGEN_CORPUS", DEFAULT_CORPUS)),
     )
     parser.add_argument(
         "--stage-cache-loop",
@@ -713,10 +808,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also time the per-journey loop with a shared JOURNEYGEN_CACHE_DIR (+~60 s)",
     )
     parser.add_argument(
-        "--no-parts", action="store_true", help="skip sections 3 and 4 (client and server)"
+        "--no-parts",
+        action="store_true",
+        help="skip sections 3 and 4 (client and server)",
     )
     parser.add_argument(
-        "--out", type=Path, help="JSON file (default benchmarks/results/bench-<time>.json)"
+        "--out",
+        type=Path,
+        help="JSON file (default benchmarks/results/bench-<time>.json)",
     )
     args = parser.parse_args(argv)
 
@@ -779,7 +878,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["client"] = results["server"] = {"skipped": "skipped: --no-parts"}
     else:
         log("3. client cost ...")
-        results["client"] = client_cost(reps=reps, quick=args.quick, peers=peers, log=log)
+        results["client"] = client_cost(
+            reps=reps, quick=args.quick, peers=peers, log=log
+        )
         log("4. server throughput ...")
         results["server"] = server_throughput(reps=reps, quick=args.quick, log=log)
     results["targets"] = targets(results)

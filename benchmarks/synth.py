@@ -34,7 +34,10 @@ def _schemas(i: int) -> dict[str, Any]:
                 "count": {"type": "integer"},
                 "owner": {
                     "type": "object",
-                    "properties": {"userId": {"type": "string"}, "since": {"type": "string"}},
+                    "properties": {
+                        "userId": {"type": "string"},
+                        "since": {"type": "string"},
+                    },
                 },
             },
         },
@@ -93,9 +96,15 @@ def arazzo(n: int, openapi_file: str) -> dict[str, Any]:
                 {
                     "stepId": f"create{i}",
                     "operationId": f"createItem{i}",
-                    "requestBody": {"contentType": "application/json", "payload": payload},
+                    "requestBody": {
+                        "contentType": "application/json",
+                        "payload": payload,
+                    },
                     "successCriteria": [{"condition": "$statusCode == 201"}],
-                    "outputs": {"id": "$response.body#/id", "name": "$response.body#/name"},
+                    "outputs": {
+                        "id": "$response.body#/id",
+                        "name": "$response.body#/name",
+                    },
                 }
             )
         workflows.append(
@@ -114,7 +123,9 @@ def arazzo(n: int, openapi_file: str) -> dict[str, Any]:
     return {
         "arazzo": "1.0.1",
         "info": {"title": f"Synthetic workflows ({n} operations)", "version": "1.0.0"},
-        "sourceDescriptions": [{"name": "synth", "type": "openapi", "url": openapi_file}],
+        "sourceDescriptions": [
+            {"name": "synth", "type": "openapi", "url": openapi_file}
+        ],
         "workflows": workflows,
     }
 
@@ -124,7 +135,9 @@ def write_case(folder: Path, n: int) -> Path:
     name = f"synth-{n}"
     case = folder / name
     case.mkdir(parents=True, exist_ok=True)
-    (case / f"{name}.openapi.yaml").write_text(json.dumps(openapi(n), indent=1), encoding="utf-8")
+    (case / f"{name}.openapi.yaml").write_text(
+        json.dumps(openapi(n), indent=1), encoding="utf-8"
+    )
     (case / f"{name}.arazzo.yaml").write_text(
         json.dumps(arazzo(n, f"{name}.openapi.yaml"), indent=1), encoding="utf-8"
     )

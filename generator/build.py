@@ -65,7 +65,9 @@ def find_case(folder: Path) -> Case:
     for suffix, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
-            raise error(where, f"a case holds at most one *.{suffix}.yaml, found {names}")
+            raise error(
+                where, f"a case holds at most one *.{suffix}.yaml, found {names}"
+            )
     if not found["openapi"]:
         raise error(
             where,
@@ -99,10 +101,14 @@ class _Builder:
         problems: list[Diagnostic] = []
         self.openapi_doc = self._try(problems, lambda: self.ws.load(case.openapi))
         self.journey_doc = (
-            self._try(problems, lambda: self.ws.load(case.journey)) if case.journey else None
+            self._try(problems, lambda: self.ws.load(case.journey))
+            if case.journey
+            else None
         )
         self.arazzo_doc = (
-            self._try(problems, lambda: self.ws.load(case.arazzo)) if case.arazzo else None
+            self._try(problems, lambda: self.ws.load(case.arazzo))
+            if case.arazzo
+            else None
         )
         if problems:
             raise SpecError(problems)
@@ -165,7 +171,9 @@ class _Builder:
         for part, suffix in (("input", "Input"), ("output", "Output")):
             schema = (spec.get(part) or {}).get("schema")
             if isinstance(schema, dict):
-                converted = self.schemas.model(doc, f"/spec/{part}/schema", schema, pascal + suffix)
+                converted = self.schemas.model(
+                    doc, f"/spec/{part}/schema", schema, pascal + suffix
+                )
                 names.append(self.schemas.model_name(converted))
             else:
                 names.append(None)
@@ -178,7 +186,9 @@ class _Builder:
                 schema = (body[kind].get(part) or {}).get("schema")
                 if isinstance(schema, dict):
                     wanted = naming.class_name(state) + suffix
-                    converted = self.schemas.model(doc, f"{base}/{part}/schema", schema, wanted)
+                    converted = self.schemas.model(
+                        doc, f"{base}/{part}/schema", schema, wanted
+                    )
                     if part == "input":
                         self.state_inputs[state] = self.schemas.model_name(converted)
         return names[0], names[1]
@@ -206,11 +216,15 @@ class _Builder:
                     raw.append((path, method, op, pointer))
         method_names = self._method_names(raw)
         return [
-            self._operation(doc, source, prefix, path, method, op, pointer, method_names[pointer])
+            self._operation(
+                doc, source, prefix, path, method, op, pointer, method_names[pointer]
+            )
             for path, method, op, pointer in raw
         ]
 
-    def _method_names(self, raw: list[tuple[str, str, dict[str, Any], str]]) -> dict[str, str]:
+    def _method_names(
+        self, raw: list[tuple[str, str, dict[str, Any], str]]
+    ) -> dict[str, str]:
         ids = [op.get("operationId") for _, _, op, _ in raw]
         prefixes = {i.split("_", 1)[0] for i in ids if isinstance(i, str) and "_" in i}
         strip = len(prefixes) == 1 and all(isinstance(i, str) and "_" in i for i in ids)
@@ -220,7 +234,9 @@ class _Builder:
                 base = op_id.split("_", 1)[1] if strip else op_id
             else:
                 base = f"{method}_{path}"
-            wanted.append((pointer, naming.safe_identifier(naming.snake(base, default="call"))))
+            wanted.append(
+                (pointer, naming.safe_identifier(naming.snake(base, default="call")))
+            )
         return naming.assign(wanted, reserved=CLIENT_RESERVED)
 
     def _operation(
@@ -243,7 +259,11 @@ class _Builder:
             body=body,
             responses=responses,
             summary=op.get("summary") if isinstance(op.get("summary"), str) else None,
-            description=(op.get("description") if isinstance(op.get("description"), str) else None),
+            description=(
+                op.get("description")
+                if isinstance(op.get("description"), str)
+                else None
+            ),
             kind=kind,
             source=source,
             location=doc.location(pointer),
@@ -263,7 +283,9 @@ class _Builder:
                 if isinstance(raw, dict) and "$ref" in raw:
                     resolved = self.ws.resolve(doc, raw["$ref"], site + "/$ref")
                     value = resolved.value
-                if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+                if not isinstance(value, dict) or not isinstance(
+                    value.get("name"), str
+                ):
                     raise error(doc.location(site), "a parameter needs a string 'name'")
                 found[(value["name"], str(value.get("in")))] = (site, value)
         py_names = naming.assign(
@@ -305,7 +327,9 @@ class _Builder:
             )
         )
 
-    def _body(self, doc: Document, pointer: str, op: dict[str, Any], pascal: str) -> Body | None:
+    def _body(
+        self, doc: Document, pointer: str, op: dict[str, Any], pascal: str
+    ) -> Body | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
@@ -318,7 +342,9 @@ class _Builder:
         media = _json_media(content)
         if media is None:
             return None
-        schema = content[media].get("schema", {}) if isinstance(content[media], dict) else {}
+        schema = (
+            content[media].get("schema", {}) if isinstance(content[media], dict) else {}
+        )
         converted = self.schemas.model(
             doc,
             f"{site}/content/{escape_pointer_token(media)}/schema",
@@ -345,16 +371,22 @@ class _Builder:
             annotation = model = None
             if isinstance(content, dict) and (media := _json_media(content)):
                 schema = (
-                    content[media].get("schema", {}) if isinstance(content[media], dict) else {}
+                    content[media].get("schema", {})
+                    if isinstance(content[media], dict)
+                    else {}
                 )
-                suffix = "Response" if str(status).startswith("2") else f"Response{status}"
+                suffix = (
+                    "Response" if str(status).startswith("2") else f"Response{status}"
+                )
                 converted = self.schemas.model(
                     doc,
                     f"{site}/content/{escape_pointer_token(media)}/schema",
                     schema,
                     pascal + suffix,
                 )
-                annotation, model = _annotation(converted), self.schemas.model_name(converted)
+                annotation, model = _annotation(converted), self.schemas.model_name(
+                    converted
+                )
             description = value.get("description") if isinstance(value, dict) else None
             result.append(
                 Response(
@@ -412,8 +444,14 @@ class _Builder:
                 if not webhook:
                     continue
             header, profile = _guard(states, body)
-            model = op.body.model if op is not None and op.body else self.state_inputs.get(name)
-            external.append(ExternalStep(name, body["type"], op, model, header, profile))
+            model = (
+                op.body.model
+                if op is not None and op.body
+                else self.state_inputs.get(name)
+            )
+            external.append(
+                ExternalStep(name, body["type"], op, model, header, profile)
+            )
         status = by_kind.get("status")
         result = by_kind.get("result")
         return JourneyIR(
@@ -429,7 +467,9 @@ class _Builder:
             location=doc.location(""),
         )
 
-    def _link_states(self, order: list[str], step_ops: list[Operation]) -> dict[str, Operation]:
+    def _link_states(
+        self, order: list[str], step_ops: list[Operation]
+    ) -> dict[str, Operation]:
         """Pair external-input states with step endpoints: by name, else by their input model.
 
         The exporter names the endpoint after the state, but published journeys also use a
@@ -447,18 +487,26 @@ class _Builder:
             model = self.state_inputs.get(name)
             if name in linked or model is None:
                 continue
-            op = next((o for o in free if o.body is not None and o.body.model == model), None)
+            op = next(
+                (o for o in free if o.body is not None and o.body.model == model), None
+            )
             if op is not None:
                 linked[name] = op
                 free.remove(op)
         return linked
 
-    def _phases(self, op: Operation | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    def _phases(
+        self, op: Operation | None, default: tuple[str, ...]
+    ) -> tuple[str, ...]:
         success = op.success if op else None
         model = self.schemas.defs.get(success.model or "") if success else None
         phase = (model.schema.get("properties") or {}).get("phase") if model else None
         ref = phase.get("$ref") if isinstance(phase, dict) else None
-        enum = self.schemas.defs.get(ref[len(REF_PREFIX) :]) if isinstance(ref, str) else None
+        enum = (
+            self.schemas.defs.get(ref[len(REF_PREFIX) :])
+            if isinstance(ref, str)
+            else None
+        )
         values = enum.schema.get("enum") if enum else None
         return tuple(str(v) for v in values) if isinstance(values, list) else default
 
@@ -469,7 +517,9 @@ class _Builder:
             return []
         doc = self.arazzo_doc
         sources = {s.name for s in self.arazzo.sourceDescriptions}
-        by_id: dict[tuple[str, str], Operation] = {(op.source, op.operation_id): op for op in ops}
+        by_id: dict[tuple[str, str], Operation] = {
+            (op.source, op.operation_id): op for op in ops
+        }
         plain: dict[str, Operation] = {}
         for op in ops:
             plain.setdefault(op.operation_id, op)
@@ -483,12 +533,15 @@ class _Builder:
             inputs_model = None
             if workflow.inputs is not None:
                 wanted = naming.class_name(workflow.workflowId) + "Inputs"
-                converted = self.schemas.model(doc, base + "/inputs", workflow.inputs, wanted)
+                converted = self.schemas.model(
+                    doc, base + "/inputs", workflow.inputs, wanted
+                )
                 inputs_model = self.schemas.model_name(converted)
                 if wanted in self.schemas.public_aliases:
                     inputs_model = wanted
             step_names = naming.assign(
-                (s.stepId, naming.snake(s.stepId, default="step")) for s in workflow.steps
+                (s.stepId, naming.snake(s.stepId, default="step"))
+                for s in workflow.steps
             )
             steps = []
             for si, step in enumerate(workflow.steps):
@@ -614,14 +667,20 @@ def _annotation(schema: dict[str, Any]) -> str:
     return f"{base} | None" if nullable and base != "Any" else base
 
 
-def _guard(states: dict[str, Any], body: dict[str, Any]) -> tuple[str | None, str | None]:
+def _guard(
+    states: dict[str, Any], body: dict[str, Any]
+) -> tuple[str | None, str | None]:
     """The header an external-input state's input is checked with (apiKeyValidate right after it)."""
     nxt = states.get(body.get("next") or "")
     task = nxt.get("task") if isinstance(nxt, dict) else None
-    if not isinstance(task, dict) or not str(task.get("kind", "")).startswith("apiKeyValidate"):
+    if not isinstance(task, dict) or not str(task.get("kind", "")).startswith(
+        "apiKeyValidate"
+    ):
         return None, None
     source = task.get("source") or {}
-    if source.get("location", "header") != "header" or not isinstance(source.get("name"), str):
+    if source.get("location", "header") != "header" or not isinstance(
+        source.get("name"), str
+    ):
         return None, None
     profile = task.get("profile")
     return source["name"], profile if isinstance(profile, str) else "default"
@@ -672,7 +731,11 @@ def build(case: Case, workspace: Workspace) -> Bundle:
     workflows = builder.workflows(ops)
     if builder.problems:
         raise SpecError(builder.problems)
-    sources = [p for p in (case.openapi, case.journey, case.arazzo, case.bindings) if p is not None]
+    sources = [
+        p
+        for p in (case.openapi, case.journey, case.arazzo, case.bindings)
+        if p is not None
+    ]
     return Bundle(
         names=names,
         models=tuple(builder.schemas.defs.values()),
@@ -689,7 +752,9 @@ def build(case: Case, workspace: Workspace) -> Bundle:
 def _source_name(builder: _Builder, path: Path) -> str:
     if builder.arazzo is not None and builder.arazzo_doc is not None:
         for source in builder.arazzo.sourceDescriptions:
-            if (builder.arazzo_doc.path.parent / source.url).resolve() == path.resolve():
+            if (
+                builder.arazzo_doc.path.parent / source.url
+            ).resolve() == path.resolve():
                 return str(source.name)
     return naming.pascal(path.name.split(".")[0])
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-_SHAPING = ("datamodel-code-generator", "black", "jinja2", "pyyaml", "pydantic", "openapi-pydantic")
+_SHAPING = (
+    "datamodel-code-generator",
+    "black",
+    "jinja2",
+    "pyyaml",
+    "pydantic",
+    "openapi-pydantic",
+)
 _VERSION = 1
 
 
@@ -33,8 +40,15 @@ def fingerprint(code_root: Path, templates: Path) -> str:
     parts: list[bytes] = [str(_VERSION).encode()]
     for folder in (code_root, templates):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and path.suffix != ".pyc"
+            ):
+                parts += [
+                    path.relative_to(folder).as_posix().encode(),
+                    path.read_bytes(),
+                ]
     for name in _SHAPING:
         try:
             parts.append(f"{name}=={metadata.version(name)}".encode())
@@ -75,7 +89,9 @@ class Cache:
     def _key(self, case: Path, root: Path) -> str:
         if root not in self._trees:
             self._trees[root] = tree_digest(root)
-        return _digest(self.fingerprint.encode(), str(case).encode(), self._trees[root].encode())
+        return _digest(
+            self.fingerprint.encode(), str(case).encode(), self._trees[root].encode()
+        )
 
     def get(self, case: Path, root: Path) -> Entry | None:
         """The entry for `case` if journeygen and every spec file are unchanged."""
@@ -87,7 +103,8 @@ class Cache:
         if not isinstance(data, dict) or data.get("key") != key:
             return None
         warnings = [
-            (str(p), int(ln), int(col), str(m)) for p, ln, col, m in data.get("warnings", [])
+            (str(p), int(ln), int(col), str(m))
+            for p, ln, col, m in data.get("warnings", [])
         ]
         return Entry(str(data["package"]), dict(data["files"]), warnings)
 

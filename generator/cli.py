@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate typed Python packages from JourneyForge journeys, OpenAPI and Arazzo.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="generate (or --check) packages for spec cases")
+    gen = sub.add_parser(
+        "generate", help="generate (or --check) packages for spec cases"
+    )
     gen.add_argument(
         "specs",
         nargs="*",
@@ -38,12 +40,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compare with the output folder; exit 1 on drift",
     )
-    gen.add_argument("--quiet", "-q", action="store_true", help="print only problems and drift")
     gen.add_argument(
-        "--no-cache", action="store_true", help="regenerate everything (skip .journeygen-cache/)"
+        "--quiet", "-q", action="store_true", help="print only problems and drift"
+    )
+    gen.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="regenerate everything (skip .journeygen-cache/)",
     )
     scaffold = sub.add_parser(
-        "scaffold", help="write a starting handlers implementation for a journey (never overwrites)"
+        "scaffold",
+        help="write a starting handlers implementation for a journey (never overwrites)",
     )
     scaffold.add_argument("case", type=Path, help="the journey's case folder")
     scaffold.add_argument("dest", type=Path, help="the Python file to create")
@@ -155,7 +162,9 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
         for text in drift:
             report.out.write(text)
         verdict = (
-            f"{len(drift)} of {len(results)} package(s) differ from {out}" if drift else "no drift"
+            f"{len(drift)} of {len(results)} package(s) differ from {out}"
+            if drift
+            else "no drift"
         )
         report.info(f"checked {len(results)} case(s) in {elapsed:.2f}s: {verdict}")
         if drift:
@@ -176,7 +185,12 @@ def _run_scaffold(args: argparse.Namespace, report: _Reporter) -> int:
 
     if not args.case.is_dir():
         raise SpecError(
-            [Diagnostic(Location(str(args.case)), "not a folder: a case is a folder of spec files")]
+            [
+                Diagnostic(
+                    Location(str(args.case)),
+                    "not a folder: a case is a folder of spec files",
+                )
+            ]
         )
     text = render_scaffold(args.case.resolve())
     if not write_once(args.dest, text):
@@ -185,7 +199,9 @@ def _run_scaffold(args: argparse.Namespace, report: _Reporter) -> int:
             file=report.err,
         )
         return EXIT_INVALID
-    report.info(f"wrote {args.dest}: implement the handlers there, then pass them to create_app")
+    report.info(
+        f"wrote {args.dest}: implement the handlers there, then pass them to create_app"
+    )
     return EXIT_OK
 
 
@@ -197,7 +213,9 @@ def main(
 ) -> int:
     """Entry point of the `journeygen` console script."""
     args = _parser().parse_args(argv)
-    report = _Reporter(getattr(args, "quiet", False), stdout or sys.stdout, stderr or sys.stderr)
+    report = _Reporter(
+        getattr(args, "quiet", False), stdout or sys.stdout, stderr or sys.stderr
+    )
     try:
         if args.command == "scaffold":
             return _run_scaffold(args, report)

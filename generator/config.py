@@ -41,7 +41,9 @@ def load_config(cwd: Path) -> Config:
         table = tool.get("journeygen", {}) if isinstance(tool, dict) else {}
     specs, out = table.get("specs", "specs"), table.get("out", "generated")
     if not isinstance(specs, str) or not isinstance(out, str):
-        raise error(Location(str(pyproject)), "[tool.journeygen] specs and out must be strings")
+        raise error(
+            Location(str(pyproject)), "[tool.journeygen] specs and out must be strings"
+        )
     return Config(
         specs=(base / specs).resolve(),
         out=(base / out).resolve(),

@@ -11,7 +11,9 @@ from typing import Any
 
 # Characters that end a line for the Python tokenizer or for editors (str.splitlines splits on
 # all of them): a bare `\r` in a comment would end it and let the rest run as code.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def py_literal(value: Any) -> str:
@@ -31,7 +33,9 @@ def py_literal(value: Any) -> str:
     if isinstance(value, dict):
         return (
             "{"
-            + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items())
+            + ", ".join(
+                f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()
+            )
             + "}"
         )
     raise TypeError(f"cannot encode {type(value).__name__} as a literal")

@@ -30,13 +30,18 @@ _CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 def _mode() -> object:
     from black.mode import Mode, TargetVersion
 
-    return Mode(target_versions={getattr(TargetVersion, TARGET_VERSION)}, line_length=LINE_LENGTH)
+    return Mode(
+        target_versions={getattr(TargetVersion, TARGET_VERSION)},
+        line_length=LINE_LENGTH,
+    )
 
 
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
-    except metadata.PackageNotFoundError:  # pragma: no cover - black is a hard dependency
+    except (
+        metadata.PackageNotFoundError
+    ):  # pragma: no cover - black is a hard dependency
         return "unknown"
 
 
@@ -98,7 +103,11 @@ class Formatter:
         self._mode: object | None = None
         folder = cache_dir if cache_dir is not None else cache_dir_from_env()
         self._disk = (
-            DiskCache(folder, "black", f"black={_version('black')};{TARGET_VERSION};{LINE_LENGTH}")
+            DiskCache(
+                folder,
+                "black",
+                f"black={_version('black')};{TARGET_VERSION};{LINE_LENGTH}",
+            )
             if folder is not None
             else None
         )
@@ -137,7 +146,9 @@ class Formatter:
 
     def format_files(self, files: dict[str, str]) -> dict[str, str]:
         """Format every `.py` file of a rendered file map."""
-        return {p: self.format(p, t) if p.endswith(".py") else t for p, t in files.items()}
+        return {
+            p: self.format(p, t) if p.endswith(".py") else t for p, t in files.items()
+        }
 
 
 def _bug(path: str, exc: Exception) -> SpecError:

@@ -71,7 +71,9 @@ class Operation:
     method_name: str
     http_method: str
     path: str
-    server_path: str  # path with the OpenAPI server URL prefix, e.g. /api/v1/journeys/...
+    server_path: (
+        str  # path with the OpenAPI server URL prefix, e.g. /api/v1/journeys/...
+    )
     params: tuple[Param, ...]
     body: Body | None
     responses: tuple[Response, ...]
@@ -97,7 +99,9 @@ class ExternalStep:
 
     state: str
     kind: Literal["webhook", "wait"]
-    operation: Operation | None  # None: the OpenAPI omits the endpoint (a provider-only webhook)
+    operation: (
+        Operation | None
+    )  # None: the OpenAPI omits the endpoint (a provider-only webhook)
     input_model: str | None
     guard_header: str | None = None
     guard_profile: str | None = None
@@ -117,7 +121,9 @@ class JourneyIR:
     status_phases: tuple[
         str, ...
     ]  # wire values of JourneyStatus.phase, e.g. Running/Succeeded/Failed
-    outcome_phases: tuple[str, ...]  # wire values of JourneyOutcome.phase, e.g. SUCCEEDED/FAILED
+    outcome_phases: tuple[
+        str, ...
+    ]  # wire values of JourneyOutcome.phase, e.g. SUCCEEDED/FAILED
     location: Location
 
 

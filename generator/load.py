@@ -105,7 +105,9 @@ class _Builder:
                 node,
                 f"the document nests more than {MAX_NESTING} levels deep; flatten it or use $ref",
             )
-        self.positions.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.positions.setdefault(
+            pointer, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(
                 node,
@@ -115,16 +117,21 @@ class _Builder:
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
             return [
-                self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)
+                self.build(item, f"{pointer}/{i}", depth + 1)
+                for i, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.ScalarNode)
         return _scalar(node, self)
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+    def _mapping(
+        self, node: yaml.MappingNode, pointer: str, depth: int
+    ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "mapping keys must be plain scalars (strings)")
+                raise self.fail(
+                    key_node, "mapping keys must be plain scalars (strings)"
+                )
             key = str(key_node.value)
             if key in result:
                 raise self.fail(
@@ -158,7 +165,9 @@ def _explicit(node: yaml.ScalarNode, builder: _Builder) -> Any:
         if node.tag.endswith(":null"):
             return None
     except (KeyError, ValueError) as exc:
-        raise builder.fail(node, f"{text!r} is not a valid {node.tag.rsplit(':', 1)[1]}") from exc
+        raise builder.fail(
+            node, f"{text!r} is not a valid {node.tag.rsplit(':', 1)[1]}"
+        ) from exc
     return text
 
 
@@ -168,7 +177,9 @@ def _plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT_RE.fullmatch(text):
-        return int(text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10)
+        return int(
+            text, 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10
+        )
     if _FLOAT_RE.fullmatch(text):
         lowered = text.lower()
         if "inf" in lowered:
@@ -194,7 +205,9 @@ def parse_yaml(text: str, display: str, path: Path) -> Document:
     except yaml.YAMLError as exc:
         raise error(Location(display), f"malformed YAML: {exc}") from exc
     if node is None:
-        raise error(Location(display, 1, 1), "the document is empty; expected a mapping")
+        raise error(
+            Location(display, 1, 1), "the document is empty; expected a mapping"
+        )
     builder = _Builder(display)
     _check_expansion(node, builder)
     data = builder.build(node, "")

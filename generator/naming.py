@@ -53,7 +53,9 @@ def snake(name: str, *, default: str = "value") -> str:
 def pascal(name: str, *, default: str = "Model") -> str:
     """`payment-callback` -> `PaymentCallback`; keeps all-caps acronyms (`VLAN`) as written."""
     words = ascii_words(name)
-    result = "".join(w if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:] for w in words)
+    result = "".join(
+        w if w.isupper() and len(w) > 1 else w[:1].upper() + w[1:] for w in words
+    )
     result = result or default
     if result[0].isdigit():
         result = f"{default}{result}"
@@ -126,7 +128,9 @@ class Scope:
         return name.casefold() in self._taken
 
 
-def assign(names: Iterable[tuple[str, str]], reserved: Iterable[str] = ()) -> dict[str, str]:
+def assign(
+    names: Iterable[tuple[str, str]], reserved: Iterable[str] = ()
+) -> dict[str, str]:
     """Decide names for (key, wanted) pairs in order; exact wanted names win over derived ones.
 
     Two passes so that a spec name that already is the wanted Python name (`journey_id`) keeps it

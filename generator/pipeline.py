@@ -38,7 +38,9 @@ def spec_root(case_folder: Path, specs: Path | None = None) -> Path:
 def discover(specs: Path) -> list[Path]:
     """Every case folder under `specs`: folders holding a journey or Arazzo document."""
     folders = {
-        p.parent for pattern in ("*.journey.y*ml", "*.arazzo.y*ml") for p in specs.rglob(pattern)
+        p.parent
+        for pattern in ("*.journey.y*ml", "*.arazzo.y*ml")
+        for p in specs.rglob(pattern)
     }
     return sorted(folders)
 
@@ -57,7 +59,8 @@ def generate(
     hit = cache.get(folder, tree) if cache is not None else None
     if hit is not None:
         warnings = [
-            Diagnostic(Location(p, ln, col), m, Level.WARNING) for p, ln, col, m in hit.warnings
+            Diagnostic(Location(p, ln, col), m, Level.WARNING)
+            for p, ln, col, m in hit.warnings
         ]
         return Generated(hit.package, hit.files, warnings)
     workspace = Workspace(tree)

@@ -23,7 +23,9 @@ def templates_dir() -> Path:
     spec = importlib.util.find_spec("generator._templates")
     locations = list(spec.submodule_search_locations or []) if spec else []
     if not locations:  # pragma: no cover - a broken installation
-        raise FileNotFoundError("journeygen's templates are missing from this installation")
+        raise FileNotFoundError(
+            "journeygen's templates are missing from this installation"
+        )
     return Path(locations[0])
 
 
@@ -62,9 +64,13 @@ def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput
     base = f"{pkg}/{pkg}"
     context: dict[str, Any] = {"b": bundle, "names": bundle.names}
     files: dict[str, str] = {
-        f"{pkg}/pyproject.toml": env.get_template("package/pyproject.toml.jinja").render(context),
+        f"{pkg}/pyproject.toml": env.get_template(
+            "package/pyproject.toml.jinja"
+        ).render(context),
         f"{pkg}/README.md": env.get_template("package/README.md.jinja").render(context),
-        f"{base}/__init__.py": env.get_template("package/__init__.py.jinja").render(context),
+        f"{base}/__init__.py": env.get_template("package/__init__.py.jinja").render(
+            context
+        ),
         f"{base}/py.typed": "",
         f"{base}/models.py": render_models(bundle, cache_dir=cache_dir),
     }

@@ -28,7 +28,9 @@ _KEEP = (
 )  # fmt: skip
 # Formats that become richer Python types; the rest stay plain strings (an `email` would need
 # email-validator, a `uri` would reject the relative URLs journeys return).
-_FORMATS = frozenset({"date-time", "date", "time", "uuid", "int32", "int64", "float", "double"})
+_FORMATS = frozenset(
+    {"date-time", "date", "time", "uuid", "int32", "int64", "float", "double"}
+)
 _IDENTIFIER_TITLE = re.compile(r"^[A-Z][A-Za-z0-9]{2,63}$")
 _COMPONENT_RE = re.compile(r"^/(components/schemas|\$defs|definitions)/([^/]+)$")
 MAX_DEPTH = 64
@@ -80,7 +82,9 @@ class SchemaCollector:
 
     # -- entry points -------------------------------------------------------------------------
 
-    def model(self, document: Document, pointer: str, value: Any, wanted: str) -> dict[str, Any]:
+    def model(
+        self, document: Document, pointer: str, value: Any, wanted: str
+    ) -> dict[str, Any]:
         """Register the schema at `pointer` as a model named like `wanted`; return a type schema.
 
         The result is a `$ref` to the class for objects and enums, or an inline schema for
@@ -142,7 +146,9 @@ class SchemaCollector:
         if name is None:
             wanted = naming.class_name(_unescape(match.group(2)))
             if wanted in self.scope:
-                wanted = naming.class_name(target.document.path.name.split(".")[0]) + wanted
+                wanted = (
+                    naming.class_name(target.document.path.name.split(".")[0]) + wanted
+                )
             converted = self._convert(target, wanted, depth + 1, site_key=key)
             name = self.model_name(converted)
             if name is None:
@@ -223,10 +229,14 @@ class SchemaCollector:
         self._object_tail(site, name, depth, result)
         return result
 
-    def _object_tail(self, site: _Site, name: str, depth: int, result: dict[str, Any]) -> None:
+    def _object_tail(
+        self, site: _Site, name: str, depth: int, result: dict[str, Any]
+    ) -> None:
         value = site.value
         required = value.get("required") or []
-        if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        if not isinstance(required, list) or not all(
+            isinstance(r, str) for r in required
+        ):
             raise error(
                 site.document.location(site.pointer + "/required"),
                 "'required' must be a list of strings",
@@ -286,7 +296,11 @@ class SchemaCollector:
         return result
 
     def _merged_object(self, site: _Site, name: str, depth: int) -> dict[str, Any]:
-        branches = [*self._branches(site), site] if _is_object(site.value) else self._branches(site)
+        branches = (
+            [*self._branches(site), site]
+            if _is_object(site.value)
+            else self._branches(site)
+        )
         props: dict[str, list[_Site]] = {}
         required: list[str] = []
         extra: Any = True
@@ -294,7 +308,9 @@ class SchemaCollector:
         for branch in branches:
             for key in branch.value.get("properties") or {}:
                 props.setdefault(key, []).append(_child(branch, "properties", key))
-            required.extend(r for r in branch.value.get("required") or [] if isinstance(r, str))
+            required.extend(
+                r for r in branch.value.get("required") or [] if isinstance(r, str)
+            )
             if "additionalProperties" in branch.value:
                 extra = branch.value["additionalProperties"]
             description = description or branch.value.get("description")
@@ -302,7 +318,9 @@ class SchemaCollector:
         if description:
             result["description"] = description
         result["properties"] = {
-            key: self._merge_property(sites, name + naming.pascal(key, default="Field"), depth)
+            key: self._merge_property(
+                sites, name + naming.pascal(key, default="Field"), depth
+            )
             for key, sites in props.items()
         }
         if required:
@@ -315,7 +333,9 @@ class SchemaCollector:
         )
         return result
 
-    def _merge_property(self, sites: list[_Site], ctx: str, depth: int) -> dict[str, Any]:
+    def _merge_property(
+        self, sites: list[_Site], ctx: str, depth: int
+    ) -> dict[str, Any]:
         typed = [s for s in sites if s.value not in (True, {})] or sites[:1]
         converted = [self._convert(s, ctx, depth + 1) for s in typed]
         unique = list({_canonical(c): c for c in converted}.values())
@@ -329,8 +349,12 @@ class SchemaCollector:
         if value.get("type") == "array" or "items" in value:
             items = value.get("items")
             if isinstance(items, dict | bool):
-                result["items"] = self._convert(_child(site, "items"), ctx + "Item", depth + 1)
-        if value.get("type") == "object" and isinstance(value.get("additionalProperties"), dict):
+                result["items"] = self._convert(
+                    _child(site, "items"), ctx + "Item", depth + 1
+                )
+        if value.get("type") == "object" and isinstance(
+            value.get("additionalProperties"), dict
+        ):
             result["additionalProperties"] = self._convert(
                 _child(site, "additionalProperties"), ctx + "Value", depth + 1
             )
@@ -338,7 +362,9 @@ class SchemaCollector:
             branches = value.get(combinator)
             if isinstance(branches, list):
                 result[combinator] = [
-                    self._convert(_child(site, combinator, i), f"{ctx}Option{i + 1}", depth + 1)
+                    self._convert(
+                        _child(site, combinator, i), f"{ctx}Option{i + 1}", depth + 1
+                    )
                     for i in range(len(branches))
                 ]
         return result
@@ -375,7 +401,8 @@ def _check_pattern(site: _Site, pattern: Any) -> None:
         SchemaValidator(core_schema.str_schema(pattern=pattern))
     except SchemaError as exc:
         raise error(
-            where, f"'pattern' {pattern!r} is not a valid regular expression ({exc}); fix it"
+            where,
+            f"'pattern' {pattern!r} is not a valid regular expression ({exc}); fix it",
         ) from None
 
 
@@ -385,10 +412,13 @@ def _check_default(site: _Site, default: Any) -> None:
     enum = value.get("enum")
     if isinstance(enum, list) and default not in enum:
         raise error(
-            where, f"default {default!r} is not one of the enum values {enum!r}; fix the default"
+            where,
+            f"default {default!r} is not one of the enum values {enum!r}; fix the default",
         )
     kinds = value.get("type")
-    names = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    names = (
+        [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    )
     if value.get("nullable") is True:
         names = [*names, "null"]
     allowed = tuple(t for n in names for t in _JSON_TYPES.get(str(n), ()))
@@ -397,7 +427,8 @@ def _check_default(site: _Site, default: Any) -> None:
     bad_bool = isinstance(default, bool) and bool not in allowed
     if not isinstance(default, allowed) or bad_bool:
         raise error(
-            where, f"default {default!r} does not match the schema type {kinds!r}; fix the default"
+            where,
+            f"default {default!r} does not match the schema type {kinds!r}; fix the default",
         )
 
 

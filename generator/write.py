@@ -31,9 +31,9 @@ _IGNORED_DIRS = (
 
 def _ignored(parts: tuple[str, ...]) -> bool:
     """Build and cache litter that tools leave in a package folder is not output."""
-    return any(p in _IGNORED_DIRS or p.endswith(".egg-info") for p in parts[:-1]) or parts[
-        -1
-    ].endswith(".pyc")
+    return any(
+        p in _IGNORED_DIRS or p.endswith(".egg-info") for p in parts[:-1]
+    ) or parts[-1].endswith(".pyc")
 
 
 def diff(out: Path, package: str, files: dict[str, str]) -> str:

@@ -27,4 +27,6 @@ def corpus_cases() -> list[Path]:
     return sorted(p.parent for p in (CORPUS / "examples").glob("*/*/*.journey.yaml"))
 
 
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="../shared/corpus is not present"
+)

@@ -19,7 +19,12 @@ pytestmark = [pytest.mark.slow, needs_corpus]
 
 def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    argv = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-peers"]
+    argv = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "run.py"),
+        "--quick",
+        "--no-peers",
+    ]
     argv += [
         "--journeys",
         "2",
@@ -30,7 +35,9 @@ def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:
         "--out",
         str(out),
     ]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "targets:" in done.stdout
     data = json.loads(out.read_text(encoding="utf-8"))

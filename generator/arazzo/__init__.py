@@ -14,7 +14,13 @@ from .criteria import (
     parse_condition,
     parse_criterion,
 )
-from .emit import emit_condition, emit_criterion, emit_expression, emit_jsonpath, emit_value
+from .emit import (
+    emit_condition,
+    emit_criterion,
+    emit_expression,
+    emit_jsonpath,
+    emit_value,
+)
 from .expressions import (
     ArazzoSyntaxError,
     BuiltinRef,

@@ -124,7 +124,9 @@ class _ConditionParser:
         self.skip_ws()
         if self.pos < len(self.text):
             found = self.text[self.pos : self.pos + 10]
-            raise self.fail(f"unexpected {found!r}; expected an operator, '&&', '||' or the end")
+            raise self.fail(
+                f"unexpected {found!r}; expected an operator, '&&', '||' or the end"
+            )
         return result
 
     def disjunction(self) -> Condition:
@@ -141,7 +143,9 @@ class _ConditionParser:
 
     def unary(self) -> Condition:
         self.skip_ws()
-        if self.text.startswith("!", self.pos) and not self.text.startswith("!=", self.pos):
+        if self.text.startswith("!", self.pos) and not self.text.startswith(
+            "!=", self.pos
+        ):
             self.pos += 1
             return Not(self.unary())
         return self.comparison()
@@ -158,7 +162,9 @@ class _ConditionParser:
     def operand(self) -> Condition:
         self.skip_ws()
         if self.pos >= len(self.text):
-            raise self.fail("expected a literal, a runtime expression or '(' but the text ended")
+            raise self.fail(
+                "expected a literal, a runtime expression or '(' but the text ended"
+            )
         if self.eat("("):
             inner = self.disjunction()
             if not self.eat(")"):
@@ -226,14 +232,19 @@ def parse_condition(text: str) -> Condition:
 
 
 def parse_criterion(
-    condition: str, *, type: str | Mapping[str, Any] | None = None, context: str | None = None
+    condition: str,
+    *,
+    type: str | Mapping[str, Any] | None = None,
+    context: str | None = None,
 ) -> Criterion:
     """Parse and validate a Criterion object (condition, optional type and context)."""
     kind = _criterion_type(type, condition)
     if kind == "simple":
         return SimpleCriterion(parse_condition(condition))
     if context is None:
-        raise ArazzoSyntaxError(condition, 0, f"a {kind} criterion needs a 'context' expression")
+        raise ArazzoSyntaxError(
+            condition, 0, f"a {kind} criterion needs a 'context' expression"
+        )
     subject = parse_expression(context)
     if kind == "regex":
         return RegexCriterion(subject, _check_regex(condition))
@@ -247,14 +258,20 @@ def parse_criterion(
 def _criterion_type(kind: str | Mapping[str, Any] | None, condition: str) -> str:
     if isinstance(kind, Mapping):
         name, version = kind.get("type"), kind.get("version")
-        message = f"criterion expression type {name!r} version {version!r} is not supported"
-        raise ArazzoSyntaxError(condition, 0, message + "; use type: jsonpath (RFC 9535)")
+        message = (
+            f"criterion expression type {name!r} version {version!r} is not supported"
+        )
+        raise ArazzoSyntaxError(
+            condition, 0, message + "; use type: jsonpath (RFC 9535)"
+        )
     if kind is None or kind == "simple":
         return "simple"
     if kind not in CRITERION_TYPES:
         allowed = ", ".join(CRITERION_TYPES)
         raise ArazzoSyntaxError(
-            condition, 0, f"criterion type {kind!r} is not supported; allowed: {allowed}"
+            condition,
+            0,
+            f"criterion type {kind!r} is not supported; allowed: {allowed}",
         )
     return kind
 
@@ -263,5 +280,7 @@ def _check_regex(pattern: str) -> str:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise ArazzoSyntaxError(pattern, exc.pos or 0, f"invalid regex: {exc.msg}") from None
+        raise ArazzoSyntaxError(
+            pattern, exc.pos or 0, f"invalid regex: {exc.msg}"
+        ) from None
     return pattern

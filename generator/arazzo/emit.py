@@ -40,7 +40,9 @@ from .jsonpath import runtime_jsonpath
 
 NS = "_az"
 CTX = "ctx"
-_JSONPATH_CLASSES = MappingProxyType({cls.__name__: cls for cls in runtime_jsonpath.NODE_CLASSES})
+_JSONPATH_CLASSES = MappingProxyType(
+    {cls.__name__: cls for cls in runtime_jsonpath.NODE_CLASSES}
+)
 
 
 def _check_identifier(name: str) -> str:
@@ -95,7 +97,8 @@ def emit_value(value: Value, ns: str = NS, ctx: str = CTX) -> str:
         return emit_expression(value, ns, ctx)
     if isinstance(value, Template):
         parts = [
-            literal(p) if isinstance(p, str) else emit_expression(p, ns, ctx) for p in value.parts
+            literal(p) if isinstance(p, str) else emit_expression(p, ns, ctx)
+            for p in value.parts
         ]
         return f"{_check_identifier(ns)}.concat({', '.join(parts)})"
     if isinstance(value, ValueList):
@@ -148,7 +151,8 @@ def emit_jsonpath(node: Any, ns: str = NS) -> str:
     if _JSONPATH_CLASSES.get(name) is not type(node):
         raise TypeError(f"not a JSONPath node: {name}")
     args = [
-        f"{f.name}={_jsonpath_field(getattr(node, f.name), ns)}" for f in dataclasses.fields(node)
+        f"{f.name}={_jsonpath_field(getattr(node, f.name), ns)}"
+        for f in dataclasses.fields(node)
     ]
     return f"{_check_identifier(ns)}.jp.{name}({', '.join(args)})"
 

@@ -91,7 +91,9 @@ class Template:
     parts: tuple[str | Expression, ...]
 
 
-def parse_expression(text: str, *, offset: int = 0, whole: str | None = None) -> Expression:
+def parse_expression(
+    text: str, *, offset: int = 0, whole: str | None = None
+) -> Expression:
     """Parse one runtime expression; `offset`/`whole` place errors inside a larger text."""
     full = text if whole is None else whole
     parser = _ExpressionParser(text, offset, full)
@@ -115,7 +117,9 @@ class _ExpressionParser:
             return BuiltinRef(cast(Builtin, text[1:]))
         root = next((r for r in ROOTS if r.endswith(".") and text.startswith(r)), None)
         if root is None:
-            raise self.fail(0, f"unknown runtime expression {text!r}; allowed: {', '.join(ROOTS)}")
+            raise self.fail(
+                0, f"unknown runtime expression {text!r}; allowed: {', '.join(ROOTS)}"
+            )
         rest_at = len(root)
         if root in ("$request.", "$response."):
             return self.message(cast(Message, root[1:-1]), rest_at)
@@ -152,7 +156,9 @@ class _ExpressionParser:
         if not name:
             raise self.fail(at, "expected a source description name")
         if dot and not target:
-            raise self.fail(at + len(name) + 1, "expected an operationId or workflowId after '.'")
+            raise self.fail(
+                at + len(name) + 1, "expected an operationId or workflowId after '.'"
+            )
         return SourceRef(name, target or None)
 
     def context(self, root: Root, at: int) -> ContextRef:
@@ -164,13 +170,21 @@ class _ExpressionParser:
         first = names[0] if names else None
         if root == "steps" and (len(names) < 3 or names[1] != "outputs"):
             raise self.fail(at, "expected $steps.<stepId>.outputs.<name>")
-        if root == "workflows" and (len(names) < 3 or names[1] not in ("inputs", "outputs")):
-            raise self.fail(at, "expected $workflows.<workflowId>.inputs|outputs.<name>")
+        if root == "workflows" and (
+            len(names) < 3 or names[1] not in ("inputs", "outputs")
+        ):
+            raise self.fail(
+                at, "expected $workflows.<workflowId>.inputs|outputs.<name>"
+            )
         if root == "components" and (first not in COMPONENT_KINDS or len(names) < 2):
             kinds = ", ".join(COMPONENT_KINDS)
-            raise self.fail(at, f"expected $components.<kind>.<name> with kind one of {kinds}")
+            raise self.fail(
+                at, f"expected $components.<kind>.<name> with kind one of {kinds}"
+            )
 
-    def path(self, at: int, *, allow_empty: bool) -> tuple[tuple[Name, ...], tuple[str, ...]]:
+    def path(
+        self, at: int, *, allow_empty: bool
+    ) -> tuple[tuple[Name, ...], tuple[str, ...]]:
         """Parse `(.name | [index])* [#pointer]` starting at `at`."""
         names: list[Name] = []
         pos = at
@@ -185,7 +199,9 @@ class _ExpressionParser:
             elif text[pos] == "[":
                 pos = self.index(pos, names)
             else:
-                raise self.fail(pos, f"unexpected {text[pos]!r}; expected '.', '[' or '#'")
+                raise self.fail(
+                    pos, f"unexpected {text[pos]!r}; expected '.', '[' or '#'"
+                )
         if not names and not allow_empty and pos >= len(text):
             raise self.fail(at, "expected a name")
         pointer = self.pointer(pos + 1) if pos < len(text) else ()
@@ -204,11 +220,17 @@ class _ExpressionParser:
         if not text:
             return ()
         if not text.startswith("/"):
-            raise self.fail(at, "a JSON Pointer after '#' must be empty or start with '/'")
+            raise self.fail(
+                at, "a JSON Pointer after '#' must be empty or start with '/'"
+            )
         for match in re.finditer("~", text):
             if text[match.start() + 1 : match.start() + 2] not in ("0", "1"):
-                raise self.fail(at + match.start(), "'~' in a JSON Pointer must be ~0 or ~1")
-        return tuple(t.replace("~1", "/").replace("~0", "~") for t in text[1:].split("/"))
+                raise self.fail(
+                    at + match.start(), "'~' in a JSON Pointer must be ~0 or ~1"
+                )
+        return tuple(
+            t.replace("~1", "/").replace("~0", "~") for t in text[1:].split("/")
+        )
 
 
 def _segment_end(text: str, pos: int) -> int:
@@ -224,17 +246,23 @@ def parse_template(text: str) -> Template:
     while (start := text.find("{$", pos)) != -1:
         end = text.find("}", start)
         if end == -1:
-            raise ArazzoSyntaxError(text, start, "unterminated '{$' expression; expected '}'")
+            raise ArazzoSyntaxError(
+                text, start, "unterminated '{$' expression; expected '}'"
+            )
         if start > pos:
             parts.append(text[pos:start])
-        parts.append(parse_expression(text[start + 1 : end], offset=start + 1, whole=text))
+        parts.append(
+            parse_expression(text[start + 1 : end], offset=start + 1, whole=text)
+        )
         pos = end + 1
     if pos < len(text):
         parts.append(text[pos:])
     return Template(tuple(parts))
 
 
-Value: TypeAlias = "Expression | Template | str | int | float | bool | ValueList | ValueMap | None"
+Value: TypeAlias = (
+    "Expression | Template | str | int | float | bool | ValueList | ValueMap | None"
+)
 
 
 @dataclass(frozen=True)
@@ -263,7 +291,9 @@ def parse_value(value: object) -> Value:
         return ValueMap(tuple((_key(k), parse_value(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return ValueList(tuple(parse_value(v) for v in value))
-    raise ArazzoSyntaxError(repr(value), 0, f"unsupported value of type {type(value).__name__}")
+    raise ArazzoSyntaxError(
+        repr(value), 0, f"unsupported value of type {type(value).__name__}"
+    )
 
 
 def _key(key: object) -> str:

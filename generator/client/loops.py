@@ -12,11 +12,19 @@ BOUND = "x-maxIterations"
 
 
 def _resolve(item: Any, bundle: Bundle) -> Any:
-    if not isinstance(item, Reusable) or bundle.arazzo is None or bundle.arazzo.components is None:
+    if (
+        not isinstance(item, Reusable)
+        or bundle.arazzo is None
+        or bundle.arazzo.components is None
+    ):
         return item
     name = item.reference.rsplit(".", 1)[-1]
     components = bundle.arazzo.components
-    return components.successActions.get(name) or components.failureActions.get(name) or item
+    return (
+        components.successActions.get(name)
+        or components.failureActions.get(name)
+        or item
+    )
 
 
 def _gotos(workflow: WorkflowIR, index: int, bundle: Bundle) -> list[Any]:
@@ -24,7 +32,11 @@ def _gotos(workflow: WorkflowIR, index: int, bundle: Bundle) -> list[Any]:
     wf = workflow.workflow
     items = [*step.onSuccess, *step.onFailure, *wf.successActions, *wf.failureActions]
     resolved = [_resolve(a, bundle) for a in items]
-    return [a for a in resolved if not isinstance(a, Reusable) and a.type == "goto" and a.stepId]
+    return [
+        a
+        for a in resolved
+        if not isinstance(a, Reusable) and a.type == "goto" and a.stepId
+    ]
 
 
 def check_loops(workflow: WorkflowIR, bundle: Bundle) -> None:
@@ -52,9 +64,18 @@ def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
     for step in workflow.steps:
         if step.workflow_id:
             targets.append(step.workflow_id)
-        items = [*step.step.onSuccess, *step.step.onFailure, *wf.successActions, *wf.failureActions]
+        items = [
+            *step.step.onSuccess,
+            *step.step.onFailure,
+            *wf.successActions,
+            *wf.failureActions,
+        ]
         for action in (_resolve(a, bundle) for a in items):
-            if not isinstance(action, Reusable) and action.type == "goto" and action.workflowId:
+            if (
+                not isinstance(action, Reusable)
+                and action.type == "goto"
+                and action.workflowId
+            ):
                 targets.append(action.workflowId)
     return targets
 

@@ -122,6 +122,8 @@ def op_views(bundle: Bundle) -> list[OpView]:
 
 def model_imports(bundle: Bundle, annotations: list[str]) -> list[str]:
     """The model names the annotations use, sorted."""
-    known = {m.name for m in bundle.models} | {alias for alias, _ in bundle.model_aliases}
+    known = {m.name for m in bundle.models} | {
+        alias for alias, _ in bundle.model_aliases
+    }
     used = {word for text in annotations for word in _IDENTIFIER.findall(text)}
     return sorted(used & known)

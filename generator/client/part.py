@@ -11,7 +11,12 @@ from .. import naming
 from ..ir import Bundle, JourneyIR
 from ..parts import PartOutput
 from .operations import OpView, model_imports, op_views
-from .workflows import WorkflowView, compile_workflows, components_literal, sources_literal
+from .workflows import (
+    WorkflowView,
+    compile_workflows,
+    components_literal,
+    sources_literal,
+)
 
 _RUN_RESERVED = ("self", "start", "timeout", "poll", "idempotency_key")
 _WAIT_PREFIXES = ("wait_for_", "await_", "wait_")
@@ -59,19 +64,26 @@ def running_phases(journey: JourneyIR | None) -> tuple[str, ...]:
     return tuple(found) or ("running",)
 
 
-def journey_view(bundle: Bundle, ops: dict[str, OpView], taken: set[str]) -> JourneyView | None:
+def journey_view(
+    bundle: Bundle, ops: dict[str, OpView], taken: set[str]
+) -> JourneyView | None:
     """The journey view, or None when the case has no journey or no result endpoint."""
     journey = bundle.journey
     if journey is None or journey.result is None or journey.start.body is None:
         return None
     args = naming.assign(
-        ((s.state, _arg_name(s.state)) for s in journey.external_steps), reserved=_RUN_RESERVED
+        ((s.state, _arg_name(s.state)) for s in journey.external_steps),
+        reserved=_RUN_RESERVED,
     )
     external = tuple(
         ExternalView(
             state=s.state,
             arg=args[s.state],
-            annotation=(s.operation.body.annotation if s.operation and s.operation.body else "Any"),
+            annotation=(
+                s.operation.body.annotation
+                if s.operation and s.operation.body
+                else "Any"
+            ),
             op=ops[s.operation.method_name] if s.operation else None,
             guard_header=s.guard_header,
         )
@@ -96,7 +108,9 @@ def _annotations(
 ) -> list[str]:
     found = [v.signature + " " + v.returns for v in ops]
     if journey is not None:
-        found += [journey.start_body, journey.outcome] + [e.annotation for e in journey.external]
+        found += [journey.start_body, journey.outcome] + [
+            e.annotation for e in journey.external
+        ]
     found += [f.inputs_model for f in flows if f.inputs_model]
     return found
 
@@ -130,7 +144,11 @@ def render(
     }
     return PartOutput(
         {
-            f"{base}/_flow.py": env.get_template("client/flow.py.jinja").render(client_context),
-            f"{base}/client.py": env.get_template("client/client.py.jinja").render(client_context),
+            f"{base}/_flow.py": env.get_template("client/flow.py.jinja").render(
+                client_context
+            ),
+            f"{base}/client.py": env.get_template("client/client.py.jinja").render(
+                client_context
+            ),
         }
     )

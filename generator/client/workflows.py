@@ -37,8 +37,12 @@ from ..schema.arazzo import (
 from .loops import check_loops, check_workflow_graph
 from .operations import OpView
 
-_OPERATION_PATH = re.compile(r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$")
-_COMPONENT = re.compile(r"^\$components\.(parameters|successActions|failureActions)\.(.+)$")
+_OPERATION_PATH = re.compile(
+    r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$"
+)
+_COMPONENT = re.compile(
+    r"^\$components\.(parameters|successActions|failureActions)\.(.+)$"
+)
 _JSON_MEDIA = re.compile(r"^application/([a-z0-9.+-]*\+)?json(\s*;.*)?$", re.IGNORECASE)
 
 
@@ -91,14 +95,22 @@ class _Compiler:
         except ArazzoSyntaxError as exc:
             raise error(where, f"{what}: {exc}") from None
 
-    def criteria(self, items: list[Criterion], where: Location, what: str) -> str | None:
+    def criteria(
+        self, items: list[Criterion], where: Location, what: str
+    ) -> str | None:
         if not items:
             return None
         parts = []
         for i, item in enumerate(items):
-            kind = item.type if not isinstance(item.type, BaseModel) else item.type.model_dump()
+            kind = (
+                item.type
+                if not isinstance(item.type, BaseModel)
+                else item.type.model_dump()
+            )
             try:
-                parsed = parse_criterion(item.condition, type=kind, context=item.context)
+                parsed = parse_criterion(
+                    item.condition, type=kind, context=item.context
+                )
             except ArazzoSyntaxError as exc:
                 raise error(where, f"{what}[{i}]: {exc}") from None
             parts.append(f"({emit_criterion(parsed)})")
@@ -115,7 +127,9 @@ class _Compiler:
 
     # -- reusable objects ---------------------------------------------------------------------
 
-    def reusable(self, item: Any, table: dict[str, Any], kind: str, where: Location) -> Any:
+    def reusable(
+        self, item: Any, table: dict[str, Any], kind: str, where: Location
+    ) -> Any:
         if not isinstance(item, Reusable):
             return item
         match = _COMPONENT.match(item.reference)
@@ -131,7 +145,9 @@ class _Compiler:
 
     # -- parameters ---------------------------------------------------------------------------
 
-    def parameters_of(self, step: WorkflowStep, workflow: WorkflowIR) -> list[Parameter]:
+    def parameters_of(
+        self, step: WorkflowStep, workflow: WorkflowIR
+    ) -> list[Parameter]:
         merged: dict[tuple[str, str | None], Parameter] = {}
         for raw in (*workflow.workflow.parameters, *step.step.parameters):
             param = self.reusable(raw, self.parameters, "parameters", step.location)
@@ -146,7 +162,9 @@ class _Compiler:
         for param in params:
             if param.in_ is None:
                 raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
-            value = self.value(param.value, where, f"step {sid!r} parameter {param.name!r}")
+            value = self.value(
+                param.value, where, f"step {sid!r} parameter {param.name!r}"
+            )
             target = declared.get((param.name, param.in_))
             if target is not None:
                 args[target.py_name] = value
@@ -161,7 +179,8 @@ class _Compiler:
         for p in view.op.params:
             if p.required and p.py_name not in args:
                 raise error(
-                    where, f"step {sid!r} does not give required {p.location} parameter {p.wire!r}"
+                    where,
+                    f"step {sid!r} does not give required {p.location} parameter {p.wire!r}",
                 )
         args.update(self.body(step, view))
         if view.takes_key:
@@ -194,14 +213,20 @@ class _Compiler:
                 where,
                 f"step {sid!r} gives a requestBody but operation {view.op.operation_id!r} takes none",
             )
-        return {"body": self.value(body.payload, where, f"step {sid!r} requestBody.payload")}
+        return {
+            "body": self.value(body.payload, where, f"step {sid!r} requestBody.payload")
+        }
 
     # -- actions ------------------------------------------------------------------------------
 
-    def actions(self, step: WorkflowStep, workflow: WorkflowIR, success: bool) -> list[Any]:
+    def actions(
+        self, step: WorkflowStep, workflow: WorkflowIR, success: bool
+    ) -> list[Any]:
         own = step.step.onSuccess if success else step.step.onFailure
         inherited = (
-            workflow.workflow.successActions if success else workflow.workflow.failureActions
+            workflow.workflow.successActions
+            if success
+            else workflow.workflow.failureActions
         )
         table = self.success_actions if success else self.failure_actions
         kind = "successActions" if success else "failureActions"
@@ -214,7 +239,10 @@ class _Compiler:
         return resolved
 
     def action(
-        self, action: SuccessAction | FailureAction, step: WorkflowStep, workflow: WorkflowIR
+        self,
+        action: SuccessAction | FailureAction,
+        step: WorkflowStep,
+        workflow: WorkflowIR,
     ) -> str:
         where, sid = step.location, step.step.stepId
         what = f"step {sid!r} action {action.name!r}"
@@ -223,7 +251,9 @@ class _Compiler:
             fields.extend(self.goto(action, step, workflow))
         if isinstance(action, FailureAction) and action.type == "retry":
             fields.append(f"retry_after={action.retryAfter!r}")
-            fields.append(f"retry_limit={1 if action.retryLimit is None else action.retryLimit}")
+            fields.append(
+                f"retry_limit={1 if action.retryLimit is None else action.retryLimit}"
+            )
         bound = _bound(action.extensions.get("x-maxIterations"), where, what)
         if bound is not None:
             fields.append(f"max_taken={bound}")
@@ -235,9 +265,13 @@ class _Compiler:
     def goto(self, action: Any, step: WorkflowStep, workflow: WorkflowIR) -> list[str]:
         where, what = step.location, f"step {step.step.stepId!r} action {action.name!r}"
         if bool(action.stepId) == bool(action.workflowId):
-            raise error(where, f"{what}: a goto needs exactly one of stepId or workflowId")
+            raise error(
+                where, f"{what}: a goto needs exactly one of stepId or workflowId"
+            )
         if action.workflowId is not None:
-            return [f"workflow={py_literal(self.workflow_ref(action.workflowId, where, what))}"]
+            return [
+                f"workflow={py_literal(self.workflow_ref(action.workflowId, where, what))}"
+            ]
         ids = [s.step.stepId for s in workflow.steps]
         if action.stepId not in ids:
             raise error(where, f"{what}: goto names unknown stepId {action.stepId!r}")
@@ -274,7 +308,9 @@ class _Compiler:
         if match is None:
             return None
         source, pointer = match.groups()
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        tokens = [
+            t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]
+        ]
         if len(tokens) != 3:
             return None
         _, path, method = tokens
@@ -282,7 +318,9 @@ class _Compiler:
             (
                 o
                 for o in self.bundle.operations
-                if o.source == source and o.path == path and o.http_method == method.upper()
+                if o.source == source
+                and o.path == path
+                and o.http_method == method.upper()
             ),
             None,
         )
@@ -308,16 +346,21 @@ class _Compiler:
                 fields.append(f"poll={py_literal(view.op.kind)}")
             if view.guard_header:
                 fields.append(f"guard_header={py_literal(view.guard_header)}")
-        criteria = self.criteria(step.step.successCriteria, where, f"step {sid!r} successCriteria")
+        criteria = self.criteria(
+            step.step.successCriteria, where, f"step {sid!r} successCriteria"
+        )
         if criteria is not None:
             fields.append(f"criteria={criteria}")
         for key, success in (("on_success", True), ("on_failure", False)):
             actions = [
-                self.action(a, step, workflow) for a in self.actions(step, workflow, success)
+                self.action(a, step, workflow)
+                for a in self.actions(step, workflow, success)
             ]
             if actions:
                 fields.append(f"{key}=({''.join(a + ', ' for a in actions)})")
-        fields.append(f"outputs={self.outputs(step.step.outputs, where, f'step {sid!r} output')}")
+        fields.append(
+            f"outputs={self.outputs(step.step.outputs, where, f'step {sid!r} output')}"
+        )
         return f"_flow.StepPlan({', '.join(fields)})"
 
     def plan(self, workflow: WorkflowIR) -> str:
@@ -334,7 +377,9 @@ class _Compiler:
             "components=_COMPONENTS",
             "sources=_SOURCES",
         ]
-        bound = _bound(wf.extensions.get("x-maxIterations"), where, f"workflow {wf.workflowId!r}")
+        bound = _bound(
+            wf.extensions.get("x-maxIterations"), where, f"workflow {wf.workflowId!r}"
+        )
         if bound is not None:
             fields.append(f"max_steps={bound}")
         return f"_flow.WorkflowPlan({', '.join(fields)})"
@@ -350,7 +395,8 @@ def _bound(value: Any, where: Location, what: str) -> int | None:
 
 def _outputs_fields(workflow: WorkflowIR) -> tuple[OutputField, ...]:
     names = naming.assign(
-        ((k, naming.field_name(k)) for k in workflow.workflow.outputs), reserved=("steps",)
+        ((k, naming.field_name(k)) for k in workflow.workflow.outputs),
+        reserved=("steps",),
     )
     return tuple(OutputField(names[k], k) for k in workflow.workflow.outputs)
 
@@ -387,7 +433,9 @@ def components_literal(doc: ArazzoDocument | None) -> str:
     """`$components` data as a Python literal (spec strings through py_literal)."""
     if doc is None or doc.components is None:
         return "{}"
-    return py_literal(doc.components.model_dump(mode="json", by_alias=True, exclude_none=True))
+    return py_literal(
+        doc.components.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
 
 
 def sources_literal(doc: ArazzoDocument | None) -> str:

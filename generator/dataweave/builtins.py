@@ -46,7 +46,9 @@ BUILTINS: Final = MappingProxyType(
         "every": FunctionSpec("all_", 2, infix=True, callback=True),
     }
 )
-INFIX_FUNCTIONS: Final = frozenset(name for name, spec in BUILTINS.items() if spec.infix)
+INFIX_FUNCTIONS: Final = frozenset(
+    name for name, spec in BUILTINS.items() if spec.infix
+)
 COERCION_TYPES: Final = frozenset(
     {
         "String",

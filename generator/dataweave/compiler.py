@@ -24,7 +24,9 @@ from generator.dataweave.parser import parse_tokens
 RUNTIME: Final = "_dw"
 MAX_COMPILE_DEPTH: Final = 120
 _BINDING_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_TEMPORAL_TEXT: Final = re.compile(r"-?P[0-9WDTHMS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}[0-9T:.+\-Z]*")
+_TEMPORAL_TEXT: Final = re.compile(
+    r"-?P[0-9WDTHMS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}[0-9T:.+\-Z]*"
+)
 _HELPERS: Final = MappingProxyType(
     {
     "==": "eq", "!=": "ne", "~=": "similar", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
@@ -101,11 +103,15 @@ def _closing_brace(text: str, start: int) -> int:
         elif char == "}":
             if depth == 0:
                 if not text[start + 2 : pos].strip():
-                    raise DataWeaveError("empty `${}` placeholder", *position_of(text, start))
+                    raise DataWeaveError(
+                        "empty `${}` placeholder", *position_of(text, start)
+                    )
                 return pos
             depth -= 1
         pos += 1
-    raise DataWeaveError("unterminated `${` placeholder (missing `}`)", *position_of(text, start))
+    raise DataWeaveError(
+        "unterminated `${` placeholder (missing `}`)", *position_of(text, start)
+    )
 
 
 def _checked(code: str, node: ast.Node) -> str:
@@ -119,7 +125,9 @@ def _checked(code: str, node: ast.Node) -> str:
     return code
 
 
-_NON_BOOLEAN_OPS: Final = frozenset({"<=>", "++", "+", "-", "*", "/", "map", "filter", "orderBy"})
+_NON_BOOLEAN_OPS: Final = frozenset(
+    {"<=>", "++", "+", "-", "*", "/", "map", "filter", "orderBy"}
+)
 
 
 def _check_boolean(node: ast.Node) -> None:
@@ -163,7 +171,9 @@ class _Compiler:
         """Python code for node."""
         self.depth += 1
         if self.depth > MAX_COMPILE_DEPTH:
-            raise DataWeaveError("expression too deeply nested to compile", node.line, node.column)
+            raise DataWeaveError(
+                "expression too deeply nested to compile", node.line, node.column
+            )
         try:
             return self._dispatch(node)
         finally:
@@ -193,7 +203,9 @@ class _Compiler:
             case ast.Binary():
                 return self._binary(node)
             case ast.Coerce():
-                return f"{RUNTIME}.coerce({self.compile(node.value)}, {node.type_name!r})"
+                return (
+                    f"{RUNTIME}.coerce({self.compile(node.value)}, {node.type_name!r})"
+                )
             case ast.If():
                 return self._if(node)
             case ast.Lambda():
@@ -204,7 +216,9 @@ class _Compiler:
                 return f"[{', '.join(self.compile(item) for item in node.items)}]"
             case ast.Do():
                 return self._do(node, 0)
-        raise DataWeaveError(f"unsupported construct {type(node).__name__}", node.line, node.column)
+        raise DataWeaveError(
+            f"unsupported construct {type(node).__name__}", node.line, node.column
+        )
 
     # -- names ---------------------------------------------------------------------------------
 
@@ -227,7 +241,9 @@ class _Compiler:
             return f"{RUNTIME}.sel({self.implicit_root}, {node.name!r})"
         available = ", ".join(sorted(self.bindings)) or "none"
         raise DataWeaveError(
-            f"unknown name `{node.name}`; available bindings: {available}", node.line, node.column
+            f"unknown name `{node.name}`; available bindings: {available}",
+            node.line,
+            node.column,
         )
 
     def _is_local(self, name: str) -> bool:
@@ -260,7 +276,9 @@ class _Compiler:
         while isinstance(base, ast.Select | ast.Index):
             if isinstance(base, ast.Select):
                 keys.append(base.key)
-            elif isinstance(base.index, ast.Literal) and isinstance(base.index.value, str):
+            elif isinstance(base.index, ast.Literal) and isinstance(
+                base.index.value, str
+            ):
                 keys.append(base.index.value)
             else:
                 break
@@ -281,7 +299,9 @@ class _Compiler:
         if spec is None:
             supported = ", ".join(sorted(BUILTINS))
             raise DataWeaveError(
-                f"unknown function `{node.name}`; supported: {supported}", node.line, node.column
+                f"unknown function `{node.name}`; supported: {supported}",
+                node.line,
+                node.column,
             )
         if len(node.args) != spec.arity:
             raise DataWeaveError(
@@ -307,7 +327,9 @@ class _Compiler:
         if isinstance(node, ast.Lambda):
             if len(node.params) > 2:
                 raise DataWeaveError(
-                    f"the `{name}` callback takes at most 2 parameters", node.line, node.column
+                    f"the `{name}` callback takes at most 2 parameters",
+                    node.line,
+                    node.column,
                 )
             padding = tuple(f"_u{i}" for i in range(len(node.params), 2))
             return self._lambda(node, node.params, padding)
@@ -391,7 +413,22 @@ class _Compiler:
 
 
 _BOOL_OPS: Final = frozenset(
-    {"==", "!=", "~=", "<", "<=", ">", ">=", "and", "or", "contains", "any", "all", "some", "every"}
+    {
+        "==",
+        "!=",
+        "~=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "and",
+        "or",
+        "contains",
+        "any",
+        "all",
+        "some",
+        "every",
+    }
 )
 
 
@@ -411,7 +448,9 @@ def _local(name: str) -> str:
 
 def _literal(node: ast.Literal) -> str:
     value = node.value
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+    if isinstance(value, float) and (
+        value != value or value in (float("inf"), float("-inf"))
+    ):
         raise DataWeaveError("number literal out of range", node.line, node.column)
     return repr(value)
 

@@ -78,7 +78,9 @@ class Token:
 class _Cursor:
     """Tracks offset and 1-based line/column while scanning a slice of the source."""
 
-    def __init__(self, source: str, start: int, end: int, origin: tuple[int, int]) -> None:
+    def __init__(
+        self, source: str, start: int, end: int, origin: tuple[int, int]
+    ) -> None:
         self.source = source
         self.pos = start
         self.end = end
@@ -112,7 +114,9 @@ def position_of(source: str, offset: int) -> tuple[int, int]:
 
 def tokenize(source: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Split source[start:end] into tokens (positions relative to the whole source)."""
-    cur = _Cursor(source, start, len(source) if end is None else end, position_of(source, start))
+    cur = _Cursor(
+        source, start, len(source) if end is None else end, position_of(source, start)
+    )
     tokens: list[Token] = []
     while True:
         _skip_trivia(cur)
@@ -162,7 +166,9 @@ def _next_token(cur: _Cursor) -> Token:
 def _word(text: str, kind: str, line: int, column: int) -> Token:
     if kind == "NUMBER":
         is_float = any(c in text for c in ".eE")
-        return Token("NUMBER", text, float(text) if is_float else int(text), line, column)
+        return Token(
+            "NUMBER", text, float(text) if is_float else int(text), line, column
+        )
     return Token("KEYWORD" if text in KEYWORDS else "IDENT", text, text, line, column)
 
 
@@ -198,7 +204,11 @@ def _escape(cur: _Cursor) -> str:
         cur.advance(2)
         return _SIMPLE_ESCAPES[nxt]
     hex_digits = cur.source[cur.pos + 2 : cur.pos + 6]
-    if nxt == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", hex_digits) and cur.pos + 6 <= cur.end:
+    if (
+        nxt == "u"
+        and re.fullmatch(r"[0-9A-Fa-f]{4}", hex_digits)
+        and cur.pos + 6 <= cur.end
+    ):
         cur.advance(6)
         return chr(int(hex_digits, 16))
     # Unknown escape: keep the backslash as text rather than guessing a meaning.

@@ -100,13 +100,17 @@ class _Parser:
     def expect(self, text: str, context: str) -> Token:
         """Consume `text` or fail saying what was expected."""
         if not self.at(text):
-            raise self.error(f"expected `{text}` {context}, found {_describe(self.tok)}")
+            raise self.error(
+                f"expected `{text}` {context}, found {_describe(self.tok)}"
+            )
         return self.take()
 
     def expect_eof(self) -> None:
         """Fail unless every token was consumed."""
         if self.tok.kind != "EOF":
-            raise self.error(f"unexpected {_describe(self.tok)} after a complete expression")
+            raise self.error(
+                f"unexpected {_describe(self.tok)} after a complete expression"
+            )
 
     def error(self, message: str, token: Token | None = None) -> DataWeaveError:
         """An error positioned at token (default: the current one)."""
@@ -149,7 +153,9 @@ class _Parser:
 
     def _infix(self) -> ast.Node:
         node = self._additive()
-        while self.at("++") or (self.tok.kind == "IDENT" and self.tok.text in INFIX_FUNCTIONS):
+        while self.at("++") or (
+            self.tok.kind == "IDENT" and self.tok.text in INFIX_FUNCTIONS
+        ):
             op = self.take()
             right = self._lambda() if self._lambda_ahead() else self._additive()
             node = ast.Binary(op.line, op.column, op.text, node, right)
@@ -161,7 +167,9 @@ class _Parser:
     def _multiplicative(self) -> ast.Node:
         return self._left_assoc(self._coercion, frozenset({"*", "/"}))
 
-    def _left_assoc(self, operand: Callable[[], ast.Node], ops: frozenset[str]) -> ast.Node:
+    def _left_assoc(
+        self, operand: Callable[[], ast.Node], ops: frozenset[str]
+    ) -> ast.Node:
         node = operand()
         while self.tok.kind in ("OP", "KEYWORD") and self.tok.text in ops:
             op = self.take()
@@ -218,8 +226,12 @@ class _Parser:
         if key.kind in ("IDENT", "KEYWORD") or key.kind == "STRING":
             return ast.Select(dot.line, dot.column, target, str(key.value))
         if key.kind == "OP" and key.text in ("*", "@", "^", "#", "&"):
-            raise self.error(f"selector `.{key.text}` is not supported; use `.key`", key)
-        raise self.error(f"expected a field name after `.`, found {_describe(key)}", key)
+            raise self.error(
+                f"selector `.{key.text}` is not supported; use `.key`", key
+            )
+        raise self.error(
+            f"expected a field name after `.`, found {_describe(key)}", key
+        )
 
     def _arguments(self) -> tuple[ast.Node, ...]:
         self.expect("(", "to start the argument list")
@@ -350,16 +362,22 @@ class _Parser:
             var = self.take()
             name = self.take()
             if name.kind != "IDENT":
-                raise self.error(f"expected a variable name, found {_describe(name)}", name)
+                raise self.error(
+                    f"expected a variable name, found {_describe(name)}", name
+                )
             self.expect("=", "after the variable name")
-            decls.append(ast.VarDecl(var.line, var.column, name.text, self.expression()))
+            decls.append(
+                ast.VarDecl(var.line, var.column, name.text, self.expression())
+            )
         if self.tok.kind == "IDENT" and self.tok.text in (
             "fun",
             "type",
             "ns",
             "import",
         ):
-            raise self.error(f"`{self.tok.text}` declarations are not supported; use `var`")
+            raise self.error(
+                f"`{self.tok.text}` declarations are not supported; use `var`"
+            )
         if self.at("---"):
             self.take()
         body = self.expression()
@@ -397,7 +415,9 @@ class _Parser:
             key = self.expression()
             self.expect(")", "to close a dynamic key")
             if not self.at(":"):
-                raise self.error("object spreading `{ (expr) }` is not supported; use `++`", tok)
+                raise self.error(
+                    "object spreading `{ (expr) }` is not supported; use `++`", tok
+                )
         else:
             raise self.error(f"expected an object key, found {_describe(tok)}")
         if self.at("@") or self.at("#"):

@@ -18,7 +18,9 @@ class _Node(BaseModel):
     def _split_extensions(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        ext = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+        ext = {
+            k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")
+        }
         if not ext:
             return data
         rest = {k: v for k, v in data.items() if k not in ext}
@@ -47,7 +49,9 @@ class CriterionExpressionType(_Node):
 class Criterion(_Node):
     condition: str
     context: str | None = None
-    type: Literal["simple", "regex", "jsonpath", "xpath"] | CriterionExpressionType | None = None
+    type: (
+        Literal["simple", "regex", "jsonpath", "xpath"] | CriterionExpressionType | None
+    ) = None
 
 
 class Reusable(_Node):
@@ -57,7 +61,9 @@ class Reusable(_Node):
 
 class Parameter(_Node):
     name: str
-    in_: Literal["path", "query", "header", "cookie"] | None = Field(default=None, alias="in")
+    in_: Literal["path", "query", "header", "cookie"] | None = Field(
+        default=None, alias="in"
+    )
     value: Any
 
 
@@ -105,9 +111,13 @@ class Step(_Node):
 
     @model_validator(mode="after")
     def _one_target(self) -> Step:
-        targets = [t for t in (self.operationId, self.operationPath, self.workflowId) if t]
+        targets = [
+            t for t in (self.operationId, self.operationPath, self.workflowId) if t
+        ]
         if len(targets) != 1:
-            raise ValueError("a step needs exactly one of operationId, operationPath, workflowId")
+            raise ValueError(
+                "a step needs exactly one of operationId, operationPath, workflowId"
+            )
         return self
 
 

@@ -20,7 +20,9 @@ def validate_openapi(document: Document) -> OpenAPI:
     version = data.get("openapi") if isinstance(data, dict) else None
     if not isinstance(version, str):
         raise error(
-            document.location("/openapi" if isinstance(data, dict) and "openapi" in data else ""),
+            document.location(
+                "/openapi" if isinstance(data, dict) and "openapi" in data else ""
+            ),
             "not an OpenAPI document: expected a string field 'openapi: 3.1.0' (or 3.0.x) at the top",
         )
     if version.startswith("3.1"):

@@ -41,11 +41,13 @@ def _message(err: Any, where: str, what: str) -> str:
     if kind == "missing":
         return f"{what}: {where}: required field {err['loc'][-1]!r} is missing; add it"
     if kind == "extra_forbidden":
-        return (
-            f"{what}: unknown field {err['loc'][-1]!r} at {where}; remove it or prefix it with 'x-'"
-        )
+        return f"{what}: unknown field {err['loc'][-1]!r} at {where}; remove it or prefix it with 'x-'"
     got = err.get("input")
-    shown = type(got).__name__ if not isinstance(got, str | int | float | bool) else repr(got)
+    shown = (
+        type(got).__name__
+        if not isinstance(got, str | int | float | bool)
+        else repr(got)
+    )
     return f"{what}: {where}: {err['msg']} (got {shown[:60]})"
 
 
@@ -56,8 +58,14 @@ def validate_document(document: Document, model: type[ModelT], what: str) -> Mod
     except ValidationError as exc:
         problems: dict[tuple[str, str], Diagnostic] = {}
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(_NOISE)))
+            loc = tuple(
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and p.startswith(_NOISE))
+            )
             pointer, where = _pointer(loc, document.data)
             message = _message(err, where, what)
-            problems.setdefault((pointer, message), Diagnostic(document.location(pointer), message))
+            problems.setdefault(
+                (pointer, message), Diagnostic(document.location(pointer), message)
+            )
         raise SpecError(list(problems.values())[:50]) from None

@@ -43,11 +43,21 @@ class _Parser:
         self.problems.append(Diagnostic(self.doc.location(pointer), message))
 
     def text(
-        self, data: dict[str, Any], key: str, pointer: str, pattern: re.Pattern[str] | None = None
+        self,
+        data: dict[str, Any],
+        key: str,
+        pointer: str,
+        pattern: re.Pattern[str] | None = None,
     ) -> str | None:
         raw = data.get(key)
-        if not isinstance(raw, str) or not raw or (pattern and not pattern.fullmatch(raw)):
-            self.fail(f"{pointer}/{key}", f"{key!r} is required and must be a valid string")
+        if (
+            not isinstance(raw, str)
+            or not raw
+            or (pattern and not pattern.fullmatch(raw))
+        ):
+            self.fail(
+                f"{pointer}/{key}", f"{key!r} is required and must be a valid string"
+            )
             return None
         return raw
 
@@ -56,8 +66,13 @@ class _Parser:
         if not isinstance(data, dict):
             self.fail("", "a bindings file is a mapping")
             return
-        if data.get("apiVersion") != "journeygen.dev/v1" or data.get("kind") != "WebhookBindings":
-            self.fail("", "expected apiVersion: journeygen.dev/v1 and kind: WebhookBindings")
+        if (
+            data.get("apiVersion") != "journeygen.dev/v1"
+            or data.get("kind") != "WebhookBindings"
+        ):
+            self.fail(
+                "", "expected apiVersion: journeygen.dev/v1 and kind: WebhookBindings"
+            )
         if data.get("journey") != self.bundle.names.dist:
             self.fail(
                 "/journey",
@@ -75,17 +90,26 @@ class _Parser:
                 continue
             provider = self.text(entry, "provider", pointer, _PROVIDER)
             if provider in seen:
-                self.fail(pointer + "/provider", f"provider {provider!r} is bound twice")
+                self.fail(
+                    pointer + "/provider", f"provider {provider!r} is bound twice"
+                )
             seen.add(provider or "")
             self.binding(entry, pointer, provider)
 
-    def binding(self, entry: dict[str, Any], pointer: str, provider: str | None) -> None:
+    def binding(
+        self, entry: dict[str, Any], pointer: str, provider: str | None
+    ) -> None:
         route = self.text(entry, "route", pointer, _ROUTE)
         if route and route.startswith("/api/v1/journeys"):
-            self.fail(pointer + "/route", "a provider route must not start with /api/v1/journeys")
+            self.fail(
+                pointer + "/route",
+                "a provider route must not start with /api/v1/journeys",
+            )
         payload = entry.get("payload")
         if payload not in PAYLOADS:
-            self.fail(pointer + "/payload", f"'payload' must be one of {', '.join(PAYLOADS)}")
+            self.fail(
+                pointer + "/payload", f"'payload' must be one of {', '.join(PAYLOADS)}"
+            )
             return
         default_id, default_field = PAYLOADS[payload]
         event_id = entry.get("eventId", default_id)
@@ -119,19 +143,30 @@ class _Parser:
     def check_input(self, name: str | None, pointer: str) -> None:
         props = _input_properties(self.journey)
         if name is not None and name not in props:
-            self.fail(pointer, f"journeyInput {name!r} is not a property of spec.input.schema")
+            self.fail(
+                pointer, f"journeyInput {name!r} is not a property of spec.input.schema"
+            )
 
-    def guard(self, entry: dict[str, Any], pointer: str, step: str | None) -> str | None:
+    def guard(
+        self, entry: dict[str, Any], pointer: str, step: str | None
+    ) -> str | None:
         assert self.bundle.journey is not None
-        ext = next((e for e in self.bundle.journey.external_steps if e.state == step), None)
+        ext = next(
+            (e for e in self.bundle.journey.external_steps if e.state == step), None
+        )
         if step is not None and ext is None:
             self.fail(
-                pointer + "/target/step", f"target step {step!r} is not a webhook or wait state"
+                pointer + "/target/step",
+                f"target step {step!r} is not a webhook or wait state",
             )
             return None
         raw = entry.get("guard")
-        given = (raw.get("header"), raw.get("profile")) if isinstance(raw, dict) else None
-        wanted = (ext.guard_header, ext.guard_profile) if ext and ext.guard_header else None
+        given = (
+            (raw.get("header"), raw.get("profile")) if isinstance(raw, dict) else None
+        )
+        wanted = (
+            (ext.guard_header, ext.guard_profile) if ext and ext.guard_header else None
+        )
         if wanted is not None and (given is None or given[0].lower() != str(wanted[0]).lower() or given[1] != wanted[1]):  # type: ignore[union-attr]
             self.fail(pointer + "/guard", f"target step {step!r} is guarded by apiKeyValidate "
                       f"(header {wanted[0]!r}, profile {wanted[1]!r}); the binding's guard must name the same")  # fmt: skip
@@ -147,7 +182,9 @@ class _Parser:
         raw = entry.get("rules")
         if raw is None:
             if entry.get("payload") != "appypay":
-                self.fail(pointer, "'rules' is required unless a preset payload is used")
+                self.fail(
+                    pointer, "'rules' is required unless a preset payload is used"
+                )
             return None
         if not isinstance(raw, list):
             self.fail(pointer + "/rules", "'rules' must be a list")
@@ -170,7 +207,9 @@ class _Parser:
             when = {}
         action = raw.get("action")
         if action not in ACTIONS:
-            self.fail(pointer + "/action", f"'action' must be one of {', '.join(ACTIONS)}")
+            self.fail(
+                pointer + "/action", f"'action' must be one of {', '.join(ACTIONS)}"
+            )
         outcome = self.text(raw, "outcome", pointer) or ""
         payload = raw.get("payload") or {}
         if action == "deliver" and (not isinstance(payload, dict) or not payload):
@@ -181,7 +220,9 @@ class _Parser:
         )
         self.out.imports.update({"Action", "EventRule"})
         member = str(action).upper() if action in ACTIONS else "RECORD"
-        return f"EventRule({py_literal(when)}, Action.{member}, {outcome!r}, {{{values}}})"
+        return (
+            f"EventRule({py_literal(when)}, Action.{member}, {outcome!r}, {{{values}}})"
+        )
 
     def value(self, raw: Any, pointer: str) -> str:
         if isinstance(raw, str) and raw.startswith("$."):
@@ -199,13 +240,18 @@ class _Parser:
         if isinstance(raw, str | int | float | bool) or raw is None:
             self.out.imports.add("Const")
             return f"Const({py_literal(raw)})"
-        self.fail(pointer, "a payload value is $.path, a literal, {const}, {firstOf} or {concat}")
+        self.fail(
+            pointer,
+            "a payload value is $.path, a literal, {const}, {firstOf} or {concat}",
+        )
         return "Const(None)"
 
     def emit(self, provider: str, route: str, payload: str, event_id: str, corr: str,
              journey_input: str, step: str, guard: str | None, rules: list[str] | None) -> None:  # fmt: skip
         plain = [r for r in rules or [] if not r.startswith("DEFAULT:")]
-        default = [r[len("DEFAULT:") :] for r in rules or [] if r.startswith("DEFAULT:")]
+        default = [
+            r[len("DEFAULT:") :] for r in rules or [] if r.startswith("DEFAULT:")
+        ]
         rules_code = f"({', '.join(plain)},)" if plain else "()"
         guard_code = guard or "None"
         if (

@@ -87,7 +87,9 @@ def _params(ds: Downstream, resolve: Resolver) -> list[tuple[str, dict[str, Any]
             param = _deref(resolve, raw)
             if isinstance(param, dict) and isinstance(param.get("name"), str):
                 found[(str(param.get("in")), param["name"])] = param
-    return [(loc, p) for (loc, _), p in found.items() if loc in ("path", "query", "header")]
+    return [
+        (loc, p) for (loc, _), p in found.items() if loc in ("path", "query", "header")
+    ]
 
 
 def _json_schema(holder: Any, resolve: Resolver) -> Any:
@@ -96,7 +98,9 @@ def _json_schema(holder: Any, resolve: Resolver) -> Any:
         return None
     for media, entry in content.items():
         base = media.split(";", 1)[0].strip().lower()
-        if (base == "application/json" or base.endswith("+json")) and isinstance(entry, dict):
+        if (base == "application/json" or base.endswith("+json")) and isinstance(
+            entry, dict
+        ):
             return entry.get("schema", {})
     return None
 
@@ -136,15 +140,27 @@ class CallBuilder:
         self.sources = sources
         self.journey = journey
         self.scope = naming.Scope(("self",))
-        self.classes = naming.Scope(("TaskResult", "BaseModel", "Protocol", "Any", "Literal"))
+        self.classes = naming.Scope(
+            ("TaskResult", "BaseModel", "Protocol", "Any", "Literal")
+        )
         self.warnings: list[tuple[Location, str]] = []
 
     def build(self, state: str, task: dict[str, Any], pointer: str) -> CallCode:
         """Compile one httpCall task; typed when its operationRef resolves."""
         ref = task.get("operationRef")
-        ds = find_operation(self.sources, self.journey, ref) if isinstance(ref, str) else None
-        wanted = ref.partition(".")[2] if isinstance(ref, str) and ref.partition(".")[2] else state
-        name = self.scope.claim(naming.safe_identifier(naming.snake(wanted, default="call")))
+        ds = (
+            find_operation(self.sources, self.journey, ref)
+            if isinstance(ref, str)
+            else None
+        )
+        wanted = (
+            ref.partition(".")[2]
+            if isinstance(ref, str) and ref.partition(".")[2]
+            else state
+        )
+        name = self.scope.claim(
+            naming.safe_identifier(naming.snake(wanted, default="call"))
+        )
         call_class = self.classes.claim(naming.class_name(name) + "Call")
         if ds is None:
             if isinstance(ref, str):
@@ -181,14 +197,22 @@ class CallBuilder:
             for loc, p in params
         ]  # fmt: skip
         body_schema = _json_schema(_deref(resolve, ds.op.get("requestBody")), resolve)
-        body_model = _body_model(body_schema, resolve, self.classes.claim(call_class[:-4] + "Body"))
-        body_type = body_model.class_name if body_model else annotation(body_schema, resolve)
+        body_model = _body_model(
+            body_schema, resolve, self.classes.claim(call_class[:-4] + "Body")
+        )
+        body_type = (
+            body_model.class_name if body_model else annotation(body_schema, resolve)
+        )
         fields.append(CallField("body", "body", body_type if body_schema is not None else "Any",
                                 False, "JSON request body."))  # fmt: skip
         fields.append(
-            CallField("query", "query", "dict[str, Any]", False, "Other query parameters.")
+            CallField(
+                "query", "query", "dict[str, Any]", False, "Other query parameters."
+            )
         )
-        fields.append(CallField("headers", "headers", "dict[str, str]", False, "Other headers."))
+        fields.append(
+            CallField("headers", "headers", "dict[str, str]", False, "Other headers.")
+        )
         entries = self._typed_entries(task, pointer, params, py)
         status, body = _success(ds, resolve)
         method = HandlerMethod(
@@ -201,7 +225,9 @@ class CallBuilder:
         self, task: dict[str, Any], pointer: str, params: list[tuple[str, dict[str, Any]]],
         py: dict[str, str],
     ) -> tuple[tuple[str, Code], ...]:  # fmt: skip
-        declared = {(loc, p["name"].lower()): py[f"{loc}:{p['name']}"] for loc, p in params}
+        declared = {
+            (loc, p["name"].lower()): py[f"{loc}:{p['name']}"] for loc, p in params
+        }
         entries: list[tuple[str, Code]] = []
         extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
         for loc, key, code in self._dsl_params(task, pointer):
@@ -249,7 +275,9 @@ class CallBuilder:
                 result.append((field, Code("{" + items + "}", used)))
         return result
 
-    def _dsl_params(self, task: dict[str, Any], pointer: str) -> list[tuple[str, str, Code]]:
+    def _dsl_params(
+        self, task: dict[str, Any], pointer: str
+    ) -> list[tuple[str, str, Code]]:
         found: list[tuple[str, str, Code]] = []
         params = task.get("params") or {}
         groups = [("path", "path"), ("query", "query"), ("headers", "header")]

@@ -86,7 +86,9 @@ class StateCompiler:
     def _next(self, body: dict[str, Any], key: str = "next") -> str:
         target = body.get(key)
         if not isinstance(target, str) or target not in self.states:
-            raise NotSupportedError(f"{key} {target!r} (not a state of this journey)", "/" + key)
+            raise NotSupportedError(
+                f"{key} {target!r} (not a state of this journey)", "/" + key
+            )
         return target
 
     # -- state kinds ----------------------------------------------------------------------
@@ -105,7 +107,9 @@ class StateCompiler:
             f"{state} (task httpCall:v1 {call.method.target})",
         )
 
-    def _http_lines(self, call: CallCode, task: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    def _http_lines(
+        self, call: CallCode, task: dict[str, Any], body: dict[str, Any]
+    ) -> list[str]:
         items = ", ".join(f"{name!r}: {code.code}" for name, code in call.entries)
         lines = _prelude([c for _, c in call.entries])
         lines += [
@@ -117,15 +121,21 @@ class StateCompiler:
         ]
         var = task.get("resultVar")
         lines.append(
-            f"ctx.context[{var!r}] = ctx.call(run)" if isinstance(var, str) else "ctx.call(run)"
+            f"ctx.context[{var!r}] = ctx.call(run)"
+            if isinstance(var, str)
+            else "ctx.call(run)"
         )
         lines.append(f"return Next({self._next(body)!r})")
         return lines
 
     def _api_key(self, task: dict[str, Any], body: dict[str, Any]) -> list[str]:
         source = task.get("source") or {}
-        if source.get("location", "header") != "header" or not isinstance(source.get("name"), str):
-            raise NotSupportedError("apiKeyValidate:v1 source other than a header", "/task/source")
+        if source.get("location", "header") != "header" or not isinstance(
+            source.get("name"), str
+        ):
+            raise NotSupportedError(
+                "apiKeyValidate:v1 source other than a header", "/task/source"
+            )
         raw = task.get("profile")
         profile = raw if isinstance(raw, str) else "default"
         self.profiles.add(profile)
@@ -154,9 +164,17 @@ class StateCompiler:
     def _transform(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
         transform = body.get("transform") or {}
         if not isinstance(transform.get("mapper"), dict):
-            raise NotSupportedError("transform without a dataweave mapper", "/transform")
-        code = dataweave(self.doc, self.pointer(state) + "/transform/mapper", transform["mapper"])
-        lines = [*_prelude([code]), f"result = {code.code}", *self._target(transform, body)]
+            raise NotSupportedError(
+                "transform without a dataweave mapper", "/transform"
+            )
+        code = dataweave(
+            self.doc, self.pointer(state) + "/transform/mapper", transform["mapper"]
+        )
+        lines = [
+            *_prelude([code]),
+            f"result = {code.code}",
+            *self._target(transform, body),
+        ]
         lines.append(f"return Next({self._next(body)!r})")
         return lines, f"{state} (transform)"
 
@@ -170,7 +188,9 @@ class StateCompiler:
             return ["replace_context(ctx, result)"]
         if kind == "context" and isinstance(path, str) and "." not in path:
             return [f"ctx.context[{path!r}] = result"]
-        raise NotSupportedError(f"transform target {kind!r} {path!r}", "/transform/target")
+        raise NotSupportedError(
+            f"transform target {kind!r} {path!r}", "/transform/target"
+        )
 
     def _succeed(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
         var = body.get("outputVar")
@@ -180,7 +200,9 @@ class StateCompiler:
     def _fail(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
         code, reason = body.get("errorCode"), body.get("reason")
         if not isinstance(code, str) or not isinstance(reason, str):
-            raise NotSupportedError("fail without string errorCode and reason", "/errorCode")
+            raise NotSupportedError(
+                "fail without string errorCode and reason", "/errorCode"
+            )
         return [f"return Fail({code!r}, {reason!r})"], f"{state} (fail {code})"
 
     # -- external input -------------------------------------------------------------------
@@ -190,7 +212,9 @@ class StateCompiler:
         for key in ("timeoutSec", "onTimeout"):
             if key in spec or key in body:
                 where = self.doc.location(f"{self.pointer(state)}/{body['type']}/{key}")
-                self.unsupported.append(Unsupported(state, f"{body['type']} {key}", where))
+                self.unsupported.append(
+                    Unsupported(state, f"{body['type']} {key}", where)
+                )
                 return
 
     def inputs(self) -> list[InputCode]:
@@ -207,10 +231,16 @@ class StateCompiler:
         body = self.states[ext.state]
         spec = body.get(ext.kind) or {}
         nxt = body.get("next") or spec.get("default")
-        if ext.input_model is None or not isinstance(nxt, str) or nxt not in self.states:
+        if (
+            ext.input_model is None
+            or not isinstance(nxt, str)
+            or nxt not in self.states
+        ):
             where = self.doc.location(self.pointer(ext.state))
             self.unsupported.append(
-                Unsupported(ext.state, f"{ext.kind} without input schema or next", where)
+                Unsupported(
+                    ext.state, f"{ext.kind} without input schema or next", where
+                )
             )
             return None
         guard = (

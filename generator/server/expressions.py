@@ -33,7 +33,9 @@ class Code:
 def _where(doc: Document, pointer: str, text: str, exc: DataWeaveError) -> Location:
     """Map a position inside an expression to the journey file (block scalars start a line later)."""
     base = doc.location(pointer)
-    if text.endswith("\n"):  # a `|` block scalar: content starts on the next line, indented
+    if text.endswith(
+        "\n"
+    ):  # a `|` block scalar: content starts on the next line, indented
         key = doc.location(pointer.rsplit("/", 1)[0])
         return Location(base.path, base.line + exc.line, key.column + 1 + exc.column)
     column = base.column + exc.column - 1 if exc.line == 1 else exc.column
@@ -47,10 +49,14 @@ def _checked(used: frozenset[str]) -> frozenset[str]:
     return used
 
 
-def dataweave(doc: Document, pointer: str, node: Any, *, predicate: bool = False) -> Code:
+def dataweave(
+    doc: Document, pointer: str, node: Any, *, predicate: bool = False
+) -> Code:
     """Compile `{lang: dataweave, expr: ...}` at pointer; a SpecError points into the file."""
     if not isinstance(node, dict) or node.get("lang") != "dataweave":
-        raise error(doc.location(pointer), "expected an expression with lang: dataweave")
+        raise error(
+            doc.location(pointer), "expected an expression with lang: dataweave"
+        )
     text = node.get("expr")
     if not isinstance(text, str):
         raise error(doc.location(pointer), "expression needs a string 'expr'")
@@ -60,7 +66,9 @@ def dataweave(doc: Document, pointer: str, node: Any, *, predicate: bool = False
         )
     except DataWeaveError as exc:
         where = _where(doc, pointer + "/expr", text, exc)
-        raise error(where, f"cannot compile DataWeave expression: {exc.message}") from None
+        raise error(
+            where, f"cannot compile DataWeave expression: {exc.message}"
+        ) from None
     return Code(compiled.code, _checked(compiled.bindings))
 
 
@@ -71,9 +79,15 @@ def value(doc: Document, pointer: str, raw: Any) -> Code:
     if not isinstance(raw, str) or "${" not in raw:
         return Code(py_literal(raw))
     try:
-        compiled = compile_interpolation(raw, bindings=ALL_BINDINGS, implicit_root="context")
+        compiled = compile_interpolation(
+            raw, bindings=ALL_BINDINGS, implicit_root="context"
+        )
     except DataWeaveError as exc:
         base = doc.location(pointer)
-        where = Location(base.path, base.line + exc.line - 1, base.column + exc.column - 1)
-        raise error(where, f"cannot compile ${{...}} placeholder: {exc.message}") from None
+        where = Location(
+            base.path, base.line + exc.line - 1, base.column + exc.column - 1
+        )
+        raise error(
+            where, f"cannot compile ${{...}} placeholder: {exc.message}"
+        ) from None
     return Code(compiled.code, _checked(compiled.bindings))

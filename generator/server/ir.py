@@ -111,7 +111,10 @@ class ServerIR:
         """The `typing` names handlers.py uses."""
         annotations = [f.annotation for m in self.methods for f in m.fields]
         annotations += [
-            f.annotation for m in self.methods if m.body_model for f in m.body_model.fields
+            f.annotation
+            for m in self.methods
+            if m.body_model
+            for f in m.body_model.fields
         ]
         found = {"Protocol"}
         found |= {n for n in ("Any", "Literal") if any(n in a for a in annotations)}
@@ -132,7 +135,9 @@ class ServerIR:
         """The import lines engine.py needs (sorted, only what it uses)."""
         code = "\n".join(line for step in self.steps for line in step.lines)
         runtime = {"ExternalInput", "Fail", "JourneyDefinition", "Next", "RunContext"}
-        runtime |= {"StepResult", "Succeed"} | ({"TaskResult"} if "TaskResult" in code else set())
+        runtime |= {"StepResult", "Succeed"} | (
+            {"TaskResult"} if "TaskResult" in code else set()
+        )
         hooks = {"ProviderBinding"} | (set(self.binding_imports) & set(_WEBHOOK_NAMES))
         appypay = set(self.binding_imports) & set(_APPYPAY_NAMES)
         guard = any(i.guard for i in self.inputs) or "Guard" in self.binding_imports
@@ -149,5 +154,13 @@ class ServerIR:
         return tuple(lines)
 
 
-_WEBHOOK_NAMES = ("Action", "Concat", "Const", "EventRule", "Field", "FirstOf", "GenericEvent")
+_WEBHOOK_NAMES = (
+    "Action",
+    "Concat",
+    "Const",
+    "EventRule",
+    "Field",
+    "FirstOf",
+    "GenericEvent",
+)
 _APPYPAY_NAMES = ("APPYPAY_RULES", "AppyPayEvent", "appypay_binding")

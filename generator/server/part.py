@@ -56,9 +56,12 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
         bindings=tuple(bound.bindings),
         binding_imports=tuple(sorted(bound.imports)),
         sources=bundle.sources,
-        unsupported=tuple(compiler.unsupported) + _missing(bundle, sources.journey.data, compiler),
+        unsupported=tuple(compiler.unsupported)
+        + _missing(bundle, sources.journey.data, compiler),
     )
-    warnings = [Diagnostic(where, text, Level.WARNING) for where, text in calls.warnings]
+    warnings = [
+        Diagnostic(where, text, Level.WARNING) for where, text in calls.warnings
+    ]
     warnings += bound.warnings + [_warning(u) for u in server.unsupported]
     return server, warnings
 
@@ -71,7 +74,9 @@ def _missing(
     if not bundle.journey.input_model:
         return (Unsupported("spec.input", "journey without an input schema", where),)
     if data["spec"].get("start") not in compiler.states:
-        return (Unsupported("spec.start", "start is not a state of this journey", where),)
+        return (
+            Unsupported("spec.start", "start is not a state of this journey", where),
+        )
     return ()
 
 

@@ -17,12 +17,15 @@ def render_scaffold(case_folder: Path, root: Path | None = None) -> str:
     """The text of a handlers module for a case's journey; SpecError when it has no server."""
     bundle = build(find_case(case_folder), Workspace(root or spec_root(case_folder)))
     if bundle.journey is None:
-        raise error(Location(str(case_folder)), "no *.journey.yaml here: nothing to scaffold")
+        raise error(
+            Location(str(case_folder)), "no *.journey.yaml here: nothing to scaffold"
+        )
     server, _ = build_server(bundle)
     if server.unsupported:
         first = server.unsupported[0]
         raise error(
-            first.location, f"the server for this journey is not supported yet ({first.construct})"
+            first.location,
+            f"the server for this journey is not supported yet ({first.construct})",
         )
     template = environment(templates_dir()).get_template("server/scaffold.py.jinja")
     text = template.render(s=server, names=bundle.names, b=bundle)

@@ -65,7 +65,9 @@ def example(raw: Any, resolve: Resolver, depth: int = 0) -> Any:
     if kind == "object" or (kind is None and "properties" in schema):
         props = schema.get("properties") or {}
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
-        return {name: example(props.get(name, {}), resolve, depth + 1) for name in required}
+        return {
+            name: example(props.get(name, {}), resolve, depth + 1) for name in required
+        }
     if kind == "array":
         minimum = schema.get("minItems")
         count = minimum if isinstance(minimum, int) and 0 < minimum <= 3 else 0

@@ -49,11 +49,14 @@ def open_sources(bundle: Bundle) -> Sources:
         None,
     )
     if relative is None:
-        raise error(bundle.journey.location, "cannot locate the journey inside its spec tree")
+        raise error(
+            bundle.journey.location, "cannot locate the journey inside its spec tree"
+        )
     workspace = Workspace(_root(journey_path, relative))
     journey = workspace.load(journey_path)
     bindings_rel = next(
-        (s for s in bundle.sources if s.endswith((".bindings.yaml", ".bindings.yml"))), None
+        (s for s in bundle.sources if s.endswith((".bindings.yaml", ".bindings.yml"))),
+        None,
     )
     bindings = workspace.load(workspace.root / bindings_rel) if bindings_rel else None
     return Sources(workspace, journey, bindings)

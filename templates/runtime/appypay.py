@@ -122,7 +122,9 @@ _CANCELLED_REASON = FirstOf(
 
 APPYPAY_RULES: tuple[EventRule, ...] = (
     EventRule({"type": "Refund"}, Action.RECORD, "refund_recorded"),
-    EventRule({"status": "Success"}, Action.DELIVER, "succeeded", _payment_payload("SUCCESS")),
+    EventRule(
+        {"status": "Success"}, Action.DELIVER, "succeeded", _payment_payload("SUCCESS")
+    ),
     EventRule(
         {"status": "Failed"},
         Action.DELIVER,

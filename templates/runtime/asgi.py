@@ -56,7 +56,9 @@ def _check_declared_length(request: Request, limit: int) -> None:
     if declared is None:
         return
     if not declared.isdigit():
-        raise ProblemError(400, "Bad Request", "Invalid Content-Length.", slug="bad-request")
+        raise ProblemError(
+            400, "Bad Request", "Invalid Content-Length.", slug="bad-request"
+        )
     if int(declared) > limit:
         raise _too_large(limit)
 
@@ -126,16 +128,24 @@ def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
         record = await run_in_threadpool(engine.get, journeyId)
         return engine.outcome_body(record)
 
-    app.add_api_route(f"{API_PREFIX}/journeys/{{journeyId}}", get_status, methods=["GET"])
-    app.add_api_route(f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, methods=["GET"])
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{{journeyId}}", get_status, methods=["GET"]
+    )
+    app.add_api_route(
+        f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, methods=["GET"]
+    )
 
 
-def _add_step(app: FastAPI, engine: JourneyEngine[Any], ext: ExternalInput, limit: int) -> None:
+def _add_step(
+    app: FastAPI, engine: JourneyEngine[Any], ext: ExternalInput, limit: int
+) -> None:
     async def submit(journeyId: str, request: Request) -> dict[str, Any]:
         headers = _headers(request)
         _, body = await read_json(request, limit)
         key = headers.get("idempotency-key")
-        return await run_in_threadpool(engine.submit, journeyId, ext.name, body, headers, key)
+        return await run_in_threadpool(
+            engine.submit, journeyId, ext.name, body, headers, key
+        )
 
     app.add_api_route(
         f"{API_PREFIX}/journeys/{{journeyId}}/steps/{ext.name}",
@@ -152,7 +162,9 @@ def _add_receiver(
     async def receive(request: Request) -> dict[str, Any]:
         raw, body = await read_json(request, limit)
         headers = _headers(request)
-        return await run_in_threadpool(receive_event, engine, binding, raw, body, headers)
+        return await run_in_threadpool(
+            receive_event, engine, binding, raw, body, headers
+        )
 
     app.add_api_route(
         binding.route,
@@ -180,6 +192,8 @@ def create_journey_app(
         _add_step(app, engine, ext, limit)
     for binding in bindings:
         if binding.target_step not in engine.definition.inputs:
-            raise ValueError(f"binding {binding.provider!r}: no step {binding.target_step!r}")
+            raise ValueError(
+                f"binding {binding.provider!r}: no step {binding.target_step!r}"
+            )
         _add_receiver(app, engine, binding, limit)
     return app

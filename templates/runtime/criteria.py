@@ -34,7 +34,9 @@ def _normalize(left: Any, right: Any) -> tuple[Any, Any]:
     """Make operands comparable: case-fold strings, read numeric strings against numbers."""
     if isinstance(left, str) and isinstance(right, str):
         return left.casefold(), right.casefold()
-    if _is_number(left) != _is_number(right) and (isinstance(left, str) or isinstance(right, str)):
+    if _is_number(left) != _is_number(right) and (
+        isinstance(left, str) or isinstance(right, str)
+    ):
         return _as_number(left), _as_number(right)
     return left, right
 
@@ -45,7 +47,9 @@ def compare(op: Operator, left: Any, right: Any) -> bool:
     if op in ("==", "!="):
         equal = _equal(a, b)
         return equal if op == "==" else not equal
-    if not (_is_number(a) and _is_number(b)) and not (isinstance(a, str) and isinstance(b, str)):
+    if not (_is_number(a) and _is_number(b)) and not (
+        isinstance(a, str) and isinstance(b, str)
+    ):
         return False
     if op == "<":
         return bool(a < b)

@@ -129,7 +129,9 @@ def to_string(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        return (
+            str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+        )
     raise _fail("as String", value)
 
 
@@ -160,7 +162,9 @@ def _to_duration(value: Any, operation: str) -> Duration:
     if match is None or value in ("P", "PT", "-P", "-PT"):
         raise _fail(operation, value)
     weeks, days, hours, minutes, seconds = (float(g or 0) for g in match.groups()[1:])
-    delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    delta = timedelta(
+        weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds
+    )
     return Duration(str(value), -delta if match.group(1) else delta)
 
 
@@ -172,7 +176,9 @@ def sel(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
         return value.get(key)
     if isinstance(value, list | tuple):
-        return [item[key] for item in value if isinstance(item, Mapping) and key in item]
+        return [
+            item[key] for item in value if isinstance(item, Mapping) and key in item
+        ]
     if isinstance(value, DateTime):
         return _datetime_field(value.moment, key)
     if isinstance(value, Duration):
@@ -284,7 +290,9 @@ def eq(left: Any, right: Any) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         return str(left) == str(right)
     if isinstance(left, list | tuple) and isinstance(right, list | tuple):
-        return len(left) == len(right) and all(eq(a, b) for a, b in zip(left, right, strict=True))
+        return len(left) == len(right) and all(
+            eq(a, b) for a, b in zip(left, right, strict=True)
+        )
     if isinstance(left, Mapping) and isinstance(right, Mapping):
         return left.keys() == right.keys() and all(eq(left[k], right[k]) for k in left)
     return left is None and right is None
@@ -299,7 +307,9 @@ def similar(left: Any, right: Any) -> bool:
     """DataWeave `~=`: equal, or equal once both scalars are coerced to text."""
     if eq(left, right):
         return True
-    return _is_textual(left) and _is_textual(right) and to_string(left) == to_string(right)
+    return (
+        _is_textual(left) and _is_textual(right) and to_string(left) == to_string(right)
+    )
 
 
 def cmp(left: Any, right: Any, operation: str = "<=>") -> int:
@@ -361,7 +371,11 @@ def add(left: Any, right: Any) -> Any:
 def sub(left: Any, right: Any) -> Any:
     """`left - right`: numbers, date-times, object minus key(s), array minus element."""
     if isinstance(left, Mapping):
-        drop = {right} if isinstance(right, str) else set(right) if _all_text(right) else None
+        drop = (
+            {right}
+            if isinstance(right, str)
+            else set(right) if _all_text(right) else None
+        )
         if drop is None:
             raise _fail("-", left, right)
         return {key: value for key, value in left.items() if key not in drop}
@@ -375,7 +389,9 @@ def sub(left: Any, right: Any) -> Any:
 
 
 def _all_text(value: Any) -> bool:
-    return isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
+    return isinstance(value, list | tuple) and all(
+        isinstance(item, str) for item in value
+    )
 
 
 def mul(left: Any, right: Any) -> int | float:
@@ -455,7 +471,10 @@ def order_by(value: Any, callback: Callback) -> Any:
     """`value orderBy callback(item, index)` (ascending by the returned key, stable)."""
     if value is None:
         return None
-    keyed = [(callback(item, index), item) for index, item in enumerate(_items(value, "orderBy"))]
+    keyed = [
+        (callback(item, index), item)
+        for index, item in enumerate(_items(value, "orderBy"))
+    ]
     keyed.sort(key=cmp_to_key(_compare_keys))
     return [item for _, item in keyed]
 
@@ -506,12 +525,16 @@ def contains(value: Any, element: Any) -> bool:
 
 def starts_with(value: Any, prefix: Any) -> bool:
     """`value startsWith prefix`; false for null."""
-    return value is not None and _text(value, "startsWith").startswith(_text(prefix, "startsWith"))
+    return value is not None and _text(value, "startsWith").startswith(
+        _text(prefix, "startsWith")
+    )
 
 
 def ends_with(value: Any, suffix: Any) -> bool:
     """`value endsWith suffix`; false for null."""
-    return value is not None and _text(value, "endsWith").endswith(_text(suffix, "endsWith"))
+    return value is not None and _text(value, "endsWith").endswith(
+        _text(suffix, "endsWith")
+    )
 
 
 def _text(value: Any, operation: str) -> str:

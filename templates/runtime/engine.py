@@ -132,7 +132,9 @@ class RunContext(Generic[H]):
             }
             return TaskResult(status=0, ok=False, error=error).model_dump(mode="json")
 
-    def validate_api_key(self, profile: str, header: str, auth_var: str = "auth") -> None:
+    def validate_api_key(
+        self, profile: str, header: str, auth_var: str = "auth"
+    ) -> None:
         """apiKeyValidate:v1: set context.<authVar>.apiKey.keyId or .problem (503: no secret)."""
         secret = require_secret(self.settings, profile)
         code = check_api_key(self.headers.get(header.lower()), secret)
@@ -206,7 +208,9 @@ def validate_payload(model: type[BaseModel], data: Any) -> dict[str, Any]:
         parsed = model.model_validate(data)
     except ValidationError as exc:
         raise schema_problem(exc.errors(include_input=False)) from None
-    dumped: dict[str, Any] = parsed.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    dumped: dict[str, Any] = parsed.model_dump(
+        mode="json", by_alias=True, exclude_unset=True
+    )
     return dumped
 
 
@@ -292,7 +296,9 @@ class JourneyEngine(Generic[H]):
         data = validate_payload(self.definition.input_model, body)
         journey_id = str(uuid.uuid4())
         rc = RunContext(dict(data), self.handlers, headers, self.settings)
-        run = self._run(rc, self.definition.start, Transition(None, self.definition.start))
+        run = self._run(
+            rc, self.definition.start, Transition(None, self.definition.start)
+        )
         now = utc_now()
         record = JourneyRecord(
             id=journey_id,
@@ -311,7 +317,9 @@ class JourneyEngine(Generic[H]):
             self._index(tx, journey_id, data)
         return self.status_body(record)
 
-    def _index(self, tx: StoreTransaction, journey_id: str, data: Mapping[str, Any]) -> None:
+    def _index(
+        self, tx: StoreTransaction, journey_id: str, data: Mapping[str, Any]
+    ) -> None:
         for name in self.definition.correlation_fields:
             value = data.get(name)
             if isinstance(value, str | int) and not isinstance(value, bool):
@@ -324,7 +332,9 @@ class JourneyEngine(Generic[H]):
         """Return the external-input state named step (404 when the journey has none)."""
         found = self.definition.inputs.get(step)
         if found is None:
-            raise ProblemError(404, "Step not found", f"No step {step!r}.", slug="step-not-found")
+            raise ProblemError(
+                404, "Step not found", f"No step {step!r}.", slug="step-not-found"
+            )
         return found
 
     def submit(
@@ -371,7 +381,9 @@ class JourneyEngine(Generic[H]):
             )
         if receipt is EventReceipt.DUPLICATE:
             return self._load(tx, journey_id)
-        record = self.advance(tx, journey_id, ext.name, payload, headers, event.event_id)
+        record = self.advance(
+            tx, journey_id, ext.name, payload, headers, event.event_id
+        )
         tx.mark_event(event.source, event.event_id, outcome="processed", processed=True)
         return record
 
@@ -397,7 +409,11 @@ class JourneyEngine(Generic[H]):
         context = {**record.context, "payload": payload}
         rc = RunContext(context, self.handlers, headers, self.settings)
         run = self._run(rc, ext.next, Transition(step, ext.next, event_id))
-        if rc.auth_failed and run.phase == RUNNING and run.state in self.definition.inputs:
+        if (
+            rc.auth_failed
+            and run.phase == RUNNING
+            and run.state in self.definition.inputs
+        ):
             raise self._auth_refusal(rc)
         updated = replace(
             record,
@@ -412,7 +428,9 @@ class JourneyEngine(Generic[H]):
         try:
             tx.update_journey(updated, record.version)
         except StaleVersionError:
-            raise ProblemError(409, "Journey changed concurrently", slug="concurrent") from None
+            raise ProblemError(
+                409, "Journey changed concurrently", slug="concurrent"
+            ) from None
         tx.add_history(journey_id, run.transitions)
         return updated
 
@@ -477,7 +495,9 @@ class JourneyEngine(Generic[H]):
         body = self.status_body(record)
         extra = record.context.get(ext.response_var) if ext.response_var else None
         if isinstance(extra, dict):
-            body.update({k: v for k, v in extra.items() if k not in _RESERVED and v is not None})
+            body.update(
+                {k: v for k, v in extra.items() if k not in _RESERVED and v is not None}
+            )
         return _shape(ext.response_model, body)
 
     def outcome_body(self, record: JourneyRecord) -> dict[str, Any]:

@@ -29,7 +29,9 @@ def redact_headers(
 ) -> httpx.Headers:
     """Return a copy of headers with every sensitive value replaced by a marker."""
     hidden = SENSITIVE_HEADERS | {name.lower() for name in extra}
-    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    items = (
+        headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    )
     return httpx.Headers(
         [(key, REDACTED if key.lower() in hidden else value) for key, value in items]
     )
@@ -62,7 +64,11 @@ class Problem:
         return cls(
             type=_str_or_none(data.get("type")),
             title=_str_or_none(data.get("title")),
-            status=(status if isinstance(status, int) and not isinstance(status, bool) else None),
+            status=(
+                status
+                if isinstance(status, int) and not isinstance(status, bool)
+                else None
+            ),
             detail=_str_or_none(data.get("detail")),
             instance=_str_or_none(data.get("instance")),
             extensions={k: v for k, v in data.items() if k not in known},
@@ -103,7 +109,9 @@ class DeadlineExceeded(ClientError):
 class DecodeError(ClientError):
     """A response body could not be decoded or validated as the expected type."""
 
-    def __init__(self, reason: str, *, status: int, content_type: str, body: bytes) -> None:
+    def __init__(
+        self, reason: str, *, status: int, content_type: str, body: bytes
+    ) -> None:
         self.reason = reason
         self.status = status
         self.content_type = content_type

@@ -167,7 +167,9 @@ def resolve_pointer(value: Any, tokens: Sequence[str]) -> Any:
 
 
 def _is_array_index(text: str) -> bool:
-    return text.isdigit() and text.isascii() and (text == "0" or not text.startswith("0"))
+    return (
+        text.isdigit() and text.isascii() and (text == "0" or not text.startswith("0"))
+    )
 
 
 def to_text(value: Any) -> str:

@@ -130,7 +130,9 @@ class Or:
     items: tuple[FilterExpr, ...]
 
 
-FilterExpr: TypeAlias = JsonPath | LiteralValue | FunctionCall | Comparison | Not | And | Or
+FilterExpr: TypeAlias = (
+    JsonPath | LiteralValue | FunctionCall | Comparison | Not | And | Or
+)
 
 NODE_CLASSES = (
     NameSelector,
@@ -161,7 +163,9 @@ _COMPARE_OPS: tuple[CompareOp, ...] = ("==", "!=", "<=", ">=", "<", ">")
 
 
 def _is_name_first(ch: str) -> bool:
-    return (ch.isascii() and (ch.isalpha() or ch == "_")) or (not ch.isascii() and ch.isprintable())
+    return (ch.isascii() and (ch.isalpha() or ch == "_")) or (
+        not ch.isascii() and ch.isprintable()
+    )
 
 
 class _Parser:
@@ -257,7 +261,9 @@ class _Parser:
         self.skip_ws()
         if not self.eat(":"):
             if start is None:
-                raise self.fail("expected a name, index, slice, '*' or filter in brackets")
+                raise self.fail(
+                    "expected a name, index, slice, '*' or filter in brackets"
+                )
             return IndexSelector(start)
         self.skip_ws()
         end = self.optional_int()
@@ -349,13 +355,19 @@ class _Parser:
             return expr
         if isinstance(expr, FunctionCall) and expr.name in ("match", "search"):
             return expr
-        raise self.fail("expected a comparison, an existence test or match()/search()", at=start)
+        raise self.fail(
+            "expected a comparison, an existence test or match()/search()", at=start
+        )
 
     def check_comparable(self, expr: FilterExpr, at: int) -> None:
         if isinstance(expr, JsonPath) and not _is_singular(expr):
-            raise self.fail("only singular queries (names and indexes) can be compared", at=at)
+            raise self.fail(
+                "only singular queries (names and indexes) can be compared", at=at
+            )
         if isinstance(expr, FunctionCall) and expr.name in ("match", "search"):
-            raise self.fail(f"{expr.name}() gives true/false and cannot be compared", at=at)
+            raise self.fail(
+                f"{expr.name}() gives true/false and cannot be compared", at=at
+            )
 
     def comparable(self) -> FilterExpr:
         if self.peek("$") or self.peek("@"):
@@ -377,7 +389,9 @@ class _Parser:
         start = self.pos
         match = re.compile(r"[a-z][a-z0-9_]*").match(self.text, self.pos)
         if match is None or not self.text.startswith("(", match.end()):
-            raise self.fail("expected a literal, a query ('@' or '$') or a function call")
+            raise self.fail(
+                "expected a literal, a query ('@' or '$') or a function call"
+            )
         name = match.group()
         if name not in FUNCTIONS:
             raise self.fail(
@@ -414,12 +428,18 @@ class _Parser:
             self.expect(",", "',' or ')'")
 
 
-_ARITY = MappingProxyType({"length": 1, "count": 1, "value": 1, "match": 2, "search": 2})
+_ARITY = MappingProxyType(
+    {"length": 1, "count": 1, "value": 1, "match": 2, "search": 2}
+)
 
 
-def _check_arity(parser: _Parser, name: str, args: tuple[FilterExpr, ...], at: int) -> None:
+def _check_arity(
+    parser: _Parser, name: str, args: tuple[FilterExpr, ...], at: int
+) -> None:
     if len(args) != _ARITY[name]:
-        raise parser.fail(f"{name}() takes {_ARITY[name]} argument(s), got {len(args)}", at=at)
+        raise parser.fail(
+            f"{name}() takes {_ARITY[name]} argument(s), got {len(args)}", at=at
+        )
     if name in ("count", "value") and not isinstance(args[0], JsonPath):
         raise parser.fail(f"{name}() needs a query argument", at=at)
 

@@ -63,7 +63,9 @@ class PollState(Generic[T]):
         if left <= 0:
             raise self.expired()
         delay = min(self._interval, left)
-        self._interval = min(self._interval * self.schedule.multiplier, self.schedule.max_interval)
+        self._interval = min(
+            self._interval * self.schedule.multiplier, self.schedule.max_interval
+        )
         return delay
 
     def expired(self) -> DeadlineExceeded:

@@ -60,7 +60,9 @@ class ProblemError(Exception):
         return body
 
 
-def problem_response(problem: ProblemError, instance: str | None = None) -> JSONResponse:
+def problem_response(
+    problem: ProblemError, instance: str | None = None
+) -> JSONResponse:
     """Render a ProblemError as a problem+json response."""
     return JSONResponse(
         problem.to_dict(instance),
@@ -77,9 +79,13 @@ def validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
         location = [str(part) for part in error.get("loc", ())]
         if location and location[0] == "body":
             location = location[1:]
-        pointer = "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in location)
+        pointer = "/" + "/".join(
+            p.replace("~", "~0").replace("/", "~1") for p in location
+        )
         message = str(error.get("msg", ""))
-        listed.append({"pointer": pointer, "detail": message, "type": error.get("type")})
+        listed.append(
+            {"pointer": pointer, "detail": message, "type": error.get("type")}
+        )
     return listed
 
 

@@ -62,9 +62,13 @@ def is_replayable(method: str, headers: Mapping[str, str]) -> bool:
     return any(name.lower() == IDEMPOTENCY_HEADER for name in headers)
 
 
-def backoff_delay(policy: RetryPolicy, attempt: int, rand: Callable[[], float]) -> float:
+def backoff_delay(
+    policy: RetryPolicy, attempt: int, rand: Callable[[], float]
+) -> float:
     """Capped exponential backoff with full jitter for the given 1-based attempt."""
-    ceiling = min(policy.max_backoff, policy.initial_backoff * policy.multiplier ** (attempt - 1))
+    ceiling = min(
+        policy.max_backoff, policy.initial_backoff * policy.multiplier ** (attempt - 1)
+    )
     return ceiling * rand()
 
 
@@ -107,7 +111,9 @@ def decide_status(
     else:
         delay = backoff_delay(policy, attempt, rand)
     if remaining is not None and delay >= remaining:
-        return Decision(retry=False, delay=delay, reason="retry delay exceeds the deadline")
+        return Decision(
+            retry=False, delay=delay, reason="retry delay exceeds the deadline"
+        )
     return Decision(retry=True, delay=delay, reason=f"status {status}")
 
 

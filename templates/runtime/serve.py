@@ -22,9 +22,15 @@ def load_object(spec: str) -> Any:
 
 
 def _parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Serve the journey over HTTP.")
-    parser.add_argument("--fake", action="store_true", help="use the generated fake handlers")
-    parser.add_argument("--handlers", help="module:attribute of a zero-argument handlers factory")
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Serve the journey over HTTP."
+    )
+    parser.add_argument(
+        "--fake", action="store_true", help="use the generated fake handlers"
+    )
+    parser.add_argument(
+        "--handlers", help="module:attribute of a zero-argument handlers factory"
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     return parser

@@ -97,7 +97,9 @@ class EventReceipt(enum.Enum):
 
     NEW = "new"
     DUPLICATE = "duplicate"  # same id, same body, already processed
-    UNPROCESSED = "unprocessed"  # same id, same body, stored earlier but never processed
+    UNPROCESSED = (
+        "unprocessed"  # same id, same body, stored earlier but never processed
+    )
     CONFLICT = "conflict"  # same id, different body
 
 
@@ -237,7 +239,9 @@ class _SQLiteTransaction:
         self._conn = conn
 
     def get_journey(self, journey_id: str) -> JourneyRecord | None:
-        row = self._conn.execute("SELECT * FROM journeys WHERE id = ?", (journey_id,)).fetchone()
+        row = self._conn.execute(
+            "SELECT * FROM journeys WHERE id = ?", (journey_id,)
+        ).fetchone()
         return None if row is None else _row_to_journey(row)
 
     def insert_journey(self, record: JourneyRecord) -> None:
@@ -285,7 +289,10 @@ class _SQLiteTransaction:
         self._conn.executemany(
             "INSERT INTO history (journey_id, from_state, to_state, event_id, at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(journey_id, t.from_state, t.to_state, t.event_id, t.at) for t in transitions],
+            [
+                (journey_id, t.from_state, t.to_state, t.event_id, t.at)
+                for t in transitions
+            ],
         )
 
     def add_correlation(self, scope: str, key: str, journey_id: str) -> None:
@@ -361,7 +368,9 @@ class SQLiteStore:
     def __init__(self, path: str, *, busy_timeout_ms: int = 10_000) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None
+        )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if path != ":memory:":
@@ -386,7 +395,9 @@ class SQLiteStore:
     def get_journey(self, journey_id: str) -> JourneyRecord | None:
         """Read one instance."""
         with self._lock:
-            row = self._conn.execute("SELECT * FROM journeys WHERE id = ?", (journey_id,))
+            row = self._conn.execute(
+                "SELECT * FROM journeys WHERE id = ?", (journey_id,)
+            )
             found = row.fetchone()
         return None if found is None else _row_to_journey(found)
 
@@ -398,7 +409,10 @@ class SQLiteStore:
                 " WHERE journey_id = ? ORDER BY seq",
                 (journey_id,),
             ).fetchall()
-        return [Transition(r["from_state"], r["to_state"], r["event_id"], r["at"]) for r in rows]
+        return [
+            Transition(r["from_state"], r["to_state"], r["event_id"], r["at"])
+            for r in rows
+        ]
 
     def get_event(self, source: str, event_id: str) -> EventRecord | None:
         """Read one received event."""

@@ -55,7 +55,9 @@ class ClientConfig:
     base_url: str
     headers: Mapping[str, str] = field(default_factory=dict)
     secret_headers: Mapping[str, str] = field(default_factory=dict)
-    timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(10.0, connect=5.0))
+    timeout: httpx.Timeout = field(
+        default_factory=lambda: httpx.Timeout(10.0, connect=5.0)
+    )
     deadline: float | None = 60.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timing: Timing = field(default_factory=Timing)
@@ -172,7 +174,9 @@ def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     if spec.body is not NO_BODY:
         content = encode_body(spec.body)
         headers.setdefault("Content-Type", "application/json")
-    return Prepared(spec.method.upper(), url, tuple(encode_query(spec.query)), headers, content)
+    return Prepared(
+        spec.method.upper(), url, tuple(encode_query(spec.query)), headers, content
+    )
 
 
 def safe_url(url: str | httpx.URL) -> str:
@@ -209,7 +213,9 @@ def parse_success(raw: RawResponse, adapter: TypeAdapter[T] | None) -> ApiRespon
     try:
         value = adapter.validate_python(data)
     except pydantic.ValidationError as exc:
-        reason = f"response does not match the declared schema ({exc.error_count()} errors)"
+        reason = (
+            f"response does not match the declared schema ({exc.error_count()} errors)"
+        )
         raise DecodeError(
             reason,
             status=raw.status,
@@ -231,7 +237,9 @@ def map_transport_error(exc: httpx.HTTPError, prepared: Prepared) -> ClientError
 class CallState:
     """Bookkeeping of one logical call across attempts: deadline, attempt count, last status."""
 
-    def __init__(self, config: ClientConfig, prepared: Prepared, deadline: float | None) -> None:
+    def __init__(
+        self, config: ClientConfig, prepared: Prepared, deadline: float | None
+    ) -> None:
         self.config = config
         self.prepared = prepared
         self.attempt = 0
@@ -275,7 +283,9 @@ class CallState:
             pool=_cap(base.pool, left),
         )
 
-    def after_response(self, raw: RawResponse, success: frozenset[int] | None) -> Decision:
+    def after_response(
+        self, raw: RawResponse, success: frozenset[int] | None
+    ) -> Decision:
         """Decide what a response means: done, retry, or (via the caller) an error."""
         self.last_status = raw.status
         if is_success(raw.status, success):
@@ -304,7 +314,9 @@ class CallState:
 
     def retry_after(self, raw: RawResponse) -> float | None:
         """The server's Retry-After in seconds, if it sent one."""
-        return parse_retry_after(raw.headers.get("retry-after"), self.config.timing.wall())
+        return parse_retry_after(
+            raw.headers.get("retry-after"), self.config.timing.wall()
+        )
 
     def error_for(self, raw: RawResponse) -> ApiError:
         """The ApiError for a response that is neither success nor retried."""
@@ -349,7 +361,9 @@ def _expired(state: CallState) -> bool:
     return left is not None and left <= 0
 
 
-def read_sync(client: httpx.Client, request: httpx.Request, state: CallState) -> RawResponse:
+def read_sync(
+    client: httpx.Client, request: httpx.Request, state: CallState
+) -> RawResponse:
     """Send one request and read its body, checking the deadline between chunks."""
     response = client.send(request, stream=True, follow_redirects=False)
     try:
@@ -391,7 +405,9 @@ def _run_bounded(
 class SyncTransport:
     """Blocking transport over an httpx.Client (injected, or created and owned)."""
 
-    def __init__(self, config: ClientConfig, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self, config: ClientConfig, client: httpx.Client | None = None
+    ) -> None:
         self.config = config
         self._owns = client is None
         self._client = client if client is not None else httpx.Client()
@@ -412,7 +428,9 @@ class SyncTransport:
         if self._owns:
             self._client.close()
 
-    def request(self, spec: RequestSpec, adapter: TypeAdapter[T] | None = None) -> ApiResponse[T]:
+    def request(
+        self, spec: RequestSpec, adapter: TypeAdapter[T] | None = None
+    ) -> ApiResponse[T]:
         """Send `spec` with retries and the overall deadline; return the parsed response."""
         prepared = prepare(self.config, spec)
         state = CallState(self.config, prepared, spec.deadline)
@@ -435,7 +453,9 @@ class SyncTransport:
 class AsyncTransport:
     """Asynchronous transport over an httpx.AsyncClient (injected, or created and owned)."""
 
-    def __init__(self, config: ClientConfig, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, config: ClientConfig, client: httpx.AsyncClient | None = None
+    ) -> None:
         self.config = config
         self._owns = client is None
         self._client = client if client is not None else httpx.AsyncClient()

@@ -164,7 +164,9 @@ def _required_text(event: Mapping[str, Any], path: str) -> str:
             "Event is missing a required field",
             f"The event has no usable {path!r}.",
             slug="schema-violation",
-            extensions={"errors": [{"pointer": "/" + path.replace(".", "/"), "type": "missing"}]},
+            extensions={
+                "errors": [{"pointer": "/" + path.replace(".", "/"), "type": "missing"}]
+            },
         )
     return str(value)
 
@@ -221,7 +223,9 @@ def _process(
         _mark(tx, record, rule.outcome, journey_id)
         return {**answer, "status": "recorded", "outcome": rule.outcome}
     if journey_id is None:
-        tx.mark_event(record.source, record.event_id, outcome="unmatched", processed=False)
+        tx.mark_event(
+            record.source, record.event_id, outcome="unmatched", processed=False
+        )
         return {**answer, "status": "accepted_unmatched"}
     answer["journeyId"] = journey_id
     if rule.action is Action.ACKNOWLEDGE:
@@ -233,7 +237,9 @@ def _process(
     }
 
 
-def _mark(tx: StoreTransaction, record: EventRecord, outcome: str, journey_id: str | None) -> None:
+def _mark(
+    tx: StoreTransaction, record: EventRecord, outcome: str, journey_id: str | None
+) -> None:
     tx.mark_event(
         record.source,
         record.event_id,

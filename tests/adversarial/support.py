@@ -33,16 +33,24 @@ class Run:
     @property
     def diagnostics(self) -> list[str]:
         """The `path:line:col: level: message` lines (the summary line left out)."""
-        return [line for line in self.stderr.splitlines() if not line.startswith("journeygen:")]
+        return [
+            line
+            for line in self.stderr.splitlines()
+            if not line.startswith("journeygen:")
+        ]
 
 
 def run_cli(case: Path, out: Path, monkeypatch: object) -> Run:
     """Run `journeygen generate . --out OUT` from inside the case folder (paths print relative)."""
     stdout, stderr = io.StringIO(), io.StringIO()
     monkeypatch.chdir(case)  # type: ignore[attr-defined]
-    code = main(["generate", ".", "--out", str(out), "-q"], stdout=stdout, stderr=stderr)
+    code = main(
+        ["generate", ".", "--out", str(out), "-q"], stdout=stdout, stderr=stderr
+    )
     text = (
-        stderr.getvalue().replace(str(case.resolve()) + "/", "").replace(str(case.resolve()), ".")
+        stderr.getvalue()
+        .replace(str(case.resolve()) + "/", "")
+        .replace(str(case.resolve()), ".")
     )
     return Run(code, stdout.getvalue(), text)
 
@@ -79,8 +87,14 @@ def canary_outside_strings(path: Path) -> list[str]:
             found.append(f"{path.name}:{line}: attribute {node.attr!r}")
     with path.open("rb") as handle:
         for token in tokenize.tokenize(handle.readline):
-            kind = token.type  # a NAME is an allowlisted identifier; anything else is code
-            if CANARY in token.string and kind not in (tokenize.STRING, tokenize.COMMENT, NAME):
+            kind = (
+                token.type
+            )  # a NAME is an allowlisted identifier; anything else is code
+            if CANARY in token.string and kind not in (
+                tokenize.STRING,
+                tokenize.COMMENT,
+                NAME,
+            ):
                 found.append(f"{path.name}:{token.start[0]}: {tokenize.tok_name[kind]}")
     return found
 
@@ -126,7 +140,11 @@ def import_everything(out: Path, workdir: Path) -> dict[str, object]:
         for file in sorted(root.rglob("*.py")):
             parts = file.relative_to(root).with_suffix("").parts
             modules.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(paths),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     done = subprocess.run(
         [sys.executable, "-c", _IMPORT_ALL, json.dumps(modules)],
         cwd=workdir,
@@ -136,7 +154,11 @@ def import_everything(out: Path, workdir: Path) -> dict[str, object]:
         timeout=120,
         check=False,
     )
-    assert done.returncode == 0, f"generated code failed to import:\n{done.stderr[-4000:]}"
+    assert (
+        done.returncode == 0
+    ), f"generated code failed to import:\n{done.stderr[-4000:]}"
     report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["failed"] == {}, f"generated modules failed to import: {report['failed']}"
+    assert (
+        report["failed"] == {}
+    ), f"generated modules failed to import: {report['failed']}"
     return report

@@ -24,7 +24,9 @@ from tests.adversarial.support import (
 )
 
 ALL_CASES = sorted(p for p in CASES.iterdir() if (p / "expected.txt").is_file())
-REFUSED = [p for p in ALL_CASES if (p / "expected.txt").read_text().strip() != "GENERATES"]
+REFUSED = [
+    p for p in ALL_CASES if (p / "expected.txt").read_text().strip() != "GENERATES"
+]
 GENERATES = [p for p in ALL_CASES if p not in REFUSED]
 
 
@@ -40,7 +42,9 @@ def test_bad_input_is_refused_with_its_located_diagnostics(
 ) -> None:
     out = tmp_path / "out"
     run = run_cli(case, out, monkeypatch)
-    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    assert (
+        "Traceback" not in run.stderr and "internal error" not in run.stderr
+    ), run.stderr
     assert run.code == 2, run.stderr
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert run.diagnostics == expected
@@ -82,7 +86,9 @@ def test_hostile_input_generates_code_in_which_no_payload_runs(
         compile(file.read_text(encoding="utf-8"), str(file), "exec", dont_inherit=True)
         assert canary_outside_strings(file) == [], file
     for project in out.glob("*/pyproject.toml"):
-        tomllib.loads(project.read_text(encoding="utf-8"))  # spec text must not break TOML
+        tomllib.loads(
+            project.read_text(encoding="utf-8")
+        )  # spec text must not break TOML
     workdir = tmp_path / "import-here"
     workdir.mkdir()
     report = import_everything(out, workdir)

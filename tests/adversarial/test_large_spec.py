@@ -22,7 +22,12 @@ def _spec(count: int) -> dict[str, object]:
             "get": {
                 "operationId": f"getItem{i}",
                 "parameters": [
-                    {"name": "itemId", "in": "path", "required": True, "schema": {"type": "string"}}
+                    {
+                        "name": "itemId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
                 ],
                 "responses": {
                     "200": {
@@ -52,11 +57,15 @@ def _spec(count: int) -> dict[str, object]:
 
 
 @pytest.mark.slow
-def test_thousands_of_operations_generate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_thousands_of_operations_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = tmp_path / "big"
     case.mkdir()
     # JSON is YAML: the loader reads it the same way.
-    (case / "big.openapi.yaml").write_text(json.dumps(_spec(OPERATIONS)), encoding="utf-8")
+    (case / "big.openapi.yaml").write_text(
+        json.dumps(_spec(OPERATIONS)), encoding="utf-8"
+    )
     started = time.perf_counter()
     run = run_cli(case, tmp_path / "out", monkeypatch)
     elapsed = time.perf_counter() - started

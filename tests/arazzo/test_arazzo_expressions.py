@@ -41,7 +41,9 @@ RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
 def _runtime() -> Any:
     if "jg_runtime" not in sys.modules:
         spec = importlib.util.spec_from_file_location(
-            "jg_runtime", RUNTIME_DIR / "__init__.py", submodule_search_locations=[str(RUNTIME_DIR)]
+            "jg_runtime",
+            RUNTIME_DIR / "__init__.py",
+            submodule_search_locations=[str(RUNTIME_DIR)],
         )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -60,14 +62,26 @@ AZ = _runtime()
         ("$method", BuiltinRef("method")),
         ("$statusCode", BuiltinRef("statusCode")),
         ("$request.header.accept", MessageRef("request", "header", ("accept",))),
-        ("$response.header.X-Rate.Limit", MessageRef("response", "header", ("X-Rate.Limit",))),
+        (
+            "$response.header.X-Rate.Limit",
+            MessageRef("response", "header", ("X-Rate.Limit",)),
+        ),
         ("$request.query.page", MessageRef("request", "query", ("page",))),
         ("$request.path.id", MessageRef("request", "path", ("id",))),
         ("$request.body", MessageRef("request", "body")),
-        ("$request.body#/user/uuid", MessageRef("request", "body", (), ("user", "uuid"))),
-        ("$response.body#/a~1b/c~0d/0", MessageRef("response", "body", (), ("a/b", "c~d", "0"))),
+        (
+            "$request.body#/user/uuid",
+            MessageRef("request", "body", (), ("user", "uuid")),
+        ),
+        (
+            "$response.body#/a~1b/c~0d/0",
+            MessageRef("response", "body", (), ("a/b", "c~d", "0")),
+        ),
         ("$response.body#", MessageRef("response", "body")),
-        ("$response.body.output.status", MessageRef("response", "body", ("output", "status"))),
+        (
+            "$response.body.output.status",
+            MessageRef("response", "body", ("output", "status")),
+        ),
         ("$inputs.username", ContextRef("inputs", ("username",))),
         ("$inputs.signatures[0]", ContextRef("inputs", ("signatures", 0))),
         ("$outputs.bar", ContextRef("outputs", ("bar",))),
@@ -79,9 +93,18 @@ AZ = _runtime()
             "$workflows.foo.outputs.mappedResponse#/name",
             ContextRef("workflows", ("foo", "outputs", "mappedResponse"), ("name",)),
         ),
-        ("$workflows.foo.inputs.username", ContextRef("workflows", ("foo", "inputs", "username"))),
-        ("$components.parameters.page", ContextRef("components", ("parameters", "page"))),
-        ("$components.failureActions.retry", ContextRef("components", ("failureActions", "retry"))),
+        (
+            "$workflows.foo.inputs.username",
+            ContextRef("workflows", ("foo", "inputs", "username")),
+        ),
+        (
+            "$components.parameters.page",
+            ContextRef("components", ("parameters", "page")),
+        ),
+        (
+            "$components.failureActions.retry",
+            ContextRef("components", ("failureActions", "retry")),
+        ),
         ("$components.inputs.pet", ContextRef("components", ("inputs", "pet"))),
         ("$sourceDescriptions.petStore.addPet", SourceRef("petStore", "addPet")),
         ("$sourceDescriptions.petStore", SourceRef("petStore")),
@@ -137,13 +160,17 @@ def test_template_and_values() -> None:
 def test_condition_ast_and_precedence() -> None:
     status = BuiltinRef("statusCode")
     phase = MessageRef("response", "body", ("phase",))
-    parsed = parse_condition("$statusCode == 200 || !($response.body.phase != 'it''s') && true")
+    parsed = parse_condition(
+        "$statusCode == 200 || !($response.body.phase != 'it''s') && true"
+    )
     assert parsed == Or(
         Compare("==", status, Lit(200)),
         And(Not(Compare("!=", phase, Lit("it's"))), Lit(True)),
     )
     assert parse_condition("$statusCode>=2.5e2") == Compare(">=", status, Lit(250.0))
-    assert parse_condition("null == $response.body.phase") == Compare("==", Lit(None), phase)
+    assert parse_condition("null == $response.body.phase") == Compare(
+        "==", Lit(None), phase
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,7 +198,9 @@ def test_condition_errors(text: str, column: int, fragment: str) -> None:
 def test_criterion_types() -> None:
     regex = parse_criterion("^2\\d\\d$", type="regex", context="$statusCode")
     assert regex == RegexCriterion(BuiltinRef("statusCode"), "^2\\d\\d$")
-    path = parse_criterion("$[?@.status == 'ok']", type="jsonpath", context="$response.body")
+    path = parse_criterion(
+        "$[?@.status == 'ok']", type="jsonpath", context="$response.body"
+    )
     assert isinstance(path, JsonPathCriterion)
     with pytest.raises(ArazzoSyntaxError, match="xpath"):
         parse_criterion("/a/b", type="xpath", context="$response.body")
@@ -198,7 +227,11 @@ def make_ctx() -> Any:
         AZ.Exchange(
             status_code=200,
             response_headers={"Content-Type": "application/json"},
-            response_body={"journeyId": "j-1", "phase": "Succeeded", "output": {"status": "OK"}},
+            response_body={
+                "journeyId": "j-1",
+                "phase": "Succeeded",
+                "output": {"status": "OK"},
+            },
         )
     )
     return ctx
@@ -206,7 +239,8 @@ def make_ctx() -> Any:
 
 def run(source: str, ctx: Any) -> Any:
     tree = ast.parse(source, mode="eval")
-    return eval(compile(tree, "<emitted>", "eval"), {"_az": AZ, "ctx": ctx})  # noqa: S307
+    code = compile(tree, "<emitted>", "eval")
+    return eval(code, {"_az": AZ, "ctx": ctx})  # noqa: S307
 
 
 @pytest.mark.parametrize(
@@ -232,11 +266,16 @@ def test_round_trip_conditions(condition: str, expected: bool) -> None:
 def test_round_trip_criteria_and_values() -> None:
     ctx = make_ctx()
     regex = parse_criterion("^2", type="regex", context="$statusCode")
-    jsonpath = parse_criterion("$[?@.status == 'OK']", type="jsonpath", context="$response.body")
+    jsonpath = parse_criterion(
+        "$[?@.status == 'OK']", type="jsonpath", context="$response.body"
+    )
     assert run(emit_criterion(regex), ctx) is True
     assert run(emit_criterion(jsonpath), ctx) is True
     value = parse_value(
-        {"auth": "Bearer {$inputs.token}", "journey": "$steps.startJourney.outputs.journeyId"}
+        {
+            "auth": "Bearer {$inputs.token}",
+            "journey": "$steps.startJourney.outputs.journeyId",
+        }
     )
     assert run(emit_value(value), ctx) == {"auth": "Bearer t0k", "journey": "j-1"}
 
@@ -279,14 +318,18 @@ def test_hostile_text_only_becomes_string_constants(hostile: str) -> None:
         emit_condition(parse_condition(f"$response.body.phase == '{quoted}'")),
         emit_value(parse_value({hostile: f"{hostile}{{$inputs.token}}{hostile}"})),
         (
-            emit_criterion(parse_criterion(hostile, type="regex", context="$statusCode"))
+            emit_criterion(
+                parse_criterion(hostile, type="regex", context="$statusCode")
+            )
             if _valid_regex(hostile)
             else emit_value(parse_value([hostile]))
         ),
         (
             emit_criterion(
                 parse_criterion(
-                    "$[?@.x == '" + hostile.replace("\\", "\\\\").replace("'", "\\'") + "']",
+                    "$[?@.x == '"
+                    + hostile.replace("\\", "\\\\").replace("'", "\\'")
+                    + "']",
                     type="jsonpath",
                     context="$response.body",
                 )

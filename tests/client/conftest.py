@@ -64,7 +64,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(content)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815 - http.server names
+    # http.server dispatches on these names
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet."""
@@ -123,11 +124,17 @@ class PaymentCallbackDouble:
             return self.route(request)
 
     def route(self, request: Request) -> Reply:
-        if request.method == "POST" and request.path.endswith("/payment-callback/start"):
+        if request.method == "POST" and request.path.endswith(
+            "/payment-callback/start"
+        ):
             return self.start(request)
         match = re.fullmatch(r"/api/v1/journeys/([^/]+)(/.*)?", request.path)
         if match is None or match.group(1) not in self.journeys:
-            return 404, {"Content-Type": "application/problem+json"}, {"title": "Not Found"}
+            return (
+                404,
+                {"Content-Type": "application/problem+json"},
+                {"title": "Not Found"},
+            )
         jid, rest = match.group(1), match.group(2) or ""
         if request.method == "GET" and rest == "":
             return 200, {}, self.status(jid)
@@ -142,26 +149,40 @@ class PaymentCallbackDouble:
         if key and key in self.keys:
             return 200, {}, self.status(self.keys[key])
         jid = f"j-{next(self.ids)}"
-        self.journeys[jid] = {"phase": "Running", "state": "waitForCallback", "input": request.body}
+        self.journeys[jid] = {
+            "phase": "Running",
+            "state": "waitForCallback",
+            "input": request.body,
+        }
         if key:
             self.keys[key] = jid
         return 200, {}, self.status(jid)
 
     def callback(self, jid: str, request: Request) -> Reply:
         if request.headers.get("x-webhook-secret") != SECRET:
-            return 401, {"Content-Type": "application/problem+json"}, {"title": "Unauthorized"}
+            return (
+                401,
+                {"Content-Type": "application/problem+json"},
+                {"title": "Unauthorized"},
+            )
         j = self.journeys[jid]
         if j["state"] != "waitForCallback":
             return 409, {}, {"title": "not waiting"}
         ok = request.body["status"] == "SUCCESS"
-        j.update(phase="Succeeded" if ok else "Failed", state="captured" if ok else "failed")
+        j.update(
+            phase="Succeeded" if ok else "Failed", state="captured" if ok else "failed"
+        )
         j["callback"] = request.body
         return 200, {}, {**self.status(jid), **request.body}
 
     def result(self, jid: str) -> Reply:
         j = self.journeys[jid]
         if j["phase"] == "Running":
-            return 409, {"Content-Type": "application/problem+json"}, {"title": "Not terminal"}
+            return (
+                409,
+                {"Content-Type": "application/problem+json"},
+                {"title": "Not terminal"},
+            )
         ok = j["phase"] == "Succeeded"
         outcome: dict[str, Any] = {
             "journeyId": jid,
@@ -172,7 +193,10 @@ class PaymentCallbackDouble:
         if ok:
             outcome["output"] = {**j["input"], **j["callback"]}
         else:
-            outcome["error"] = {"code": "PAYMENT_FAILED", "reason": "callback said FAILED"}
+            outcome["error"] = {
+                "code": "PAYMENT_FAILED",
+                "reason": "callback said FAILED",
+            }
         return 200, {}, outcome
 
 

@@ -67,7 +67,9 @@ def _client(module: ModuleType, server: Server) -> Any:
     return module.SemanticsClient(server.url)
 
 
-def test_expressions_criteria_and_outputs(semantics: ModuleType, api: tuple[Server, Api]) -> None:
+def test_expressions_criteria_and_outputs(
+    semantics: ModuleType, api: tuple[Server, Api]
+) -> None:
     server, _ = api
     with _client(semantics, server) as client:
         out = client.run_criteria_and_outputs({"itemId": "a"})
@@ -84,10 +86,15 @@ def test_expressions_criteria_and_outputs(semantics: ModuleType, api: tuple[Serv
     }
 
 
-def test_unmet_criteria_fail_the_step(semantics: ModuleType, api: tuple[Server, Api]) -> None:
+def test_unmet_criteria_fail_the_step(
+    semantics: ModuleType, api: tuple[Server, Api]
+) -> None:
     server, state = api
     state.items["a"]["tags"] = ["green"]  # the jsonpath criterion no longer matches
-    with _client(semantics, server) as client, pytest.raises(semantics._az.WorkflowError) as info:
+    with (
+        _client(semantics, server) as client,
+        pytest.raises(semantics._az.WorkflowError) as info,
+    ):
         client.run_criteria_and_outputs({"itemId": "a"})
     assert info.value.step_id == "getItem" and info.value.status == 200
 
@@ -118,7 +125,9 @@ def test_bounded_goto_loop(semantics: ModuleType, api: tuple[Server, Api]) -> No
 def test_end_and_goto_actions(semantics: ModuleType, api: tuple[Server, Api]) -> None:
     server, _ = api
     with _client(semantics, server) as client:
-        assert client.run_branching({"itemId": "big"}).reached is None  # `end` after first
+        assert (
+            client.run_branching({"itemId": "big"}).reached is None
+        )  # `end` after first
         assert len(server.seen) == 1
         out = client.run_branching({"itemId": "a"})  # second fails 404 -> goto third
     assert out.reached == "Bolt" and "second" not in out.steps
@@ -126,7 +135,10 @@ def test_end_and_goto_actions(semantics: ModuleType, api: tuple[Server, Api]) ->
 
 def test_failure_end_raises(semantics: ModuleType, api: tuple[Server, Api]) -> None:
     server, _ = api
-    with _client(semantics, server) as client, pytest.raises(semantics._az.WorkflowError) as info:
+    with (
+        _client(semantics, server) as client,
+        pytest.raises(semantics._az.WorkflowError) as info,
+    ):
         client.run_ending()
     assert info.value.step_id == "missing" and info.value.status == 404
     assert "giveUp" in str(info.value)
@@ -139,7 +151,9 @@ def test_components_reuse(semantics: ModuleType, api: tuple[Server, Api]) -> Non
         out = client.run_reuse()
     assert out.trace == "from-components"
     assert [r.headers.get("x-trace") for r in server.seen] == ["from-components"] * 2
-    assert all(r.path == "/flaky" for r in server.seen)  # the reusable `end` skipped the rest
+    assert all(
+        r.path == "/flaky" for r in server.seen
+    )  # the reusable `end` skipped the rest
 
 
 @pytest.mark.asyncio
@@ -155,7 +169,9 @@ async def test_depends_on_and_workflow_calling_steps_async(
 
 def _generate(case: str, out: Path) -> tuple[int, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = main(["generate", str(CASES / case), "--out", str(out)], stdout=stdout, stderr=stderr)
+    code = main(
+        ["generate", str(CASES / case), "--out", str(out)], stdout=stdout, stderr=stderr
+    )
     return code, stdout.getvalue() + stderr.getvalue()
 
 
@@ -169,4 +185,6 @@ def test_unbounded_goto_loop_is_a_located_generation_error(tmp_path: Path) -> No
 def test_xpath_criterion_is_a_located_generation_error(tmp_path: Path) -> None:
     code, text = _generate("bad-xpath", tmp_path)
     assert code == 2
-    assert "xpath.arazzo.yaml:8:9: error:" in text and "'xpath' is not supported" in text
+    assert (
+        "xpath.arazzo.yaml:8:9: error:" in text and "'xpath' is not supported" in text
+    )

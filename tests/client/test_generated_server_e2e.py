@@ -13,7 +13,11 @@ import httpx
 import pytest
 from payment_callback import AsyncPaymentCallbackClient, PaymentCallbackClient
 from payment_callback._runtime.polling import PollSchedule
-from payment_callback.models import JourneyOutcomePhase, PaymentCallbackInput, WaitForCallbackInput
+from payment_callback.models import (
+    JourneyOutcomePhase,
+    PaymentCallbackInput,
+    WaitForCallbackInput,
+)
 
 SECRET = "generated-server-secret"
 FAST = PollSchedule(initial=0.02, multiplier=1.5, max_interval=0.1, deadline=10.0)
@@ -34,13 +38,17 @@ def url(tmp_path: Path) -> Iterator[str]:
         port = sock.getsockname()[1]
     app = create_app(FakeHandlers(), settings=settings)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        assert (
+            time.monotonic() < deadline and thread.is_alive()
+        ), "uvicorn did not start"
         time.sleep(0.01)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
@@ -53,8 +61,12 @@ def _callback(status: str) -> WaitForCallbackInput:
 
 def test_run_journey_against_the_generated_server(url: str) -> None:
     with PaymentCallbackClient(url, webhook_secret=SECRET) as client:
-        ok = client.run_payment_callback(START, callback=_callback("SUCCESS"), poll=FAST)
-        bad = client.run_payment_callback(START, callback=_callback("FAILED"), poll=FAST)
+        ok = client.run_payment_callback(
+            START, callback=_callback("SUCCESS"), poll=FAST
+        )
+        bad = client.run_payment_callback(
+            START, callback=_callback("FAILED"), poll=FAST
+        )
     assert ok.phase is JourneyOutcomePhase.SUCCEEDED and ok.output is not None
     assert ok.output.payment_id == "p-7"
     assert bad.phase is JourneyOutcomePhase.FAILED and bad.error is not None

@@ -29,7 +29,9 @@ def _callback(status: str) -> WaitForCallbackInput:
     return WaitForCallbackInput.model_validate({"paymentId": "p-1", "status": status})
 
 
-def _post_later(url: str, double: PaymentCallbackDouble, delay: float) -> threading.Thread:
+def _post_later(
+    url: str, double: PaymentCallbackDouble, delay: float
+) -> threading.Thread:
     """The payment provider: posts a SUCCESS callback once the journey exists."""
 
     def run() -> None:
@@ -48,7 +50,9 @@ def test_sync_success_callback_gives_succeeded_outcome_with_typed_output(
 ) -> None:
     server, _ = pc
     with PaymentCallbackClient(server.url, webhook_secret=SECRET) as client:
-        outcome = client.run_payment_callback(START, callback=_callback("SUCCESS"), poll=FAST)
+        outcome = client.run_payment_callback(
+            START, callback=_callback("SUCCESS"), poll=FAST
+        )
     assert outcome.phase is JourneyOutcomePhase.SUCCEEDED
     assert isinstance(outcome.output, PaymentCallbackOutput)
     assert outcome.output.payment_id == "p-1" and outcome.output.amount == 12.5
@@ -64,12 +68,16 @@ def test_sync_failed_callback_gives_failed_outcome_with_error_code(
 ) -> None:
     server, _ = pc
     with PaymentCallbackClient(server.url, webhook_secret=SECRET) as client:
-        outcome = client.run_payment_callback(START, callback=_callback("FAILED"), poll=FAST)
+        outcome = client.run_payment_callback(
+            START, callback=_callback("FAILED"), poll=FAST
+        )
     assert outcome.phase is JourneyOutcomePhase.FAILED
     assert outcome.error is not None and outcome.error.code == "PAYMENT_FAILED"
 
 
-def test_sync_waits_for_the_provider_to_post(pc: tuple[Server, PaymentCallbackDouble]) -> None:
+def test_sync_waits_for_the_provider_to_post(
+    pc: tuple[Server, PaymentCallbackDouble],
+) -> None:
     server, double = pc
     thread = _post_later(server.url, double, 0.3)
     with PaymentCallbackClient(server.url) as client:
@@ -83,7 +91,10 @@ def test_sync_nobody_posting_is_a_deadline_error_with_last_status(
 ) -> None:
     server, _ = pc
     began = time.monotonic()
-    with PaymentCallbackClient(server.url) as client, pytest.raises(DeadlineExceeded) as info:
+    with (
+        PaymentCallbackClient(server.url) as client,
+        pytest.raises(DeadlineExceeded) as info,
+    ):
         client.run_payment_callback(START, poll=FAST, timeout=0.6)
     assert time.monotonic() - began < 2.0
     last = info.value.last_value
@@ -92,11 +103,17 @@ def test_sync_nobody_posting_is_a_deadline_error_with_last_status(
 
 
 @pytest.mark.asyncio
-async def test_async_success_and_failed(pc: tuple[Server, PaymentCallbackDouble]) -> None:
+async def test_async_success_and_failed(
+    pc: tuple[Server, PaymentCallbackDouble],
+) -> None:
     server, _ = pc
     async with AsyncPaymentCallbackClient(server.url, webhook_secret=SECRET) as client:
-        ok = await client.run_payment_callback(START, callback=_callback("SUCCESS"), poll=FAST)
-        bad = await client.run_payment_callback(START, callback=_callback("FAILED"), poll=FAST)
+        ok = await client.run_payment_callback(
+            START, callback=_callback("SUCCESS"), poll=FAST
+        )
+        bad = await client.run_payment_callback(
+            START, callback=_callback("FAILED"), poll=FAST
+        )
     assert ok.phase is JourneyOutcomePhase.SUCCEEDED and ok.output is not None
     assert ok.output.currency == "EUR"
     assert bad.phase is JourneyOutcomePhase.FAILED and bad.error is not None
@@ -113,8 +130,12 @@ async def test_async_waits_for_a_separate_task_to_post(
         while not double.journeys:
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.2)
-        async with AsyncPaymentCallbackClient(server.url, webhook_secret=SECRET) as other:
-            await other.wait_for_callback(next(iter(double.journeys)), _callback("SUCCESS"))
+        async with AsyncPaymentCallbackClient(
+            server.url, webhook_secret=SECRET
+        ) as other:
+            await other.wait_for_callback(
+                next(iter(double.journeys)), _callback("SUCCESS")
+            )
 
     async with AsyncPaymentCallbackClient(server.url) as client:
         outcome, _ = await asyncio.gather(
@@ -134,7 +155,9 @@ async def test_async_nobody_posting_and_cancellation(
             await client.run_payment_callback(START, poll=FAST, timeout=0.5)
         assert time.monotonic() - began < 2.0
         slow = PollSchedule(initial=30.0, deadline=60.0)
-        task = asyncio.create_task(client.run_payment_callback(START, poll=slow, timeout=60))
+        task = asyncio.create_task(
+            client.run_payment_callback(START, poll=slow, timeout=60)
+        )
         await asyncio.sleep(0.3)
         began = time.monotonic()
         task.cancel()
@@ -147,7 +170,10 @@ def test_operations_typed_and_raw(pc: tuple[Server, PaymentCallbackDouble]) -> N
     server, _ = pc
     with PaymentCallbackClient(server.url, headers={"X-Trace": "t-1"}) as client:
         status = client.start(START)
-        assert isinstance(status, JourneyStatus) and status.current_state == "waitForCallback"
+        assert (
+            isinstance(status, JourneyStatus)
+            and status.current_state == "waitForCallback"
+        )
         raw = client.with_raw_response.get_status(status.journey_id)
         assert raw.status == 200 and raw.data["journeyId"] == status.journey_id
         assert raw.value.journey_id == status.journey_id
@@ -157,7 +183,9 @@ def test_operations_typed_and_raw(pc: tuple[Server, PaymentCallbackDouble]) -> N
     assert all(r.headers.get("x-trace") == "t-1" for r in server.seen)
 
 
-def test_workflows_run_step_by_step_with_outputs(pc: tuple[Server, PaymentCallbackDouble]) -> None:
+def test_workflows_run_step_by_step_with_outputs(
+    pc: tuple[Server, PaymentCallbackDouble],
+) -> None:
     server, double = pc
     thread = _post_later(server.url, double, 0.2)
     inputs = {"startRequest": {"paymentId": "p-1", "amount": 3, "currency": "AOA"}}
@@ -167,9 +195,9 @@ def test_workflows_run_step_by_step_with_outputs(pc: tuple[Server, PaymentCallba
     jid = happy.steps["startJourney"]["journeyId"]
     assert jid == "j-1"
     assert happy.steps["getStatusWhilePending"] == {"phase": "Succeeded"}
-    assert [r.method + " " + r.path for r in server.seen if "j-1" in r.path][-1].endswith(
-        "/j-1/result"
-    )
+    assert [r.method + " " + r.path for r in server.seen if "j-1" in r.path][
+        -1
+    ].endswith("/j-1/result")
 
 
 @pytest.mark.asyncio
@@ -179,8 +207,12 @@ async def test_async_failed_workflow(pc: tuple[Server, PaymentCallbackDouble]) -
     async def provider() -> None:
         while not double.journeys:
             await asyncio.sleep(0.02)
-        async with AsyncPaymentCallbackClient(server.url, webhook_secret=SECRET) as other:
-            await other.wait_for_callback(next(iter(double.journeys)), _callback("FAILED"))
+        async with AsyncPaymentCallbackClient(
+            server.url, webhook_secret=SECRET
+        ) as other:
+            await other.wait_for_callback(
+                next(iter(double.journeys)), _callback("FAILED")
+            )
 
     inputs = {"startRequest": {"paymentId": "p-9", "amount": 1, "currency": "EUR"}}
     async with AsyncPaymentCallbackClient(server.url) as client:
@@ -198,11 +230,15 @@ def test_start_retries_503_with_the_same_key_and_keyless_post_is_not_retried(
     policy = RetryPolicy(max_attempts=3, initial_backoff=0.01)
     start_path = "/api/v1/journeys/payment-callback/start"
     double.fail_next[start_path] = [503]
-    with PaymentCallbackClient(server.url, retry=policy, webhook_secret=SECRET) as client:
+    with PaymentCallbackClient(
+        server.url, retry=policy, webhook_secret=SECRET
+    ) as client:
         status = client.start(START)
         starts = [r for r in server.seen if r.path == start_path]
         assert len(starts) == 2
-        assert starts[0].headers["idempotency-key"] == starts[1].headers["idempotency-key"]
+        assert (
+            starts[0].headers["idempotency-key"] == starts[1].headers["idempotency-key"]
+        )
         step_path = f"/api/v1/journeys/{status.journey_id}/steps/waitForCallback"
         double.fail_next[step_path] = [503]
         with pytest.raises(ServerError):

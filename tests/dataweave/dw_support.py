@@ -9,9 +9,15 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-RUNTIME_FILE = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dataweave.py"
+RUNTIME_FILE = (
+    Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dataweave.py"
+)
 CORPUS_EXAMPLES = (
-    Path(__file__).resolve().parents[3] / "shared" / "corpus" / "journeyforge" / "examples"
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "corpus"
+    / "journeyforge"
+    / "examples"
 )
 SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|u[0-9]+)")
 
@@ -40,10 +46,14 @@ def assert_safe_code(code: str, bindings: frozenset[str], runtime: ModuleType) -
     tree = ast.parse(code, mode="eval")
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
-            assert node.id in bindings or node.id == "_dw" or SAFE_LOCAL.fullmatch(node.id), node.id
+            assert (
+                node.id in bindings or node.id == "_dw" or SAFE_LOCAL.fullmatch(node.id)
+            ), node.id
         elif isinstance(node, ast.Attribute):
             is_runtime = isinstance(node.value, ast.Name) and node.value.id == "_dw"
             is_join = isinstance(node.value, ast.Constant) and node.attr == "join"
-            assert is_join or (is_runtime and hasattr(runtime, node.attr)), ast.dump(node)
+            assert is_join or (is_runtime and hasattr(runtime, node.attr)), ast.dump(
+                node
+            )
         elif isinstance(node, ast.arg):
             assert SAFE_LOCAL.fullmatch(node.arg), node.arg

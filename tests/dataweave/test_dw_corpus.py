@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from generator.dataweave import ast, compile_expression, compile_interpolation, parse
 
 pytestmark = pytest.mark.skipif(
-    not CORPUS_EXAMPLES.is_dir(), reason=f"JourneyForge corpus not present at {CORPUS_EXAMPLES}"
+    not CORPUS_EXAMPLES.is_dir(),
+    reason=f"JourneyForge corpus not present at {CORPUS_EXAMPLES}",
 )
 BASE_BINDINGS = frozenset({"context", "payload", "platform"})
 
@@ -50,7 +51,9 @@ class Site:
         return self.path.endswith("/predicate")
 
 
-def _walk(node: Any, path: list[str], file: Path, exprs: list[Site], interps: list[Site]) -> None:
+def _walk(
+    node: Any, path: list[str], file: Path, exprs: list[Site], interps: list[Site]
+) -> None:
     if isinstance(node, dict):
         if node.get("lang") == "dataweave" and isinstance(node.get("expr"), str):
             exprs.append(Site(file, "/".join(path), node["expr"]))
@@ -68,13 +71,18 @@ def corpus_sites() -> tuple[list[Site], list[Site]]:
     exprs: list[Site] = []
     interps: list[Site] = []
     for file in sorted(CORPUS_EXAMPLES.rglob("*.journey.yaml")):
-        _walk(yaml.safe_load(file.read_text(encoding="utf-8")), [], file, exprs, interps)
+        _walk(
+            yaml.safe_load(file.read_text(encoding="utf-8")), [], file, exprs, interps
+        )
     return exprs, interps
 
 
 def compile_site(site: Site) -> str:
     return compile_expression(
-        site.text, bindings=site.bindings, implicit_root="context", predicate=site.predicate
+        site.text,
+        bindings=site.bindings,
+        implicit_root="context",
+        predicate=site.predicate,
     ).code
 
 
@@ -84,7 +92,10 @@ def test_every_corpus_expression_compiles() -> None:
     implicit: set[str] = set()
     for site in exprs:
         compiled = compile_expression(
-            site.text, bindings=site.bindings, implicit_root="context", predicate=site.predicate
+            site.text,
+            bindings=site.bindings,
+            implicit_root="context",
+            predicate=site.predicate,
         )
         pyast.parse(compiled.code, mode="eval")
         assert_safe_code(compiled.code, site.bindings, runtime)
@@ -103,7 +114,9 @@ def test_every_corpus_interpolation_compiles() -> None:
         pyast.parse(compiled.code, mode="eval")
         assert_safe_code(compiled.code, site.bindings, runtime)
         placeholders += compiled.code.count("_dw.hole(")
-    print(f"\n`${{...}}` corpus: {placeholders} placeholders in {len(interps)} strings compiled")
+    print(
+        f"\n`${{...}}` corpus: {placeholders} placeholders in {len(interps)} strings compiled"
+    )
     assert (len(interps), placeholders) == (41, 43)
 
 
@@ -115,13 +128,17 @@ def test_corpus_compilation_is_deterministic() -> None:
 # -- property: no Python errors on partial contexts ------------------------------------------
 
 # Constructs DataWeave evaluates without error when every field read is null or missing.
-_NULL_TOTAL_OPS = frozenset({"==", "!=", "and", "or", "default", "map", "filter", "any", "all"})
+_NULL_TOTAL_OPS = frozenset(
+    {"==", "!=", "and", "or", "default", "map", "filter", "any", "all"}
+)
 
 
 def null_total(node: ast.Node) -> bool:
     """Whether DataWeave gives a value (never an error) for node when fields are null."""
     if isinstance(node, ast.Binary) and node.op not in _NULL_TOTAL_OPS:
-        return node.op == "contains" and null_total(node.left) and null_total(node.right)
+        return (
+            node.op == "contains" and null_total(node.left) and null_total(node.right)
+        )
     if isinstance(node, ast.Coerce | ast.Unary) or (
         isinstance(node, ast.Call) and node.name not in ("now", "sizeOf")
     ):
@@ -176,10 +193,13 @@ _key = st.sampled_from(KEYS)
 NULL_TREES = st.recursive(
     st.none(), lambda inner: st.dictionaries(_key, inner, max_size=6), max_leaves=25
 )
-SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "OK", "PT5M"])
+SCALARS = (
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "OK", "PT5M"])
+)
 ANY_TREES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_key, inner, max_size=5),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(_key, inner, max_size=5),
     max_leaves=25,
 )
 
@@ -187,17 +207,24 @@ ANY_TREES = st.recursive(
 def _run(item: Compiled, values: dict[str, Any]) -> Any:
     scope = {"__builtins__": {}, "_dw": RUNTIME}
     scope.update({name: values.get(name) for name in item.site.bindings})
-    return eval(item.program, scope)  # noqa: S307 - evaluating generated test code on purpose
+    # evaluating generated test code on purpose
+    return eval(item.program, scope)  # noqa: S307
 
 
 @settings(
-    derandomize=True, max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(context=NULL_TREES, payload=NULL_TREES, branches=NULL_TREES)
 def test_null_contexts_never_raise_where_dataweave_gives_null(
     context: Any, payload: Any, branches: Any
 ) -> None:
-    values = {"context": context if isinstance(context, dict) else {}, "payload": payload}
+    values = {
+        "context": context if isinstance(context, dict) else {},
+        "payload": payload,
+    }
     values["branches"] = branches
     for item in COMPILED:
         if item.total:
@@ -208,10 +235,15 @@ def test_null_contexts_never_raise_where_dataweave_gives_null(
 
 
 @settings(
-    derandomize=True, max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(context=st.dictionaries(_key, ANY_TREES, max_size=8), payload=ANY_TREES)
-def test_random_contexts_raise_only_typed_errors(context: dict[str, Any], payload: Any) -> None:
+def test_random_contexts_raise_only_typed_errors(
+    context: dict[str, Any], payload: Any
+) -> None:
     for item in COMPILED:
         with contextlib.suppress(RUNTIME.DataWeaveRuntimeError):
             _run(item, {"context": context, "payload": payload, "branches": context})

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dataweave import DataWeaveError, compile_expression, compile_interpolation
+from generator.dataweave import (
+    DataWeaveError,
+    compile_expression,
+    compile_interpolation,
+)
 
 CONTEXT = frozenset({"context"})
 
@@ -18,7 +22,12 @@ CONTEXT = frozenset({"context"})
         ('"a $(context.x)"', 1, 4, "interpolation"),
         ("context.a as Foo", 1, 14, "unsupported coercion target `Foo`"),
         ("foo(1)", 1, 1, "unknown function `foo`"),
-        ("unknownVar.x", 1, 1, "unknown name `unknownVar`; available bindings: context"),
+        (
+            "unknownVar.x",
+            1,
+            1,
+            "unknown name `unknownVar`; available bindings: context",
+        ),
         ("{\n  a: 1,\n  b: context.x.*y\n}", 3, 16, "selector `.*`"),
         ("if (context.a) 1", 1, 17, "`else` is required"),
         ("sizeOf(1, 2)", 1, 1, "takes 1 argument"),
@@ -37,7 +46,9 @@ CONTEXT = frozenset({"context"})
         ("|not a date|", 1, 1, "invalid date/time literal"),
     ],
 )
-def test_unsupported_constructs(source: str, line: int, column: int, fragment: str) -> None:
+def test_unsupported_constructs(
+    source: str, line: int, column: int, fragment: str
+) -> None:
     with pytest.raises(DataWeaveError) as info:
         compile_expression(source, bindings=CONTEXT)
     error = info.value
@@ -62,7 +73,9 @@ def test_interpolation_errors(text: str, line: int, column: int, fragment: str) 
     assert (info.value.line, info.value.column) == (line, column), info.value.message
 
 
-@pytest.mark.parametrize("source", ["{a: 1}", "'yes'", "1 + 1", "[true]", "context.a as String"])
+@pytest.mark.parametrize(
+    "source", ["{a: 1}", "'yes'", "1 + 1", "[true]", "context.a as String"]
+)
 def test_predicates_must_be_boolean(source: str) -> None:
     with pytest.raises(DataWeaveError, match="must evaluate to a boolean"):
         compile_expression(source, bindings=CONTEXT, predicate=True)

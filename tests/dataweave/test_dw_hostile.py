@@ -9,7 +9,11 @@ from types import ModuleType
 import pytest
 from dw_support import assert_safe_code, evaluate
 
-from generator.dataweave import DataWeaveError, compile_expression, compile_interpolation
+from generator.dataweave import (
+    DataWeaveError,
+    compile_expression,
+    compile_interpolation,
+)
 
 CONTEXT = frozenset({"context"})
 PAYLOADS = [
@@ -42,7 +46,9 @@ def residue(code: str) -> str:
 def string_constants(code: str) -> set[str]:
     tree = ast.parse(code, mode="eval")
     return {
-        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
     }
 
 
@@ -53,13 +59,22 @@ def dw_string(text: str) -> str:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_string_literals_stay_constants(payload: str, dw: ModuleType, tmp_path: Path) -> None:
+def test_string_literals_stay_constants(
+    payload: str, dw: ModuleType, tmp_path: Path
+) -> None:
     sentinel = tmp_path / "SENTINEL"
     text = payload.replace("SENTINEL", str(sentinel))
     source = f"{{ {dw_string(text)}: context.{dw_string(text)} ++ {dw_string(text)} }}"
     code = compile_expression(source, bindings=CONTEXT).code
     assert text in string_constants(code)
-    for fragment in ("__import__", "system", "getcwd", "__class__", "SENTINEL", "BULLET"):
+    for fragment in (
+        "__import__",
+        "system",
+        "getcwd",
+        "__class__",
+        "SENTINEL",
+        "BULLET",
+    ):
         assert fragment not in residue(code)
     assert_safe_code(code, CONTEXT, dw)
     assert not sentinel.exists()
@@ -82,10 +97,22 @@ def test_raw_dataweave_escapes_are_kept_verbatim(dw: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["class", "__class__", "__builtins__", "_dw", "lambda", "None", "context", "_s_item"]
+    "name",
+    [
+        "class",
+        "__class__",
+        "__builtins__",
+        "_dw",
+        "lambda",
+        "None",
+        "context",
+        "_s_item",
+    ],
 )
 def test_hostile_variable_names_are_mangled(name: str, dw: ModuleType) -> None:
-    source = f"do {{ var {name} = 41 --- ([1] map ({name}) -> {name} + 1)[0] + {name} }}"
+    source = (
+        f"do {{ var {name} = 41 --- ([1] map ({name}) -> {name} + 1)[0] + {name} }}"
+    )
     code = compile_expression(source, bindings=CONTEXT).code
     assert_safe_code(code, CONTEXT, dw)
     assert evaluate(code, dw, {"context": {}}) == 43

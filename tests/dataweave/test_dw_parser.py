@@ -31,7 +31,9 @@ def shape(node: ast.Node) -> str:
         case ast.Call():
             return f"{node.name}({', '.join(shape(a) for a in node.args)})"
         case ast.Object():
-            return "{" + ", ".join(f"{f.key}: {shape(f.value)}" for f in node.fields) + "}"
+            return (
+                "{" + ", ".join(f"{f.key}: {shape(f.value)}" for f in node.fields) + "}"
+            )
         case ast.Array():
             return "[" + ", ".join(shape(i) for i in node.items) + "]"
         case ast.Do():
@@ -51,12 +53,21 @@ def shape(node: ast.Node) -> str:
         ("not a or b", "(or (not a) b)"),
         ("a * 24 as String", "(* a (as 24 String))"),
         ("a < b == true", "(== (< a b) True)"),
-        ("x contains 'a' and y contains 'b'", "(and (contains x 'a') (contains y 'b'))"),
+        (
+            "x contains 'a' and y contains 'b'",
+            "(and (contains x 'a') (contains y 'b'))",
+        ),
         ("xs map (s) -> s ++ {a: 1}", "(map xs (fn s (++ s {a: 1})))"),
-        ("xs filter ((s) -> s.ok) map (s) -> s.id", "(map (filter xs (fn s s.ok)) (fn s s.id))"),
+        (
+            "xs filter ((s) -> s.ok) map (s) -> s.id",
+            "(map (filter xs (fn s s.ok)) (fn s s.id))",
+        ),
         ("-a.b * 2", "(* (- a.b) 2)"),
         ("a['k'][0].c", "a['k'][0].c"),
-        ("(xs orderBy ((a, b) -> a <=> b))[0].id", "(orderBy xs (fn a,b (<=> a b)))[0].id"),
+        (
+            "(xs orderBy ((a, b) -> a <=> b))[0].id",
+            "(orderBy xs (fn a,b (<=> a b)))[0].id",
+        ),
         ("now().hour >= 9", "(>= now().hour 9)"),
     ],
 )
@@ -88,8 +99,13 @@ def test_do_block_with_and_without_separator() -> None:
 
 
 def test_default_colon_spelling_and_keyword_keys() -> None:
-    node = parse("{ status: a.s default: 500, type: 'x', default: 1, 'Content-Type': 2 }")
-    assert shape(node) == "{status: (default a.s 500), type: 'x', default: 1, Content-Type: 2}"
+    node = parse(
+        "{ status: a.s default: 500, type: 'x', default: 1, 'Content-Type': 2 }"
+    )
+    assert (
+        shape(node)
+        == "{status: (default a.s 500), type: 'x', default: 1, Content-Type: 2}"
+    )
 
 
 def test_comments_and_strings() -> None:

@@ -140,7 +140,10 @@ def test_ordering_with_null_raises_typed_error(run: Run, dw: ModuleType) -> None
         ("if (context.missing) 'y' else 'n'", "n"),
         ("if context.n > 5 then 'big' else 'small'", "big"),
         ("if (context.n > 9) 'a' else if (context.n > 5) 'b' else 'c'", "b"),
-        ("do { var x = context.n * 2 var y = x + 1 --- {x: x, y: y} }", {"x": 14, "y": 15}),
+        (
+            "do { var x = context.n * 2 var y = x + 1 --- {x: x, y: y} }",
+            {"x": 14, "y": 15},
+        ),
         ("do { var n = 1 --- do { var n = n + 1 --- n } }", 2),
     ],
 )
@@ -196,7 +199,9 @@ def test_functions_and_coercions(run: Run, source: str, expected: Any) -> None:
     assert run(source, context=CTX) == expected
 
 
-def test_time_functions(run: Run, dw: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_time_functions(
+    run: Run, dw: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fixed = dw.DateTime.of(datetime(2025, 1, 2, 8, 30, tzinfo=UTC))
     monkeypatch.setattr(dw, "now", lambda: fixed)
     assert run("now()", context={}) == "2025-01-02T08:30:00.000Z"
@@ -204,15 +209,23 @@ def test_time_functions(run: Run, dw: ModuleType, monkeypatch: pytest.MonkeyPatc
     assert run("'PT' ++ ((9 - now().hour) as String) ++ 'H'", context={}) == "PT1H"
     ctx = {"a": "2025-01-02T08:00:00Z", "b": "2025-01-02T08:05:30Z"}
     assert run("durationBetween(context.a, context.b).seconds", context=ctx) == 330
-    assert run("(context.a as DateTime) ++ '|PT5M'", context=ctx) == "2025-01-02T08:00:00Z|PT5M"
-    assert run("(context.a as DateTime) + |PT1H| > (context.b as DateTime)", context=ctx) is True
+    assert (
+        run("(context.a as DateTime) ++ '|PT5M'", context=ctx)
+        == "2025-01-02T08:00:00Z|PT5M"
+    )
+    assert (
+        run("(context.a as DateTime) + |PT1H| > (context.b as DateTime)", context=ctx)
+        is True
+    )
     assert run("days(2).hours", context={}) == 48
     assert run("context.a < context.b", context=ctx) is True
 
 
 def test_implicit_root_reads_unbound_names_from_context(dw: ModuleType) -> None:
     compiled = compile_expression(
-        "reportStart.body.jobId", bindings=frozenset({"context"}), implicit_root="context"
+        "reportStart.body.jobId",
+        bindings=frozenset({"context"}),
+        implicit_root="context",
     )
     assert compiled.code == "_dw.path(_dw.sel(context, 'reportStart'), 'body', 'jobId')"
     assert compiled.implicit_fields == frozenset({"reportStart"})
@@ -220,7 +233,9 @@ def test_implicit_root_reads_unbound_names_from_context(dw: ModuleType) -> None:
 
 
 def test_predicate_mode_returns_bool(dw: ModuleType) -> None:
-    compiled = compile_expression("context.flag", bindings=frozenset({"context"}), predicate=True)
+    compiled = compile_expression(
+        "context.flag", bindings=frozenset({"context"}), predicate=True
+    )
     assert compiled.code == "_dw.truth(_dw.sel(context, 'flag'))"
 
 
@@ -232,15 +247,23 @@ def test_interpolation_builds_text(dw: ModuleType) -> None:
         "${platform.config.base}/items/${context.id}?q=${context.obj}", bindings=names
     )
     assert compiled.bindings == names
-    bindings = {"context": {"id": 7, "obj": {"k": [1]}}, "platform": {"config": {"base": "h"}}}
+    bindings = {
+        "context": {"id": 7, "obj": {"k": [1]}},
+        "platform": {"config": {"base": "h"}},
+    }
     assert evaluate(compiled.code, dw, bindings) == 'h/items/7?q={"k":[1]}'
     plain = compile_interpolation("no placeholders", bindings=names)
     assert plain.code == "'no placeholders'"
     with pytest.raises(dw.InterpolationError, match=r"\$\{context.id\}"):
-        evaluate(compiled.code, dw, {"context": {}, "platform": {"config": {"base": "h"}}})
+        evaluate(
+            compiled.code, dw, {"context": {}, "platform": {"config": {"base": "h"}}}
+        )
 
 
 def test_output_is_deterministic() -> None:
     source = "context ++ {b: context.x default 1, a: [1, 2] map (x) -> x}"
-    codes = {compile_expression(source, bindings=frozenset({"context"})).code for _ in range(5)}
+    codes = {
+        compile_expression(source, bindings=frozenset({"context"})).code
+        for _ in range(5)
+    }
     assert len(codes) == 1

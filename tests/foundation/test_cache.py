@@ -28,16 +28,22 @@ def test_hit_skips_generation_and_any_spec_edit_misses(
     cache = Cache(tmp_path / "cache", "fingerprint-1")
     first = generate(specs / CASE, root=specs, cache=cache)
     monkeypatch.setattr(pipeline, "render", _no_render)
-    again = generate(specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1"))
+    again = generate(
+        specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1")
+    )
     assert again.files == first.files
     # A change to a shared document reached only through a $ref must miss, too.
     shared = specs / "openapi" / "journeys.openapi.yaml"
     shared.write_text(shared.read_text() + "\n# edited\n")
     with pytest.raises(AssertionError, match="cache should have answered"):
-        generate(specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1"))
+        generate(
+            specs / CASE, root=specs, cache=Cache(tmp_path / "cache", "fingerprint-1")
+        )
 
 
-def test_new_generator_fingerprint_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_generator_fingerprint_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     generate(SPECS / CASE, root=SPECS, cache=Cache(tmp_path, "old"))
     monkeypatch.setattr(pipeline, "render", _no_render)
     with pytest.raises(AssertionError):

@@ -36,10 +36,13 @@ def test_generate_then_check_is_clean_and_hand_edit_is_drift(tmp_path: Path) -> 
     assert _run("generate", str(specs / CASE), "--out", str(out), "--check")[0] == 0
     models = out / "payment_callback/payment_callback/models.py"
     models.write_text(models.read_text() + "# hand edit\n")
-    code, stdout, stderr = _run("generate", str(specs / CASE), "--out", str(out), "--check")
+    code, stdout, stderr = _run(
+        "generate", str(specs / CASE), "--out", str(out), "--check"
+    )
     assert code == 1
     assert (
-        "-# hand edit" in stdout and "+++ b/payment_callback/payment_callback/models.py" in stdout
+        "-# hand edit" in stdout
+        and "+++ b/payment_callback/payment_callback/models.py" in stdout
     )
     assert "journeygen generate" in stderr
     extra = out / "payment_callback/payment_callback/stray.py"
@@ -50,7 +53,9 @@ def test_generate_then_check_is_clean_and_hand_edit_is_drift(tmp_path: Path) -> 
 
 def test_quiet_prints_nothing_on_success(tmp_path: Path) -> None:
     specs = _copy_specs(tmp_path)
-    code, stdout, stderr = _run("generate", str(specs / CASE), "--out", str(tmp_path / "o"), "-q")
+    code, stdout, stderr = _run(
+        "generate", str(specs / CASE), "--out", str(tmp_path / "o"), "-q"
+    )
     assert (code, stdout, stderr) == (0, "", "")
 
 
@@ -121,7 +126,9 @@ def test_invalid_input_exits_2_located_nothing_written(
     first = stderr.splitlines()[0]
     assert expected in stderr
     path, line, col, rest = first.split(":", 3)
-    assert path.endswith((".yaml",)) and line.isdigit() and col.isdigit() and int(line) > 0
+    assert (
+        path.endswith((".yaml",)) and line.isdigit() and col.isdigit() and int(line) > 0
+    )
     assert rest.startswith(" error: ")
     assert "Traceback" not in stderr + stdout
     assert "nothing was written" in stderr

@@ -37,5 +37,7 @@ def test_whole_corpus_generates_and_keeps_typed_outputs(tmp_path: Path) -> None:
         field = outcome.model_fields["output"]
         assert {"journey_id", "phase", "status"} <= set(outcome.model_fields), case.name
         (untyped if "Any" in str(field.annotation) else typed).append(case.name)
-    print(f"\ncorpus: {len(cases)} journeys generated; typed JourneyOutcome.output in {len(typed)}")
+    print(
+        f"\ncorpus: {len(cases)} journeys generated; typed JourneyOutcome.output in {len(typed)}"
+    )
     assert sorted(untyped) == sorted(UNTYPED_OUTPUT)

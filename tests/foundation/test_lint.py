@@ -11,7 +11,9 @@ from tests.conftest import GENERATED, ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 @pytest.mark.slow
@@ -24,7 +26,14 @@ def test_ruff_on_project_code() -> None:
 def test_generated_code_is_ruff_clean_and_black_formatted() -> None:
     # Generated code keeps the spec's own wording in long strings, so line length is black's call.
     ruff = _run(
-        "ruff", "check", "--isolated", "--select", "E,F,W,B", "--ignore", "E501", str(GENERATED)
+        "ruff",
+        "check",
+        "--isolated",
+        "--select",
+        "E,F,W,B",
+        "--ignore",
+        "E501",
+        str(GENERATED),
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
     black = _run("black", "--check", "--quiet", "--line-length", "88", str(GENERATED))

@@ -16,7 +16,15 @@ def _parse(text: str) -> object:
 
 def test_yaml_1_2_core_schema_no_1_1_coercions() -> None:
     data = _parse("a: yes\nb: 012\nc: 1.10\nd: on\ne: '1.10'\nf: 0x1f\ng: ~\n")
-    assert data == {"a": "yes", "b": 12, "c": 1.1, "d": "on", "e": "1.10", "f": 31, "g": None}
+    assert data == {
+        "a": "yes",
+        "b": 12,
+        "c": 1.1,
+        "d": "on",
+        "e": "1.10",
+        "f": 31,
+        "g": None,
+    }
 
 
 def test_positions_are_recorded_per_pointer() -> None:
@@ -58,7 +66,9 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Workspace:
 
 
 def test_relative_ref_resolves_inside_tree(tmp_path: Path) -> None:
-    ws = _tree(tmp_path, {"root/a/doc.yaml": "x: 1\n", "root/shared.yaml": "s:\n  v: 2\n"})
+    ws = _tree(
+        tmp_path, {"root/a/doc.yaml": "x: 1\n", "root/shared.yaml": "s:\n  v: 2\n"}
+    )
     doc = ws.load(tmp_path / "root/a/doc.yaml")
     assert ws.resolve(doc, "../shared.yaml#/s/v", "/x").value == 2
 
@@ -76,7 +86,10 @@ def test_relative_ref_resolves_inside_tree(tmp_path: Path) -> None:
     ],
 )
 def test_refused_refs_name_the_problem(tmp_path: Path, ref: str, message: str) -> None:
-    ws = _tree(tmp_path, {"root/a/doc.yaml": f"x:\n  $ref: '{ref}'\n", "outside.yaml": "a: 1\n"})
+    ws = _tree(
+        tmp_path,
+        {"root/a/doc.yaml": f"x:\n  $ref: '{ref}'\n", "outside.yaml": "a: 1\n"},
+    )
     doc = ws.load(tmp_path / "root/a/doc.yaml")
     with pytest.raises(SpecError) as caught:
         ws.resolve(doc, ref, "/x/$ref")

@@ -34,13 +34,21 @@ def test_journey_outcome_is_one_model_with_generic_fields_and_typed_output() -> 
         "journeyName": "payment-callback",
         "phase": "SUCCEEDED",
         "status": "SUCCESS",
-        "output": {"paymentId": "p-1", "status": "SUCCESS", "amount": 12.5, "currency": "EUR"},
+        "output": {
+            "paymentId": "p-1",
+            "status": "SUCCESS",
+            "amount": 12.5,
+            "currency": "EUR",
+        },
         "_links": {"self": {"href": "/api/v1/journeys/j-1"}},
     }
     outcome = JourneyOutcome.model_validate(payload)
     assert isinstance(outcome.output, PaymentCallbackOutput)
     assert outcome.output.amount == 12.5
-    assert outcome.links is not None and outcome.links["self"].href == "/api/v1/journeys/j-1"
+    assert (
+        outcome.links is not None
+        and outcome.links["self"].href == "/api/v1/journeys/j-1"
+    )
     assert outcome.model_dump(by_alias=True, mode="json", exclude_none=True) == payload
     with pytest.raises(ValidationError):
         JourneyOutcome.model_validate({**payload, "output": {"status": "MAYBE"}})
@@ -56,7 +64,11 @@ def test_start_request_and_status_models() -> None:
         "currency": "AOA",
     }
     assert models.StartRequest is models.PaymentCallbackInput
-    assert [p.value for p in models.JourneyStatusPhase] == ["Running", "Succeeded", "Failed"]
+    assert [p.value for p in models.JourneyStatusPhase] == [
+        "Running",
+        "Succeeded",
+        "Failed",
+    ]
     assert [p.value for p in models.JourneyOutcomePhase] == ["SUCCEEDED", "FAILED"]
 
 
@@ -72,6 +84,11 @@ def test_generated_package_imports_without_warnings() -> None:
 @pytest.mark.slow
 def test_mypy_strict_on_generated_and_generator() -> None:
     mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
-    for target in (["-p", "generator"], [str(GENERATED / "payment_callback" / "payment_callback")]):
-        result = subprocess.run([*mypy, *target], cwd=ROOT, capture_output=True, text=True)
+    for target in (
+        ["-p", "generator"],
+        [str(GENERATED / "payment_callback" / "payment_callback")],
+    ):
+        result = subprocess.run(
+            [*mypy, *target], cwd=ROOT, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stdout + result.stderr

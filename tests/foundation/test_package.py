@@ -59,6 +59,8 @@ def test_tool_journeygen_table_sets_specs_and_out(
     monkeypatch.chdir(tmp_path / "sub")
     out, err = io.StringIO(), io.StringIO()
     assert main(["generate"], stdout=out, stderr=err) == 0, err.getvalue()
-    assert (tmp_path / "build/pkgs/payment_callback/payment_callback/models.py").is_file()
+    assert (
+        tmp_path / "build/pkgs/payment_callback/payment_callback/models.py"
+    ).is_file()
     assert not (tmp_path / "openapi").exists()  # shared documents are not cases
     assert main(["generate", "--check", "-q"], stdout=out, stderr=err) == 0

@@ -47,7 +47,9 @@ class Seen:
 Behaviour = Callable[[socket.socket], None]
 
 
-def respond(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Behaviour:
+def respond(
+    status: int, body: bytes = b"", headers: dict[str, str] | None = None
+) -> Behaviour:
     """Answer with a complete response and close the connection."""
 
     def run(conn: socket.socket) -> None:
@@ -115,7 +117,9 @@ class ScriptedServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self._handle, args=(conn, behaviour), daemon=True).start()
+            threading.Thread(
+                target=self._handle, args=(conn, behaviour), daemon=True
+            ).start()
 
     def _handle(self, conn: socket.socket, behaviour: Behaviour) -> None:
         with conn:
@@ -132,7 +136,10 @@ def _read_request(conn: socket.socket) -> Seen:
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     first, *lines = head.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines if ln)}
+    headers = {
+        k.strip().lower(): v.strip()
+        for k, v in (ln.split(":", 1) for ln in lines if ln)
+    }
     length = int(headers.get("content-length", "0"))
     while len(body) < length:
         body += conn.recv(65536)

@@ -23,10 +23,16 @@ class Result(BaseModel):
 
 def make_ctx() -> RunContext:
     ctx = RunContext(
-        inputs={"startRequest": {"paymentId": "p/1"}, "signatures": ["a", "b"], "a.b": 7},
+        inputs={
+            "startRequest": {"paymentId": "p/1"},
+            "signatures": ["a", "b"],
+            "a.b": 7,
+        },
         components={"parameters": {"page": {"name": "page", "value": 1}}},
     )
-    ctx.set_step_outputs("startJourney", {"journeyId": "j-1", "get.result": {"x": [10, 20]}})
+    ctx.set_step_outputs(
+        "startJourney", {"journeyId": "j-1", "get.result": {"x": [10, 20]}}
+    )
     ctx.begin_step(
         Exchange(
             url="http://h/j/j-1",
@@ -37,7 +43,9 @@ def make_ctx() -> RunContext:
             request_path={"journeyId": "j-1"},
             request_body={"a/b": {"m~n": 1}},
             response_headers={"Content-Type": "application/json", "X-Trace": "t"},
-            response_body=Result(journeyId="j-1", output=Output(status="SUCCESS", retryCount=2)),
+            response_body=Result(
+                journeyId="j-1", output=Output(status="SUCCESS", retryCount=2)
+            ),
         )
     )
     return ctx
@@ -78,7 +86,10 @@ def test_evaluate(source: Any, names: Any, pointer: Any, expected: Any) -> None:
 
 def test_whole_body_is_wire_json() -> None:
     body = evaluate(make_ctx(), "response.body")
-    assert body == {"journeyId": "j-1", "output": {"status": "SUCCESS", "retryCount": 2}}
+    assert body == {
+        "journeyId": "j-1",
+        "output": {"status": "SUCCESS", "retryCount": 2},
+    }
 
 
 def test_concat_renders_values() -> None:

@@ -27,7 +27,9 @@ class FakeClock:
         self.sleep(seconds)
 
     def timing(self) -> Timing:
-        return Timing(monotonic=lambda: self.now, sleep=self.sleep, async_sleep=self.async_sleep)
+        return Timing(
+            monotonic=lambda: self.now, sleep=self.sleep, async_sleep=self.async_sleep
+        )
 
 
 def sequence(*items: object) -> Callable[[], str]:
@@ -117,5 +119,7 @@ def test_async_poll() -> None:
     async def fetch() -> str:
         return next(values)
 
-    result = asyncio.run(apoll(fetch, lambda v: v == "DONE", SCHEDULE, timing=clock.timing()))
+    result = asyncio.run(
+        apoll(fetch, lambda v: v == "DONE", SCHEDULE, timing=clock.timing())
+    )
     assert result == "DONE" and clock.sleeps == [1.0, 2.0]

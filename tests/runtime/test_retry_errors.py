@@ -146,7 +146,9 @@ def test_error_class_per_status(status: int, kind: type[ApiError]) -> None:
 
 
 def test_problem_json_is_parsed() -> None:
-    body = b'{"type":"about:blank","title":"Nope","status":422,"detail":"amount","code":7}'
+    body = (
+        b'{"type":"about:blank","title":"Nope","status":422,"detail":"amount","code":7}'
+    )
     headers = httpx.Headers({"content-type": "application/problem+json"})
     error = api_error(422, headers, body, method="POST", url="http://h/x")
     assert error.problem is not None
@@ -156,12 +158,16 @@ def test_problem_json_is_parsed() -> None:
 
 
 def test_non_json_error_body_keeps_an_excerpt() -> None:
-    error = api_error(502, httpx.Headers({"content-type": "text/html"}), b"<h1>x</h1>" * 100)
+    error = api_error(
+        502, httpx.Headers({"content-type": "text/html"}), b"<h1>x</h1>" * 100
+    )
     assert isinstance(error.body, str) and len(error.body) < 300
 
 
 def test_redaction_is_case_insensitive() -> None:
-    headers = redact_headers({"Authorization": "Bearer t", "X-WEBHOOK-SECRET": "s", "A": "1"})
+    headers = redact_headers(
+        {"Authorization": "Bearer t", "X-WEBHOOK-SECRET": "s", "A": "1"}
+    )
     assert "Bearer t" not in str(headers) and headers["x-webhook-secret"] != "s"
     assert headers["a"] == "1"
 
@@ -202,7 +208,9 @@ def test_prepare_serializes_models_by_alias_without_unset_fields() -> None:
 def test_secret_headers_only_for_the_base_origin() -> None:
     assert origin("https://h.test/x") == origin("https://h.test:443/y")
     assert origin("https://h.test") != origin("http://h.test")
-    config = ClientConfig(base_url="http://a.test", secret_headers={"X-Webhook-Secret": "s"})
+    config = ClientConfig(
+        base_url="http://a.test", secret_headers={"X-Webhook-Secret": "s"}
+    )
     assert prepare(config, RequestSpec("GET", "/x")).headers["X-Webhook-Secret"] == "s"
     # a spec path that tries to leave the origin stays on it (the base is a prefix)
     escaped = prepare(config, RequestSpec("GET", "@evil.test/x"))

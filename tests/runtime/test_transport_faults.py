@@ -49,7 +49,9 @@ class Recorder:
         self.sleeps.append(seconds)
 
     def timing(self) -> Timing:
-        return Timing(random=lambda: 0.5, sleep=self.sleep, async_sleep=self.async_sleep)
+        return Timing(
+            random=lambda: 0.5, sleep=self.sleep, async_sleep=self.async_sleep
+        )
 
 
 def make_config(url: str, rec: Recorder, **kwargs: Any) -> ClientConfig:
@@ -91,7 +93,9 @@ def test_503_then_200_is_retried(mode: str, serve: Serve) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_429_retry_after_is_honoured(mode: str, serve: Serve) -> None:
-    server = serve(respond(429, headers={"Retry-After": "1"}), respond(200, b'{"phase":"X"}'))
+    server = serve(
+        respond(429, headers={"Retry-After": "1"}), respond(200, b'{"phase":"X"}')
+    )
     rec = Recorder()
     call(mode, make_config(server.url, rec), GET_STATUS, STATUS)
     assert rec.sleeps == [1.0]
@@ -176,7 +180,9 @@ def test_post_without_idempotency_key_is_not_retried(mode: str, serve: Serve) ->
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_post_with_idempotency_key_is_retried_with_the_same_key(mode: str, serve: Serve) -> None:
+def test_post_with_idempotency_key_is_retried_with_the_same_key(
+    mode: str, serve: Serve
+) -> None:
     server = serve(respond(503), respond(502), respond(201, b'{"phase":"RUNNING"}'))
     spec = RequestSpec(
         "POST",
@@ -191,10 +197,16 @@ def test_post_with_idempotency_key_is_retried_with_the_same_key(mode: str, serve
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_secret_header_is_sent_but_never_shown_in_errors(mode: str, serve: Serve) -> None:
+def test_secret_header_is_sent_but_never_shown_in_errors(
+    mode: str, serve: Serve
+) -> None:
     problem = b'{"title":"Unauthorized","detail":"bad secret","status":401}'
-    server = serve(respond(401, problem, headers={"Content-Type": "application/problem+json"}))
-    config = make_config(server.url, Recorder(), secret_headers={"X-Webhook-Secret": "s3cr3t"})
+    server = serve(
+        respond(401, problem, headers={"Content-Type": "application/problem+json"})
+    )
+    config = make_config(
+        server.url, Recorder(), secret_headers={"X-Webhook-Secret": "s3cr3t"}
+    )
     with pytest.raises(Unauthorized) as info:
         call(mode, config, RequestSpec("POST", "/callbacks", body={}), None)
     assert server.seen[0].headers["x-webhook-secret"] == "s3cr3t"

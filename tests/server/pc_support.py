@@ -65,7 +65,10 @@ def start(client: httpx.Client, body: dict[str, Any] = START) -> str:
 
 
 def callback(
-    client: httpx.Client, journey_id: str, body: Any, secret: str | bytes | None = SECRET
+    client: httpx.Client,
+    journey_id: str,
+    body: Any,
+    secret: str | bytes | None = SECRET,
 ) -> httpx.Response:
     """Post the waitForCallback step."""
     headers = {} if secret is None else {"X-Webhook-Secret": secret}

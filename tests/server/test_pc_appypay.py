@@ -15,7 +15,11 @@ from payment_callback.server import FakeHandlers, Settings, create_app
 from pc_support import LiveServer, assert_problem
 
 SECRET = "whsec-appypay-2c9e"
-SEED_FILE = Path(__file__).resolve().parents[1] / "server_runtime" / "appypay_seed_payloads.json"
+SEED_FILE = (
+    Path(__file__).resolve().parents[1]
+    / "server_runtime"
+    / "appypay_seed_payloads.json"
+)
 SEEDS: list[dict[str, Any]] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
 EXPECTED = {
     ("Charge", "Success"): ("processed", "Succeeded", None),
@@ -24,7 +28,11 @@ EXPECTED = {
         "Failed",
         "Customer account has insufficient funds to complete the transaction",
     ),
-    ("Charge", "Cancelled"): ("processed", "Failed", "Payment cancelled: Customer request"),
+    ("Charge", "Cancelled"): (
+        "processed",
+        "Failed",
+        "Payment cancelled: Customer request",
+    ),
     ("Charge", "Pending"): ("acknowledged", "Running", None),
     ("Refund", "Success"): ("recorded", "Running", None),
 }
@@ -62,8 +70,12 @@ def _seed(status: str, kind: str = "Charge") -> dict[str, Any]:
     return next(s for s in SEEDS if s["status"] == status and s["type"] == kind)
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=[f"{s['type']}-{s['status']}" for s in SEEDS])
-def test_each_seed_payload_gives_its_mapped_outcome(env: Env, seed: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "seed", SEEDS, ids=[f"{s['type']}-{s['status']}" for s in SEEDS]
+)
+def test_each_seed_payload_gives_its_mapped_outcome(
+    env: Env, seed: dict[str, Any]
+) -> None:
     client, store = env
     journey_id = _start(client, seed["merchantTransactionId"])
     answer, phase, reason = EXPECTED[(seed["type"], seed["status"])]
@@ -78,7 +90,10 @@ def test_each_seed_payload_gives_its_mapped_outcome(env: Env, seed: dict[str, An
         assert record.context["webhook"]["reason"] == reason
     if phase == "Succeeded":
         result = client.get(f"/api/v1/journeys/{journey_id}/result").json()
-        assert result["output"] == {"paymentId": seed["merchantTransactionId"], "status": "SUCCESS"}
+        assert result["output"] == {
+            "paymentId": seed["merchantTransactionId"],
+            "status": "SUCCESS",
+        }
     event = store.get_event("appypay", seed["id"])
     assert event is not None and event.processed and event.journey_id == journey_id
 

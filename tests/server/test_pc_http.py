@@ -26,7 +26,9 @@ SUCCESS = {"paymentId": "PAY-1", "status": "SUCCESS"}
 @pytest.fixture
 def settings(db_path: str) -> Settings:
     """Settings with the webhook secret and a small body limit."""
-    return Settings(store_path=db_path, api_keys={"payments-callback": SECRET}, max_body_bytes=4096)
+    return Settings(
+        store_path=db_path, api_keys={"payments-callback": SECRET}, max_body_bytes=4096
+    )
 
 
 @pytest.fixture
@@ -40,14 +42,20 @@ def server(live: Callable[[Any], LiveServer], settings: Settings) -> Iterator[Se
     store.close()
 
 
-def _snapshot(client: httpx.Client, store: SQLiteStore, journey_id: str) -> tuple[Any, ...]:
+def _snapshot(
+    client: httpx.Client, store: SQLiteStore, journey_id: str
+) -> tuple[Any, ...]:
     status = client.get(f"/journeys/{journey_id}").json()
     return status, len(store.history(journey_id)), store.get_journey(journey_id)
 
 
-def test_start_calls_the_authorize_handler_and_waits_for_the_callback(server: Server) -> None:
+def test_start_calls_the_authorize_handler_and_waits_for_the_callback(
+    server: Server,
+) -> None:
     client, handlers, _ = server
-    response = client.post("/journeys/payment-callback/start", json={**START, "channel": "web"})
+    response = client.post(
+        "/journeys/payment-callback/start", json={**START, "channel": "web"}
+    )
     body = response.json()
     assert response.status_code == 200, response.text
     assert (body["phase"], body["currentState"]) == ("Running", "waitForCallback")
@@ -69,7 +77,9 @@ def test_success_callback_gives_succeeded_with_typed_output(server: Server) -> N
     body = response.json()
     assert (body["phase"], body["currentState"]) == ("Succeeded", "captured")
     assert (body["paymentId"], body["status"]) == ("PAY-1", "SUCCESS")
-    outcome = JourneyOutcome.model_validate(client.get(f"/journeys/{journey_id}/result").json())
+    outcome = JourneyOutcome.model_validate(
+        client.get(f"/journeys/{journey_id}/result").json()
+    )
     assert outcome.phase == "SUCCEEDED" and outcome.status == "SUCCESS"
     assert outcome.output is not None and outcome.output.payment_id == "PAY-1"
     assert outcome.output.status == "SUCCESS"
@@ -83,7 +93,10 @@ def test_failed_callback_gives_failed_with_payment_failed(server: Server) -> Non
     journey_id = start(client)
     body = {"paymentId": "PAY-1", "status": "FAILED", "reason": "card declined"}
     response = callback(client, journey_id, body)
-    assert (response.json()["phase"], response.json()["reason"]) == ("Failed", "card declined")
+    assert (response.json()["phase"], response.json()["reason"]) == (
+        "Failed",
+        "card declined",
+    )
     result = client.get(f"/journeys/{journey_id}/result").json()
     assert result["phase"] == "FAILED"
     assert result["error"]["code"] == "PAYMENT_FAILED"
@@ -113,7 +126,10 @@ def test_unconfigured_secret_refuses_every_callback(
         for secret in (SECRET, None):
             problem = assert_problem(callback(client, journey_id, SUCCESS, secret), 503)
             assert "payments-callback" in problem["detail"]
-        assert client.get(f"/journeys/{journey_id}").json()["currentState"] == "waitForCallback"
+        assert (
+            client.get(f"/journeys/{journey_id}").json()["currentState"]
+            == "waitForCallback"
+        )
 
 
 def test_unknown_journey_is_404(server: Server) -> None:
@@ -145,7 +161,9 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "status"), [c[1:] for c in BAD_REQUESTS], ids=[c[0] for c in BAD_REQUESTS]
+    ("kwargs", "status"),
+    [c[1:] for c in BAD_REQUESTS],
+    ids=[c[0] for c in BAD_REQUESTS],
 )
 def test_bad_requests_get_problem_details_and_change_nothing(
     server: Server, kwargs: dict[str, Any], status: int
@@ -164,7 +182,9 @@ def test_bad_requests_get_problem_details_and_change_nothing(
 
 def test_start_rejects_bad_input_without_calling_handlers(server: Server) -> None:
     client, handlers, _ = server
-    response = client.post("/journeys/payment-callback/start", json={"paymentId": "PAY-1"})
+    response = client.post(
+        "/journeys/payment-callback/start", json={"paymentId": "PAY-1"}
+    )
     problem = assert_problem(response, 422)
     assert {e["pointer"] for e in problem["errors"]} == {"/amount", "/currency"}
     assert handlers.calls == []
@@ -181,9 +201,14 @@ def test_restart_mid_journey_and_finish_it(
     first_store.close()
     second = live(create_app(FakeHandlers(), settings=settings))
     with httpx.Client(base_url=second.url + "/api/v1") as client:
-        assert client.get(f"/journeys/{journey_id}").json()["currentState"] == "waitForCallback"
+        assert (
+            client.get(f"/journeys/{journey_id}").json()["currentState"]
+            == "waitForCallback"
+        )
         assert callback(client, journey_id, SUCCESS).json()["phase"] == "Succeeded"
-        assert client.get(f"/journeys/{journey_id}/result").json()["phase"] == "SUCCEEDED"
+        assert (
+            client.get(f"/journeys/{journey_id}/result").json()["phase"] == "SUCCEEDED"
+        )
 
 
 def test_settings_come_from_the_prefixed_environment(
@@ -196,7 +221,10 @@ def test_settings_come_from_the_prefixed_environment(
     monkeypatch.setenv("PAYMENT_CALLBACK_STORE", db_path)
     monkeypatch.setenv("PAYMENT_CALLBACK_API_KEY_PAYMENTS_CALLBACK", SECRET)
     monkeypatch.delenv("PAYMENT_CALLBACK_MAX_BODY_BYTES", raising=False)
-    assert (engine.ENV_PREFIX, engine.PROFILES) == ("PAYMENT_CALLBACK", ("payments-callback",))
+    assert (engine.ENV_PREFIX, engine.PROFILES) == (
+        "PAYMENT_CALLBACK",
+        ("payments-callback",),
+    )
     running = live(create_app(FakeHandlers()))
     with httpx.Client(base_url=running.url + "/api/v1") as client:
         journey_id = start(client)

@@ -40,7 +40,14 @@ def test_python_m_server_fake_answers_a_start_request(tmp_path: Path) -> None:
         "PYTHONPATH": str(GENERATED / "payment_callback"),
         "PAYMENT_CALLBACK_STORE": str(tmp_path / "demo.sqlite3"),
     }
-    argv = [sys.executable, "-m", "payment_callback.server", "--fake", "--port", str(port)]
+    argv = [
+        sys.executable,
+        "-m",
+        "payment_callback.server",
+        "--fake",
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE)
     try:
         response = _start_when_up(f"http://127.0.0.1:{port}/api/v1", process)
@@ -57,7 +64,9 @@ def _start_when_up(base: str, process: subprocess.Popen[bytes]) -> httpx.Respons
     deadline = time.monotonic() + 20
     while True:
         try:
-            return httpx.post(base + "/journeys/payment-callback/start", json=START, timeout=5)
+            return httpx.post(
+                base + "/journeys/payment-callback/start", json=START, timeout=5
+            )
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise
@@ -69,7 +78,9 @@ def test_scaffold_writes_once_then_refuses_to_overwrite(tmp_path: Path) -> None:
     code, out, _ = _run("scaffold", str(PAYMENT_CALLBACK), str(dest))
     assert code == 0 and dest.is_file() and "wrote" in out
     text = dest.read_text(encoding="utf-8")
-    assert "def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:" in text
+    assert (
+        "def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:" in text
+    )
     dest.write_text(text + "# the team's own edits\n", encoding="utf-8")
     code, _, err = _run("scaffold", str(PAYMENT_CALLBACK), str(dest))
     assert code == 2 and "already exists" in err
@@ -105,9 +116,13 @@ def _line_of(path: Path, needle: str) -> int:
 def test_uncompilable_dataweave_is_exit_2_with_file_line_col(tmp_path: Path) -> None:
     specs = _copy_specs(tmp_path)
     journey = _break_expression(
-        specs, "context.payload.status == 'SUCCESS'", "context.payload.status == == 'SUCCESS'"
+        specs,
+        "context.payload.status == 'SUCCESS'",
+        "context.payload.status == == 'SUCCESS'",
     )
-    code, _, err = _run("generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache")
+    code, _, err = _run(
+        "generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache"
+    )
     assert code == 2, err
     match = re.search(r"payment-callback\.journey\.yaml:(\d+):(\d+): error: (.+)", err)
     assert match, err
@@ -118,8 +133,12 @@ def test_uncompilable_dataweave_is_exit_2_with_file_line_col(tmp_path: Path) -> 
 
 def test_uncompilable_placeholder_is_a_located_error(tmp_path: Path) -> None:
     specs = _copy_specs(tmp_path)
-    journey = _break_expression(specs, '"${context.paymentId}"', '"${context.paymentId +}"')
-    code, _, err = _run("generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache")
+    journey = _break_expression(
+        specs, '"${context.paymentId}"', '"${context.paymentId +}"'
+    )
+    code, _, err = _run(
+        "generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache"
+    )
     assert code == 2
     line = _line_of(journey, "${context.paymentId +}")
     assert re.search(rf"payment-callback\.journey\.yaml:{line}:\d+: error: ", err), err
@@ -128,9 +147,17 @@ def test_uncompilable_placeholder_is_a_located_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("profile: payments-callback\n", "profile: other\n", "guarded by apiKeyValidate"),
+        (
+            "profile: payments-callback\n",
+            "profile: other\n",
+            "guarded by apiKeyValidate",
+        ),
         ("step: waitForCallback", "step: authorize", "not a webhook or wait state"),
-        ("journeyInput: paymentId", "journeyInput: orderId", "not a property of spec.input"),
+        (
+            "journeyInput: paymentId",
+            "journeyInput: orderId",
+            "not a property of spec.input",
+        ),
         ("journey: payment-callback", "journey: other", "metadata.name"),
         ("route: /webhooks/appypay", "route: /api/v1/journeys/x", "must not start"),
     ],
@@ -143,7 +170,9 @@ def test_invalid_bindings_are_located_errors(
     text = bindings.read_text(encoding="utf-8")
     assert old in text
     bindings.write_text(text.replace(old, new, 1), encoding="utf-8")
-    code, _, err = _run("generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache")
+    code, _, err = _run(
+        "generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache"
+    )
     assert code == 2, err
     assert re.search(
         r"payment-callback\.bindings\.yaml:\d+:\d+: error: .*" + re.escape(message), err

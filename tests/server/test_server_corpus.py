@@ -18,7 +18,10 @@ SERVER_MODULES = ("handlers.py", "engine.py", "testing.py", "server.py")
 def corpus() -> dict[Path, Generated]:
     """Every corpus journey generated in memory."""
     formatter = Formatter()
-    return {case: generate(case, root=CORPUS, formatter=formatter) for case in corpus_cases()}
+    return {
+        case: generate(case, root=CORPUS, formatter=formatter)
+        for case in corpus_cases()
+    }
 
 
 def _server_files(result: Generated) -> dict[str, str]:
@@ -32,7 +35,9 @@ def _server_files(result: Generated) -> dict[str, str]:
 
 @needs_corpus
 @pytest.mark.slow
-def test_every_corpus_journey_gets_a_compiling_server(corpus: dict[Path, Generated]) -> None:
+def test_every_corpus_journey_gets_a_compiling_server(
+    corpus: dict[Path, Generated],
+) -> None:
     full, stubs = [], []
     for case, result in corpus.items():
         files = _server_files(result)
@@ -45,7 +50,9 @@ def test_every_corpus_journey_gets_a_compiling_server(corpus: dict[Path, Generat
             assert set(files) == {"server.py"}, case.name
             assert "raise NotImplementedError" in files["server.py"]
             stubs.append(case.name)
-    print(f"\ncorpus servers: {len(full)} full engine, {len(stubs)} NotImplementedError stub")
+    print(
+        f"\ncorpus servers: {len(full)} full engine, {len(stubs)} NotImplementedError stub"
+    )
     print("stubs: " + ", ".join(sorted(stubs)))
     assert len(full) + len(stubs) == len(corpus) == 42
     assert full, "no corpus journey got a full engine"
@@ -58,7 +65,9 @@ def test_every_stub_is_reported_as_a_warning_naming_state_and_construct(
 ) -> None:
     for case, result in corpus.items():
         stub = set(_server_files(result)) == {"server.py"}
-        warnings = [w for w in result.warnings if "server engine does not support" in w.message]
+        warnings = [
+            w for w in result.warnings if "server engine does not support" in w.message
+        ]
         assert bool(warnings) == stub, case.name
         for warning in warnings:
             assert warning.level is Level.WARNING

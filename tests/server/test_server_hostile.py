@@ -21,7 +21,9 @@ def _hostile_specs(tmp_path: Path) -> Path:
     text = journey.read_text(encoding="utf-8")
     quoted = json.dumps(HOSTILE)  # a JSON string is a YAML double-quoted scalar
     text = text.replace("errorCode: PAYMENT_FAILED", f"errorCode: {quoted}")
-    text = text.replace("Accept: application/json", f"Accept: {json.dumps(HOSTILE[:-3])}")
+    text = text.replace(
+        "Accept: application/json", f"Accept: {json.dumps(HOSTILE[:-3])}"
+    )
     journey.write_text(text, encoding="utf-8")
     return root
 

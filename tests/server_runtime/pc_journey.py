@@ -146,7 +146,9 @@ def step_ingest_wait_for_callback(ctx: Ctx) -> StepResult:
     payload = ctx.context.get("payload") or {}
     response = {k: payload.get(k) for k in ("paymentId", "status", "reason")}
     ctx.context["webhook"] = payload
-    ctx.context["callbackResponse"] = {k: v for k, v in response.items() if v is not None}
+    ctx.context["callbackResponse"] = {
+        k: v for k, v in response.items() if v is not None
+    }
     return Next("routeWaitForCallback")
 
 
@@ -212,7 +214,9 @@ DEFINITION: JourneyDefinition[PaymentCallbackHandlers] = JourneyDefinition(
 
 # spec: payment-callback.bindings.yaml (provider appypay)
 BINDINGS = (
-    appypay_binding(target_step="waitForCallback", journey_input="paymentId", guard=WEBHOOK_GUARD),
+    appypay_binding(
+        target_step="waitForCallback", journey_input="paymentId", guard=WEBHOOK_GUARD
+    ),
 )
 
 
@@ -226,7 +230,9 @@ def create_app(
     settings = settings or Settings.from_env(ENV_PREFIX, DEFINITION.profiles())
     store = store or SQLiteStore(settings.store_path)
     engine = JourneyEngine(DEFINITION, handlers, store, settings)
-    return create_journey_app(engine, bindings=BINDINGS, title="JourneyForge – payment-callback")
+    return create_journey_app(
+        engine, bindings=BINDINGS, title="JourneyForge – payment-callback"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -61,13 +61,19 @@ EXPECTED = {
         "Failed",
         "Customer account has insufficient funds to complete the transaction",
     ),
-    ("Charge", "Cancelled"): ("processed", "Failed", "Payment cancelled: Customer request"),
+    ("Charge", "Cancelled"): (
+        "processed",
+        "Failed",
+        "Payment cancelled: Customer request",
+    ),
     ("Charge", "Pending"): ("acknowledged", "Running", None),
     ("Refund", "Success"): ("recorded", "Running", None),
 }
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=[f"{s['type']}-{s['status']}" for s in SEEDS])
+@pytest.mark.parametrize(
+    "seed", SEEDS, ids=[f"{s['type']}-{s['status']}" for s in SEEDS]
+)
 def test_each_seed_payload_maps_to_its_outcome(env: Any, seed: dict[str, Any]) -> None:
     client, store = env
     journey_id = _start(client, seed["merchantTransactionId"])
@@ -80,7 +86,10 @@ def test_each_seed_payload_maps_to_its_outcome(env: Any, seed: dict[str, Any]) -
     record = store.get_journey(journey_id)
     assert record is not None
     if phase == "Failed":
-        assert record.error == {"code": "PAYMENT_FAILED", "reason": record.error["reason"]}
+        assert record.error == {
+            "code": "PAYMENT_FAILED",
+            "reason": record.error["reason"],
+        }
         assert record.context["webhook"] == {
             "paymentId": seed["merchantTransactionId"],
             "status": "FAILED",
@@ -88,7 +97,10 @@ def test_each_seed_payload_maps_to_its_outcome(env: Any, seed: dict[str, Any]) -
         }
     if phase == "Succeeded":
         result = client.get(f"/api/v1/journeys/{journey_id}/result").json()
-        assert result["output"] == {"paymentId": seed["merchantTransactionId"], "status": "SUCCESS"}
+        assert result["output"] == {
+            "paymentId": seed["merchantTransactionId"],
+            "status": "SUCCESS",
+        }
     event = store.get_event("appypay", seed["id"])
     assert event is not None and event.processed and event.journey_id == journey_id
 
@@ -99,17 +111,26 @@ def test_pending_then_success_completes_the_journey(env: Any) -> None:
     assert _deliver(client, _seed("Pending")).json()["status"] == "acknowledged"
     success = {**_seed("Success"), "merchantTransactionId": "ORDER-67890"}
     assert _deliver(client, success).json()["phase"] == "Succeeded"
-    assert client.get(f"/api/v1/journeys/{journey_id}/result").json()["status"] == "SUCCESS"
+    assert (
+        client.get(f"/api/v1/journeys/{journey_id}/result").json()["status"]
+        == "SUCCESS"
+    )
 
 
 def test_failed_reason_falls_back_to_error_code_then_message(env: Any) -> None:
     client, store = env
     journey_id = _start(client, "ORDER-11111")
     event = _seed("Failed")
-    event = {**event, "responseStatus": {"code": "400", "errorCode": "INSUFFICIENT_FUNDS"}}
+    event = {
+        **event,
+        "responseStatus": {"code": "400", "errorCode": "INSUFFICIENT_FUNDS"},
+    }
     assert _deliver(client, event).status_code == 200
     record = store.get_journey(journey_id)
-    assert record is not None and record.context["webhook"]["reason"] == "INSUFFICIENT_FUNDS"
+    assert (
+        record is not None
+        and record.context["webhook"]["reason"] == "INSUFFICIENT_FUNDS"
+    )
 
 
 def test_fifty_concurrent_deliveries_of_one_event_make_one_transition(env: Any) -> None:
@@ -150,7 +171,11 @@ def test_redelivery_with_reordered_keys_is_a_duplicate_not_a_conflict(env: Any) 
 
 def test_event_for_unknown_payment_is_kept_and_acknowledged(env: Any) -> None:
     client, store = env
-    event = {**_seed("Success"), "id": "evt-unknown", "merchantTransactionId": "ORDER-NOBODY"}
+    event = {
+        **_seed("Success"),
+        "id": "evt-unknown",
+        "merchantTransactionId": "ORDER-NOBODY",
+    }
     response = _deliver(client, event)
     assert response.status_code == 200
     assert response.json()["status"] == "accepted_unmatched"
@@ -164,9 +189,15 @@ def test_event_for_unknown_payment_is_kept_and_acknowledged(env: Any) -> None:
     assert json.loads(stored.body)["merchantTransactionId"] == "ORDER-NOBODY"
 
 
-def test_unmatched_event_is_processed_when_redelivered_after_the_journey_starts(env: Any) -> None:
+def test_unmatched_event_is_processed_when_redelivered_after_the_journey_starts(
+    env: Any,
+) -> None:
     client, _ = env
-    event = {**_seed("Success"), "id": "evt-early", "merchantTransactionId": "ORDER-LATE"}
+    event = {
+        **_seed("Success"),
+        "id": "evt-early",
+        "merchantTransactionId": "ORDER-LATE",
+    }
     assert _deliver(client, event).json()["status"] == "accepted_unmatched"
     journey_id = _start(client, "ORDER-LATE")
     assert _deliver(client, event).json()["status"] == "processed"
@@ -176,7 +207,9 @@ def test_unmatched_event_is_processed_when_redelivered_after_the_journey_starts(
 @pytest.mark.parametrize(
     "secret", [None, "wrong", "\u00e9t\u00e9"], ids=["missing", "wrong", "latin1"]
 )
-def test_receiver_is_guarded_and_stores_nothing_without_the_secret(env: Any, secret: Any) -> None:
+def test_receiver_is_guarded_and_stores_nothing_without_the_secret(
+    env: Any, secret: Any
+) -> None:
     client, store = env
     seed = _seed("Success")
     journey_id = _start(client, seed["merchantTransactionId"])
@@ -194,7 +227,9 @@ def test_unknown_provider_fields_are_kept_and_bad_payloads_are_422(env: Any) -> 
     _start(client, seed["merchantTransactionId"])
     assert _deliver(client, seed).status_code == 200
     stored = store.get_event("appypay", seed["id"])
-    assert stored is not None and json.loads(stored.body)["newProviderField"] == {"x": 1}
+    assert stored is not None and json.loads(stored.body)["newProviderField"] == {
+        "x": 1
+    }
     broken = {k: v for k, v in seed.items() if k != "merchantTransactionId"}
     response = _deliver(client, {**broken, "id": "evt-broken"})
     assert response.status_code == 422

@@ -20,7 +20,9 @@ PROBLEM = "application/problem+json"
 @pytest.fixture
 def settings(db_path: str) -> Settings:
     """Settings with the webhook secret and a small body limit."""
-    return Settings(store_path=db_path, api_keys={"payments-callback": SECRET}, max_body_bytes=4096)
+    return Settings(
+        store_path=db_path, api_keys={"payments-callback": SECRET}, max_body_bytes=4096
+    )
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def _callback(
     secret: str | bytes | None = SECRET,
 ) -> httpx.Response:
     headers = {} if secret is None else {"X-Webhook-Secret": secret}
-    return client.post(f"/journeys/{journey_id}/steps/waitForCallback", json=body, headers=headers)
+    return client.post(
+        f"/journeys/{journey_id}/steps/waitForCallback", json=body, headers=headers
+    )
 
 
 def _assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -60,14 +64,18 @@ def _assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
-def _snapshot(client: httpx.Client, store: SQLiteStore, journey_id: str) -> tuple[Any, ...]:
+def _snapshot(
+    client: httpx.Client, store: SQLiteStore, journey_id: str
+) -> tuple[Any, ...]:
     status = client.get(f"/journeys/{journey_id}").json()
     return status, len(store.history(journey_id)), store.get_journey(journey_id)
 
 
 def test_start_runs_the_authorize_task_and_waits_for_the_callback(server: Any) -> None:
     client, handlers, _ = server
-    response = client.post("/journeys/payment-callback/start", json={**START, "channel": "web"})
+    response = client.post(
+        "/journeys/payment-callback/start", json={**START, "channel": "web"}
+    )
     body = response.json()
     assert response.status_code == 200
     assert body["journeyName"] == "payment-callback"
@@ -82,7 +90,9 @@ def test_success_callback_completes_the_journey_with_the_webhook_as_output(
 ) -> None:
     client, _, store = server
     journey_id = _start(client)
-    response = _callback(client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"})
+    response = _callback(
+        client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["phase"], body["currentState"]) == ("Succeeded", "captured")
@@ -119,11 +129,15 @@ def test_failed_callback_fails_the_journey_with_payment_failed(server: Any) -> N
     ["wrong-secret", None, "", b"caf\xe9-\xff", SECRET + "x", SECRET[:-1]],
     ids=["wrong", "missing", "empty", "non-ascii", "longer", "prefix"],
 )
-def test_bad_webhook_secret_is_401_and_changes_nothing(server: Any, secret: Any) -> None:
+def test_bad_webhook_secret_is_401_and_changes_nothing(
+    server: Any, secret: Any
+) -> None:
     client, _, store = server
     journey_id = _start(client)
     before = _snapshot(client, store, journey_id)
-    response = _callback(client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}, secret)
+    response = _callback(
+        client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}, secret
+    )
     _assert_problem(response, 401)
     assert SECRET not in response.text
     assert _snapshot(client, store, journey_id) == before
@@ -141,7 +155,10 @@ def test_missing_secret_configuration_refuses_every_guarded_call(
             )
             problem = _assert_problem(response, 503)
             assert "payments-callback" in problem["detail"]
-        assert client.get(f"/journeys/{journey_id}").json()["currentState"] == "waitForCallback"
+        assert (
+            client.get(f"/journeys/{journey_id}").json()["currentState"]
+            == "waitForCallback"
+        )
 
 
 def test_unknown_journey_is_404(server: Any) -> None:
@@ -158,7 +175,9 @@ def test_callback_after_terminal_is_409(server: Any) -> None:
     client, _, store = server
     journey_id = _start(client)
     assert (
-        _callback(client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}).status_code
+        _callback(
+            client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}
+        ).status_code
         == 200
     )
     before = _snapshot(client, store, journey_id)
@@ -184,9 +203,13 @@ def test_repeated_step_with_same_idempotency_key_is_applied_once(server: Any) ->
     assert sum(1 for t in store.history(journey_id) if t.to_state == "captured") == 1
 
 
-def _raw_callback(client: httpx.Client, journey_id: str, **kwargs: Any) -> httpx.Response:
+def _raw_callback(
+    client: httpx.Client, journey_id: str, **kwargs: Any
+) -> httpx.Response:
     headers = {"X-Webhook-Secret": SECRET, **kwargs.pop("headers", {})}
-    return client.post(f"/journeys/{journey_id}/steps/waitForCallback", headers=headers, **kwargs)
+    return client.post(
+        f"/journeys/{journey_id}/steps/waitForCallback", headers=headers, **kwargs
+    )
 
 
 def _chunks(total: int) -> Iterator[bytes]:
@@ -267,7 +290,9 @@ def test_schema_problem_names_the_field_and_allowed_values_without_echoing(
 ) -> None:
     client, _, _ = server
     journey_id = _start(client)
-    response = _callback(client, journey_id, {"paymentId": "PAY-1", "status": "SECRET-ISH"})
+    response = _callback(
+        client, journey_id, {"paymentId": "PAY-1", "status": "SECRET-ISH"}
+    )
     problem = _assert_problem(response, 422)
     assert problem["errors"][0]["pointer"] == "/status"
     assert "SUCCESS" in problem["errors"][0]["detail"]
@@ -276,7 +301,9 @@ def test_schema_problem_names_the_field_and_allowed_values_without_echoing(
 
 def test_start_rejects_bad_input_with_problem_details(server: Any) -> None:
     client, handlers, _ = server
-    response = client.post("/journeys/payment-callback/start", json={"paymentId": "PAY-1"})
+    response = client.post(
+        "/journeys/payment-callback/start", json={"paymentId": "PAY-1"}
+    )
     problem = _assert_problem(response, 422)
     assert {e["pointer"] for e in problem["errors"]} == {"/amount", "/currency"}
     assert handlers.calls == []
@@ -293,13 +320,22 @@ def test_restart_mid_journey_and_finish_it(
     first_store.close()
 
     second = live(
-        create_app(FakeHandlers(), store=SQLiteStore(settings.store_path), settings=settings)
+        create_app(
+            FakeHandlers(), store=SQLiteStore(settings.store_path), settings=settings
+        )
     )
     with httpx.Client(base_url=second.url + "/api/v1") as client:
-        assert client.get(f"/journeys/{journey_id}").json()["currentState"] == "waitForCallback"
-        response = _callback(client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"})
+        assert (
+            client.get(f"/journeys/{journey_id}").json()["currentState"]
+            == "waitForCallback"
+        )
+        response = _callback(
+            client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}
+        )
         assert response.json()["phase"] == "Succeeded"
-        assert client.get(f"/journeys/{journey_id}/result").json()["phase"] == "SUCCEEDED"
+        assert (
+            client.get(f"/journeys/{journey_id}/result").json()["phase"] == "SUCCEEDED"
+        )
 
 
 def test_settings_are_read_from_the_prefixed_environment(db_path: str) -> None:
@@ -312,6 +348,11 @@ def test_settings_are_read_from_the_prefixed_environment(db_path: str) -> None:
     assert (settings.store_path, settings.max_body_bytes) == (db_path, 2048)
     assert settings.api_key("payments-callback") == SECRET
     defaults = Settings.from_env("PAYMENT_CALLBACK", ["payments-callback"], {})
-    assert defaults.max_body_bytes == 1_048_576 and defaults.api_key("payments-callback") is None
+    assert (
+        defaults.max_body_bytes == 1_048_576
+        and defaults.api_key("payments-callback") is None
+    )
     with pytest.raises(ValueError, match="PAYMENT_CALLBACK_MAX_BODY_BYTES"):
-        Settings.from_env("PAYMENT_CALLBACK", [], {"PAYMENT_CALLBACK_MAX_BODY_BYTES": "lots"})
+        Settings.from_env(
+            "PAYMENT_CALLBACK", [], {"PAYMENT_CALLBACK_MAX_BODY_BYTES": "lots"}
+        )

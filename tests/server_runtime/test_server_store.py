@@ -47,7 +47,9 @@ def test_journey_round_trips_through_a_reopened_file(db_path: str) -> None:
     original = _journey()
     with store.transaction() as tx:
         tx.insert_journey(original)
-        tx.add_history("j1", [Transition(None, "authorize"), Transition("authorize", "wait")])
+        tx.add_history(
+            "j1", [Transition(None, "authorize"), Transition("authorize", "wait")]
+        )
         tx.add_correlation("payment-callback:paymentId", "ORDER-1", "j1")
     store.close()
 
@@ -78,7 +80,9 @@ def test_event_dedup_reports_duplicate_and_conflict(db_path: str) -> None:
     with store.transaction() as tx:
         assert tx.record_event(_event("e1")) is EventReceipt.NEW
         assert tx.record_event(_event("e1")) is EventReceipt.UNPROCESSED
-        tx.mark_event("appypay", "e1", outcome="delivered", processed=True, journey_id="j1")
+        tx.mark_event(
+            "appypay", "e1", outcome="delivered", processed=True, journey_id="j1"
+        )
         assert tx.record_event(_event("e1")) is EventReceipt.DUPLICATE
         assert tx.record_event(_event("e1", b'{"a":2}')) is EventReceipt.CONFLICT
     stored = store.get_event("appypay", "e1")
@@ -118,7 +122,9 @@ def test_crash_after_event_insert_loses_nothing_and_redelivery_is_processed(
 
 
 def test_concurrent_inserts_of_one_event_admit_exactly_one(db_path: str) -> None:
-    stores = [SQLiteStore(db_path) for _ in range(4)]  # several connections, like replicas
+    stores = [
+        SQLiteStore(db_path) for _ in range(4)
+    ]  # several connections, like replicas
     receipts: list[EventReceipt] = []
     lock = threading.Lock()
 
@@ -150,9 +156,9 @@ def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_process
     settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})
     store = SQLiteStore(db_path)
     engine = JourneyEngine(DEFINITION, FakeHandlers(), store, settings)
-    journey_id = engine.start({"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {})[
-        "journeyId"
-    ]
+    journey_id = engine.start(
+        {"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {}
+    )["journeyId"]
     event = {
         "id": "evt-9",
         "merchantTransactionId": "ORDER-9",
@@ -172,8 +178,12 @@ def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_process
     assert store.get_journey(journey_id).phase == "Running"  # type: ignore[union-attr]
 
     engine.advance = real_advance  # type: ignore[method-assign]
-    assert receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"] == "processed"
+    assert (
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
+        == "processed"
+    )
     assert store.get_journey(journey_id).phase == "Succeeded"  # type: ignore[union-attr]
     assert (
-        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"] == "already_processed"
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
+        == "already_processed"
     )
