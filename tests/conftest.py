@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from generator.pipeline import Generated
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -30,3 +35,45 @@ def corpus_cases() -> list[Path]:
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(), reason="../shared/corpus is not present"
 )
+
+
+@dataclass(frozen=True)
+class CorpusPackage:
+    """One corpus journey generated and written to disk, importable as `module`."""
+
+    case: Path
+    generated: Generated
+    folder: Path  # the distribution folder: holds pyproject.toml and the module folder
+
+    @property
+    def module(self) -> str:
+        """The import name of the generated package."""
+        return self.generated.package
+
+
+@pytest.fixture(scope="session")
+def corpus_packages(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, CorpusPackage]:
+    """Every corpus journey generated once per test session into a temporary folder.
+
+    Keyed by the case folder's name; each package folder is put on `sys.path` so tests can
+    import the generated client, models and server. Tests must treat the packages as read-only.
+    """
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    from generator.format import Formatter
+    from generator.pipeline import generate
+    from generator.write import write_package
+
+    out = tmp_path_factory.mktemp("corpus-packages")
+    formatter = Formatter()
+    packages: dict[str, CorpusPackage] = {}
+    for case in corpus_cases():
+        result = generate(case, root=CORPUS, formatter=formatter)
+        write_package(out, result.package, result.files)
+        folder = out / result.package
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
+        packages[case.name] = CorpusPackage(case, result, folder)
+    return packages
