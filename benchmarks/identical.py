@@ -70,8 +70,10 @@ def _generate(
     if cache is not None:
         env["JOURNEYGEN_CACHE_DIR"] = str(cache)
     argv = [sys.executable, "-c", _BOOT, "generate", *map(str, cases)]
+    # --no-cache: the whole-output cache would otherwise answer the later runs from the
+    # first one's entries; the stage caches (JOURNEYGEN_CACHE_DIR) are what they test.
     subprocess.run(
-        [*argv, "--out", str(out), "-q"],
+        [*argv, "--out", str(out), "-q", "--no-cache"],
         cwd=tree,
         env=env,
         check=True,

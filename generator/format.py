@@ -1,7 +1,11 @@
-"""The format stage: black over every rendered Python file (never skipped).
+"""The format stage: black over every rendered Python file.
 
 black is the most expensive stage, and most of what it is given is text it has formatted
-before (the copied runtime modules, unchanged models). So every result is remembered by the
+before (the copied runtime modules, unchanged models). Text that is static and already in the
+output's black style (the runtime modules, the client engine: see `render.static_sources`) is
+*trusted*: `Formatter.trust` records it as its own black result, so it is never re-formatted.
+tests/runtime/test_preformatted.py asserts black leaves every such text unchanged, which keeps
+the skip exact as those files are edited. Every other result is remembered by the
 exact input text: in memory for the life of a `Formatter`, and, when a cache folder is given
 (`Formatter(cache_dir=...)` or the `JOURNEYGEN_CACHE_DIR` environment variable), on disk across
 processes. A hit returns the very text black returned for the same input under the same pinned
@@ -14,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -128,6 +133,14 @@ class Formatter:
         if self._disk is not None:
             self._disk.put(text, result)
         return result
+
+    def trust(self, texts: Iterable[str]) -> None:
+        """Record each text as already formatted: `format` returns it unchanged, without black.
+
+        Only for static sources that a test proves black-stable under this mode.
+        """
+        for text in texts:
+            self._done[hashlib.sha256(text.encode("utf-8")).hexdigest()] = text
 
     def _remember(self, key: str, result: str) -> None:
         self._done[key] = result

@@ -10,7 +10,7 @@ from .cache import Cache, Entry
 from .diagnostics import Diagnostic, Level, Location
 from .format import Formatter
 from .load import Workspace
-from .render import render
+from .render import render, static_sources
 
 
 @dataclass
@@ -67,7 +67,9 @@ def generate(
     case: Case = find_case(folder)
     bundle = build(case, workspace)
     rendered = render(bundle, cache_dir=stage_cache)
-    files = (formatter or Formatter(stage_cache)).format_files(rendered.files)
+    formatter = formatter or Formatter(stage_cache)
+    formatter.trust(static_sources())
+    files = formatter.format_files(rendered.files)
     result = Generated(bundle.names.module, files, list(rendered.warnings))
     if cache is not None:
         flat = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,26 @@ def _runtime_files(root: Path, package: str) -> dict[str, str]:
     for path in sorted(runtime.glob("*.py")):
         files[f"{package}/_runtime/{path.name}"] = path.read_text(encoding="utf-8")
     return files
+
+
+# Templates that take no input at all: their text is the same for every package.
+STATIC_TEMPLATES = ("client/flow.py.jinja",)
+
+
+@functools.cache
+def static_sources(root: Path | None = None) -> tuple[str, ...]:
+    """The Python texts every package carries unchanged: the runtime modules and the static
+    templates, as rendered. They are kept in the output's black style (a test asserts it), so
+    the format stage trusts them instead of re-formatting them for every package."""
+    folder = root or templates_dir()
+    texts = list(_runtime_files(folder, "_").values())
+    env = environment(folder)
+    for name in STATIC_TEMPLATES:
+        try:
+            texts.append(env.get_template(name).render({}))
+        except jinja2.UndefinedError:  # it has inputs now: not static, black formats it
+            continue
+    return tuple(texts)
 
 
 def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput:
