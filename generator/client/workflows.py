@@ -344,6 +344,10 @@ class _Compiler:
             fields.append(f"request={self.request(step, view, params)}")
             if view.op.kind in ("status", "result"):
                 fields.append(f"poll={py_literal(view.op.kind)}")
+            if view.op.kind == "status" and (
+                waits := self.submitted_later(step, workflow)
+            ):
+                fields.append(f"until_states={py_literal(tuple(waits))}")
             if view.guard_header:
                 fields.append(f"guard_header={py_literal(view.guard_header)}")
         criteria = self.criteria(
@@ -362,6 +366,23 @@ class _Compiler:
             f"outputs={self.outputs(step.step.outputs, where, f'step {sid!r} output')}"
         )
         return f"_flow.StepPlan({', '.join(fields)})"
+
+    def submitted_later(self, step: WorkflowStep, workflow: WorkflowIR) -> list[str]:
+        """External-input states later steps of the workflow post to: a status poll before
+        them ends once the journey waits at one (it would never become terminal first).
+        """
+        states = {
+            s.operation.method_name: s.state
+            for s in (self.bundle.journey.external_steps if self.bundle.journey else ())
+            if s.operation is not None
+        }
+        later = workflow.steps[workflow.steps.index(step) + 1 :]
+        found = [
+            states[self.operation(s).method_name]
+            for s in later
+            if s.workflow_id is None and self.operation(s).method_name in states
+        ]
+        return sorted(set(found))
 
     def plan(self, workflow: WorkflowIR) -> str:
         wf = workflow.workflow
