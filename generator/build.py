@@ -177,20 +177,34 @@ class _Builder:
                 names.append(self.schemas.model_name(converted))
             else:
                 names.append(None)
-        for state, body in spec["states"].items():
-            kind = body.get("type")
-            if kind not in ("webhook", "wait") or not isinstance(body.get(kind), dict):
-                continue
-            base = f"/spec/states/{escape_pointer_token(state)}/{kind}"
+        for state, base, body in _external_states(spec["states"], "/spec/states"):
+            kind = body["type"]
+            base = f"{base}/{kind}"
             for part, suffix in (("input", "Input"), ("response", "Response")):
                 schema = (body[kind].get(part) or {}).get("schema")
-                if isinstance(schema, dict):
-                    wanted = naming.class_name(state) + suffix
-                    converted = self.schemas.model(
-                        doc, f"{base}/{part}/schema", schema, wanted
+                if not isinstance(schema, dict):
+                    continue
+                wanted = naming.class_name(state) + suffix
+                pointer = f"{base}/{part}/schema"
+                try:
+                    converted = self.schemas.model(doc, pointer, schema, wanted)
+                except SpecError as exc:
+                    if "/parallel/" not in base:
+                        raise
+                    # Parallel branches are not run by the engine yet; a broken schema
+                    # there costs its model only, not the whole package.
+                    self.warnings.extend(
+                        Diagnostic(
+                            d.location,
+                            f"{d.message}; no model is generated for the {part} of "
+                            f"state {state!r}",
+                            Level.WARNING,
+                        )
+                        for d in exc.diagnostics
                     )
-                    if part == "input":
-                        self.state_inputs[state] = self.schemas.model_name(converted)
+                    continue
+                if part == "input":
+                    self.state_inputs[state] = self.schemas.model_name(converted)
         return names[0], names[1]
 
     def component_models(self) -> None:
@@ -597,6 +611,32 @@ class _Builder:
                 )
             )
         return op
+
+
+def _external_states(
+    states: Any, pointer: str
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, pointer, body) of every webhook/wait state, also inside parallel branches."""
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    if not isinstance(states, dict):
+        return found
+    for state, body in states.items():
+        if not isinstance(body, dict):
+            continue
+        here = f"{pointer}/{escape_pointer_token(str(state))}"
+        kind = body.get("type")
+        if kind in ("webhook", "wait") and isinstance(body.get(kind), dict):
+            found.append((str(state), here, body))
+        parallel = body.get("parallel")
+        branches = parallel.get("branches") if isinstance(parallel, dict) else None
+        for i, branch in enumerate(branches if isinstance(branches, list) else []):
+            if isinstance(branch, dict):
+                found.extend(
+                    _external_states(
+                        branch.get("states"), f"{here}/parallel/branches/{i}/states"
+                    )
+                )
+    return found
 
 
 def _server_prefix(data: dict[str, Any]) -> str:

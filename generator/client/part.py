@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from .. import naming
+from ..diagnostics import error
 from ..ir import Bundle, JourneyIR
 from ..parts import PartOutput
 from .operations import OpView, model_imports, op_views
@@ -31,6 +32,40 @@ class ExternalView:
     annotation: str
     op: OpView | None
     guard_header: str | None
+    call_args: str = "journey_id, body"
+
+
+def _external_args(op: OpView | None, guard: str | None) -> str:
+    """Arguments of the step's spec builder from `journey_id`, `body` (the input) only.
+
+    The journey id fills the path parameter; a required header that is the journey's guard
+    gets an empty placeholder the engine replaces with the client's webhook secret.
+    """
+    if op is None:
+        return "journey_id, body"
+    args: list[str] = []
+    path_taken = False
+    for param in op.op.params:
+        if param.location == "path" and not path_taken:
+            value, path_taken = "journey_id", True
+        elif (
+            param.location == "header"
+            and guard is not None
+            and param.wire.lower() == guard.lower()
+        ):
+            value = '""'
+        elif param.required:
+            raise error(
+                op.op.location,
+                f"step endpoint {op.op.operation_id!r} needs {param.location} parameter "
+                f"{param.wire!r}, which run_<journey>() cannot fill; make it optional",
+            )
+        else:
+            continue
+        args.append(value if param.required else f"{param.py_name}={value}")
+    if op.op.body is not None:
+        args.append("body" if op.op.body.required else "body=body")
+    return ", ".join(args)
 
 
 @dataclass(frozen=True)
@@ -82,10 +117,13 @@ def journey_view(
             annotation=(
                 s.operation.body.annotation
                 if s.operation and s.operation.body
-                else "Any"
+                else s.input_model or "Any"
             ),
             op=ops[s.operation.method_name] if s.operation else None,
             guard_header=s.guard_header,
+            call_args=_external_args(
+                ops[s.operation.method_name] if s.operation else None, s.guard_header
+            ),
         )
         for s in journey.external_steps
     )
