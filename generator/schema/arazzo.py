@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 
 class _Node(BaseModel):
@@ -59,6 +66,19 @@ class Reusable(_Node):
     value: Any = None
 
 
+def _reusable_or_inline(value: Any) -> str:
+    """A list item is a reusable object when it has `reference`; otherwise it is inline.
+
+    Choosing the branch up front reports the problems of that branch only (not the errors of
+    every union member), e.g. just `retryLimit: Input should be greater than or equal to 0`.
+    """
+    if isinstance(value, dict) and "reference" in value:
+        return "reference"
+    if isinstance(value, Reusable):
+        return "reference"
+    return "inline"
+
+
 class Parameter(_Node):
     name: str
     in_: Literal["path", "query", "header", "cookie"] | None = Field(
@@ -96,17 +116,31 @@ class FailureAction(_Node):
     criteria: list[Criterion] = Field(default_factory=list)
 
 
+ParameterItem = Annotated[
+    Annotated[Parameter, Tag("inline")] | Annotated[Reusable, Tag("reference")],
+    Discriminator(_reusable_or_inline),
+]
+SuccessItem = Annotated[
+    Annotated[SuccessAction, Tag("inline")] | Annotated[Reusable, Tag("reference")],
+    Discriminator(_reusable_or_inline),
+]
+FailureItem = Annotated[
+    Annotated[FailureAction, Tag("inline")] | Annotated[Reusable, Tag("reference")],
+    Discriminator(_reusable_or_inline),
+]
+
+
 class Step(_Node):
     stepId: str
     description: str | None = None
     operationId: str | None = None
     operationPath: str | None = None
     workflowId: str | None = None
-    parameters: list[Parameter | Reusable] = Field(default_factory=list)
+    parameters: list[ParameterItem] = Field(default_factory=list)
     requestBody: RequestBody | None = None
     successCriteria: list[Criterion] = Field(default_factory=list)
-    onSuccess: list[SuccessAction | Reusable] = Field(default_factory=list)
-    onFailure: list[FailureAction | Reusable] = Field(default_factory=list)
+    onSuccess: list[SuccessItem] = Field(default_factory=list)
+    onFailure: list[FailureItem] = Field(default_factory=list)
     outputs: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -128,10 +162,10 @@ class Workflow(_Node):
     inputs: dict[str, Any] | None = None
     dependsOn: list[str] = Field(default_factory=list)
     steps: list[Step] = Field(min_length=1)
-    successActions: list[SuccessAction | Reusable] = Field(default_factory=list)
-    failureActions: list[FailureAction | Reusable] = Field(default_factory=list)
+    successActions: list[SuccessItem] = Field(default_factory=list)
+    failureActions: list[FailureItem] = Field(default_factory=list)
     outputs: dict[str, str] = Field(default_factory=dict)
-    parameters: list[Parameter | Reusable] = Field(default_factory=list)
+    parameters: list[ParameterItem] = Field(default_factory=list)
 
 
 class Components(_Node):

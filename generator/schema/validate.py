@@ -36,8 +36,23 @@ def _pointer(loc: tuple[int | str, ...], data: Any) -> tuple[str, str]:
     return pointer, ".".join(shown) or "(document)"
 
 
+# What a list item of these types must look like, for "not a mapping" errors.
+_SHAPES = {
+    "SuccessAction": "a success action: a mapping with 'name' and 'type' (end or goto), "
+    "or {reference: $components.successActions.<name>}",
+    "FailureAction": "a failure action: a mapping with 'name' and 'type' (end, goto or "
+    "retry), or {reference: $components.failureActions.<name>}",
+    "Parameter": "a parameter: a mapping with 'name', 'in' and 'value', "
+    "or {reference: $components.parameters.<name>}",
+}
+
+
 def _message(err: Any, where: str, what: str) -> str:
     kind = err["type"]
+    shape = _SHAPES.get(str((err.get("ctx") or {}).get("class_name")))
+    if kind == "model_type" and shape is not None:
+        got = err.get("input")
+        return f"{what}: {where}: expected {shape} (got {type(got).__name__})"
     if kind == "missing":
         return f"{what}: {where}: required field {err['loc'][-1]!r} is missing; add it"
     if kind == "extra_forbidden":
