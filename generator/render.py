@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from . import encode, parts
+from . import encode, mermaid, parts
 from .ir import Bundle
 from .models import render_models
 
@@ -45,6 +45,7 @@ def environment(root: Path) -> jinja2.Environment:
     env.filters["comment"] = encode.comment
     env.filters["markdown"] = encode.markdown
     env.filters["json"] = encode.json_text
+    env.filters["mermaid"] = mermaid.journey_diagram
     return env
 
 
