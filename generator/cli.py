@@ -12,8 +12,7 @@ from typing import TextIO
 from .cache import Cache
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Location, SpecError
-from .format import Formatter
-from .pipeline import Generated, default_cache, discover, generate, spec_root
+from .pipeline import Generated, default_cache, discover, generate_many, spec_root
 from .write import diff, write_package
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
@@ -112,24 +111,19 @@ def _generate_all(
     # Stage caches (black, datamodel-code-generator) keyed by exact input text: a journey whose
     # specs changed re-formats only its own files, never the unchanged runtime modules.
     stages = cache.folder / "stages" if cache is not None else None
-    formatter = Formatter(stages)
     results: list[Generated] = []
     problems: list[Diagnostic] = []
     owners: dict[str, Path] = {}
-    for case in cases:
-        started = time.perf_counter()
-        try:
-            result = generate(
-                case,
-                root=spec_root(case, specs),
-                formatter=formatter,
-                cache=cache,
-                stage_cache=stages,
-            )
-        except SpecError as exc:
-            problems.extend(exc.diagnostics)
-            report.info(f"FAIL {case.name} ({len(exc.diagnostics)} problem(s))")
+    # Cases the cache cannot answer are generated in worker processes (one per core); the
+    # outcomes still arrive in case order, so progress and diagnostics print in that order.
+    jobs = [(case, spec_root(case, specs)) for case in cases]
+    for outcome in generate_many(jobs, cache=cache, stage_cache=stages):
+        case = outcome.case
+        if outcome.result is None:
+            problems.extend(outcome.problems)
+            report.info(f"FAIL {case.name} ({len(outcome.problems)} problem(s))")
             continue
+        result = outcome.result
         if result.package in owners:
             problems.append(
                 Diagnostic(
@@ -141,7 +135,7 @@ def _generate_all(
         owners[result.package] = case
         report.problems(result.warnings)
         report.info(
-            f"ok   {result.package:<40} {len(result.files):>3} files  {time.perf_counter() - started:6.2f}s"
+            f"ok   {result.package:<40} {len(result.files):>3} files  {outcome.seconds:6.2f}s"
         )
         results.append(result)
     if problems:

@@ -1,17 +1,21 @@
-"""IR -> {relative path: text}. Templates are thin: they read only the IR and encode through filters."""
+"""IR -> {relative path: text}. Templates are thin: they read only the IR and encode through filters.
+
+jinja2 and the parts are imported when something is rendered, not when `templates_dir` is asked
+(the cache fingerprint needs only that).
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
-from . import encode, mermaid, parts
-from .ir import Bundle
-from .models import render_models
+    from . import parts
+    from .ir import Bundle
 
 RUNTIME_DIR = "runtime"
 
@@ -32,6 +36,10 @@ def templates_dir() -> Path:
 
 def environment(root: Path) -> jinja2.Environment:
     """A Jinja environment that fails on any missing IR field and never autoescapes for HTML."""
+    import jinja2
+
+    from . import encode, mermaid
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
@@ -49,6 +57,14 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
+@functools.cache
+def shared_environment(root: Path) -> jinja2.Environment:
+    """One environment per templates folder for the life of the process, so each template is
+    compiled once, not once per package (jinja still reloads a template whose file changed).
+    """
+    return environment(root)
+
+
 def _runtime_files(root: Path, package: str) -> dict[str, str]:
     files: dict[str, str] = {}
     runtime = root / RUNTIME_DIR
@@ -61,14 +77,15 @@ def _runtime_files(root: Path, package: str) -> dict[str, str]:
 STATIC_TEMPLATES = ("client/flow.py.jinja",)
 
 
-@functools.cache
 def static_sources(root: Path | None = None) -> tuple[str, ...]:
     """The Python texts every package carries unchanged: the runtime modules and the static
     templates, as rendered. They are kept in the output's black style (a test asserts it), so
     the format stage trusts them instead of re-formatting them for every package."""
+    import jinja2
+
     folder = root or templates_dir()
     texts = list(_runtime_files(folder, "_").values())
-    env = environment(folder)
+    env = shared_environment(folder)
     for name in STATIC_TEMPLATES:
         try:
             texts.append(env.get_template(name).render({}))
@@ -80,8 +97,11 @@ def static_sources(root: Path | None = None) -> tuple[str, ...]:
 def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput:
     """Render every file of the package for `bundle` (paths relative to the output folder),
     with the warnings the build and the parts found."""
+    from . import parts
+    from .models import render_models
+
     root = templates_dir()
-    env = environment(root)
+    env = shared_environment(root)
     pkg = bundle.names.module
     base = f"{pkg}/{pkg}"
     context: dict[str, Any] = {"b": bundle, "names": bundle.names}
