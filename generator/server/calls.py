@@ -23,6 +23,22 @@ GENERIC_FIELDS = (
     CallField("body", "body", "Any", False, "JSON request body."),
 )
 
+JWT_FIELDS = (
+    CallField("profile", "profile", "str", True, "The jwtValidate profile."),
+    CallField("token", "token", "str", True, "The raw token (never log it)."),
+    CallField("header", "header", "dict[str, Any]", True, "JOSE header, not verified."),
+    CallField("claims", "claims", "dict[str, Any]", True, "Claims, not verified yet."),
+)
+MTLS_FIELDS = (
+    CallField("profile", "profile", "str", True, "The mtlsValidate profile."),
+    CallField("certificate_chain", "certificate_chain", "str", True,
+              "The client certificate chain, PEM, leaf first."),
+    CallField("fingerprint_sha256", "fingerprint_sha256", "str", True,
+              "SHA-256 of the leaf certificate (DER), lowercase hex."),
+    CallField("trust_anchors", "trust_anchors", "list[str]", True,
+              "The task's inline trust anchors (PEM); empty: the profile's."),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Downstream:
@@ -171,6 +187,68 @@ class CallBuilder:
                 )  # fmt: skip
             return self._generic(state, task, pointer, name, call_class)
         return self._typed(state, task, pointer, name, call_class, ds)
+
+    def _auth_names(self, state: str) -> tuple[str, str]:
+        name = self.scope.claim(
+            naming.safe_identifier(naming.snake(state, default="validate"))
+        )
+        return name, self.classes.claim(naming.class_name(name) + "Call")
+
+    def jwt_method(
+        self, state: str, profile: str, scopes: tuple[str, ...]
+    ) -> HandlerMethod:
+        """The handler method verifying the token of a jwtValidate:v1 task."""
+        name, call_class = self._auth_names(state)
+        scope = " ".join(dict.fromkeys(("openid", "admin", *scopes)))
+        body = {
+            "header": {"alg": "RS256", "kid": "fake-key", "typ": "JWT"},
+            "claims": {
+                "sub": "fake-subject",
+                "iss": "https://issuer.example.com/",
+                "aud": "journeys",
+                "scope": scope,
+            },
+        }
+        summary = (
+            f"Verify the JWT's signature for profile {profile!r} (issuer keys, issuer, "
+            "audience); answer ok with body {'header': ..., 'claims': ...} (the verified "
+            "claims), or ok=False with error={'code': 'JWT_SIG_INVALID' (or another JWT_* "
+            "code)}. The engine checks missing/malformed tokens, exp, nbf and scopes itself."
+        )
+        return HandlerMethod(
+            name, state, call_class, JWT_FIELDS, None, summary, "jwtValidate:v1",
+            200, body, True,
+        )  # fmt: skip
+
+    def mtls_method(
+        self, state: str, profile: str, filters: dict[str, Any]
+    ) -> HandlerMethod:
+        """The handler method validating the client chain of an mtlsValidate:v1 task."""
+        name, call_class = self._auth_names(state)
+        subjects = filters.get("allowSubjects") or ()
+        serials = filters.get("allowSerials") or ()
+        sans = filters.get("allowSans") or (("dns", "client.example.com"),)
+        body = {
+            "subjectDn": (
+                subjects[0]
+                if subjects
+                else "CN=fake-client,OU=Journeys,OU=AdminClients,O=Example"
+            ),
+            "issuerDn": "CN=Fake CA,O=Example",
+            "serialNumber": serials[0] if serials else "01",
+            "sans": [{sans[0][0]: sans[0][1]}],
+        }
+        summary = (
+            f"Validate the client certificate chain for profile {profile!r} against the "
+            "trust anchors (and revocation); answer ok with body {'subjectDn', 'issuerDn', "
+            "'serialNumber', 'sans': [{'dns'|'ip'|'uri': ...}]}, or ok=False with "
+            "error={'code': 'MTLS_CERT_UNTRUSTED' (or another MTLS_* code)}. The engine "
+            "checks a missing/unparseable certificate and the allow* filters itself."
+        )
+        return HandlerMethod(
+            name, state, call_class, MTLS_FIELDS, None, summary, "mtlsValidate:v1",
+            200, body, True,
+        )  # fmt: skip
 
     def _summary(self, ds: Downstream) -> str:
         for key in ("summary", "description"):

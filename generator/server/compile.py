@@ -1,22 +1,45 @@
-"""Journey states -> step-function code for the runtime engine (`_runtime/engine.py`).
+"""Journey states -> engine code for the runtime engine (`_runtime/engine.py`).
 
-Supported: `task` (httpCall:v1, apiKeyValidate:v1 on a header), `choice`, `transform` (target
-context, context path, or var), `succeed`, `fail`, `webhook`, `wait` (without timeouts). Anything
-else is collected as `Unsupported` so the part emits a stub that says so instead of wrong code.
+Supported: `task` (httpCall:v1, apiKeyValidate:v1 on a header, jwtValidate:v1, mtlsValidate:v1,
+cache:v1, schedule:v1), `choice`, `transform` (target context, context path, or var),
+`succeed`, `fail`, `webhook`/`wait` (with `timeoutSec`/`onTimeout`), `timer` (duration or
+until, literal or mapper) and `parallel` (branches compiled recursively, join strategy,
+errorPolicy, mapper over `branches`, resultVar). Anything else is collected as `Unsupported`
+so the part emits a stub that says so instead of wrong code.
+
+A `next` naming no state is compiled as a transition the engine fails with
+JOURNEY_DEFINITION_INVALID when it is reached (and reported as a warning); a branch state whose
+`next` names a state of the enclosing state machine leaves the parallel there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import naming
-from ..ir import Bundle, ExternalStep
+from ..diagnostics import Location
+from ..encode import py_literal
+from ..ir import Bundle, ExternalStep, Operation
 from ..load import Document, escape_pointer_token
 from .calls import CallBuilder, CallCode
 from .expressions import Code, UnsupportedBindingError, dataweave
-from .ir import HandlerMethod, InputCode, StepCode, Unsupported
+from .ir import (
+    BranchCode,
+    HandlerMethod,
+    InputCode,
+    MachineCode,
+    ParallelCode,
+    StepCode,
+    TimerCode,
+    Unsupported,
+)
 
 INTERNAL = ("task", "choice", "transform", "succeed", "fail")
+STRATEGIES = ("allOf", "anyOf", "firstCompleted")
+ERROR_POLICIES = ("collectAll", "failFast", "ignoreErrors")
+SCHEDULE_POLICIES = ("fail", "upsert", "addAnother")
 
 
 class NotSupportedError(Exception):
@@ -35,7 +58,26 @@ def _prelude(codes: list[Code]) -> list[str]:
         lines.append("context = ctx.context")
     if "payload" in used:
         lines.append('payload = context.get("payload")')
+    if "platform" in used:
+        lines.append("platform = ctx.platform")
     return lines
+
+
+@dataclass
+class _Scope:
+    """One state machine being compiled: the journey's or a branch's."""
+
+    states: Mapping[str, Any]
+    base: str  # JSON pointer of the states map
+    label: str  # prefix of function names ("" at top level)
+    parent: _Scope | None = None
+    steps: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[InputCode] = field(default_factory=list)
+    timers: list[TimerCode] = field(default_factory=list)
+    parallels: list[ParallelCode] = field(default_factory=list)
+
+    def pointer(self, state: str) -> str:
+        return f"{self.base}/{escape_pointer_token(state)}"
 
 
 class StateCompiler:
@@ -46,70 +88,145 @@ class StateCompiler:
         self.doc = doc
         self.calls = calls
         self.states: dict[str, Any] = doc.data["spec"]["states"]
-        self.functions = naming.assign(
-            (s, "step_" + naming.snake(s, default="state")) for s in self.states
-        )
+        self.names = naming.Scope(("ctx", "replace_context"))
         self.unsupported: list[Unsupported] = []
+        self.warnings: list[tuple[Location, str]] = []
         self.methods: list[HandlerMethod] = []
         self.profiles: set[str] = set()
+        self.functions: list[StepCode] = []
+        self.branch_machines: list[MachineCode] = []
+        self.input_names: set[str] = set()
+        self.linked: set[str] = set()  # step operation paths linked to branch states
+        self.top: MachineCode | None = None
 
     def pointer(self, state: str) -> str:
-        """The JSON pointer of a state."""
+        """The JSON pointer of a top-level state."""
         return f"/spec/states/{escape_pointer_token(state)}"
 
     def steps(self) -> list[StepCode]:
-        """Compile every internal state (external-input states become ExternalInputs)."""
-        result = []
-        for state, body in self.states.items():
-            kind = body.get("type") if isinstance(body, dict) else None
-            if kind in ("webhook", "wait"):
-                self._check_input(state, body)
-                continue
+        """Compile the journey (branches included); return every engine function."""
+        scope = _Scope(self.states, "/spec/states", "")
+        self.top = self._machine(scope, "")
+        return self.functions
+
+    def inputs(self) -> list[InputCode]:
+        """Every external-input state, branches included (call after steps())."""
+        return [i for m in (*self.branch_machines, self.top) if m for i in m.inputs]
+
+    # -- machines -------------------------------------------------------------------------
+
+    def _machine(self, scope: _Scope, var: str) -> MachineCode:
+        for state, body in scope.states.items():
             try:
-                result.append(self._step(state, body))
+                self._state(scope, state, body)
             except NotSupportedError as exc:
-                where = self.doc.location(self.pointer(state) + exc.pointer)
+                where = self.doc.location(scope.pointer(state) + exc.pointer)
                 self.unsupported.append(Unsupported(state, exc.construct, where))
             except UnsupportedBindingError as exc:
                 construct = f"expression binding {', '.join(sorted(exc.names))}"
-                where = self.doc.location(self.pointer(state))
+                where = self.doc.location(scope.pointer(state))
                 self.unsupported.append(Unsupported(state, construct, where))
-        return result
+        return MachineCode(
+            var,
+            tuple(scope.steps),
+            tuple(scope.inputs),
+            tuple(scope.timers),
+            tuple(scope.parallels),
+        )
 
-    def _step(self, state: str, body: dict[str, Any]) -> StepCode:
-        kind = body.get("type")
-        if kind not in INTERNAL:
+    def _state(self, scope: _Scope, state: str, body: Any) -> None:
+        kind = body.get("type") if isinstance(body, dict) else None
+        if kind in ("webhook", "wait"):
+            found = self._input(scope, state, body)
+            if found is not None:
+                if state in self.input_names:
+                    raise NotSupportedError(
+                        f"a second external-input state named {state!r}"
+                    )
+                self.input_names.add(state)
+                scope.inputs.append(found)
+        elif kind == "timer":
+            scope.timers.append(self._timer(scope, state, body))
+        elif kind == "parallel":
+            scope.parallels.append(self._parallel(scope, state, body))
+        elif kind in INTERNAL:
+            lines, summary = getattr(self, f"_{kind}")(scope, state, body)
+            function = self._function(scope, "step", state)
+            self.functions.append(StepCode(state, function, summary, tuple(lines)))
+            scope.steps.append((state, function))
+        else:
             raise NotSupportedError(f"state type {kind!r}", "/type")
-        lines, summary = getattr(self, f"_{kind}")(state, body)
-        return StepCode(state, self.functions[state], summary, tuple(lines))
 
-    def _next(self, body: dict[str, Any], key: str = "next") -> str:
-        target = body.get(key)
-        if not isinstance(target, str) or target not in self.states:
-            raise NotSupportedError(
-                f"{key} {target!r} (not a state of this journey)", "/" + key
-            )
-        return target
+    def _function(self, scope: _Scope, kind: str, state: str) -> str:
+        words = [kind, scope.label, naming.snake(state, default="state")]
+        return self.names.claim("_".join(w for w in words if w))
+
+    def _target(self, scope: _Scope, state: str, body: Any, key: str) -> str | None:
+        """Return `Next(...)`/`Leave(...)` code for body[key]; None when it is absent."""
+        target = body.get(key) if isinstance(body, dict) else None
+        if target is None:
+            return None
+        if not isinstance(target, str):
+            raise NotSupportedError(f"{key} {target!r} (not a state id)", "/" + key)
+        if target in scope.states:
+            return f"Next({target!r})"
+        where = self.doc.location(f"{scope.pointer(state)}/{key}")
+        if scope.parent is not None and target in scope.parent.states:
+            return f"Leave({target!r})"
+        self.warnings.append(
+            (where, f"state {state!r}: {key} {target!r} is not a state of this "
+                    "journey; reaching it fails the run with JOURNEY_DEFINITION_INVALID")
+        )  # fmt: skip
+        return f"Next({target!r})"
+
+    def _goto(self, scope: _Scope, state: str, body: Any, key: str = "next") -> str:
+        code = self._target(scope, state, body, key)
+        if code is None:
+            raise NotSupportedError(f"missing {key}", "")
+        return f"return {code}"
+
+    def _plain_next(self, scope: _Scope, state: str, body: Any, key: str) -> str:
+        """A next of a wait/timer/parallel: must stay inside its state machine."""
+        code = self._target(scope, state, body, key)
+        if code is None:
+            raise NotSupportedError(f"missing {key}")
+        if code.startswith("Leave("):
+            raise NotSupportedError(f"{key} leaving a parallel branch", "/" + key)
+        return str(body[key])
 
     # -- state kinds ----------------------------------------------------------------------
 
-    def _task(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
+    def _task(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
         task = body.get("task") or {}
         kind = task.get("kind")
+        pointer = scope.pointer(state) + "/task"
+        summary = f"{state} (task {kind})"
         if kind == "apiKeyValidate:v1":
-            return self._api_key(task, body), f"{state} (task apiKeyValidate:v1)"
+            return [*self._api_key(task), self._goto(scope, state, body)], summary
+        if kind == "jwtValidate:v1":
+            return [*self._jwt(state, task), self._goto(scope, state, body)], summary
+        if kind == "mtlsValidate:v1":
+            return [*self._mtls(state, task), self._goto(scope, state, body)], summary
+        if kind == "cache:v1":
+            return (
+                [*self._cache(task, pointer), self._goto(scope, state, body)],
+                summary,
+            )
+        if kind == "schedule:v1":
+            return (
+                [*self._schedule(task, pointer), self._goto(scope, state, body)],
+                summary,
+            )
         if kind != "httpCall:v1":
             raise NotSupportedError(f"task kind {kind!r}", "/task/kind")
-        call = self.calls.build(state, task, self.pointer(state) + "/task")
+        call = self.calls.build(state, task, pointer)
         self.methods.append(call.method)
-        return (
-            self._http_lines(call, task, body),
-            f"{state} (task httpCall:v1 {call.method.target})",
-        )
+        lines = [*self._http_lines(call, task), self._goto(scope, state, body)]
+        return lines, f"{state} (task httpCall:v1 {call.method.target})"
 
-    def _http_lines(
-        self, call: CallCode, task: dict[str, Any], body: dict[str, Any]
-    ) -> list[str]:
+    def _http_lines(self, call: CallCode, task: dict[str, Any]) -> list[str]:
         items = ", ".join(f"{name!r}: {code.code}" for name, code in call.entries)
         lines = _prelude([c for _, c in call.entries])
         lines += [
@@ -125,10 +242,9 @@ class StateCompiler:
             if isinstance(var, str)
             else "ctx.call(run)"
         )
-        lines.append(f"return Next({self._next(body)!r})")
         return lines
 
-    def _api_key(self, task: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    def _api_key(self, task: dict[str, Any]) -> list[str]:
         source = task.get("source") or {}
         if source.get("location", "header") != "header" or not isinstance(
             source.get("name"), str
@@ -142,9 +258,156 @@ class StateCompiler:
         args = f"{profile!r}, {source['name']!r}"
         if isinstance(task.get("authVar"), str):
             args += f", {task['authVar']!r}"
-        return [f"ctx.validate_api_key({args})", f"return Next({self._next(body)!r})"]
+        return [f"ctx.validate_api_key({args})"]
 
-    def _choice(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
+    @staticmethod
+    def _auth_common(task: dict[str, Any]) -> tuple[str, str]:
+        raw = task.get("profile")
+        profile = raw if isinstance(raw, str) else "default"
+        var = task.get("authVar")
+        if var is not None and (not isinstance(var, str) or not var):
+            raise NotSupportedError("authVar other than a name", "/task/authVar")
+        return profile, var if isinstance(var, str) else "auth"
+
+    def _jwt(self, state: str, task: dict[str, Any]) -> list[str]:
+        profile, var = self._auth_common(task)
+        scopes = task.get("requiredScopes") or []
+        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+            raise NotSupportedError("requiredScopes other than strings", "/task")
+        source = task.get("source")
+        src = "None"
+        if source is not None:
+            if not isinstance(source, dict) or source.get("location", "header") not in (
+                "header", "query", "cookie",
+            ) or not isinstance(source.get("name"), str):  # fmt: skip
+                raise NotSupportedError("jwtValidate:v1 source", "/task/source")
+            scheme = source.get("scheme")
+            scheme = scheme if isinstance(scheme, str) else None
+            src = (
+                f"JwtSource({source.get('location', 'header')!r}, "
+                f"{source['name']!r}, {scheme!r})"
+            )
+        method = self.calls.jwt_method(state, profile, tuple(scopes))
+        self.methods.append(method)
+        return [
+            f"ctx.validate_jwt(handlers.{method.call_class}, ctx.handlers.{method.name}, "
+            f"profile={profile!r}, source={src}, auth_var={var!r}, "
+            f"required_scopes={tuple(scopes)!r})"
+        ]
+
+    def _mtls(self, state: str, task: dict[str, Any]) -> list[str]:
+        profile, var = self._auth_common(task)
+        anchors = [
+            a.get("pem") for a in task.get("trustAnchors") or [] if isinstance(a, dict)
+        ]
+        if not all(isinstance(a, str) for a in anchors):
+            raise NotSupportedError("trustAnchors without pem", "/task/trustAnchors")
+        filters: dict[str, Any] = {}
+        for key in ("allowSubjects", "allowSerials"):
+            found = task.get(key)
+            if found is not None:
+                if not isinstance(found, list) or not all(
+                    isinstance(x, str) for x in found
+                ):
+                    raise NotSupportedError(f"{key} other than strings", "/task/" + key)
+                filters[key] = tuple(found)
+        sans = task.get("allowSans")
+        if sans is not None:
+            pairs = []
+            for entry in sans if isinstance(sans, list) else [None]:
+                if not isinstance(entry, dict) or len(entry) != 1:
+                    raise NotSupportedError("allowSans entry", "/task/allowSans")
+                ((kind, text),) = entry.items()
+                if kind not in ("dns", "ip", "uri") or not isinstance(text, str):
+                    raise NotSupportedError("allowSans entry", "/task/allowSans")
+                pairs.append((kind, text))
+            filters["allowSans"] = tuple(pairs)
+        trusted = task.get("allowAnyFromTrusted", True)
+        if not isinstance(trusted, bool):
+            raise NotSupportedError("allowAnyFromTrusted", "/task/allowAnyFromTrusted")
+        policy = (
+            f"MtlsPolicy(allow_subjects={filters.get('allowSubjects')!r}, "
+            f"allow_sans={filters.get('allowSans')!r}, "
+            f"allow_serials={filters.get('allowSerials')!r}, "
+            f"allow_any_from_trusted={trusted!r})"
+        )
+        method = self.calls.mtls_method(state, profile, filters)
+        self.methods.append(method)
+        return [
+            f"ctx.validate_mtls(handlers.{method.call_class}, ctx.handlers.{method.name}, "
+            f"profile={profile!r}, trust_anchors={tuple(anchors)!r}, policy={policy}, "
+            f"auth_var={var!r})"
+        ]
+
+    def _mapper(self, node: Any, pointer: str) -> Code:
+        """A `{mapper: {lang, expr}}` field, or a literal."""
+        if isinstance(node, dict) and "mapper" in node:
+            return dataweave(self.doc, pointer + "/mapper", node["mapper"])
+        if isinstance(node, dict):
+            raise NotSupportedError("an object where a literal or mapper is expected")
+        return Code(py_literal(node))
+
+    def _cache(self, task: dict[str, Any], pointer: str) -> list[str]:
+        operation = task.get("operation")
+        key = task.get("key")
+        if not isinstance(key, dict) or "mapper" not in key:
+            raise NotSupportedError("cache:v1 without key.mapper", "/task/key")
+        key_code = self._mapper(key, pointer + "/key")
+        if operation == "get":
+            var = task.get("resultVar")
+            if not isinstance(var, str):
+                raise NotSupportedError("cache:v1 get without resultVar", "/task")
+            return [
+                *_prelude([key_code]),
+                f"ctx.context[{var!r}] = ctx.cache_get({key_code.code})",
+            ]
+        if operation != "put":
+            raise NotSupportedError(
+                f"cache:v1 operation {operation!r}", "/task/operation"
+            )
+        if "value" not in task:
+            raise NotSupportedError("cache:v1 put without value", "/task")
+        value_code = self._mapper(task["value"], pointer + "/value")
+        ttl = task.get("ttlSeconds")
+        if ttl is not None and (
+            isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 1
+        ):
+            raise NotSupportedError("ttlSeconds other than an integer >= 1", "/task")
+        return [
+            *_prelude([key_code, value_code]),
+            f"ctx.cache_put({key_code.code}, {value_code.code}, {ttl!r})",
+        ]
+
+    def _schedule(self, task: dict[str, Any], pointer: str) -> list[str]:
+        start = task.get("start")
+        if not isinstance(start, str) or start not in self.states:
+            raise NotSupportedError(
+                "schedule:v1 start that is not a state", "/task/start"
+            )
+        policy = task.get("onExisting", "fail")
+        if policy not in SCHEDULE_POLICIES:
+            raise NotSupportedError(f"onExisting {policy!r}", "/task/onExisting")
+        if "interval" not in task or "maxRuns" not in task:
+            raise NotSupportedError("schedule:v1 without interval and maxRuns", "/task")
+        codes = {
+            "interval": self._mapper(task["interval"], pointer + "/interval"),
+            "max_runs": self._mapper(task["maxRuns"], pointer + "/maxRuns"),
+        }
+        for key, arg in (("startAt", "start_at"), ("subjectId", "subject_id"),
+                         ("context", "context")):  # fmt: skip
+            if key in task:
+                codes[arg] = self._mapper(task[key], f"{pointer}/{key}")
+        args = ", ".join(f"{k}={c.code}" for k, c in codes.items())
+        return [
+            *_prelude(list(codes.values())),
+            f"failure = ctx.schedule({start!r}, {args}, on_existing={policy!r})",
+            "if failure is not None:",
+            "    return failure",
+        ]
+
+    def _choice(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
         branches: list[tuple[Code, str]] = []
         for i, choice in enumerate(body.get("choices") or []):
             when = choice.get("when") if isinstance(choice, dict) else None
@@ -152,33 +415,35 @@ class StateCompiler:
                 raise NotSupportedError(
                     "choice condition other than when.predicate", f"/choices/{i}"
                 )
-            pointer = f"{self.pointer(state)}/choices/{i}/when/predicate"
+            pointer = f"{scope.pointer(state)}/choices/{i}/when/predicate"
             code = dataweave(self.doc, pointer, when["predicate"], predicate=True)
-            branches.append((code, self._next(choice)))
+            branches.append((code, self._goto(scope, state, choice)))
         lines = _prelude([c for c, _ in branches])
-        for code, target in branches:
-            lines += [f"if {code.code}:", f"    return Next({target!r})"]
-        lines.append(f"return Next({self._next(body, 'default')!r})")
+        for code, goto in branches:
+            lines += [f"if {code.code}:", f"    {goto}"]
+        lines.append(self._goto(scope, state, body, "default"))
         return lines, f"{state} (choice)"
 
-    def _transform(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
+    def _transform(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
         transform = body.get("transform") or {}
         if not isinstance(transform.get("mapper"), dict):
             raise NotSupportedError(
                 "transform without a dataweave mapper", "/transform"
             )
         code = dataweave(
-            self.doc, self.pointer(state) + "/transform/mapper", transform["mapper"]
+            self.doc, scope.pointer(state) + "/transform/mapper", transform["mapper"]
         )
         lines = [
             *_prelude([code]),
             f"result = {code.code}",
-            *self._target(transform, body),
+            *self._write(transform, body),
         ]
-        lines.append(f"return Next({self._next(body)!r})")
+        lines.append(self._goto(scope, state, body))
         return lines, f"{state} (transform)"
 
-    def _target(self, transform: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    def _write(self, transform: dict[str, Any], body: dict[str, Any]) -> list[str]:
         target = transform.get("target") or {"kind": "context"}
         kind, path = target.get("kind"), target.get("path") or ""
         var = transform.get("resultVar") or body.get("resultVar")
@@ -192,12 +457,16 @@ class StateCompiler:
             f"transform target {kind!r} {path!r}", "/transform/target"
         )
 
-    def _succeed(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
+    def _succeed(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
         var = body.get("outputVar")
         arg = repr(var) if isinstance(var, str) else "None"
         return [f"return Succeed(ctx.output({arg}))"], f"{state} (succeed)"
 
-    def _fail(self, state: str, body: dict[str, Any]) -> tuple[list[str], str]:
+    def _fail(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
         code, reason = body.get("errorCode"), body.get("reason")
         if not isinstance(code, str) or not isinstance(reason, str):
             raise NotSupportedError(
@@ -205,44 +474,103 @@ class StateCompiler:
             )
         return [f"return Fail({code!r}, {reason!r})"], f"{state} (fail {code})"
 
+    # -- timer and parallel ---------------------------------------------------------------
+
+    def _timer(self, scope: _Scope, state: str, body: dict[str, Any]) -> TimerCode:
+        spec = body.get("timer")
+        spec = spec if isinstance(spec, dict) else {}
+        modes = [m for m in ("duration", "until") if m in spec]
+        if len(modes) != 1:
+            raise NotSupportedError(
+                "timer without exactly one of duration/until", "/timer"
+            )
+        mode = modes[0]
+        code = self._mapper(spec[mode], f"{scope.pointer(state)}/timer/{mode}")
+        nxt = self._plain_next(scope, state, body, "next")
+        function = self._function(scope, "timer", state)
+        lines = (*_prelude([code]), f"return {code.code}")
+        self.functions.append(
+            StepCode(state, function, f"{state} (timer {mode})", lines, returns="Any")
+        )
+        return TimerCode(state, nxt, mode, function)
+
+    def _parallel(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> ParallelCode:
+        spec = body.get("parallel")
+        spec = spec if isinstance(spec, dict) else {}
+        raw = spec.get("branches")
+        if not isinstance(raw, list) or not raw:
+            raise NotSupportedError("parallel without branches", "/parallel")
+        join = spec.get("join") or {}
+        strategy = join.get("strategy", "allOf")
+        policy = join.get("errorPolicy", "collectAll")
+        if strategy not in STRATEGIES or policy not in ERROR_POLICIES:
+            raise NotSupportedError(f"join {strategy!r}/{policy!r}", "/parallel/join")
+        branches = []
+        seen: set[str] = set()
+        for i, branch in enumerate(raw):
+            where = f"{scope.pointer(state)}/parallel/branches/{i}"
+            name = branch.get("name") if isinstance(branch, dict) else None
+            states = branch.get("states") if isinstance(branch, dict) else None
+            start = branch.get("start") if isinstance(branch, dict) else None
+            if (
+                not isinstance(name, str) or name in seen
+                or not isinstance(states, dict) or start not in states
+            ):  # fmt: skip
+                raise NotSupportedError(
+                    "branch without a unique name, states and start",
+                    where[len(scope.pointer(state)) :],
+                )
+            seen.add(name)
+            label = "_".join(
+                w for w in (scope.label, naming.snake(name, default="branch")) if w
+            )
+            child = _Scope(states, where + "/states", label, parent=scope)
+            machine = self.names.claim("BRANCH_" + label.upper())
+            self.branch_machines.append(self._machine(child, machine))
+            branches.append(BranchCode(name, str(start), machine))
+        join_fn = None
+        if "mapper" in join:
+            code = dataweave(
+                self.doc, f"{scope.pointer(state)}/parallel/join/mapper", join["mapper"],
+                extra=frozenset({"branches"}),
+            )  # fmt: skip
+            join_fn = self._function(scope, "join", state)
+            lines = (*_prelude([code]), f"return {code.code}")
+            self.functions.append(
+                StepCode(state, join_fn, f"{state} (parallel join)", lines,
+                         params="ctx: Ctx, branches: dict[str, Any]", returns="Any")
+            )  # fmt: skip
+        result_var = join.get("resultVar")
+        nxt = self._plain_next(scope, state, body, "next") if "next" in body else None
+        return ParallelCode(
+            state, tuple(branches), strategy, policy, join_fn,
+            result_var if isinstance(result_var, str) else None, nxt,
+        )  # fmt: skip
+
     # -- external input -------------------------------------------------------------------
 
-    def _check_input(self, state: str, body: dict[str, Any]) -> None:
+    def _input(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> InputCode | None:
         spec = body.get(body["type"]) or {}
-        for key in ("timeoutSec", "onTimeout"):
-            if key in spec or key in body:
-                where = self.doc.location(f"{self.pointer(state)}/{body['type']}/{key}")
-                self.unsupported.append(
-                    Unsupported(state, f"{body['type']} {key}", where)
-                )
-                return
-
-    def inputs(self) -> list[InputCode]:
-        """The ExternalInput of every webhook/wait state linked in the IR."""
-        assert self.bundle.journey is not None
-        result = []
-        for ext in self.bundle.journey.external_steps:
-            found = self._input(ext)
-            if found is not None:
-                result.append(found)
-        return result
-
-    def _input(self, ext: ExternalStep) -> InputCode | None:
-        body = self.states[ext.state]
-        spec = body.get(ext.kind) or {}
+        ext = self._external(scope, state)
         nxt = body.get("next") or spec.get("default")
-        if (
-            ext.input_model is None
-            or not isinstance(nxt, str)
-            or nxt not in self.states
-        ):
-            where = self.doc.location(self.pointer(ext.state))
-            self.unsupported.append(
-                Unsupported(
-                    ext.state, f"{ext.kind} without input schema or next", where
+        if ext is None or ext.input_model is None or not isinstance(nxt, str):
+            raise NotSupportedError(f"{body['type']} without input schema or next")
+        self._plain_next(scope, state, {"next": nxt}, "next")
+        timeout = spec.get("timeoutSec", body.get("timeoutSec"))
+        on_timeout = spec.get("onTimeout", body.get("onTimeout"))
+        if timeout is not None or on_timeout is not None:
+            if (
+                isinstance(timeout, bool) or not isinstance(timeout, int | float)
+                or timeout < 0 or not isinstance(on_timeout, str)
+            ):  # fmt: skip
+                raise NotSupportedError(
+                    f"{body['type']} timeoutSec without onTimeout", f"/{body['type']}"
                 )
-            )
-            return None
+            self._plain_next(scope, state, {"onTimeout": on_timeout}, "onTimeout")
         guard = (
             (ext.guard_header, ext.guard_profile)
             if ext.guard_header and ext.guard_profile
@@ -251,7 +579,88 @@ class StateCompiler:
         response = spec.get("response") or {}
         var = response.get("outputVar")
         success = ext.operation.success if ext.operation else None
+        route = ext.operation.step_state if ext.operation else None
         return InputCode(
-            ext.state, ext.kind, ext.input_model, nxt, guard,
+            state, body["type"], ext.input_model, nxt, guard,
             var if isinstance(var, str) else None, success.model if success else None,
+            timeout, on_timeout if timeout is not None else None,
+            route if route and route != state else None,
         )  # fmt: skip
+
+    def _external(self, scope: _Scope, state: str) -> ExternalStep | None:
+        assert self.bundle.journey is not None
+        if scope.parent is None:
+            return next(
+                (e for e in self.bundle.journey.external_steps if e.state == state),
+                None,
+            )
+        body = scope.states[state]
+        op = self._branch_operation(state)
+        model = op.body.model if op is not None and op.body else None
+        if op is None:
+            model = self._state_model(state, body)
+            where = self.doc.location(scope.pointer(state))
+            self.warnings.append(
+                (where, f"{body['type']} state {state!r} has no step endpoint in the OpenAPI "
+                        f"document; the server serves it at .../steps/{state}")
+            )  # fmt: skip
+        header, profile = _guard(scope.states, body)
+        return ExternalStep(state, body["type"], op, model or "", header, profile)
+
+    def _branch_operation(self, state: str) -> Operation | None:
+        """The step operation of a state inside a branch: by name, else by shared words."""
+        assert self.bundle.journey is not None
+        taken = {
+            e.operation.path for e in self.bundle.journey.external_steps if e.operation
+        } | self.linked
+        free = [
+            o for o in self.bundle.operations
+            if o.kind == "step" and o.step_state and o.path not in taken
+        ]  # fmt: skip
+        found = next((o for o in free if o.step_state == state), None)
+        if found is None:
+            words = _words(state)
+            scored = sorted(
+                ((len(words & _words(o.step_state or "")), o.path, o) for o in free),
+                key=lambda x: (-x[0], x[1]),
+            )
+            best = [x for x in scored if x[0] == scored[0][0]] if scored else []
+            found = best[0][2] if len(best) == 1 and best[0][0] > 0 else None
+        if found is not None:
+            self.linked.add(found.path)
+        return found
+
+    def _state_model(self, state: str, body: dict[str, Any]) -> str | None:
+        """The models.py class generated from a state's inline input schema, if any."""
+        spec = body.get(body["type"]) or {}
+        schema = (spec.get("input") or {}).get("schema")
+        title = schema.get("title") if isinstance(schema, dict) else None
+        wanted = [naming.class_name(title)] if isinstance(title, str) else []
+        wanted.append(naming.class_name(state) + "Input")
+        names = {m.name for m in self.bundle.models}
+        return next((w for w in wanted if w in names), None)
+
+
+_STOP_WORDS = frozenset({"wait", "for", "step", "on", "the", "to", "await"})
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in naming.ascii_words(name)} - _STOP_WORDS
+
+
+def _guard(
+    states: Mapping[str, Any], body: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """The header an external-input state's input is checked with (apiKeyValidate right after it)."""
+    spec = body.get(body.get("type", "")) or {}
+    nxt = states.get(body.get("next") or spec.get("default") or "")
+    task = nxt.get("task") if isinstance(nxt, dict) else None
+    if not isinstance(task, dict) or task.get("kind") != "apiKeyValidate:v1":
+        return None, None
+    source = task.get("source") or {}
+    if source.get("location", "header") != "header" or not isinstance(
+        source.get("name"), str
+    ):
+        return None, None
+    profile = task.get("profile")
+    return source["name"], profile if isinstance(profile, str) else "default"

@@ -11,7 +11,7 @@ from ..encode import py_literal
 from ..load import Document
 
 ALL_BINDINGS = frozenset({"context", "payload", "platform"})
-SUPPORTED_BINDINGS = frozenset({"context", "payload"})
+SUPPORTED_BINDINGS = frozenset({"context", "payload", "platform"})
 
 
 class UnsupportedBindingError(Exception):
@@ -42,17 +42,27 @@ def _where(doc: Document, pointer: str, text: str, exc: DataWeaveError) -> Locat
     return Location(base.path, base.line + exc.line - 1, column)
 
 
-def _checked(used: frozenset[str]) -> frozenset[str]:
-    extra = used - SUPPORTED_BINDINGS
+def _checked(
+    used: frozenset[str], allowed: frozenset[str] = SUPPORTED_BINDINGS
+) -> frozenset[str]:
+    extra = used - allowed
     if extra:
         raise UnsupportedBindingError(extra)
     return used
 
 
 def dataweave(
-    doc: Document, pointer: str, node: Any, *, predicate: bool = False
+    doc: Document,
+    pointer: str,
+    node: Any,
+    *,
+    predicate: bool = False,
+    extra: frozenset[str] = frozenset(),
 ) -> Code:
-    """Compile `{lang: dataweave, expr: ...}` at pointer; a SpecError points into the file."""
+    """Compile `{lang: dataweave, expr: ...}` at pointer; a SpecError points into the file.
+
+    `extra` names further bindings of this site (`branches` in a parallel join mapper).
+    """
     if not isinstance(node, dict) or node.get("lang") != "dataweave":
         raise error(
             doc.location(pointer), "expected an expression with lang: dataweave"
@@ -62,14 +72,17 @@ def dataweave(
         raise error(doc.location(pointer), "expression needs a string 'expr'")
     try:
         compiled = compile_expression(
-            text, bindings=ALL_BINDINGS, implicit_root="context", predicate=predicate
+            text,
+            bindings=ALL_BINDINGS | extra,
+            implicit_root="context",
+            predicate=predicate,
         )
     except DataWeaveError as exc:
         where = _where(doc, pointer + "/expr", text, exc)
         raise error(
             where, f"cannot compile DataWeave expression: {exc.message}"
         ) from None
-    return Code(compiled.code, _checked(compiled.bindings))
+    return Code(compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | extra))
 
 
 def value(doc: Document, pointer: str, raw: Any) -> Code:

@@ -51,12 +51,14 @@ class HandlerMethod:
 
 @dataclass(frozen=True)
 class StepCode:
-    """One internal state compiled to a step function body."""
+    """One function of engine.py: a step of an internal state, a timer value or a join."""
 
     state: str
     function: str
     summary: str
     lines: tuple[str, ...]
+    params: str = "ctx: Ctx"
+    returns: str = "StepResult"
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,100 @@ class InputCode:
 
     state: str
     kind: str
-    input_model: str
+    input_model: str  # a model class name, or "" for the runtime's JsonObject
     next: str
     guard: tuple[str, str] | None
     response_var: str | None
     response_model: str | None
+    timeout_sec: int | float | None = None
+    on_timeout: str | None = None
+    route: str | None = None  # the step endpoint's name when it differs from the state
+
+    @property
+    def code(self) -> str:
+        """The ExternalInput(...) expression."""
+        guard = (
+            f"Guard(header={self.guard[0]!r}, profile={self.guard[1]!r})"
+            if self.guard
+            else "None"
+        )
+        model = f"models.{self.input_model}" if self.input_model else "JsonObject"
+        response = f"models.{self.response_model}" if self.response_model else "None"
+        args = [
+            f"name={self.state!r}",
+            f"kind={self.kind!r}",
+            f"input_model={model}",
+            f"next={self.next!r}",
+            f"guard={guard}",
+            f"response_var={self.response_var!r}",
+            f"response_model={response}",
+        ]
+        if self.timeout_sec is not None:
+            args += [
+                f"timeout_sec={self.timeout_sec!r}",
+                f"on_timeout={self.on_timeout!r}",
+            ]
+        return f"ExternalInput({', '.join(args)})"
+
+
+@dataclass(frozen=True)
+class TimerCode:
+    """One timer state: its next state and the function computing duration or until."""
+
+    state: str
+    next: str
+    mode: str  # "duration" | "until"
+    function: str
+
+    @property
+    def code(self) -> str:
+        """The Timer(...) expression."""
+        return f"Timer({self.state!r}, {self.next!r}, {self.mode}={self.function})"
+
+
+@dataclass(frozen=True)
+class BranchCode:
+    """One branch of a parallel state."""
+
+    name: str
+    start: str
+    machine: str  # the module-level Machine variable
+
+
+@dataclass(frozen=True)
+class ParallelCode:
+    """One parallel state."""
+
+    state: str
+    branches: tuple[BranchCode, ...]
+    strategy: str
+    error_policy: str
+    join: str | None  # the join function
+    result_var: str | None
+    next: str | None
+
+    @property
+    def code(self) -> str:
+        """The Parallel(...) expression."""
+        branches = ", ".join(
+            f"Branch({b.name!r}, {b.start!r}, {b.machine})" for b in self.branches
+        )
+        return (
+            f"Parallel({self.state!r}, ({branches},), strategy={self.strategy!r}, "
+            f"error_policy={self.error_policy!r}, join={self.join or 'None'}, "
+            f"result_var={self.result_var!r}, next={self.next!r})"
+        )
+
+
+@dataclass(frozen=True)
+class MachineCode:
+    """The states of the journey or of one branch."""
+
+    var: str  # module-level variable name ("" for the journey itself)
+    steps: tuple[tuple[str, str], ...]  # (state, function)
+    inputs: tuple[InputCode, ...]
+    timers: tuple[TimerCode, ...]
+    parallels: tuple[ParallelCode, ...]
 
 
 @dataclass(frozen=True)
@@ -91,8 +182,8 @@ class ServerIR:
     input_model: str
     status_model: str | None
     outcome_model: str | None
-    steps: tuple[StepCode, ...]
-    inputs: tuple[InputCode, ...]
+    steps: tuple[StepCode, ...]  # every function of engine.py
+    inputs: tuple[InputCode, ...]  # every external-input state, branches included
     methods: tuple[HandlerMethod, ...]
     profiles: tuple[str, ...]
     correlation_fields: tuple[str, ...]
@@ -100,6 +191,12 @@ class ServerIR:
     binding_imports: tuple[str, ...]
     sources: tuple[str, ...]
     unsupported: tuple[Unsupported, ...] = ()
+    top: MachineCode | None = None
+    branch_machines: tuple[MachineCode, ...] = ()  # innermost first
+    version: str = "0.1.0"
+    platform_keys: tuple[tuple[str, str, bool], ...] = ()
+    cache_ttl_seconds: float | None = None
+    cache_max_entries: int | None = None
 
     @property
     def protocol(self) -> str:
@@ -131,21 +228,45 @@ class ServerIR:
         return tuple(sorted(names))
 
     @property
+    def machines(self) -> tuple[MachineCode, ...]:
+        """Every machine: branches innermost first, then the journey's own."""
+        return self.branch_machines + ((self.top,) if self.top else ())
+
+    @property
+    def definition_code(self) -> str:
+        """Every expression the module-level definitions use (for the import scan)."""
+        parts = [i.code for m in self.machines for i in m.inputs]
+        parts += [t.code for m in self.machines for t in m.timers]
+        parts += [p.code for m in self.machines for p in m.parallels]
+        return "\n".join(parts)
+
+    @property
     def engine_imports(self) -> tuple[str, ...]:
         """The import lines engine.py needs (sorted, only what it uses)."""
         code = "\n".join(line for step in self.steps for line in step.lines)
+        defs = self.definition_code
+        everything = code + "\n" + defs
         runtime = {"ExternalInput", "Fail", "JourneyDefinition", "Next", "RunContext"}
-        runtime |= {"StepResult", "Succeed"} | (
-            {"TaskResult"} if "TaskResult" in code else set()
-        )
+        runtime |= {"StepResult", "Succeed"}
+        runtime |= {n for n in ("TaskResult", "Leave", "JsonObject") if n in everything}
+        runtime |= {n for n in ("Timer", "Parallel", "Branch") if f"{n}(" in defs}
+        if self.branch_machines:
+            runtime.add("Machine")
+        if self.platform_keys:
+            runtime.add("PlatformKey")
+        if not self.input_model:
+            runtime.add("JsonObject")
         hooks = {"ProviderBinding"} | (set(self.binding_imports) & set(_WEBHOOK_NAMES))
         appypay = set(self.binding_imports) & set(_APPYPAY_NAMES)
         guard = any(i.guard for i in self.inputs) or "Guard" in self.binding_imports
+        auth = {n for n in ("JwtSource", "MtlsPolicy") if f"{n}(" in code}
         lines = ["from . import handlers, models"]
         if "_dw." in code:
             lines.append("from ._runtime import dataweave as _dw")
         if appypay:
             lines.append(f"from ._runtime.appypay import {', '.join(sorted(appypay))}")
+        if auth:
+            lines.append(f"from ._runtime.auth import {', '.join(sorted(auth))}")
         lines.append(f"from ._runtime.engine import {', '.join(sorted(runtime))}")
         if guard:
             lines.append("from ._runtime.security import Guard")

@@ -20,6 +20,7 @@ from .ir import ServerIR, Unsupported
 from .sources import open_sources
 
 MODULES = ("handlers", "engine", "testing", "server")
+PLATFORM_TYPES = ("string", "integer", "number", "boolean", "object")
 
 
 def _success_model(op: Any) -> str | None:
@@ -41,6 +42,8 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     )
     profiles = compiler.profiles | {i.guard[1] for i in inputs if i.guard}
     journey = bundle.journey
+    spec = sources.journey.data["spec"]
+    ttl, entries = _cache_settings(spec)
     server = ServerIR(
         names=bundle.names,
         journey=bundle.names.dist,
@@ -58,9 +61,16 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
         sources=bundle.sources,
         unsupported=tuple(compiler.unsupported)
         + _missing(bundle, sources.journey.data, compiler),
+        top=compiler.top,
+        branch_machines=tuple(compiler.branch_machines),
+        version=bundle.names.version,
+        platform_keys=_platform_keys(spec),
+        cache_ttl_seconds=ttl,
+        cache_max_entries=entries,
     )
     warnings = [
-        Diagnostic(where, text, Level.WARNING) for where, text in calls.warnings
+        Diagnostic(where, text, Level.WARNING)
+        for where, text in calls.warnings + compiler.warnings
     ]
     warnings += bound.warnings + [_warning(u) for u in server.unsupported]
     return server, warnings
@@ -71,13 +81,46 @@ def _missing(
 ) -> tuple[Unsupported, ...]:
     assert bundle.journey is not None
     where = bundle.journey.location
-    if not bundle.journey.input_model:
-        return (Unsupported("spec.input", "journey without an input schema", where),)
     if data["spec"].get("start") not in compiler.states:
         return (
             Unsupported("spec.start", "start is not a state of this journey", where),
         )
     return ()
+
+
+def _platform_keys(spec: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
+    """(key, type, required) of every `spec.platform.config` key."""
+    platform = spec.get("platform")
+    config = platform.get("config") if isinstance(platform, dict) else None
+    if not isinstance(config, dict):
+        return ()
+    found = []
+    for key, entry in config.items():
+        entry = entry if isinstance(entry, dict) else {}
+        kind = entry.get("type")
+        found.append(
+            (
+                str(key),
+                kind if kind in PLATFORM_TYPES else "string",
+                entry.get("required") is True,
+            )
+        )
+    return tuple(found)
+
+
+def _cache_settings(spec: dict[str, Any]) -> tuple[float | None, int | None]:
+    """Default TTL and size of the cache from `spec.resources.caches` (one cache)."""
+    resources = spec.get("resources")
+    caches = resources.get("caches") if isinstance(resources, dict) else None
+    if not isinstance(caches, dict) or not caches:
+        return None, None
+    entry = next(iter(caches.values()))
+    entry = entry if isinstance(entry, dict) else {}
+    ttl, size = entry.get("ttlSeconds"), entry.get("maxEntries")
+    return (
+        float(ttl) if isinstance(ttl, int | float) and not isinstance(ttl, bool) and ttl > 0 else None,
+        size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None,
+    )  # fmt: skip
 
 
 def _warning(item: Unsupported) -> Diagnostic:
