@@ -17,12 +17,12 @@ def db_path(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def live() -> Iterator[Callable[[Any], LiveServer]]:
+def live() -> Iterator[Callable[..., LiveServer]]:
     """Start live servers; every one still running is stopped at teardown."""
     started: list[LiveServer] = []
 
-    def launch(app: Any) -> LiveServer:
-        server = run_live(app)
+    def launch(app: Any, lifespan: str = "off") -> LiveServer:
+        server = run_live(app, lifespan)
         started.append(server)
         return server
 

@@ -33,12 +33,15 @@ class LiveServer:
     stop: Callable[[], None]
 
 
-def run_live(app: Any) -> LiveServer:
-    """Serve an ASGI app with a real uvicorn on a free port until stop() is called."""
+def run_live(app: Any, lifespan: str = "off") -> LiveServer:
+    """Serve an ASGI app with a real uvicorn on a free port until stop() is called.
+
+    `lifespan="on"` runs the app's lifespan: the scheduler firing timers and schedules.
+    """
     import uvicorn
 
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off"
+        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan=lifespan
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

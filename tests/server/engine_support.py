@@ -1,0 +1,68 @@
+"""Generate hand-written and corpus journeys for the engine tests; poll live servers."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+
+JOURNEYS = Path(__file__).resolve().parent / "journeys"
+API = "/api/v1"
+
+
+def generate_case(name: str, out: Path) -> str:
+    """Generate tests/server/journeys/examples/technical/<name> into out; return its module."""
+    from generator.format import Formatter
+    from generator.pipeline import generate
+    from generator.write import write_package
+
+    case = JOURNEYS / "examples" / "technical" / name
+    result = generate(case, root=JOURNEYS, formatter=Formatter())
+    write_package(out, result.package, result.files)
+    folder = str(out / result.package)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return result.package
+
+
+def server_module(module: str) -> ModuleType:
+    """Import <module>.server."""
+    return importlib.import_module(f"{module}.server")
+
+
+def wait_for(
+    read: Callable[[], Any], done: Callable[[Any], bool], seconds: float = 15.0
+) -> Any:
+    """Call read() until done(value) holds; fail after `seconds` (a safety net, not a timing)."""
+    deadline = time.monotonic() + seconds
+    value = read()
+    while not done(value):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not reached; last value: {value!r}")
+        time.sleep(0.05)
+        value = read()
+    return value
+
+
+def result_when_done(client: httpx.Client, journey_id: str) -> dict[str, Any]:
+    """Poll the result endpoint until the journey is terminal; return the outcome."""
+    reply = wait_for(
+        lambda: client.get(f"{API}/journeys/{journey_id}/result"),
+        lambda r: r.status_code != 409,
+    )
+    assert reply.status_code == 200, reply.text
+    body: dict[str, Any] = reply.json()
+    return body
+
+
+def rows(db: str, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Read rows from the SQLite file directly (what is really persisted)."""
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute(sql, args).fetchall())
