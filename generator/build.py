@@ -62,6 +62,13 @@ def find_case(folder: Path) -> Case:
             folder.glob(f"*.{suffix}.yml")
         )
     where = Location(str(folder))
+    if len(found["arazzo"]) == 1 and len(found["openapi"]) != 1:
+        # A plain Arazzo case: its sourceDescriptions name the OpenAPI documents (any file
+        # name, several of them); the first is the case's own, the others are loaded as
+        # further sources when the Arazzo document is.
+        primary = _first_openapi_source(found["arazzo"][0], folder)
+        if primary is not None:
+            found["openapi"] = [primary]
     for suffix, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
@@ -82,6 +89,28 @@ def find_case(folder: Path) -> Case:
     )
 
 
+def _first_openapi_source(arazzo: Path, folder: Path) -> Path | None:
+    """The first OpenAPI sourceDescription of an Arazzo file, when it is a file in `folder`.
+
+    Anything unreadable is left for the real load to report with its position.
+    """
+    try:
+        data = Workspace(folder).load(arazzo).data
+    except SpecError:
+        return None
+    sources = data.get("sourceDescriptions") if isinstance(data, dict) else None
+    for source in sources if isinstance(sources, list) else []:
+        if not isinstance(source, dict) or source.get("type") not in (None, "openapi"):
+            continue
+        url = source.get("url")
+        if not isinstance(url, str) or "://" in url or url.startswith("/"):
+            continue
+        candidate = (arazzo.parent / url.split("#", 1)[0]).resolve()
+        if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+            return candidate
+    return None
+
+
 class _Builder:
     """Holds the state of one build; every method adds a part of the bundle."""
 
@@ -93,6 +122,7 @@ class _Builder:
         self.problems: list[Diagnostic] = []
         self.state_inputs: dict[str, str | None] = {}
         self.warnings: list[Diagnostic] = []
+        self.method_names: set[str] = set()  # client methods taken by earlier sources
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -145,6 +175,11 @@ class _Builder:
             dist = self.journey.metadata.name
             description = self.journey.metadata.description or ""
             version = self.journey.metadata.version or "0.1.0"
+        elif self.arazzo is not None and self.case.arazzo is not None:
+            # A plain OpenAPI + Arazzo case is named after its Arazzo document.
+            dist = self.case.arazzo.name.split(".")[0]
+            description = self.arazzo.info.description or ""
+            version = self.arazzo.info.version
         else:
             dist = self.case.openapi.name.split(".")[0]
             description = self.openapi.info.description or ""
@@ -155,7 +190,11 @@ class _Builder:
             module=module,
             pascal=naming.class_name(dist, default="Api"),
             env_prefix=naming.constant(dist, default="API"),
-            title=self.openapi.info.title,
+            title=(
+                self.arazzo.info.title
+                if self.journey is None and self.arazzo is not None
+                else self.openapi.info.title
+            ),
             description=description,
             version=_pep440(version),
         )
@@ -207,12 +246,12 @@ class _Builder:
                     self.state_inputs[state] = self.schemas.model_name(converted)
         return names[0], names[1]
 
-    def component_models(self) -> None:
-        data = self.openapi_doc.data
-        components = (data.get("components") or {}).get("schemas") or {}
+    def component_models(self, doc: Document | None = None) -> None:
+        doc = doc or self.openapi_doc
+        components = (doc.data.get("components") or {}).get("schemas") or {}
         for key, value in components.items():
             pointer = f"/components/schemas/{escape_pointer_token(key)}"
-            self.schemas.model(self.openapi_doc, pointer, value, naming.class_name(key))
+            self.schemas.model(doc, pointer, value, naming.class_name(key))
 
     # -- operations ---------------------------------------------------------------------------
 
@@ -228,7 +267,7 @@ class _Builder:
                 if isinstance(op, dict):
                     pointer = f"/paths/{escape_pointer_token(path)}/{method}"
                     raw.append((path, method, op, pointer))
-        method_names = self._method_names(raw)
+        method_names = self._method_names(raw, source)
         return [
             self._operation(
                 doc, source, prefix, path, method, op, pointer, method_names[pointer]
@@ -237,7 +276,7 @@ class _Builder:
         ]
 
     def _method_names(
-        self, raw: list[tuple[str, str, dict[str, Any], str]]
+        self, raw: list[tuple[str, str, dict[str, Any], str]], source: str
     ) -> dict[str, str]:
         ids = [op.get("operationId") for _, _, op, _ in raw]
         prefixes = {i.split("_", 1)[0] for i in ids if isinstance(i, str) and "_" in i}
@@ -248,10 +287,15 @@ class _Builder:
                 base = op_id.split("_", 1)[1] if strip else op_id
             else:
                 base = f"{method}_{path}"
-            wanted.append(
-                (pointer, naming.safe_identifier(naming.snake(base, default="call")))
-            )
-        return naming.assign(wanted, reserved=CLIENT_RESERVED)
+            name = naming.safe_identifier(naming.snake(base, default="call"))
+            if name in self.method_names:  # taken by an earlier source: say whose this is
+                name = naming.safe_identifier(naming.snake(f"{source}_{base}"))
+            wanted.append((pointer, name))
+        names = naming.assign(
+            wanted, reserved=(*CLIENT_RESERVED, *sorted(self.method_names))
+        )
+        self.method_names.update(names.values())
+        return names
 
     def _operation(
         self, doc: Document, source: str, prefix: str, path: str, method: str,
@@ -763,9 +807,12 @@ def build(case: Case, workspace: Workspace) -> Bundle:
     builder.load()
     names = builder.names()
     input_model, output_model = builder.journey_models(names.pascal)
+    extra = _extra_sources(builder)
     builder.component_models()
+    for source_doc, _ in extra:
+        builder.component_models(source_doc)
     ops = builder.operations(builder.openapi_doc, _source_name(builder, case.openapi))
-    for source_doc, source_name in _extra_sources(builder):
+    for source_doc, source_name in extra:
         ops.extend(builder.operations(source_doc, source_name))
     journey = builder.journey_ir(ops, input_model, output_model)
     workflows = builder.workflows(ops)
@@ -775,7 +822,7 @@ def build(case: Case, workspace: Workspace) -> Bundle:
         p
         for p in (case.openapi, case.journey, case.arazzo, case.bindings)
         if p is not None
-    ]
+    ] + [doc.path for doc, _ in extra]
     return Bundle(
         names=names,
         models=tuple(builder.schemas.defs.values()),

@@ -123,4 +123,8 @@ def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput
         output = part(env, bundle, base, context)
         files.update(output.files)
         warnings.extend(output.warnings)
+    if bundle.journey is None:  # no server: only the runtime the client imports
+        from .runtime_deps import prune_runtime
+
+        files = prune_runtime(files, pkg)
     return parts.PartOutput(dict(sorted(files.items())), tuple(warnings))

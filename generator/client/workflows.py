@@ -16,6 +16,10 @@ from pydantic import BaseModel
 from .. import naming
 from ..arazzo import (
     ArazzoSyntaxError,
+    BuiltinRef,
+    ContextRef,
+    MessageRef,
+    SourceRef,
     emit_criterion,
     emit_expression,
     emit_value,
@@ -88,6 +92,19 @@ class _Compiler:
             return emit_value(parse_value(raw))
         except ArazzoSyntaxError as exc:
             raise error(where, f"{what}: {exc}") from None
+
+    def argument(self, raw: Any, where: Location, what: str) -> str:
+        """A value for a typed operation argument: runtime expressions are typed Any already;
+        literals, lists, maps and templates go through `as_written` so that the generated code
+        type-checks whatever the parameter's declared type (the value is sent as written)."""
+        try:
+            parsed = parse_value(raw)
+        except ArazzoSyntaxError as exc:
+            raise error(where, f"{what}: {exc}") from None
+        text = emit_value(parsed)
+        if isinstance(parsed, BuiltinRef | MessageRef | ContextRef | SourceRef):
+            return text
+        return f"_az.as_written({text})"
 
     def expression(self, text: str, where: Location, what: str) -> str:
         try:
@@ -162,7 +179,7 @@ class _Compiler:
         for param in params:
             if param.in_ is None:
                 raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
-            value = self.value(
+            value = self.argument(
                 param.value, where, f"step {sid!r} parameter {param.name!r}"
             )
             target = declared.get((param.name, param.in_))
@@ -214,7 +231,9 @@ class _Compiler:
                 f"step {sid!r} gives a requestBody but operation {view.op.operation_id!r} takes none",
             )
         return {
-            "body": self.value(body.payload, where, f"step {sid!r} requestBody.payload")
+            "body": self.argument(
+                body.payload, where, f"step {sid!r} requestBody.payload"
+            )
         }
 
     # -- actions ------------------------------------------------------------------------------
