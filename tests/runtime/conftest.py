@@ -161,3 +161,13 @@ def serve() -> Iterator[Callable[..., ScriptedServer]]:
     yield start
     for server in started:
         server.sock.close()
+
+
+def delayed(seconds: float, then: Behaviour) -> Behaviour:
+    """Wait `seconds` before playing `then` (a slow but honest server)."""
+
+    def run(conn: socket.socket) -> None:
+        time.sleep(seconds)
+        then(conn)
+
+    return run
