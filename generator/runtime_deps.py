@@ -54,5 +54,7 @@ def prune_runtime(files: dict[str, str], package: str) -> dict[str, str]:
     return {
         path: text
         for path, text in files.items()
-        if not (path.startswith(prefix) and path[len(prefix) : -len(".py")] not in wanted)
+        if not (
+            path.startswith(prefix) and path[len(prefix) : -len(".py")] not in wanted
+        )
     }
