@@ -97,6 +97,8 @@ class StateCompiler:
         self.branch_machines: list[MachineCode] = []
         self.input_names: set[str] = set()
         self.linked: set[str] = set()  # step operation paths linked to branch states
+        self.http_bindings = _http_bindings(doc.data["spec"])
+        self.passthrough = any(b[2] for _, b in self.http_bindings)
         self.top: MachineCode | None = None
 
     def pointer(self, state: str) -> str:
@@ -233,6 +235,7 @@ class StateCompiler:
             "",
             "def run() -> TaskResult:",
             f"    call = handlers.{call.method.call_class}.model_validate({{{items}}})",
+            *(["    ctx.pass_headers(call.headers)"] if self.passthrough else []),
             f"    return ctx.handlers.{call.method.name}(call)",
             "",
         ]
@@ -639,6 +642,48 @@ class StateCompiler:
         wanted.append(naming.class_name(state) + "Input")
         names = {m.name for m in self.bundle.models}
         return next((w for w in wanted if w in names), None)
+
+
+def _pairs(raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict):
+        return ()
+    return tuple((str(k), v) for k, v in raw.items() if isinstance(v, str) and v)
+
+
+BindingPairs = tuple[
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+]
+
+
+def _http_bindings(spec: Mapping[str, Any]) -> list[tuple[str, BindingPairs]]:
+    """(start | step id, (headersToContext, queryToContext, headersPassthrough))."""
+    bindings = spec.get("bindings")
+    http = bindings.get("http") if isinstance(bindings, dict) else None
+    if not isinstance(http, dict):
+        return []
+    found: list[tuple[str, BindingPairs]] = []
+    sites = [("start", http.get("start"))]
+    steps = http.get("steps")
+    sites += list(steps.items()) if isinstance(steps, dict) else []
+    for name, site in sites:
+        if not isinstance(site, dict):
+            continue
+        passthrough = tuple(
+            (p["from"], p["to"])
+            for p in site.get("headersPassthrough") or []
+            if isinstance(p, dict)
+            and isinstance(p.get("from"), str)
+            and isinstance(p.get("to"), str)
+        )
+        pairs = (
+            _pairs(site.get("headersToContext")),
+            _pairs(site.get("queryToContext")),
+        )
+        if any(pairs) or passthrough:
+            found.append((str(name), (*pairs, passthrough)))
+    return found
 
 
 _STOP_WORDS = frozenset({"wait", "for", "step", "on", "the", "to", "await"})

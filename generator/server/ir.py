@@ -100,6 +100,8 @@ class InputCode:
                 f"timeout_sec={self.timeout_sec!r}",
                 f"on_timeout={self.on_timeout!r}",
             ]
+        if self.route is not None:
+            args.append(f"route={self.route!r}")
         return f"ExternalInput({', '.join(args)})"
 
 
@@ -197,6 +199,9 @@ class ServerIR:
     platform_keys: tuple[tuple[str, str, bool], ...] = ()
     cache_ttl_seconds: float | None = None
     cache_max_entries: int | None = None
+    http_bindings: tuple[tuple[str, str], ...] = ()  # (site, RequestBinding(...) code)
+    status_phases: tuple[str, ...] = ()
+    outcome_phases: tuple[str, ...] = ()
 
     @property
     def protocol(self) -> str:
@@ -254,6 +259,8 @@ class ServerIR:
             runtime.add("Machine")
         if self.platform_keys:
             runtime.add("PlatformKey")
+        if self.http_bindings:
+            runtime.add("RequestBinding")
         if not self.input_model:
             runtime.add("JsonObject")
         hooks = {"ProviderBinding"} | (set(self.binding_imports) & set(_WEBHOOK_NAMES))

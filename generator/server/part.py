@@ -67,6 +67,16 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
         platform_keys=_platform_keys(spec),
         cache_ttl_seconds=ttl,
         cache_max_entries=entries,
+        status_phases=journey.status_phases,
+        outcome_phases=journey.outcome_phases,
+        http_bindings=tuple(
+            (
+                site,
+                f"RequestBinding(headers_to_context={pairs[0]!r}, "
+                f"query_to_context={pairs[1]!r}, passthrough={pairs[2]!r})",
+            )
+            for site, pairs in compiler.http_bindings
+        ),
     )
     warnings = [
         Diagnostic(where, text, Level.WARNING)

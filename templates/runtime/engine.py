@@ -96,6 +96,7 @@ __all__ = [
     "Next",
     "Parallel",
     "PlatformKey",
+    "RequestBinding",
     "RequestMeta",
     "RunContext",
     "StepFn",
@@ -190,6 +191,7 @@ class _Services:
     tx: StoreTransaction | None = None
     store: JourneyStore | None = None
     schedules: list[_ScheduleRequest] = field(default_factory=list)
+    passthrough: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,12 @@ class RunContext(Generic[H]):
                 "title": type(exc).__name__,
             }
             return TaskResult(status=0, ok=False, error=error).model_dump(mode="json")
+
+    def pass_headers(self, headers: dict[str, str]) -> None:
+        """Add the request's passthrough headers to an outbound call (its own ones win)."""
+        for name, value in self.services.passthrough.items():
+            if name.lower() not in {k.lower() for k in headers}:
+                headers[name] = value
 
     # -- inbound auth -----------------------------------------------------------------------
 
@@ -525,6 +533,37 @@ class Parallel(Generic[H]):
 
 
 @dataclass(frozen=True)
+class RequestBinding:
+    """``spec.bindings.http.start`` or ``.steps.<id>``: request values copied into the run.
+
+    ``headers_to_context``/``query_to_context`` copy a present header or query parameter to
+    ``context.<field>``; ``passthrough`` forwards an inbound header to the outbound calls of
+    this request only (never persisted).
+    """
+
+    headers_to_context: tuple[tuple[str, str], ...] = ()
+    query_to_context: tuple[tuple[str, str], ...] = ()
+    passthrough: tuple[tuple[str, str], ...] = ()
+
+    def apply(
+        self, context: dict[str, Any], headers: Mapping[str, str], meta: RequestMeta
+    ) -> dict[str, str]:
+        """Copy the bound values into context; return the passthrough headers."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        for header, name in self.headers_to_context:
+            if header.lower() in lowered:
+                context[name] = lowered[header.lower()]
+        for param, name in self.query_to_context:
+            if param in meta.query:
+                context[name] = meta.query[param]
+        return {
+            to: lowered[source.lower()]
+            for source, to in self.passthrough
+            if source.lower() in lowered
+        }
+
+
+@dataclass(frozen=True)
 class PlatformKey:
     """One ``spec.platform.config`` key."""
 
@@ -552,6 +591,13 @@ class JourneyDefinition(Generic[H]):
     platform_keys: tuple[PlatformKey, ...] = ()
     cache_ttl_seconds: float = DEFAULT_TTL_SECONDS
     cache_max_entries: int = 10_000
+    http_bindings: Mapping[str, RequestBinding] = field(default_factory=dict)
+    status_phases: tuple[
+        str, ...
+    ] = ()  # JourneyStatus.phase values the contract declares
+    outcome_phases: tuple[
+        str, ...
+    ] = ()  # JourneyOutcome.phase values the contract declares
 
     @property
     def machine(self) -> Machine[H]:
@@ -698,10 +744,31 @@ def canonical_hash(data: Any) -> str:
 def _shape(model: type[BaseModel] | None, body: dict[str, Any]) -> dict[str, Any]:
     if model is None:
         return body
-    shaped: dict[str, Any] = model.model_validate(body).model_dump(
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as exc:  # e.g. an output the journey's own schema rejects
+        _logger.warning(
+            "%s does not match the declared %s (%d errors); served as stored",
+            body.get("journeyId"),
+            model.__name__,
+            exc.error_count(),
+        )
+        return body
+    shaped: dict[str, Any] = parsed.model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
     return shaped
+
+
+def _wire_phase(model: type[BaseModel] | None, phase: str) -> str:
+    """The phase as the status model spells it (Running, or RUNNING in some contracts)."""
+    field = model.model_fields.get("phase") if model is not None else None
+    members = getattr(getattr(field, "annotation", None), "__members__", None) or {}
+    for member in members.values():
+        value = getattr(member, "value", None)
+        if isinstance(value, str) and value.casefold() == phase.casefold():
+            return value
+    return phase
 
 
 def _not_found(journey_id: str) -> ProblemError:
@@ -1208,6 +1275,9 @@ class JourneyEngine(Generic[H]):
         journey_id = str(uuid.uuid4())
         now = utc_now()
         run = self._new_run(journey_id, now, headers, meta, None)
+        binding = self.definition.http_bindings.get("start")
+        if binding is not None:
+            run.services.passthrough = binding.apply(data, headers, run.meta)
         root = _Thread(self.definition.start, dict(data))
         run.transitions.append(Transition(None, self.definition.start))
         self._enter(run, self.definition.machine, root, ())
@@ -1319,7 +1389,11 @@ class JourneyEngine(Generic[H]):
         run = self._new_run(journey_id, record.created_at, headers, meta, tx, event_id)
         run.scheduled = bool((record.runtime or {}).get("schedule"))
         chain = self._locate(root, path)
-        chain[-1][0].context["payload"] = payload
+        context = chain[-1][0].context
+        binding = self.definition.http_bindings.get(ext.name)
+        if binding is not None:
+            run.services.passthrough = binding.apply(context, headers, run.meta)
+        context["payload"] = payload
         self._resume(run, root, path, ext.next)
         self._refuse_unauthenticated(run, root)
         return self._save(
@@ -1453,7 +1527,7 @@ class JourneyEngine(Generic[H]):
         body = {
             "journeyId": record.id,
             "journeyName": record.name,
-            "phase": record.phase,
+            "phase": _wire_phase(self.definition.status_model, record.phase),
             "currentState": shown,
             "updatedAt": record.updated_at,
         }
@@ -1483,7 +1557,7 @@ class JourneyEngine(Generic[H]):
         body: dict[str, Any] = {
             "journeyId": record.id,
             "journeyName": record.name,
-            "phase": record.phase.upper(),
+            "phase": _spelled(record.phase.upper(), self.definition.outcome_phases),
             "status": _business_status(record),
         }
         if record.phase == SUCCEEDED:
@@ -1491,6 +1565,11 @@ class JourneyEngine(Generic[H]):
         else:
             body["error"] = record.error
         return _shape(self.definition.outcome_model, body)
+
+
+def _spelled(phase: str, declared: Sequence[str]) -> str:
+    """The phase as the journey's contract spells it (Running vs RUNNING)."""
+    return next((v for v in declared if v.lower() == phase.lower()), phase)
 
 
 def _business_status(record: JourneyRecord) -> str:
