@@ -331,7 +331,6 @@ def test_an_unsupported_construct_still_gets_a_located_stub(tmp_path: Path) -> N
     assert warning.location.path.endswith("engine-unsupported.journey.yaml")
     assert warning.location.line == 20  # the task kind
     assert "'decode'" in warning.message and "xmlDecode:v1" in warning.message
-    namespace: dict[str, Any] = {}
-    exec(compile(result.files[base + "server.py"], "server.py", "exec"), namespace)
+    stub = server_module(generate_case("engine-unsupported", tmp_path))
     with pytest.raises(NotImplementedError, match="xmlDecode:v1"):
-        namespace["create_app"](None)
+        stub.create_app(None)
