@@ -141,9 +141,9 @@ def read_token(
         return None
     raw = raw.strip()
     if source.scheme:
-        prefix = source.scheme + " "
-        if raw[: len(prefix)].lower() == prefix.lower():
-            raw = raw[len(prefix) :].strip()
+        word, _, rest = raw.partition(" ")
+        if word.lower() == source.scheme.lower():
+            raw = rest.strip()
     return raw or None
 
 
