@@ -142,6 +142,17 @@ class Formatter:
         for text in texts:
             self._done[hashlib.sha256(text.encode("utf-8")).hexdigest()] = text
 
+    def known(self, text: str) -> bool:
+        """True when `format(text)` is answered from memory (trusted or formatted before)."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest() in self._done
+
+    def warm_up(self) -> None:
+        """Import black and build its mode ahead of the first file."""
+        import black  # noqa: F401
+
+        if self._mode is None:
+            self._mode = _mode()
+
     def _remember(self, key: str, result: str) -> None:
         self._done[key] = result
         self._done[hashlib.sha256(result.encode("utf-8")).hexdigest()] = result

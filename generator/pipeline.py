@@ -13,15 +13,20 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import Cache, Entry
 from .diagnostics import Diagnostic, Level, Location, SpecError
 from .format import Formatter
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .ir import Bundle
+    from .models import ModelsInput
     from .parts import PartOutput
+
+T = TypeVar("T")
 
 JOBS_ENV = "JOURNEYGEN_JOBS"
 
@@ -66,11 +71,13 @@ def _from_entry(entry: Entry) -> Generated:
     return Generated(entry.package, entry.files, warnings)
 
 
-def render(bundle: Bundle, *, cache_dir: Path | None = None) -> PartOutput:
+def render(
+    bundle: Bundle, *, cache_dir: Path | None = None, models_text: str | None = None
+) -> PartOutput:
     """The render stage (`generator.render.render`), imported on first use."""
     from .render import render as render_bundle
 
-    return render_bundle(bundle, cache_dir=cache_dir)
+    return render_bundle(bundle, cache_dir=cache_dir, models_text=models_text)
 
 
 def generate(
@@ -80,23 +87,37 @@ def generate(
     formatter: Formatter | None = None,
     cache: Cache | None = None,
     stage_cache: Path | None = None,
+    helper: bool = False,
 ) -> Generated:
-    """Generate the package for one case; raises SpecError on invalid input."""
+    """Generate the package for one case; raises SpecError on invalid input.
+
+    With `helper` (and a machine with a spare core, in a process that can fork) a helper
+    process imports the model generator and black while this one builds the IR, then runs the
+    models stage and formats part of the files alongside this one. Every text is produced by
+    the same functions either way, so the output is the same bytes.
+    """
     folder = case_folder.resolve()
     tree = (root or spec_root(folder)).resolve()
     hit = cache.get(folder, tree) if cache is not None else None
     if hit is not None:
         return _from_entry(hit)
-    from .build import build, find_case
-    from .load import Workspace
-    from .render import static_sources
-
-    workspace = Workspace(tree)
-    bundle = build(find_case(folder), workspace)
-    rendered = render(bundle, cache_dir=stage_cache)
     formatter = formatter or Formatter(stage_cache)
-    formatter.trust(static_sources())
-    files = formatter.format_files(rendered.files)
+    assistant = _Helper.start(stage_cache) if helper else None
+    try:
+        from .build import build, find_case
+        from .load import Workspace
+        from .render import static_sources
+
+        bundle = build(find_case(folder), Workspace(tree))
+        formatter.trust(static_sources())
+        if assistant is not None:
+            rendered, files = assistant.generate(bundle, formatter, stage_cache)
+        else:
+            rendered = render(bundle, cache_dir=stage_cache)
+            files = formatter.format_files(rendered.files)
+    finally:
+        if assistant is not None:
+            assistant.close()
     result = Generated(bundle.names.module, files, list(rendered.warnings))
     if cache is not None:
         flat = [
@@ -105,6 +126,112 @@ def generate(
         ]
         cache.put(folder, tree, Entry(result.package, result.files, flat))
     return result
+
+
+# --------------------------------------------------------------------------- helper process
+
+
+def _helper_init(stage_cache: Path | None) -> None:
+    from .models import warm_up
+
+    warm_up()
+    formatter = Formatter(stage_cache)
+    formatter.warm_up()
+    _WORKER.update(formatter=formatter, stage_cache=stage_cache)
+
+
+def _helper_ready() -> bool:
+    return True
+
+
+def _helper_models(inp: ModelsInput, path: str) -> tuple[str | None, list[Diagnostic]]:
+    from .models import models_source
+
+    formatter = _WORKER["formatter"]
+    stages = _WORKER["stage_cache"]
+    assert isinstance(formatter, Formatter)
+    assert stages is None or isinstance(stages, Path)
+    try:
+        return formatter.format(path, models_source(inp, cache_dir=stages)), []
+    except SpecError as exc:  # sent back as data: SpecError does not survive pickling
+        return None, exc.diagnostics
+
+
+def _helper_format(
+    files: dict[str, str],
+) -> tuple[dict[str, str] | None, list[Diagnostic]]:
+    formatter = _WORKER["formatter"]
+    assert isinstance(formatter, Formatter)
+    try:
+        return formatter.format_files(files), []
+    except SpecError as exc:
+        return None, exc.diagnostics
+
+
+def _answer(value: tuple[T | None, list[Diagnostic]]) -> T:
+    result, problems = value
+    if result is None:
+        raise SpecError(problems)
+    return result
+
+
+class _Helper:
+    """One forked process that shares a case's work with this one (see `generate`)."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self.pool = pool
+
+    @classmethod
+    def start(cls, stage_cache: Path | None) -> _Helper | None:
+        if (os.cpu_count() or 1) < 2 or not _can_fork():
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_helper_init,
+            initargs=(stage_cache,),
+        )
+        pool.submit(
+            _helper_ready
+        )  # forks now: the imports run while this process builds
+        return cls(pool)
+
+    def generate(
+        self, bundle: Bundle, formatter: Formatter, stage_cache: Path | None
+    ) -> tuple[PartOutput, dict[str, str]]:
+        """Render and format `bundle`'s files, the models stage and some files on the helper."""
+        from .models import models_input
+        from .render import models_path
+
+        path = models_path(bundle)
+        models = self.pool.submit(_helper_models, models_input(bundle), path)
+        rendered = render(bundle, cache_dir=stage_cache, models_text="")
+        todo = {
+            p: t
+            for p, t in rendered.files.items()
+            if p.endswith(".py") and p != path and not formatter.known(t)
+        }
+        # This process keeps the largest file; the helper, already busy with the models,
+        # takes the rest.
+        largest = max(todo, key=lambda p: len(todo[p]), default=None)
+        given = {p: t for p, t in todo.items() if p != largest}
+        shared = self.pool.submit(_helper_format, given) if given else None
+        done = {
+            p: formatter.format(p, t)
+            for p, t in rendered.files.items()
+            if p.endswith(".py") and p != path and p not in given
+        }
+        done[path] = _answer(models.result())
+        if shared is not None:
+            done.update(_answer(shared.result()))
+        files = {p: done.get(p, t) for p, t in rendered.files.items()}
+        return rendered, files
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -120,9 +247,12 @@ class Outcome:
 def jobs_wanted(misses: int) -> int:
     """Worker processes for `misses` cases to generate: one per core (`JOURNEYGEN_JOBS`
     overrides; 1 generates in this process)."""
+    return max(1, min(_cores_wanted(), misses))
+
+
+def _cores_wanted() -> int:
     raw = os.environ.get(JOBS_ENV, "").strip()
-    wanted = int(raw) if raw.isdigit() and int(raw) > 0 else (os.cpu_count() or 1)
-    return max(1, min(wanted, misses))
+    return int(raw) if raw.isdigit() and int(raw) > 0 else (os.cpu_count() or 1)
 
 
 # State of a worker process, set once by `_init_worker`.
@@ -141,11 +271,17 @@ def _one(
     formatter: Formatter,
     cache: Cache | None,
     stage_cache: Path | None,
+    helper: bool = False,
 ) -> Outcome:
     started = time.perf_counter()
     try:
         result = generate(
-            case, root=root, formatter=formatter, cache=cache, stage_cache=stage_cache
+            case,
+            root=root,
+            formatter=formatter,
+            cache=cache,
+            stage_cache=stage_cache,
+            helper=helper,
         )
     except SpecError as exc:
         return Outcome(case, None, exc.diagnostics, time.perf_counter() - started)
@@ -200,10 +336,15 @@ def generate_many(
             hits[index] = Outcome(
                 case, _from_entry(entry), [], time.perf_counter() - started
             )
-    workers = jobs if jobs is not None else jobs_wanted(len(misses))
-    if workers <= 1 or len(misses) <= 1 or not _can_fork():
+    allowed = jobs if jobs is not None else _cores_wanted()
+    workers = max(1, min(allowed, len(misses)))
+    if workers <= 1 or not _can_fork():
+        # One case to generate and a spare core: it gets a helper process instead.
+        helper = allowed > 1 and len(misses) == 1
         for index, (case, root) in enumerate(cases):
-            yield hits.get(index) or _one(case, root, formatter, cache, stage_cache)
+            yield hits.get(index) or _one(
+                case, root, formatter, cache, stage_cache, helper
+            )
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

@@ -94,9 +94,18 @@ def static_sources(root: Path | None = None) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput:
+def models_path(bundle: Bundle) -> str:
+    """Where `models.py` sits in the file map of `bundle`'s package."""
+    pkg = bundle.names.module
+    return f"{pkg}/{pkg}/models.py"
+
+
+def render(
+    bundle: Bundle, *, cache_dir: Path | None = None, models_text: str | None = None
+) -> parts.PartOutput:
     """Render every file of the package for `bundle` (paths relative to the output folder),
-    with the warnings the build and the parts found."""
+    with the warnings the build and the parts found. `models_text` stands in for the models
+    stage when the caller runs that stage elsewhere (see `pipeline`)."""
     from . import parts
     from .models import render_models
 
@@ -114,7 +123,11 @@ def render(bundle: Bundle, *, cache_dir: Path | None = None) -> parts.PartOutput
             context
         ),
         f"{base}/py.typed": "",
-        f"{base}/models.py": render_models(bundle, cache_dir=cache_dir),
+        models_path(bundle): (
+            render_models(bundle, cache_dir=cache_dir)
+            if models_text is None
+            else models_text
+        ),
     }
     for path, text in _runtime_files(root, pkg).items():
         files[f"{pkg}/{path}"] = text

@@ -6,12 +6,15 @@ from __future__ import annotations
 import concurrent.futures
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import pipeline
 from generator.cache import Cache
 from generator.cli import main
-from generator.pipeline import Outcome, generate_many, jobs_wanted
+from generator.format import Formatter
+from generator.pipeline import Outcome, generate, generate_many, jobs_wanted
 from tests.conftest import CORPUS, corpus_cases, needs_corpus
 
 BROKEN = Path(__file__).resolve().parent / "adversarial" / "cases" / "ref-dangling"
@@ -86,3 +89,25 @@ def test_cli_reports_in_case_order_with_workers(
     packages = [ln.split()[1] for ln in lines]
     assert packages == [Path(c).name.replace("-", "_") for c in cases]
     assert all((tmp_path / "out" / p / p / "client.py").is_file() for p in packages)
+
+
+@needs_corpus
+def test_a_helper_process_gives_the_same_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = corpus_cases()[0]
+    alone = generate(case, root=CORPUS, formatter=Formatter())
+    used: list[bool] = []
+    original = pipeline._Helper.generate
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        used.append(True)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline._Helper, "generate", recording)
+    helped = generate(case, root=CORPUS, formatter=Formatter(), helper=True)
+    assert used == (
+        [True] if pipeline._can_fork() and (os.cpu_count() or 1) > 1 else []
+    )
+    assert helped.files == alone.files
+    assert helped.warnings == alone.warnings
