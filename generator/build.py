@@ -223,7 +223,7 @@ class _Builder:
                 schema = (body[kind].get(part) or {}).get("schema")
                 if not isinstance(schema, dict):
                     continue
-                wanted = naming.class_name(state) + suffix
+                wanted = naming.class_prefix(state) + suffix
                 pointer = f"{base}/{part}/schema"
                 try:
                     converted = self.schemas.model(doc, pointer, schema, wanted)
@@ -288,7 +288,9 @@ class _Builder:
             else:
                 base = f"{method}_{path}"
             name = naming.safe_identifier(naming.snake(base, default="call"))
-            if name in self.method_names:  # taken by an earlier source: say whose this is
+            if (
+                name in self.method_names
+            ):  # taken by an earlier source: say whose this is
                 name = naming.safe_identifier(naming.snake(f"{source}_{base}"))
             wanted.append((pointer, name))
         names = naming.assign(
@@ -301,7 +303,7 @@ class _Builder:
         self, doc: Document, source: str, prefix: str, path: str, method: str,
         op: dict[str, Any], pointer: str, method_name: str,
     ) -> Operation:  # fmt: skip
-        pascal = naming.class_name(method_name)
+        pascal = naming.class_prefix(method_name)
         params = self._params(doc, pointer, op, pascal)
         body = self._body(doc, pointer, op, pascal)
         responses = self._responses(doc, pointer, op, pascal)
@@ -356,6 +358,12 @@ class _Builder:
                 raise error(
                     doc.location(site + "/in"),
                     f"parameter {name!r}: 'in' must be path, query, header or cookie",
+                )
+            if loc == "header" and not naming.is_header_name(name):
+                raise error(
+                    doc.location(site + "/name"),
+                    f"header parameter {name!r} is not a valid HTTP header name "
+                    f"({naming.HEADER_NAME_RULE}); no request could carry it",
                 )
             schema = value.get("schema", {})
             converted = self.schemas.model(
@@ -545,9 +553,8 @@ class _Builder:
             model = self.state_inputs.get(name)
             if name in linked or model is None:
                 continue
-            op = next(
-                (o for o in free if o.body is not None and o.body.model == model), None
-            )
+            same = [o for o in free if o.body is not None and o.body.model == model]
+            op = same[0] if len(same) == 1 else _closest(name, same)
             if op is not None:
                 linked[name] = op
                 free.remove(op)
@@ -590,7 +597,7 @@ class _Builder:
             base = f"/workflows/{wi}"
             inputs_model = None
             if workflow.inputs is not None:
-                wanted = naming.class_name(workflow.workflowId) + "Inputs"
+                wanted = naming.class_prefix(workflow.workflowId) + "Inputs"
                 converted = self.schemas.model(
                     doc, base + "/inputs", workflow.inputs, wanted
                 )
@@ -768,6 +775,24 @@ def _guard(
         return None, None
     profile = task.get("profile")
     return source["name"], profile if isinstance(profile, str) else "default"
+
+
+def _closest(state: str, ops: list[Operation]) -> Operation | None:
+    """The one endpoint sharing the most words with a state's name (approveLevel3 for
+    waitForLevel3Approval when several endpoints take the same model), else None."""
+    words = {w.lower() for w in naming.ascii_words(state)}
+    scored = sorted(
+        ((len(words & {w.lower() for w in naming.ascii_words(o.step_state or "")}), o)
+         for o in ops),
+        key=lambda pair: pair[0],
+    )  # fmt: skip
+    if (
+        not scored
+        or scored[-1][0] == 0
+        or (len(scored) > 1 and scored[-2][0] == scored[-1][0])
+    ):
+        return None
+    return scored[-1][1]
 
 
 def _journey_order(spec: dict[str, Any]) -> list[str]:

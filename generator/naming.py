@@ -90,10 +90,27 @@ def field_name(wire: str) -> str:
 
 def class_name(wire: str, *, default: str = "Model") -> str:
     """A model class name: PascalCase, not shadowing anything the models module imports."""
-    name = safe_identifier(pascal(wire, default=default))
-    if name in RESERVED_CLASS_NAMES or name in _BUILTINS:
+    name = pascal(wire, default=default)
+    # `True_` would be renamed by the model generator (to `True1`); `TrueModel` is kept.
+    if keyword.iskeyword(name) or name in RESERVED_CLASS_NAMES or name in _BUILTINS:
         name = f"{name}Model"
     return name
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+HEADER_NAME_RULE = "letters, digits and !#$%&'*+-.^_`|~ only, RFC 9110 token"
+
+
+def is_header_name(name: str) -> bool:
+    """Whether `name` can be sent as an HTTP header field name (an RFC 9110 token)."""
+    return _HEADER_NAME.fullmatch(name) is not None
+
+
+def class_prefix(wire: str, *, default: str = "Model") -> str:
+    """The start of a class name that always gets a suffix (`<operation>Response`): PascalCase
+    only; `True` + `Response` needs no keyword guard, and `True_Response` would not survive the
+    model generator's own renaming."""
+    return pascal(wire, default=default)
 
 
 def enum_member(value: object, *, index: int) -> str:

