@@ -783,9 +783,20 @@ def _not_found(journey_id: str) -> ProblemError:
 def _merge(
     target: dict[str, Any], entry: Mapping[str, Any], branch: Mapping[str, Any]
 ) -> None:
-    """Apply what a branch changed relative to the context it started from."""
+    """Apply what a branch changed relative to the context it started from; objects merge
+    key by key, so branches writing different fields of one object all keep theirs."""
     for key, value in branch.items():
-        if key not in entry or entry[key] != value:
+        before = entry.get(key)
+        if key in entry and before == value:
+            continue
+        current = target.get(key)
+        if (
+            isinstance(value, dict)
+            and isinstance(current, dict)
+            and isinstance(before, dict | None)
+        ):
+            _merge(current, before or {}, value)
+        else:
             target[key] = copy.deepcopy(value)
     for key in entry:
         if key not in branch:
