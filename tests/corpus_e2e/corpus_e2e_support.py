@@ -302,7 +302,7 @@ class Ran:
 
 
 def run_workflow(
-    live: LiveJourney, case: WorkflowCase, poll: Any, budget: float = 30.0
+    live: LiveJourney, case: WorkflowCase, poll: Any, budget: float = 15.0
 ) -> Ran:
     """Steer the fakes, run the workflow with the generated sync client, read the outcome."""
     live.steer(case.answers)

@@ -41,9 +41,31 @@ TABLE = load_table()
 # workflows are expected to fail until the engine supports them. strict: a journey that starts
 # working makes its tests fail here until it is removed from this set. The goal is an empty set.
 NOT_YET: dict[str, str] = {}
+# Workflows that cannot reach the promised phase for a reason outside the harness (a defect of
+# the corpus journey itself, or an engine gap), each stated; strict like NOT_YET.
+KNOWN_FAILURES: dict[str, str] = {
+    "transform-pipeline-happy-path": (
+        "corpus: `normalise` replaces the whole context with {order}, so `enrich` computes "
+        "context.amount * 0.25 on null (a DataWeave error; the server answers the start 500)"
+    ),
+    "cache-user-profile-happy-path": (
+        "corpus: `normalise` writes {user: {...}} at target path `user`, so context.user.id "
+        "is null, the lookup cannot be built and the profile output is null"
+    ),
+    "referral-appointment-confirmed": (
+        "corpus: patientDecision, ingestPatientDecision and routePatientDecision are indented "
+        "inside normaliseAppointments, so the referral branch's next state does not exist"
+    ),
+    "referral-patient-cancels": "corpus: the same missing patientDecision state",
+    "kyc-timeout-then-fallback": (
+        "engine: with the callback branch still waiting at waitForPrimaryKyc, the status "
+        "reports that state, never the fallback branch's waitForFallbackResult, so the "
+        "workflow's status poll cannot see the fallback step open"
+    ),
+}
 
 
-FAST = {"initial": 0.01, "multiplier": 1.5, "max_interval": 0.05, "deadline": 30.0}
+FAST = {"initial": 0.01, "multiplier": 1.5, "max_interval": 0.05, "deadline": 10.0}
 
 
 def _params() -> list[Any]:
@@ -53,6 +75,9 @@ def _params() -> list[Any]:
             marks = []
             if journey.name in NOT_YET:
                 reason = f"{journey.name}: the engine does not run {NOT_YET[journey.name]} yet"
+                marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            elif case.workflow_id in KNOWN_FAILURES:
+                reason = KNOWN_FAILURES[case.workflow_id]
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
             params.append(
                 pytest.param(
@@ -116,6 +141,7 @@ def test_every_corpus_workflow_has_a_table_row() -> None:
     ), f"rows of workflows.yaml naming no corpus workflow: {sorted(extra)}"
     assert sum(len(ws) for ws in corpus.values()) == 57
     assert set(NOT_YET) <= set(TABLE)
+    assert set(KNOWN_FAILURES) <= {w for ws in corpus.values() for w in ws}
 
 
 @pytest.mark.parametrize(("journey", "case"), _params())
