@@ -52,21 +52,25 @@ def _parameters(op: Operation) -> tuple[list[str], list[str], list[str]]:
     """(required positional, keyword-only, forwarded call arguments)."""
     required: list[str] = []
     keywords: list[str] = []
-    forward: list[str] = []
+    positional: list[str] = (
+        []
+    )  # forwarded in the order of `required`, before any keyword
+    named: list[str] = []
     for param in op.params:
         if param.required:
             required.append(f"{param.py_name}: {param.annotation}")
-            forward.append(param.py_name)
+            positional.append(param.py_name)
         else:
             keywords.append(f"{param.py_name}: {_optional(param.annotation)} = None")
-            forward.append(f"{param.py_name}={param.py_name}")
+            named.append(f"{param.py_name}={param.py_name}")
     if op.body is not None:
         if op.body.required:
             required.append(f"body: {op.body.annotation}")
+            positional.append("body")
         else:
             keywords.append(f"body: {_optional(op.body.annotation)} = None")
-        forward.append("body" if op.body.required else "body=body")
-    return required, keywords, forward
+            named.append("body=body")
+    return required, keywords, positional + named
 
 
 def op_view(op: Operation, guard: str | None) -> OpView:
