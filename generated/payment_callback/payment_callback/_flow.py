@@ -315,6 +315,7 @@ class StepPlan:
     workflow: str | None = None
     workflow_inputs: Values = no_values
     poll: Literal["status", "result"] | None = None
+    until_states: Sequence[str] = ()  # a status poll also ends when waiting at one
     guard_header: str | None = None
     criteria: Predicate | None = None
     on_success: tuple[ActionPlan, ...] = ()
@@ -441,7 +442,9 @@ def _send(spec: RequestSpec, step: StepPlan, env: Env) -> Program[ApiResponse[An
     if step.poll == "status":
         return (
             yield from poll(
-                lambda: Call(spec), lambda r: not env.is_running(r.data), state
+                lambda: Call(spec),
+                lambda r: _settled(env, r.data, step.until_states),
+                state,
             )
         )
     if step.poll == "result":
@@ -450,6 +453,12 @@ def _send(spec: RequestSpec, step: StepPlan, env: Env) -> Program[ApiResponse[An
         )
     reply: ApiResponse[Any] = yield Call(spec)
     return reply
+
+
+def _settled(env: Env, data: object, states: Sequence[str]) -> bool:
+    """A status poll is done when the journey is terminal or waits at one of `states`."""
+    current = data.get("currentState") if isinstance(data, Mapping) else None
+    return not env.is_running(data) or (isinstance(current, str) and current in states)
 
 
 def _call_workflow(

@@ -26,12 +26,21 @@ from ._runtime.security import Guard
 from ._runtime.settings import env_prefix
 from ._runtime.webhooks import ProviderBinding
 
-__all__ = ["BINDINGS", "DEFINITION", "ENV_PREFIX", "JOURNEY_NAME", "PROFILES"]
+__all__ = [
+    "BINDINGS",
+    "DEFINITION",
+    "ENV_PREFIX",
+    "JOURNEY_NAME",
+    "PLATFORM_CONFIG",
+    "PROFILES",
+]
 
 JOURNEY_NAME = "payment-callback"
 ENV_PREFIX = env_prefix(JOURNEY_NAME)
 # apiKeyValidate profiles whose secrets are read from <ENV_PREFIX>_API_KEY_<PROFILE>.
 PROFILES: tuple[str, ...] = ("payments-callback",)
+# spec.platform.config keys and their types, read from <ENV_PREFIX>_CONFIG_<KEY>.
+PLATFORM_CONFIG: dict[str, str] = {}
 
 Ctx = RunContext[handlers.PaymentCallbackHandlers]
 
@@ -149,6 +158,16 @@ DEFINITION: JourneyDefinition[handlers.PaymentCallbackHandlers] = JourneyDefinit
     correlation_fields=("paymentId",),
     status_model=models.JourneyStatus,
     outcome_model=models.JourneyOutcome,
+    version="0.1.0",
+    status_phases=(
+        "Running",
+        "Succeeded",
+        "Failed",
+    ),
+    outcome_phases=(
+        "SUCCEEDED",
+        "FAILED",
+    ),
 )
 
 # Provider webhook receivers from the case's *.bindings.yaml (none when it has no bindings file).

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from ._runtime.asgi import create_journey_app
+from ._runtime.cache import Cache
 from ._runtime.engine import JourneyEngine
 from ._runtime.settings import Settings
 from ._runtime.store import JourneyStore, SQLiteStore
-from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PROFILES
+from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
 from .handlers import PaymentCallbackHandlers
 from .testing import FakeHandlers
 
@@ -23,11 +24,18 @@ def create_app(
     *,
     store: JourneyStore | None = None,
     settings: Settings | None = None,
+    cache: Cache | None = None,
 ) -> FastAPI:
-    """Return the ASGI app running the journey with these handlers (settings from the env)."""
-    settings = settings or Settings.from_env(ENV_PREFIX, PROFILES)
+    """Return the ASGI app running the journey with these handlers (settings from the env).
+
+    Its lifespan runs the scheduler firing durable timers and schedules: serve it with
+    lifespan enabled (uvicorn's default). `cache` backs cache:v1 tasks (default: in-process).
+    """
+    settings = settings or Settings.from_env(
+        ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
+    )
     store = store or SQLiteStore(settings.store_path)
-    engine = JourneyEngine(DEFINITION, handlers, store, settings)
+    engine = JourneyEngine(DEFINITION, handlers, store, settings, cache=cache)
     return create_journey_app(
         engine,
         bindings=BINDINGS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import jsonpath as jp
 from .criteria import compare, jsonpath_matches, regex_matches, truthy
 from .errors import WorkflowError
@@ -11,6 +13,7 @@ __all__ = [
     "Exchange",
     "RunContext",
     "WorkflowError",
+    "as_written",
     "compare",
     "concat",
     "evaluate",
@@ -19,3 +22,11 @@ __all__ = [
     "regex_matches",
     "truthy",
 ]
+
+
+def as_written(value: Any) -> Any:
+    """A parameter value or payload exactly as the Arazzo document builds it.
+
+    It is sent as written; the operation's declared type is the server's to enforce.
+    """
+    return value

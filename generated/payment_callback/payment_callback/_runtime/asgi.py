@@ -9,15 +9,18 @@ is synchronous and runs in the threadpool.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from .auth import RequestMeta
 from .engine import ExternalInput, JourneyEngine
 from .problem import ProblemError, install_problem_handlers
+from .scheduler import TimerScheduler
 from .webhooks import ProviderBinding, receive_event
 
 __all__ = ["API_PREFIX", "create_journey_app", "read_json"]
@@ -103,12 +106,22 @@ def _headers(request: Request) -> Mapping[str, str]:
     return {k.lower(): v for k, v in request.headers.items()}
 
 
+def _meta(request: Request) -> RequestMeta:
+    extensions = request.scope.get("extensions") or {}
+    tls = extensions.get("tls") if isinstance(extensions, dict) else None
+    chain = tls.get("client_cert_chain") if isinstance(tls, dict) else None
+    certs = tuple(c for c in chain or () if isinstance(c, str))
+    return RequestMeta(dict(request.query_params), dict(request.cookies), certs)
+
+
 def _add_start(app: FastAPI, engine: JourneyEngine[Any], limit: int) -> None:
     name = engine.definition.name
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, limit)
-        return await run_in_threadpool(engine.start, body, _headers(request))
+        return await run_in_threadpool(
+            engine.start, body, _headers(request), _meta(request)
+        )
 
     app.add_api_route(
         f"{API_PREFIX}/journeys/{name}/start",
@@ -137,21 +150,25 @@ def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
 
 
 def _add_step(
-    app: FastAPI, engine: JourneyEngine[Any], ext: ExternalInput, limit: int
+    app: FastAPI,
+    engine: JourneyEngine[Any],
+    ext: ExternalInput,
+    limit: int,
+    route: str,
 ) -> None:
     async def submit(journeyId: str, request: Request) -> dict[str, Any]:
         headers = _headers(request)
         _, body = await read_json(request, limit)
         key = headers.get("idempotency-key")
         return await run_in_threadpool(
-            engine.submit, journeyId, ext.name, body, headers, key
+            engine.submit, journeyId, ext.name, body, headers, key, _meta(request)
         )
 
     app.add_api_route(
-        f"{API_PREFIX}/journeys/{{journeyId}}/steps/{ext.name}",
+        f"{API_PREFIX}/journeys/{{journeyId}}/steps/{route}",
         submit,
         methods=["POST"],
-        name=f"{engine.definition.name}:{ext.name}",
+        name=f"{engine.definition.name}:{route}",
         openapi_extra=_json_schema(ext.input_model),
     )
 
@@ -182,16 +199,34 @@ def create_journey_app(
     title: str | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
-    """Build the app: start, status, steps, result, provider webhooks; errors as problem+json."""
-    app = FastAPI(title=title or engine.definition.name, version=version)
+    """Build the app: start, status, steps, result, provider webhooks; errors as problem+json.
+
+    The app's lifespan runs a ``TimerScheduler`` (``app.state.scheduler``) that fires durable
+    timers, wait timeouts and schedule runs; serve it with lifespan enabled (uvicorn's default).
+    """
+    scheduler = TimerScheduler(engine, engine.settings.timer_poll_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        scheduler.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(scheduler.stop)
+
+    app = FastAPI(
+        title=title or engine.definition.name, version=version, lifespan=lifespan
+    )
+    app.state.engine = engine
+    app.state.scheduler = scheduler
     install_problem_handlers(app)
     limit = engine.settings.max_body_bytes
     _add_start(app, engine, limit)
     _add_reads(app, engine)
-    for ext in engine.definition.inputs.values():
-        _add_step(app, engine, ext, limit)
+    for route, ext in engine.routes.items():
+        _add_step(app, engine, ext, limit, route)
     for binding in bindings:
-        if binding.target_step not in engine.definition.inputs:
+        if binding.target_step not in engine.inputs:
             raise ValueError(
                 f"binding {binding.provider!r}: no step {binding.target_step!r}"
             )

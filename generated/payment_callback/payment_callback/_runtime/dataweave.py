@@ -57,6 +57,10 @@ class DateTime(str):
         obj.moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         return obj
 
+    def __reduce__(self) -> tuple[type[DateTime], tuple[str, datetime]]:
+        """Copy and pickle with the moment (a parallel branch deep-copies the context)."""
+        return (DateTime, (str(self), self.moment))
+
     @classmethod
     def of(cls, moment: datetime) -> DateTime:
         """A DateTime for moment, printed in UTC with millisecond precision."""
@@ -74,6 +78,10 @@ class Duration(str):
         obj = super().__new__(cls, text)
         obj.delta = delta
         return obj
+
+    def __reduce__(self) -> tuple[type[Duration], tuple[str, timedelta]]:
+        """Copy and pickle with the timedelta."""
+        return (Duration, (str(self), self.delta))
 
     @classmethod
     def of(cls, delta: timedelta) -> Duration:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "Settings", "api_key_env_name", "env_prefix"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "Settings",
+    "api_key_env_name",
+    "config_env_name",
+    "env_prefix",
+]
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
@@ -22,14 +31,41 @@ def api_key_env_name(prefix: str, profile: str) -> str:
     return f"{prefix}_API_KEY_{env_prefix(profile)}"
 
 
+def config_env_name(prefix: str, key: str) -> str:
+    """Return the variable holding a platform.config key (itemsApiBaseUrl -> ..._ITEMS_API_...)."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key)
+    return f"{prefix}_CONFIG_{env_prefix(words)}"
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where to store journeys, the apiKeyValidate secrets per profile, and the body-size limit."""
+    """Where to store journeys, secrets, limits, time control and the platform binding.
+
+    ``timer_scale`` multiplies every timer, wait/webhook timeout, schedule delay and cache TTL
+    (1.0 in production; 1e-6 in a test makes a 7-day timer fire within a second).
+    ``platform_config`` holds the values of ``spec.platform.config`` keys and ``environment``
+    the ``platform.environment`` name. ``mtls_cert_header`` names the request header a
+    TLS-terminating proxy puts the client certificate (PEM, optionally URL-encoded) in; when
+    None only a certificate from the ASGI ``tls`` extension is seen. ``jwt_leeway_seconds`` is
+    the clock skew allowed when checking ``exp``/``nbf``.
+    """
 
     store_path: str = "journeys.sqlite3"
     api_keys: Mapping[str, str] = field(default_factory=dict)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     env_prefix: str | None = None
+    timer_scale: float = 1.0
+    platform_config: Mapping[str, Any] = field(default_factory=dict)
+    environment: str = "dev"
+    mtls_cert_header: str | None = None
+    jwt_leeway_seconds: int = 60
+    timer_poll_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.timer_scale) and self.timer_scale >= 0):
+            raise ValueError(
+                f"timer_scale must be a finite number >= 0, got {self.timer_scale!r}"
+            )
 
     def api_key(self, profile: str) -> str | None:
         """Return the secret for a profile; an empty value counts as missing."""
@@ -41,28 +77,89 @@ class Settings:
             return f"set {api_key_env_name(self.env_prefix, profile)}"
         return f"configure Settings.api_keys[{profile!r}]"
 
+    def config_hint(self, key: str) -> str:
+        """Name the setting an operator must provide for a platform.config key."""
+        if self.env_prefix:
+            return f"set {config_env_name(self.env_prefix, key)}"
+        return f"configure Settings.platform_config[{key!r}]"
+
     @classmethod
     def from_env(
         cls,
         prefix: str,
         profiles: Iterable[str],
         environ: Mapping[str, str] | None = None,
+        config: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Read <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES and <PREFIX>_API_KEY_<PROFILE>."""
+        """Read the settings from <PREFIX>_* variables.
+
+        <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES, <PREFIX>_API_KEY_<PROFILE>,
+        <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
+        <PREFIX>_JWT_LEEWAY_SECONDS and <PREFIX>_CONFIG_<KEY> for each platform.config key
+        (``config`` maps each key to its declared type: string, integer, number, boolean or
+        object, the last given as JSON).
+        """
         env = os.environ if environ is None else environ
         keys = {p: env.get(api_key_env_name(prefix, p), "") for p in profiles}
+        platform = {}
+        for key, kind in (config or {}).items():
+            raw = env.get(config_env_name(prefix, key))
+            if raw:
+                platform[key] = _typed(config_env_name(prefix, key), raw, kind)
         return cls(
             store_path=env.get(f"{prefix}_STORE") or f"{prefix.lower()}.sqlite3",
             api_keys={p: v for p, v in keys.items() if v},
             max_body_bytes=_positive_int(env, f"{prefix}_MAX_BODY_BYTES"),
             env_prefix=prefix,
+            timer_scale=_scale(env, f"{prefix}_TIMER_SCALE"),
+            platform_config=platform,
+            environment=env.get(f"{prefix}_ENVIRONMENT") or "dev",
+            mtls_cert_header=env.get(f"{prefix}_MTLS_CERT_HEADER") or None,
+            jwt_leeway_seconds=_positive_int(
+                env, f"{prefix}_JWT_LEEWAY_SECONDS", default=60
+            ),
         )
 
 
-def _positive_int(env: Mapping[str, str], name: str) -> int:
+def _scale(env: Mapping[str, str], name: str) -> float:
     raw = env.get(name)
     if not raw:
-        return DEFAULT_MAX_BODY_BYTES
+        return 1.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number >= 0, got {raw!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a number >= 0, got {raw!r}")
+    return value
+
+
+def _typed(name: str, raw: str, kind: str) -> Any:
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+        if kind == "object":
+            value = json.loads(raw)
+            if not isinstance(value, dict):
+                raise ValueError
+            return value
+    except ValueError:
+        raise ValueError(f"{name} must be a JSON {kind}, got {raw!r}") from None
+    if kind == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"{name} must be true or false, got {raw!r}")
+        return raw.lower() in ("true", "1")
+    return raw
+
+
+def _positive_int(
+    env: Mapping[str, str], name: str, default: int = DEFAULT_MAX_BODY_BYTES
+) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
     try:
         value = int(raw)
     except ValueError:

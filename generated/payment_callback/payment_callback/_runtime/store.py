@@ -25,8 +25,10 @@ __all__ = [
     "JourneyRecord",
     "JourneyStore",
     "SQLiteStore",
+    "ScheduleRecord",
     "StaleVersionError",
     "StoreTransaction",
+    "TimerRecord",
     "Transition",
     "body_hash",
     "utc_now",
@@ -75,7 +77,40 @@ CREATE TABLE IF NOT EXISTS correlations (
     PRIMARY KEY (scope, key, journey_id)
 );
 CREATE INDEX IF NOT EXISTS correlations_lookup ON correlations (scope, key, created_at);
+CREATE TABLE IF NOT EXISTS timers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    journey_name TEXT NOT NULL,
+    journey_id TEXT NOT NULL REFERENCES journeys(id),
+    path TEXT NOT NULL,
+    state TEXT NOT NULL,
+    token TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    fired_at TEXT
+);
+CREATE INDEX IF NOT EXISTS timers_due ON timers (status, journey_name, due_at);
+CREATE INDEX IF NOT EXISTS timers_by_journey ON timers (journey_id, status);
+CREATE TABLE IF NOT EXISTS schedules (
+    id TEXT PRIMARY KEY,
+    journey_name TEXT NOT NULL,
+    subject_id TEXT,
+    start_state TEXT NOT NULL,
+    interval TEXT NOT NULL,
+    max_runs INTEGER NOT NULL,
+    runs_executed INTEGER NOT NULL DEFAULT 0,
+    next_run_at TEXT NOT NULL,
+    last_context TEXT NOT NULL,
+    active_journey_id TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS schedules_due ON schedules (journey_name, next_run_at);
+CREATE INDEX IF NOT EXISTS schedules_identity
+    ON schedules (journey_name, subject_id, start_state);
 """
+
+# Columns added after the first release: (table, column, declaration).
+_MIGRATIONS = (("journeys", "runtime", "TEXT"),)
 
 
 def utc_now() -> str:
@@ -117,6 +152,46 @@ class JourneyRecord:
     version: int = 1
     output: Any = None
     error: dict[str, str] | None = None
+    runtime: dict[str, Any] | None = (
+        None  # engine bookkeeping: parallel branches, tokens
+    )
+
+
+@dataclass(frozen=True)
+class TimerRecord:
+    """A durable timer: a timer state, a wait/webhook timeout, due at ``due_at``.
+
+    ``path`` names the parallel branches leading to the paused state (empty at top level);
+    ``token`` identifies the visit of the state that scheduled it, so a timer from an earlier
+    visit (a loop back to the same state) is recognised as stale.
+    """
+
+    journey_name: str
+    journey_id: str
+    path: tuple[str, ...]
+    state: str
+    token: str
+    kind: str  # "timer" | "timeout"
+    due_at: str
+    id: int | None = None
+    status: str = "pending"
+
+
+@dataclass(frozen=True)
+class ScheduleRecord:
+    """A schedule binding created by a schedule:v1 task."""
+
+    id: str
+    journey_name: str
+    subject_id: str | None
+    start_state: str
+    interval: str
+    max_runs: int
+    next_run_at: str
+    last_context: dict[str, Any]
+    runs_executed: int = 0
+    active_journey_id: str | None = None
+    created_at: str = field(default_factory=lambda: utc_now())
 
 
 @dataclass(frozen=True)
@@ -179,6 +254,36 @@ class StoreTransaction(Protocol):
     ) -> None:
         """Set an event's outcome, processed flag and (when known) its journey instance."""
 
+    def add_timer(self, timer: TimerRecord) -> None:
+        """Persist a pending timer."""
+
+    def cancel_timers(self, journey_id: str, prefix: tuple[str, ...] = ()) -> None:
+        """Cancel the pending timers of an instance under a branch path prefix."""
+
+    def claim_due_timer(self, journey_name: str, now: str) -> TimerRecord | None:
+        """Mark the earliest pending timer due by ``now`` fired and return it (else None).
+
+        The claim and the transition it triggers commit together, so a timer fires once even
+        with several workers or a restart in between.
+        """
+
+    def set_timer_status(self, timer_id: int, status: str) -> None:
+        """Set a timer's status (for example 'error' after a failed firing)."""
+
+    def find_schedule(
+        self, journey_name: str, subject_id: str | None, start_state: str
+    ) -> ScheduleRecord | None:
+        """Return the first binding with this identity, or None."""
+
+    def save_schedule(self, schedule: ScheduleRecord) -> None:
+        """Insert a binding or replace the one with the same id."""
+
+    def claim_due_schedule(self, journey_name: str, now: str) -> ScheduleRecord | None:
+        """Return the earliest binding due by ``now`` with runs left and no active run."""
+
+    def schedule_of_run(self, journey_id: str) -> ScheduleRecord | None:
+        """Return the binding whose active run is this instance, or None."""
+
 
 class JourneyStore(Protocol):
     """A store of journey instances; implement it to back several replicas with one database."""
@@ -198,6 +303,9 @@ class JourneyStore(Protocol):
     def close(self) -> None:
         """Release resources."""
 
+    def next_due(self, journey_name: str) -> str | None:
+        """Return when the earliest pending timer or schedule run is due, or None."""
+
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -215,6 +323,37 @@ def _row_to_journey(row: sqlite3.Row) -> JourneyRecord:
         version=row["version"],
         output=None if row["output"] is None else json.loads(row["output"]),
         error=None if row["error"] is None else json.loads(row["error"]),
+        runtime=None if row["runtime"] is None else json.loads(row["runtime"]),
+    )
+
+
+def _row_to_timer(row: sqlite3.Row) -> TimerRecord:
+    return TimerRecord(
+        journey_name=row["journey_name"],
+        journey_id=row["journey_id"],
+        path=tuple(json.loads(row["path"])),
+        state=row["state"],
+        token=row["token"],
+        kind=row["kind"],
+        due_at=row["due_at"],
+        id=row["id"],
+        status=row["status"],
+    )
+
+
+def _row_to_schedule(row: sqlite3.Row) -> ScheduleRecord:
+    return ScheduleRecord(
+        id=row["id"],
+        journey_name=row["journey_name"],
+        subject_id=row["subject_id"],
+        start_state=row["start_state"],
+        interval=row["interval"],
+        max_runs=row["max_runs"],
+        next_run_at=row["next_run_at"],
+        last_context=json.loads(row["last_context"]),
+        runs_executed=row["runs_executed"],
+        active_journey_id=row["active_journey_id"],
+        created_at=row["created_at"],
     )
 
 
@@ -247,7 +386,8 @@ class _SQLiteTransaction:
     def insert_journey(self, record: JourneyRecord) -> None:
         self._conn.execute(
             "INSERT INTO journeys (id, name, phase, current_state, context, output, error,"
-            " created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " runtime, created_at, updated_at, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.id,
                 record.name,
@@ -260,8 +400,9 @@ class _SQLiteTransaction:
 
     def update_journey(self, record: JourneyRecord, expected_version: int) -> None:
         cursor = self._conn.execute(
-            "UPDATE journeys SET phase = ?, current_state = ?, context = ?, output = ?, error = ?,"
-            " updated_at = ?, version = ? WHERE id = ? AND version = ?",
+            "UPDATE journeys SET phase = ?, current_state = ?, context = ?, output = ?,"
+            " error = ?, runtime = ?, updated_at = ?, version = ?"
+            " WHERE id = ? AND version = ?",
             (
                 *self._mutable_columns(record),
                 record.updated_at,
@@ -277,12 +418,14 @@ class _SQLiteTransaction:
     def _mutable_columns(record: JourneyRecord) -> tuple[Any, ...]:
         output = None if record.output is None else _dumps(record.output)
         error = None if record.error is None else _dumps(record.error)
+        runtime = None if record.runtime is None else _dumps(record.runtime)
         return (
             record.phase,
             record.current_state,
             _dumps(record.context),
             output,
             error,
+            runtime,
         )
 
     def add_history(self, journey_id: str, transitions: Sequence[Transition]) -> None:
@@ -355,6 +498,100 @@ class _SQLiteTransaction:
             (outcome, int(processed), journey_id, source, event_id),
         )
 
+    def add_timer(self, timer: TimerRecord) -> None:
+        self._conn.execute(
+            "INSERT INTO timers (journey_name, journey_id, path, state, token, kind, due_at,"
+            " status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (
+                timer.journey_name,
+                timer.journey_id,
+                _dumps(list(timer.path)),
+                timer.state,
+                timer.token,
+                timer.kind,
+                timer.due_at,
+            ),
+        )
+
+    def cancel_timers(self, journey_id: str, prefix: tuple[str, ...] = ()) -> None:
+        rows = self._conn.execute(
+            "SELECT id, path FROM timers WHERE journey_id = ? AND status = 'pending'",
+            (journey_id,),
+        ).fetchall()
+        ids = [
+            (r["id"],)
+            for r in rows
+            if tuple(json.loads(r["path"])[: len(prefix)]) == prefix
+        ]
+        self._conn.executemany(
+            "UPDATE timers SET status = 'cancelled' WHERE id = ?", ids
+        )
+
+    def claim_due_timer(self, journey_name: str, now: str) -> TimerRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM timers WHERE status = 'pending' AND journey_name = ?"
+            " AND due_at <= ? ORDER BY due_at, id LIMIT 1",
+            (journey_name, now),
+        ).fetchone()
+        if row is None:
+            return None
+        cursor = self._conn.execute(
+            "UPDATE timers SET status = 'fired', fired_at = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (now, row["id"]),
+        )
+        return _row_to_timer(row) if cursor.rowcount == 1 else None
+
+    def set_timer_status(self, timer_id: int, status: str) -> None:
+        self._conn.execute(
+            "UPDATE timers SET status = ? WHERE id = ?", (status, timer_id)
+        )
+
+    def find_schedule(
+        self, journey_name: str, subject_id: str | None, start_state: str
+    ) -> ScheduleRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM schedules WHERE journey_name = ? AND subject_id IS ?"
+            " AND start_state = ? ORDER BY created_at, id LIMIT 1",
+            (journey_name, subject_id, start_state),
+        ).fetchone()
+        return None if row is None else _row_to_schedule(row)
+
+    def save_schedule(self, schedule: ScheduleRecord) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO schedules (id, journey_name, subject_id, start_state,"
+            " interval, max_runs, runs_executed, next_run_at, last_context,"
+            " active_journey_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                schedule.id,
+                schedule.journey_name,
+                schedule.subject_id,
+                schedule.start_state,
+                schedule.interval,
+                schedule.max_runs,
+                schedule.runs_executed,
+                schedule.next_run_at,
+                _dumps(schedule.last_context),
+                schedule.active_journey_id,
+                schedule.created_at,
+            ),
+        )
+
+    def claim_due_schedule(self, journey_name: str, now: str) -> ScheduleRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM schedules WHERE journey_name = ? AND next_run_at <= ?"
+            " AND runs_executed < max_runs AND active_journey_id IS NULL"
+            " ORDER BY next_run_at, id LIMIT 1",
+            (journey_name, now),
+        ).fetchone()
+        return None if row is None else _row_to_schedule(row)
+
+    def schedule_of_run(self, journey_id: str) -> ScheduleRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM schedules WHERE active_journey_id = ?", (journey_id,)
+        ).fetchone()
+        return None if row is None else _row_to_schedule(row)
+
 
 class SQLiteStore:
     """JourneyStore on one SQLite file (WAL, busy_timeout); one connection behind a lock.
@@ -379,6 +616,15 @@ class SQLiteStore:
         self._conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
             self._conn.executescript(_SCHEMA)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        for table, column, declaration in _MIGRATIONS:
+            found = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
+            if column not in {r["name"] for r in found}:
+                self._conn.execute(
+                    f"ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+                )
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
@@ -431,6 +677,39 @@ class SQLiteStore:
                 (source,),
             ).fetchall()
         return [_row_to_event(r) for r in rows]
+
+    def next_due(self, journey_name: str) -> str | None:
+        """Return when the earliest pending timer or schedule run is due, or None."""
+        with self._lock:
+            timer = self._conn.execute(
+                "SELECT MIN(due_at) AS due FROM timers"
+                " WHERE status = 'pending' AND journey_name = ?",
+                (journey_name,),
+            ).fetchone()["due"]
+            run = self._conn.execute(
+                "SELECT MIN(next_run_at) AS due FROM schedules WHERE journey_name = ?"
+                " AND runs_executed < max_runs AND active_journey_id IS NULL",
+                (journey_name,),
+            ).fetchone()["due"]
+        found = [d for d in (timer, run) if d is not None]
+        return min(found) if found else None
+
+    def timers(self, journey_id: str) -> list[TimerRecord]:
+        """Return every timer of an instance, oldest first (for tests and diagnostics)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM timers WHERE journey_id = ? ORDER BY id", (journey_id,)
+            ).fetchall()
+        return [_row_to_timer(r) for r in rows]
+
+    def schedules(self, journey_name: str) -> list[ScheduleRecord]:
+        """Return every schedule binding of a journey, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT * FROM schedules WHERE journey_name = ? ORDER BY created_at, id",
+                (journey_name,),
+            ).fetchall()
+        return [_row_to_schedule(r) for r in rows]
 
     def close(self) -> None:
         """Close the connection."""

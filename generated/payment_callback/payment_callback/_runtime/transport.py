@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import json
 import re
 import threading
@@ -96,6 +97,8 @@ class Prepared:
     params: tuple[tuple[str, str], ...]
     headers: dict[str, str]
     content: bytes | None
+    same_origin: bool = True
+    target: httpx.URL | None = None  # `url`, parsed once
 
 
 @dataclass(frozen=True)
@@ -164,19 +167,25 @@ def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
     return parsed.scheme, parsed.host, parsed.port or _DEFAULT_PORTS.get(parsed.scheme)
 
 
+@functools.lru_cache(maxsize=64)
+def _base_origin(base_url: str) -> tuple[str, str, int | None]:
+    return origin(base_url)
+
+
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
     url = config.base_url.rstrip("/") + expand_path(spec.path, spec.path_params)
+    target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
-    if origin(url) == origin(config.base_url):
+    same = origin(target) == _base_origin(config.base_url)
+    if same:
         headers.update(config.secret_headers)
     content = None
     if spec.body is not NO_BODY:
         content = encode_body(spec.body)
         headers.setdefault("Content-Type", "application/json")
-    return Prepared(
-        spec.method.upper(), url, tuple(encode_query(spec.query)), headers, content
-    )
+    params = tuple(encode_query(spec.query)) if spec.query else ()
+    return Prepared(spec.method.upper(), url, params, headers, content, same, target)
 
 
 def safe_url(url: str | httpx.URL) -> str:
@@ -348,8 +357,8 @@ def _build(
 ) -> httpx.Request:
     return client.build_request(
         prepared.method,
-        prepared.url,
-        params=httpx.QueryParams(prepared.params),
+        prepared.target if prepared.target is not None else prepared.url,
+        params=httpx.QueryParams(prepared.params) if prepared.params else None,
         headers=prepared.headers,
         content=prepared.content,
         timeout=timeout,
@@ -378,15 +387,34 @@ def read_sync(
 
 
 def _run_bounded(
-    client: httpx.Client, request: httpx.Request, state: CallState, left: float | None
+    client: httpx.Client,
+    request: httpx.Request,
+    state: CallState,
+    left: float | None,
+    on_socket: bool = False,
 ) -> RawResponse:
-    """Run one attempt on a worker thread so the deadline holds in every phase.
+    """Run one attempt so the deadline holds in every phase.
 
-    httpx timeouts are per read; a server trickling headers would never trip them. The worker
-    stops itself at the next chunk once the deadline passes.
+    httpx timeouts are per read; a server trickling headers would never trip them. When the
+    client's connection pool reads through `_DeadlineBackend` (`on_socket`), every socket
+    operation of this thread is capped by the time left, so the attempt runs right here.
+    Otherwise it runs on a worker thread the caller stops waiting for at the deadline (the
+    worker stops itself at the next chunk).
     """
     if left is None:
         return read_sync(client, request, state)
+    if on_socket:
+        _CURRENT.state = state
+        try:
+            return read_sync(client, request, state)
+        except _DeadlineHit:
+            raise state.deadline_error() from None
+        except httpx.TimeoutException:
+            if _expired(state):
+                raise state.deadline_error() from None
+            raise
+        finally:
+            _CURRENT.state = None
     result: Future[RawResponse] = Future()
 
     def work() -> None:
@@ -402,6 +430,142 @@ def _run_bounded(
         raise state.deadline_error() from None
 
 
+class _DeadlineHit(Exception):
+    """Raised inside a socket operation when the current call's deadline has passed."""
+
+
+class _Current(threading.local):
+    state: CallState | None = None
+
+
+# The call whose attempt this thread is running (set only around `read_sync`).
+_CURRENT = _Current()
+
+
+def _cap_now(timeout: float | None) -> float | None:
+    """`timeout` capped by the running call's time left; raises once none is left."""
+    state = _CURRENT.state
+    if state is None:
+        return timeout
+    left = state.remaining()
+    if left is None:
+        return timeout
+    if left <= 0:
+        raise _DeadlineHit
+    return left if timeout is None or left < timeout else timeout
+
+
+def _deadline_network() -> tuple[type[Any], type[Any]] | None:
+    """The wrapper classes over httpcore's network layer (None when httpcore is not there)."""
+    try:
+        import httpcore
+    except ImportError:  # pragma: no cover - httpx always installs it
+        return None
+
+    class Stream(httpcore.NetworkStream):
+        """A socket stream whose every operation is bounded by the running call's deadline."""
+
+        def __init__(self, inner: httpcore.NetworkStream) -> None:
+            self._inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            capped = _cap_now(timeout)
+            try:
+                return self._inner.read(max_bytes, capped)
+            except httpcore.ReadTimeout:
+                if capped != timeout:
+                    raise _DeadlineHit from None
+                raise
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            capped = _cap_now(timeout)
+            try:
+                self._inner.write(buffer, capped)
+            except httpcore.WriteTimeout:
+                if capped != timeout:
+                    raise _DeadlineHit from None
+                raise
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(
+            self,
+            ssl_context: Any,
+            server_hostname: str | None = None,
+            timeout: float | None = None,
+        ) -> httpcore.NetworkStream:
+            inner = self._inner.start_tls(
+                ssl_context, server_hostname, _cap_now(timeout)
+            )
+            return Stream(inner)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class Backend(httpcore.NetworkBackend):
+        """httpcore's network backend with `Stream` over every connection it opens."""
+
+        def __init__(self, inner: httpcore.NetworkBackend) -> None:
+            self.inner = inner
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore.NetworkStream:
+            stream = self.inner.connect_tcp(
+                host, port, _cap_now(timeout), local_address, socket_options
+            )
+            return Stream(stream)
+
+        def connect_unix_socket(
+            self, path: str, timeout: float | None = None, socket_options: Any = None
+        ) -> httpcore.NetworkStream:
+            stream = self.inner.connect_unix_socket(
+                path, _cap_now(timeout), socket_options
+            )
+            return Stream(stream)
+
+        def sleep(self, seconds: float) -> None:
+            self.inner.sleep(seconds)
+
+    return Stream, Backend
+
+
+_NETWORK = _deadline_network()
+
+
+def bind_deadlines(client: httpx.Client, base_url: str) -> bool:
+    """Make the connection pool that serves `base_url` honour each call's deadline.
+
+    Wraps the pool's network backend in one that caps every socket operation by the time the
+    current call has left (it changes nothing for requests this module does not send). True
+    when done; False when the client is not built the way httpx 0.27/0.28 builds it (a custom
+    transport, say), and the transport then bounds each attempt with a worker thread instead.
+    """
+    if _NETWORK is None:  # pragma: no cover - httpx always installs httpcore
+        return False
+    _, backend_class = _NETWORK
+    try:
+        transport = client._transport_for_url(httpx.URL(base_url))
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+    except (AttributeError, TypeError):  # another httpx layout: keep the worker thread
+        return False
+    if isinstance(backend, backend_class):
+        return True
+    import httpcore
+
+    if not isinstance(backend, httpcore.NetworkBackend):
+        return False
+    pool._network_backend = backend_class(backend)  # type: ignore[union-attr]
+    return True
+
+
 class SyncTransport:
     """Blocking transport over an httpx.Client (injected, or created and owned)."""
 
@@ -411,6 +575,7 @@ class SyncTransport:
         self.config = config
         self._owns = client is None
         self._client = client if client is not None else httpx.Client()
+        self._on_socket = bind_deadlines(self._client, config.base_url)
 
     def __enter__(self) -> Self:
         return self
@@ -438,7 +603,13 @@ class SyncTransport:
             left = state.begin_attempt()
             request = _build(self._client, prepared, state.timeout_for(left))
             try:
-                raw = _run_bounded(self._client, request, state, left)
+                raw = _run_bounded(
+                    self._client,
+                    request,
+                    state,
+                    left,
+                    self._on_socket and prepared.same_origin,
+                )
             except httpx.HTTPError as exc:
                 decision = state.after_exception(exc)
                 if not decision.retry:

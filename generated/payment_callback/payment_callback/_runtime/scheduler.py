@@ -1,0 +1,77 @@
+"""The background scheduler: fires due timers, wait timeouts and schedule runs.
+
+``create_journey_app`` starts one per app in its ASGI lifespan (uvicorn ``lifespan="on"`` or
+``"auto"``) and stops it on shutdown. It sleeps until the earliest due time the store knows of
+(at most ``Settings.timer_poll_seconds``) and wakes at once when this process persists a new
+timer. Every firing is claimed in the store's transaction, so several workers or replicas on
+one database never fire the same timer twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from .engine import JourneyEngine
+
+__all__ = ["TimerScheduler"]
+
+_logger = logging.getLogger("journeygen.server")
+_MIN_WAIT = 0.005
+
+
+class TimerScheduler:
+    """A daemon thread running ``engine.fire_due()`` whenever something is due."""
+
+    def __init__(self, engine: JourneyEngine[Any], poll_seconds: float = 1.0) -> None:
+        self.engine = engine
+        self.poll_seconds = max(poll_seconds, _MIN_WAIT)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Start the thread (no-op when it runs already)."""
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._loop,
+            name=f"journeygen-timers-{self.engine.definition.name}",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread and wait for the firing in progress to finish."""
+        self._stop.set()
+        self.engine.wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.engine.fire_due()
+            except Exception as exc:  # keep the scheduler alive; the row stays visible
+                _logger.error("firing due timers failed", exc_info=exc)
+            self.engine.wakeup.wait(self._wait())
+            self.engine.wakeup.clear()
+
+    def _wait(self) -> float:
+        try:
+            due = self.engine.next_due()
+        except Exception as exc:
+            _logger.error("reading the next due time failed", exc_info=exc)
+            return self.poll_seconds
+        if due is None:
+            return self.poll_seconds
+        left = (due - datetime.now(UTC)).total_seconds()
+        return min(max(left, _MIN_WAIT), self.poll_seconds)
