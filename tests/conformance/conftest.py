@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Filled by the conformance tests as they run: one line each, in the order they finish.
-REPORT: dict[str, str] = {}
+from tests.conformance.report import REPORT
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from tests.client.conftest import Reply, Request, Server
 from tests.conformance import anys, spec
-from tests.conformance.conftest import REPORT
+from tests.conformance.report import REPORT
 from tests.conftest import CorpusPackage, needs_corpus
 
 pytestmark = needs_corpus
