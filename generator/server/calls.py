@@ -155,7 +155,8 @@ class CallBuilder:
     def __init__(self, sources: Sources, journey: Document) -> None:
         self.sources = sources
         self.journey = journey
-        self.scope = naming.Scope(("self",))
+        # FakeHandlers' own members (templates/server/testing.py.jinja) are not method names
+        self.scope = naming.Scope(("self", "calls", "answers", "steer", "calls_to"))
         self.classes = naming.Scope(
             ("TaskResult", "BaseModel", "Protocol", "Any", "Literal")
         )

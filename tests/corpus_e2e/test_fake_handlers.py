@@ -195,3 +195,41 @@ def test_python_m_server_fake_serves_a_corpus_journey(
         process.wait(timeout=10)
         assert process.stderr is not None
         process.stderr.close()
+
+
+@pytest.mark.slow
+def test_a_task_named_like_a_fake_member_gets_another_method_name(
+    tmp_path: Path,
+) -> None:
+    """A state called `steer` (a FakeHandlers member) must not shadow it."""
+    from generator.pipeline import generate
+    from generator.write import write_package
+    from tests.conftest import PAYMENT_CALLBACK, SPECS
+
+    case = tmp_path / "specs" / "examples" / "technical" / "payment-callback"
+    for source in SPECS.rglob("*.yaml"):
+        target = tmp_path / "specs" / source.relative_to(SPECS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    journey = case / "payment-callback.journey.yaml"
+    text = journey.read_text(encoding="utf-8")
+    text = text.replace("start: authorize", "start: steer").replace(
+        "    authorize:\n", "    steer:\n"
+    )
+    text = text.replace(
+        "operationRef: payments.authorizePayment",
+        'method: POST\n        url: "https://payments.example.com/pay"',
+    )
+    journey.write_text(text, encoding="utf-8")
+    assert PAYMENT_CALLBACK.name == case.name
+    result = generate(case, root=tmp_path / "specs")
+    testing = result.files[f"{result.package}/{result.package}/testing.py"]
+    assert "    def steer_2(self, call: handlers.Steer2Call) -> TaskResult:" in testing
+    assert testing.count("    def steer(self") == 1  # FakeHandlers' own
+    write_package(tmp_path / "out", result.package, result.files)
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p"]
+    env = {**os.environ, "MYPYPATH": str(tmp_path / "out" / result.package)}
+    checked = subprocess.run(
+        [*mypy, f"{result.package}.testing"], env=env, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout
