@@ -32,6 +32,7 @@ import copy
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -455,6 +456,11 @@ class RunContext(Generic[H]):
 
 def _utc() -> datetime:
     return datetime.now(UTC)
+
+
+def _token() -> str:
+    """A visit token: unique, and ordered by creation (the newest open step is reported)."""
+    return f"{time.time_ns():020d}{uuid.uuid4().hex[:12]}"
 
 
 def _code(error: Any, default: str, prefix: str) -> str:
@@ -954,7 +960,7 @@ class JourneyEngine(Generic[H]):
             reason = f"a scheduled run reached the external-input state {ext.name!r}"
             self._end(thread, Fail("SCHEDULED_RUN_INTERACTIVE", reason))
             return
-        thread.token = uuid.uuid4().hex
+        thread.token = _token()
         if ext.timeout_sec is not None and ext.on_timeout is not None:
             delay = timedelta(seconds=ext.timeout_sec) * self.settings.timer_scale
             due = self.clock() + delay
@@ -975,7 +981,7 @@ class JourneyEngine(Generic[H]):
         except DurationError as exc:
             self._end(thread, Fail("TIMER_INVALID", f"timer {timer.name!r}: {exc}"))
             return
-        thread.token = uuid.uuid4().hex
+        thread.token = _token()
         self._add_timer(run, path, timer.name, thread.token, "timer", due)
 
     def _add_timer(
@@ -1138,20 +1144,25 @@ class JourneyEngine(Generic[H]):
         return None
 
     def _display(self, thread: _Thread, machine: Machine[H]) -> tuple[str, bool]:
-        """The state to report: an active external input inside branches wins."""
+        """The state to report: of the external inputs open inside branches, the newest."""
+        shown, waiting, _ = self._newest(thread, machine)
+        return shown, waiting
+
+    def _newest(self, thread: _Thread, machine: Machine[H]) -> tuple[str, bool, str]:
+        """(state, is an external input, entry token) of the state to report."""
         if thread.branches is None:
-            return thread.state, thread.state in machine.inputs
+            state = thread.state
+            return state, state in machine.inputs, thread.token or ""
         parallel = machine.parallels.get(thread.state)
-        fallback: str | None = None
+        found: list[tuple[str, bool, str]] = []
         for branch in parallel.branches if parallel else ():
             child = thread.branches.get(branch.name)
-            if child is None or child.finished:
-                continue
-            shown, waiting = self._display(child, branch.machine)
-            if waiting:
-                return shown, True
-            fallback = fallback or shown
-        return fallback or thread.state, False
+            if child is not None and not child.finished:
+                found.append(self._newest(child, branch.machine))
+        inputs = [f for f in found if f[1]]
+        if inputs:
+            return max(inputs, key=lambda f: f[2])
+        return found[0] if found else (thread.state, False, "")
 
     # -- persisting ------------------------------------------------------------------------
 
