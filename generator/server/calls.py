@@ -38,6 +38,17 @@ MTLS_FIELDS = (
     CallField("trust_anchors", "trust_anchors", "list[str]", True,
               "The task's inline trust anchors (PEM); empty: the profile's."),
 )  # fmt: skip
+KAFKA_FIELDS = (
+    CallField("topic", "topic", "str", True, "The Kafka topic."),
+    CallField("value", "value", "Any", True, "The event payload (the value mapper's result)."),
+    CallField("key", "key", "Any", False, "The record key, when the task declares one."),
+    CallField("headers", "headers", "dict[str, str]", False, "Kafka record headers."),
+    CallField("connection_secret_ref", "connection_secret_ref", "str", False,
+              "The secretRef of the Kafka connection; None: the default connection."),
+    CallField("key_schema_ref", "key_schema_ref", "str", False, "keySchemaRef, if any."),
+    CallField("value_schema_ref", "value_schema_ref", "str", False,
+              "valueSchemaRef, if any: validate the payload against it before publishing."),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -219,6 +230,20 @@ class CallBuilder:
         return HandlerMethod(
             name, state, call_class, JWT_FIELDS, None, summary, "jwtValidate:v1",
             200, body, True,
+        )  # fmt: skip
+
+    def kafka_method(self, state: str, topic: str) -> HandlerMethod:
+        """The handler method publishing the record of a kafkaPublish:v1 task."""
+        name, call_class = self._auth_names(state)
+        summary = (
+            f"Publish one record to the Kafka topic {topic!r} (key, value as JSON, headers) "
+            "and answer ok once the broker acknowledged it; ok=False (after your retries) "
+            "fails the journey with KAFKA_PUBLISH_FAILED. Nothing is stored in the context."
+        )
+        return HandlerMethod(
+            name, state, call_class, KAFKA_FIELDS, None, summary,
+            f"kafkaPublish:v1 {topic}", 200, {"topic": topic, "partition": 0, "offset": 0},
+            True,
         )  # fmt: skip
 
     def mtls_method(

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import naming
-from ..diagnostics import Location
+from ..diagnostics import Location, error
 from ..encode import py_literal
 from ..ir import Bundle, ExternalStep, Operation
 from ..load import Document, escape_pointer_token
 from .calls import CallBuilder, CallCode
-from .expressions import Code, UnsupportedBindingError, dataweave
+from .expressions import Code, UnsupportedBindingError, dataweave, value
 from .ir import (
     BranchCode,
     HandlerMethod,
@@ -221,6 +221,9 @@ class StateCompiler:
                 [*self._schedule(task, pointer), self._goto(scope, state, body)],
                 summary,
             )
+        if kind == "kafkaPublish:v1":
+            lines = [*self._kafka(state, task, pointer), self._goto(scope, state, body)]
+            return lines, f"{state} (task kafkaPublish:v1 {task['topic']})"
         if kind != "httpCall:v1":
             raise NotSupportedError(f"task kind {kind!r}", "/task/kind")
         call = self.calls.build(state, task, pointer)
@@ -246,6 +249,97 @@ class StateCompiler:
             else "ctx.call(run)"
         )
         return lines
+
+    def _kafka(self, state: str, task: dict[str, Any], pointer: str) -> list[str]:
+        """kafkaPublish:v1: the typed handler call; a refused publish fails the journey."""
+        for key in ("resultVar", "errorMapping", "resiliencePolicyRef"):
+            if key in task:
+                raise error(
+                    self.doc.location(f"{pointer}/{escape_pointer_token(key)}"),
+                    f"kafkaPublish:v1 does not allow {key} (a publish has no result)",
+                )
+        topic = task.get("topic")
+        if not isinstance(topic, str) or not topic:
+            raise error(
+                self.doc.location(pointer), "kafkaPublish:v1 needs a non-empty topic"
+            )
+        raw = task.get("value")
+        if not isinstance(raw, dict) or not isinstance(raw.get("mapper"), dict):
+            raise error(
+                self.doc.location(pointer),
+                "kafkaPublish:v1 needs value.mapper (the event payload)",
+            )
+        entries: list[tuple[str, Code]] = [
+            ("topic", Code(py_literal(topic))),
+            ("value", dataweave(self.doc, pointer + "/value/mapper", raw["mapper"])),
+        ]
+        if "key" in task:
+            key = task["key"]
+            if isinstance(key, dict) and isinstance(key.get("mapper"), dict):
+                entries.append(
+                    ("key", dataweave(self.doc, pointer + "/key/mapper", key["mapper"]))
+                )
+            elif isinstance(key, str):
+                entries.append(("key", value(self.doc, pointer + "/key", key)))
+            else:
+                raise error(
+                    self.doc.location(pointer + "/key"),
+                    "kafkaPublish:v1 key must be a string or an object with a mapper",
+                )
+        headers = task.get("headers")
+        if headers is not None:
+            if not isinstance(headers, dict) or not all(
+                isinstance(v, str) for v in headers.values()
+            ):
+                raise error(
+                    self.doc.location(pointer + "/headers"),
+                    "kafkaPublish:v1 headers must map names to strings",
+                )
+            parts = [
+                (
+                    str(k),
+                    value(
+                        self.doc, f"{pointer}/headers/{escape_pointer_token(str(k))}", v
+                    ),
+                )
+                for k, v in headers.items()
+            ]
+            code = ", ".join(f"{k!r}: {c.code}" for k, c in parts)
+            bound = (
+                frozenset().union(*(c.bindings for _, c in parts))
+                if parts
+                else frozenset()
+            )
+            entries.append(("headers", Code(f"{{{code}}}", bound)))
+        for key, field_name in (
+            ("connectionSecretRef", "connection_secret_ref"),
+            ("keySchemaRef", "key_schema_ref"),
+            ("valueSchemaRef", "value_schema_ref"),
+        ):
+            found = task.get(key)
+            if found is None:
+                continue
+            if not isinstance(found, str) or not found:
+                raise error(
+                    self.doc.location(f"{pointer}/{key}"),
+                    f"kafkaPublish:v1 {key} must be a non-empty string",
+                )
+            entries.append((field_name, Code(py_literal(found))))
+        method = self.calls.kafka_method(state, topic)
+        self.methods.append(method)
+        reason = f"publishing to topic {topic!r} failed"
+        items = ", ".join(f"{name!r}: {code.code}" for name, code in entries)
+        return [
+            *_prelude([c for _, c in entries]),
+            "",
+            "def run() -> TaskResult:",
+            f"    call = handlers.{method.call_class}.model_validate({{{items}}})",
+            f"    return ctx.handlers.{method.name}(call)",
+            "",
+            "published = ctx.call(run)",
+            'if not published["ok"]:',
+            f"    return Fail('KAFKA_PUBLISH_FAILED', {reason!r})",
+        ]
 
     def _api_key(self, task: dict[str, Any]) -> list[str]:
         source = task.get("source") or {}
