@@ -36,7 +36,7 @@ from .ir import (
     Unsupported,
 )
 
-INTERNAL = ("task", "choice", "transform", "succeed", "fail")
+INTERNAL = ("task", "choice", "transform", "succeed", "fail", "subjourney")
 STRATEGIES = ("allOf", "anyOf", "firstCompleted")
 ERROR_POLICIES = ("collectAll", "failFast", "ignoreErrors")
 SCHEDULE_POLICIES = ("fail", "upsert", "addAnother")
@@ -71,6 +71,7 @@ class _Scope:
     base: str  # JSON pointer of the states map
     label: str  # prefix of function names ("" at top level)
     parent: _Scope | None = None
+    subjourney: str | None = None  # the spec.subjourneys id this scope compiles
     steps: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[InputCode] = field(default_factory=list)
     timers: list[TimerCode] = field(default_factory=list)
@@ -100,6 +101,7 @@ class StateCompiler:
         self.http_bindings = _http_bindings(doc.data["spec"])
         self.passthrough = any(b[2] for _, b in self.http_bindings)
         self.top: MachineCode | None = None
+        self.subjourney_starts: dict[str, tuple[str, str]] = {}  # ref -> (var, start)
 
     def pointer(self, state: str) -> str:
         """The JSON pointer of a top-level state."""
@@ -107,9 +109,39 @@ class StateCompiler:
 
     def steps(self) -> list[StepCode]:
         """Compile the journey (branches included); return every engine function."""
+        self._subjourneys()
         scope = _Scope(self.states, "/spec/states", "")
         self.top = self._machine(scope, "")
         return self.functions
+
+    def _subjourneys(self) -> None:
+        """Compile every `spec.subjourneys` graph into a Machine of internal states."""
+        raw = self.doc.data["spec"].get("subjourneys")
+        if raw is None:
+            return
+        if not isinstance(raw, dict):
+            raise error(
+                self.doc.location("/spec/subjourneys"),
+                "spec.subjourneys must map subjourney ids to {start, states}",
+            )
+        scopes = []
+        for ref, sub in raw.items():
+            base = f"/spec/subjourneys/{escape_pointer_token(str(ref))}"
+            states = sub.get("states") if isinstance(sub, dict) else None
+            start = sub.get("start") if isinstance(sub, dict) else None
+            if not isinstance(states, dict) or not states or start not in states:
+                raise error(
+                    self.doc.location(base),
+                    f"subjourney {ref!r} needs a non-empty states map and a start "
+                    "naming one of them",
+                )
+            label = "sub_" + naming.snake(str(ref), default="subjourney")
+            machine = self.names.claim("SUBJOURNEY_" + label[4:].upper())
+            self.subjourney_starts[str(ref)] = (machine, str(start))
+            scope = _Scope(states, base + "/states", label, subjourney=str(ref))
+            scopes.append((scope, machine))
+        for scope, machine in scopes:  # every ref is known: subjourneys may call others
+            self.branch_machines.append(self._machine(scope, machine))
 
     def inputs(self) -> list[InputCode]:
         """Every external-input state, branches included (call after steps())."""
@@ -138,6 +170,10 @@ class StateCompiler:
 
     def _state(self, scope: _Scope, state: str, body: Any) -> None:
         kind = body.get("type") if isinstance(body, dict) else None
+        if scope.subjourney is not None and kind not in INTERNAL:
+            raise NotSupportedError(
+                f"a {kind} state inside subjourney {scope.subjourney!r}", "/type"
+            )
         if kind in ("webhook", "wait"):
             found = self._input(scope, state, body)
             if found is not None:
@@ -553,6 +589,75 @@ class StateCompiler:
         raise NotSupportedError(
             f"transform target {kind!r} {path!r}", "/transform/target"
         )
+
+    def _subjourney(
+        self, scope: _Scope, state: str, body: dict[str, Any]
+    ) -> tuple[list[str], str]:
+        where = scope.pointer(state) + "/subjourney"
+        spec = body.get("subjourney")
+        if not isinstance(spec, dict):
+            raise error(
+                self.doc.location(where), "subjourney state needs a subjourney block"
+            )
+        ref = spec.get("ref")
+        if not isinstance(ref, str) or ref not in self.subjourney_starts:
+            known = ", ".join(sorted(self.subjourney_starts)) or "none"
+            raise error(
+                self.doc.location(where + "/ref" if "ref" in spec else where),
+                f"subjourney ref {ref!r} is not a key of spec.subjourneys (known: {known})",
+            )
+        if scope.subjourney == ref:
+            raise NotSupportedError(
+                f"subjourney {ref!r} calling itself", "/subjourney/ref"
+            )
+        machine, start = self.subjourney_starts[ref]
+        kind = spec.get("resultKind", "output")
+        on_failure = spec.get("onFailure") or {}
+        behavior = (
+            on_failure.get("behavior", "propagate")
+            if isinstance(on_failure, dict)
+            else None
+        )
+        var = spec.get("resultVar")
+        for bad, key, allowed in (
+            (kind not in ("output", "outcome"), "resultKind", "output or outcome"),
+            (behavior not in ("propagate", "capture"), "onFailure", "behavior propagate or capture"),
+            (var is not None and (not isinstance(var, str) or not var), "resultVar", "a name"),
+        ):  # fmt: skip
+            if bad:
+                raise error(
+                    self.doc.location(f"{where}/{key}"),
+                    f"subjourney {key} must be {allowed}",
+                )
+        codes: list[Code] = []
+        arg = "{}"
+        raw = spec.get("input")
+        if raw is not None:
+            if not isinstance(raw, dict) or not isinstance(raw.get("mapper"), dict):
+                raise error(
+                    self.doc.location(where + "/input"),
+                    "subjourney input needs a mapper",
+                )
+            code = dataweave(self.doc, where + "/input/mapper", raw["mapper"])
+            codes.append(code)
+            arg = code.code
+        lines = [
+            *_prelude(codes),
+            f"found = run_subjourney(ctx, {machine}, {start!r}, {arg}, {ref!r})",
+        ]
+        if isinstance(var, str) and kind == "outcome":
+            lines.append(f"ctx.context[{var!r}] = found.outcome()")
+        if behavior == "propagate":
+            lines += ["if found.failed:", "    return found.fail()"]
+        if isinstance(var, str) and kind == "output":
+            value = (
+                "found.output"
+                if behavior == "propagate"
+                else ("None if found.failed else found.output")
+            )
+            lines.append(f"ctx.context[{var!r}] = {value}")
+        lines.append(self._goto(scope, state, body))
+        return lines, f"{state} (subjourney {ref})"
 
     def _succeed(
         self, scope: _Scope, state: str, body: dict[str, Any]

@@ -275,6 +275,8 @@ class ServerIR:
         if auth:
             lines.append(f"from ._runtime.auth import {', '.join(sorted(auth))}")
         lines.append(f"from ._runtime.engine import {', '.join(sorted(runtime))}")
+        if "run_subjourney(" in code:
+            lines.append("from ._runtime.subjourney import run_subjourney")
         if guard:
             lines.append("from ._runtime.security import Guard")
         lines.append("from ._runtime.settings import env_prefix")
