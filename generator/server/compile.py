@@ -15,7 +15,7 @@ JOURNEY_DEFINITION_INVALID when it is reached (and reported as a warning); a bra
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import naming
@@ -24,7 +24,7 @@ from ..encode import py_literal
 from ..ir import Bundle, ExternalStep, Operation
 from ..load import Document, escape_pointer_token
 from .calls import CallBuilder, CallCode
-from .expressions import Code, UnsupportedBindingError, dataweave, value
+from .expressions import Code, UnsupportedBindingError, dataweave, site_bindings, value
 from .ir import (
     BranchCode,
     HandlerMethod,
@@ -60,6 +60,8 @@ def _prelude(codes: list[Code]) -> list[str]:
         lines.append('payload = context.get("payload")')
     if "platform" in used:
         lines.append("platform = ctx.platform")
+    if "outcome" in used:
+        lines.append("outcome = ctx.outcome")
     return lines
 
 
@@ -72,6 +74,9 @@ class _Scope:
     label: str  # prefix of function names ("" at top level)
     parent: _Scope | None = None
     subjourney: str | None = None  # the spec.subjourneys id this scope compiles
+    inline: str | None = (
+        None  # "subjourney 'x'" / "spec.compensation": internal states only
+    )
     steps: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[InputCode] = field(default_factory=list)
     timers: list[TimerCode] = field(default_factory=list)
@@ -111,8 +116,143 @@ class StateCompiler:
         """Compile the journey (branches included); return every engine function."""
         self._subjourneys()
         scope = _Scope(self.states, "/spec/states", "")
-        self.top = self._machine(scope, "")
+        top = self._machine(scope, "")
+        spec = self.doc.data["spec"]
+        extras = [
+            *self._outcomes(spec),
+            *self._execution(spec),
+            *self._compensation(spec),
+        ]
+        self.top = replace(top, extras=tuple(extras))
         return self.functions
+
+    # -- spec.outcomes, spec.execution, spec.compensation ---------------------------------
+
+    def _outcomes(self, spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+        raw = spec.get("outcomes")
+        if raw is None:
+            return []
+        if not isinstance(raw, dict):
+            raise error(
+                self.doc.location("/spec/outcomes"), "spec.outcomes must be a map"
+            )
+        items = []
+        for name, entry in raw.items():
+            where = f"/spec/outcomes/{escape_pointer_token(str(name))}"
+            when = entry.get("when") if isinstance(entry, dict) else None
+            phase = when.get("phase") if isinstance(when, dict) else None
+            if phase not in ("SUCCEEDED", "FAILED"):
+                raise error(
+                    self.doc.location(where),
+                    f"outcome {name!r} needs when.phase SUCCEEDED or FAILED",
+                )
+            assert isinstance(when, dict)
+            function = "None"
+            if "predicate" in when:
+                function = self._predicate(
+                    where + "/when/predicate", when["predicate"], f"outcome {name}",
+                    frozenset({"output", "error"}), "ctx: Ctx, output: Any, error: Any",
+                )  # fmt: skip
+            items.append(f"NamedOutcome({str(name)!r}, {phase!r}, {function})")
+        return [("outcomes", f"({''.join(i + ', ' for i in items)})")]
+
+    def _predicate(
+        self, pointer: str, node: Any, summary: str, extra: frozenset[str], params: str
+    ) -> str:
+        code = dataweave(self.doc, pointer, node, predicate=True, extra=extra)
+        function = self.names.claim(
+            "predicate_" + naming.snake(summary, default="predicate")
+        )
+        lines = (*_prelude([code]), f"return bool({code.code})")
+        self.functions.append(
+            StepCode(summary, function, summary, lines, params=params, returns="bool")
+        )
+        return function
+
+    def _execution(self, spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+        raw = spec.get("execution")
+        if raw is None:
+            return []
+        where = self.doc.location("/spec/execution")
+        if not isinstance(raw, dict):
+            raise error(where, "spec.execution must be an object")
+        limit = raw.get("maxDurationSec")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise error(
+                self.doc.location("/spec/execution/maxDurationSec")
+                if "maxDurationSec" in raw else where,
+                "spec.execution.maxDurationSec must be an integer >= 1",
+            )  # fmt: skip
+        timeout = raw.get("onTimeout")
+        code = timeout.get("errorCode") if isinstance(timeout, dict) else None
+        reason = timeout.get("reason") if isinstance(timeout, dict) else None
+        if (
+            not isinstance(code, str)
+            or not code
+            or not isinstance(reason, str)
+            or not reason
+        ):
+            raise error(
+                where,
+                "spec.execution.onTimeout needs a non-empty errorCode and reason",
+            )
+        return [("execution", f"Deadline({limit!r}, {code!r}, {reason!r})")]
+
+    def _compensation(self, spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+        raw = spec.get("compensation")
+        if raw is None:
+            return []
+        base = "/spec/compensation"
+        if not isinstance(raw, dict):
+            raise error(self.doc.location(base), "spec.compensation must be an object")
+        mode = raw.get("mode", "async")
+        if mode not in ("sync", "async"):
+            raise error(
+                self.doc.location(base + "/mode"),
+                "spec.compensation.mode must be sync or async",
+            )
+        states, start = raw.get("states"), raw.get("start")
+        if not isinstance(states, dict) or not states or start not in states:
+            raise error(
+                self.doc.location(base),
+                "spec.compensation needs a non-empty states map and a start naming one "
+                "of them",
+            )
+        rules = raw.get("alsoFor") or []
+        if not isinstance(rules, list):
+            raise error(self.doc.location(base + "/alsoFor"), "alsoFor must be a list")
+        also = []
+        for i, rule in enumerate(rules):
+            when = rule.get("when") if isinstance(rule, dict) else None
+            if when is not None and not isinstance(when, dict):
+                raise error(
+                    self.doc.location(f"{base}/alsoFor/{i}"),
+                    "an alsoFor rule is {when: {predicate: ...}}",
+                )
+            if isinstance(when, dict) and "predicate" in when:
+                also.append(
+                    self._predicate(
+                        f"{base}/alsoFor/{i}/when/predicate", when["predicate"],
+                        f"compensation also for {i}", frozenset({"output"}),
+                        "ctx: Ctx, output: Any",
+                    )
+                )  # fmt: skip
+            else:
+                also.append("None")
+        machine = self.names.claim("COMPENSATION")
+        scope = _Scope(
+            states, base + "/states", "compensation", inline="spec.compensation"
+        )
+        with site_bindings(frozenset({"outcome"})):
+            self.branch_machines.append(self._machine(scope, machine))
+        rules_code = f"({''.join(a + ', ' for a in also)})"
+        return [
+            (
+                "compensation",
+                f"Compensation({str(start)!r}, {machine}, mode={mode!r}, "
+                f"also_for={rules_code})",
+            )
+        ]
 
     def _subjourneys(self) -> None:
         """Compile every `spec.subjourneys` graph into a Machine of internal states."""
@@ -138,7 +278,10 @@ class StateCompiler:
             label = "sub_" + naming.snake(str(ref), default="subjourney")
             machine = self.names.claim("SUBJOURNEY_" + label[4:].upper())
             self.subjourney_starts[str(ref)] = (machine, str(start))
-            scope = _Scope(states, base + "/states", label, subjourney=str(ref))
+            scope = _Scope(
+                states, base + "/states", label, subjourney=str(ref),
+                inline=f"subjourney {str(ref)!r}",
+            )  # fmt: skip
             scopes.append((scope, machine))
         for scope, machine in scopes:  # every ref is known: subjourneys may call others
             self.branch_machines.append(self._machine(scope, machine))
@@ -170,10 +313,8 @@ class StateCompiler:
 
     def _state(self, scope: _Scope, state: str, body: Any) -> None:
         kind = body.get("type") if isinstance(body, dict) else None
-        if scope.subjourney is not None and kind not in INTERNAL:
-            raise NotSupportedError(
-                f"a {kind} state inside subjourney {scope.subjourney!r}", "/type"
-            )
+        if scope.inline is not None and kind not in INTERNAL:
+            raise NotSupportedError(f"a {kind} state inside {scope.inline}", "/type")
         if kind in ("webhook", "wait"):
             found = self._input(scope, state, body)
             if found is not None:

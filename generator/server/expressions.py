@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +15,22 @@ from ..load import Document
 
 ALL_BINDINGS = frozenset({"context", "payload", "platform"})
 SUPPORTED_BINDINGS = frozenset({"context", "payload", "platform"})
+
+
+_SITE_BINDINGS: ContextVar[frozenset[str]] = ContextVar(
+    "site_bindings", default=frozenset()
+)
+
+
+@contextmanager
+def site_bindings(names: frozenset[str]) -> Iterator[None]:
+    """Make further bindings visible to every expression compiled inside the block (the
+    `outcome` binding of compensation states)."""
+    token = _SITE_BINDINGS.set(_SITE_BINDINGS.get() | names)
+    try:
+        yield
+    finally:
+        _SITE_BINDINGS.reset(token)
 
 
 class UnsupportedBindingError(Exception):
@@ -70,6 +89,7 @@ def dataweave(
     text = node.get("expr")
     if not isinstance(text, str):
         raise error(doc.location(pointer), "expression needs a string 'expr'")
+    extra = extra | _SITE_BINDINGS.get()
     try:
         compiled = compile_expression(
             text,
@@ -91,9 +111,10 @@ def value(doc: Document, pointer: str, raw: Any) -> Code:
         return dataweave(doc, pointer, raw)
     if not isinstance(raw, str) or "${" not in raw:
         return Code(py_literal(raw))
+    site = _SITE_BINDINGS.get()
     try:
         compiled = compile_interpolation(
-            raw, bindings=ALL_BINDINGS, implicit_root="context"
+            raw, bindings=ALL_BINDINGS | site, implicit_root="context"
         )
     except DataWeaveError as exc:
         base = doc.location(pointer)
@@ -103,4 +124,4 @@ def value(doc: Document, pointer: str, raw: Any) -> Code:
         raise error(
             where, f"cannot compile ${{...}} placeholder: {exc.message}"
         ) from None
-    return Code(compiled.code, _checked(compiled.bindings))
+    return Code(compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | site))

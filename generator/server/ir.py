@@ -163,6 +163,9 @@ class MachineCode:
     inputs: tuple[InputCode, ...]
     timers: tuple[TimerCode, ...]
     parallels: tuple[ParallelCode, ...]
+    # JourneyDefinition keyword arguments (the journey's machine only): (name, code) of
+    # outcomes=, execution=, compensation=
+    extras: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,7 @@ class ServerIR:
         parts = [i.code for m in self.machines for i in m.inputs]
         parts += [t.code for m in self.machines for t in m.timers]
         parts += [p.code for m in self.machines for p in m.parallels]
+        parts += [code for m in self.machines for _, code in m.extras]
         return "\n".join(parts)
 
     @property
@@ -275,6 +279,9 @@ class ServerIR:
         if auth:
             lines.append(f"from ._runtime.auth import {', '.join(sorted(auth))}")
         lines.append(f"from ._runtime.engine import {', '.join(sorted(runtime))}")
+        lifecycle = [n for n in _LIFECYCLE_NAMES if f"{n}(" in defs]
+        if lifecycle:
+            lines.append(f"from ._runtime.lifecycle import {', '.join(lifecycle)}")
         if "run_subjourney(" in code:
             lines.append("from ._runtime.subjourney import run_subjourney")
         if guard:
@@ -284,6 +291,7 @@ class ServerIR:
         return tuple(lines)
 
 
+_LIFECYCLE_NAMES = ("Compensation", "Deadline", "NamedOutcome")
 _WEBHOOK_NAMES = (
     "Action",
     "Concat",
