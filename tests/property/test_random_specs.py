@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.naming import is_header_name
 
 # Names a generator must survive: keywords, builtins, pydantic internals, collisions after
 # snake_case, leading digits, a ligature that NFKC-normalises to `field`.
@@ -44,6 +45,10 @@ names = st.one_of(
         min_size=1,
         max_size=12,
     ),
+)
+header_names = st.one_of(
+    st.sampled_from([h for h in HOSTILE if is_header_name(h)]),
+    st.from_regex(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,12}", fullmatch=True),
 )
 # Keys OpenAPI and Arazzo restrict to `[A-Za-z0-9._-]` (components, ids, source names).
 ids = st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{0,10}", fullmatch=True)
@@ -122,12 +127,15 @@ def documents(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             for p in path_params
         ]
         for extra in draw(st.lists(names, max_size=2, unique=True)):
-            if extra in path_params:
+            where = draw(st.sampled_from(["query", "header"]))
+            if where == "header":  # a header name is an HTTP token (RFC 9110)
+                extra = draw(header_names)
+            if extra in path_params or any(p["name"] == extra for p in params):
                 continue
             params.append(
                 {
                     "name": extra,
-                    "in": draw(st.sampled_from(["query", "header"])),
+                    "in": where,
                     "required": draw(st.booleans()),
                     "schema": draw(_scalar()),
                     "description": draw(words),
