@@ -27,7 +27,7 @@ from ..arazzo import (
     parse_expression,
     parse_value,
 )
-from ..diagnostics import Location, error
+from ..diagnostics import Diagnostic, Location, SpecError, error
 from ..encode import py_literal
 from ..ir import Bundle, Operation, WorkflowIR, WorkflowStep
 from ..schema.arazzo import (
@@ -496,8 +496,14 @@ def compile_workflows(
         check_loops(workflow, bundle)
     compiler = _Compiler(bundle, ops)
     views = []
+    problems: list[Diagnostic] = []  # the first problem of every workflow, not only one
     for workflow in bundle.workflows:
         wf = workflow.workflow
+        try:
+            plan = compiler.plan(workflow)
+        except SpecError as exc:
+            problems.extend(exc.diagnostics)
+            continue
         views.append(
             WorkflowView(
                 ir=workflow,
@@ -507,9 +513,11 @@ def compile_workflows(
                 outputs_model=workflow.outputs_model
                 or taken.claim(naming.class_prefix(wf.workflowId) + "Outputs"),
                 outputs=_outputs_fields(workflow),
-                plan=compiler.plan(workflow),
+                plan=plan,
             )
         )
+    if problems:
+        raise SpecError(problems)
     return views
 
 
