@@ -57,11 +57,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "inside normaliseAppointments, so the referral branch's next state does not exist"
     ),
     "referral-patient-cancels": "corpus: the same missing patientDecision state",
-    "kyc-timeout-then-fallback": (
-        "engine: with the callback branch still waiting at waitForPrimaryKyc, the status "
-        "reports that state, never the fallback branch's waitForFallbackResult, so the "
-        "workflow's status poll cannot see the fallback step open"
-    ),
 }
 
 
