@@ -94,7 +94,7 @@ class StateCompiler:
         self.doc = doc
         self.calls = calls
         self.states: dict[str, Any] = doc.data["spec"]["states"]
-        self.names = naming.Scope(("ctx", "replace_context"))
+        self.names = naming.Scope(("ctx", "replace_context", "merge_context", "write_context"))
         self.unsupported: list[Unsupported] = []
         self.warnings: list[tuple[Location, str]] = []
         self.methods: list[HandlerMethod] = []
@@ -718,15 +718,30 @@ class StateCompiler:
         return lines, f"{state} (transform)"
 
     def _write(self, transform: dict[str, Any], body: dict[str, Any]) -> list[str]:
-        target = transform.get("target") or {"kind": "context"}
-        kind, path = target.get("kind"), target.get("path") or ""
+        """Where a transform's result goes (DSL §14).
+
+        `kind: var` (or a resultVar without a target) stores it under context.<resultVar>; a
+        context target with a `path` writes it at that dot-path, creating objects on the way;
+        neither path nor resultVar replaces the whole context. A path given but empty (`""`)
+        names the context root without replacing it: the result's keys are written into the
+        context, which is what the corpus's `path: ""` transforms rely on.
+        """
         var = transform.get("resultVar") or body.get("resultVar")
+        target = transform.get("target")
+        if target is None:
+            target = {"kind": "var"} if isinstance(var, str) else {"kind": "context"}
+        kind = target.get("kind", "context")
         if kind == "var" and isinstance(var, str):
             return [f"ctx.context[{var!r}] = result"]
-        if kind == "context" and path == "":
+        if kind == "context" and "path" not in target:
             return ["replace_context(ctx, result)"]
-        if kind == "context" and isinstance(path, str) and "." not in path:
-            return [f"ctx.context[{path!r}] = result"]
+        path = target.get("path")
+        if kind == "context" and path in ("", None):
+            return ["merge_context(ctx, result)"]
+        if kind == "context" and isinstance(path, str):
+            keys = path.split(".")
+            if all(keys):
+                return [f"write_context(ctx, {tuple(keys)!r}, result)"]
         raise NotSupportedError(
             f"transform target {kind!r} {path!r}", "/transform/target"
         )

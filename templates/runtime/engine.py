@@ -57,6 +57,7 @@ from .auth import (
     read_token,
 )
 from .cache import DEFAULT_TTL_SECONDS, Cache, MemoryCache
+from .dataweave import DataWeaveRuntimeError
 from .durations import (
     DurationError,
     due_after,
@@ -122,6 +123,9 @@ C = TypeVar("C", bound=BaseModel)
 RUNNING, SUCCEEDED, FAILED = "Running", "Succeeded", "Failed"
 CANCELLED = "Cancelled"
 DEFINITION_INVALID = "JOURNEY_DEFINITION_INVALID"
+# A state's expression failed on the data it met (DataWeave fails, e.g. `null * 0.25`, or a
+# context transform produced no object): the journey fails, the request does not.
+EXPRESSION_FAILED = "JOURNEY_EXPRESSION_FAILED"
 _RESERVED = frozenset(
     {
         "journeyId",
@@ -1111,6 +1115,15 @@ class JourneyEngine(Generic[H]):
             rc = self._context(run, thread)
             try:
                 result = step(rc)
+            except (DataWeaveRuntimeError, TypeError) as exc:
+                _logger.warning(
+                    "state %r of %s failed: %s",
+                    state,
+                    run.journey_id,
+                    exc,
+                    exc_info=exc,
+                )
+                result = Fail(EXPRESSION_FAILED, f"state {state!r}: {exc}")
             finally:
                 run.auth_codes.extend(rc.auth_codes)
             if isinstance(result, Next):

@@ -44,10 +44,6 @@ NOT_YET: dict[str, str] = {}
 # Workflows that cannot reach the promised phase for a reason outside the harness (a defect of
 # the corpus journey itself, or an engine gap), each stated; strict like NOT_YET.
 KNOWN_FAILURES: dict[str, str] = {
-    "transform-pipeline-happy-path": (
-        "corpus: `normalise` replaces the whole context with {order}, so `enrich` computes "
-        "context.amount * 0.25 on null (a DataWeave error; the server answers the start 500)"
-    ),
     "cache-user-profile-happy-path": (
         "corpus: `normalise` writes {user: {...}} at target path `user`, so context.user.id "
         "is null, the lookup cannot be built and the profile output is null"
