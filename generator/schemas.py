@@ -147,7 +147,8 @@ class SchemaCollector:
             wanted = naming.class_name(_unescape(match.group(2)))
             if wanted in self.scope:
                 wanted = (
-                    naming.class_prefix(target.document.path.name.split(".")[0]) + wanted
+                    naming.class_prefix(target.document.path.name.split(".")[0])
+                    + wanted
                 )
             converted = self._convert(target, wanted, depth + 1, site_key=key)
             name = self.model_name(converted)
