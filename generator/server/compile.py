@@ -94,7 +94,9 @@ class StateCompiler:
         self.doc = doc
         self.calls = calls
         self.states: dict[str, Any] = doc.data["spec"]["states"]
-        self.names = naming.Scope(("ctx", "replace_context", "merge_context", "write_context"))
+        self.names = naming.Scope(
+            ("ctx", "replace_context", "merge_context", "write_context")
+        )
         self.unsupported: list[Unsupported] = []
         self.warnings: list[tuple[Location, str]] = []
         self.methods: list[HandlerMethod] = []

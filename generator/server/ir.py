@@ -196,6 +196,8 @@ class ServerIR:
     binding_imports: tuple[str, ...]
     sources: tuple[str, ...]
     unsupported: tuple[Unsupported, ...] = ()
+    # the start operation's success response is the outcome (a journey run synchronously)
+    start_outcome: bool = False
     top: MachineCode | None = None
     branch_machines: tuple[MachineCode, ...] = ()  # innermost first
     version: str = "0.1.0"

@@ -51,6 +51,8 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
         input_model=journey.input_model or "",
         status_model=_success_model(journey.status),
         outcome_model=_success_model(journey.result),
+        start_outcome=_success_model(journey.start) is not None
+        and _success_model(journey.start) == _success_model(journey.result),
         steps=tuple(steps),
         inputs=tuple(inputs),
         methods=tuple(compiler.methods),

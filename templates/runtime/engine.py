@@ -619,6 +619,8 @@ class JourneyDefinition(Generic[H]):
     correlation_fields: tuple[str, ...] = ()
     status_model: type[BaseModel] | None = None
     outcome_model: type[BaseModel] | None = None
+    # the start answers with the outcome when the run ended (the contract's start returns it)
+    start_outcome: bool = False
     max_steps: int = 1000
     timers: Mapping[str, Timer[H]] = field(default_factory=dict)
     parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
@@ -1512,6 +1514,8 @@ class JourneyEngine(Generic[H]):
             run.services.tx = tx
             record = self._save(tx, run, root, None, now)
             self._index(tx, journey_id, data)
+        if self.definition.start_outcome and record.phase != RUNNING:
+            return self.outcome_body(record)
         return self.status_body(record)
 
     def _index(

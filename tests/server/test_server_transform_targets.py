@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -60,3 +61,30 @@ def test_an_expression_failing_on_null_fails_the_journey_not_the_request(
     assert outcome["phase"] == "FAILED"
     assert outcome["error"]["code"] == "JOURNEY_EXPRESSION_FAILED"
     assert "'explode'" in outcome["error"]["reason"]
+
+
+def test_a_synchronous_start_answers_with_the_outcome_its_contract_declares(
+    server: Any, db_path: str, live: Callable[..., LiveServer]
+) -> None:
+    """The start's 200 response is JourneyOutcome in this contract: the run ended, so the
+    start answers with the same outcome the result endpoint serves."""
+    app = live(
+        server.create_app(
+            server.FakeHandlers(), settings=server.Settings(store_path=db_path)
+        )
+    )
+    with httpx.Client(base_url=app.url) as client:
+        started = client.post(
+            f"{API}/journeys/{NAME}/start", json={"id": "o-3", "amount": 4}
+        )
+        assert started.status_code == 200, started.text
+        stored = client.get(f"{API}/journeys/{started.json()['journeyId']}/result")
+    assert started.json() == stored.json()
+    assert started.json()["output"] == {
+        "id": "o-3",
+        "total": 5,
+        "keptAmount": 4,
+        "tax": 1,
+    }
+    models = importlib.import_module(server.__name__.rsplit(".", 1)[0] + ".models")
+    models.JourneyOutcome.model_validate(started.json())
