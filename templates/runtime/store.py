@@ -600,6 +600,10 @@ class SQLiteStore:
     (``check_same_thread=False``) and every use holds ``self._lock``; writers in other processes
     (replicas on the same file, or a restarted server) are serialised by ``BEGIN IMMEDIATE``
     and wait up to ``busy_timeout_ms``.
+
+    Durability: WAL with ``synchronous = NORMAL``. A committed transaction survives a crash or
+    kill of the process; after a power loss or OS crash the last transactions before it may be
+    missing, never half-applied (each transition commits with its event, or neither does).
     """
 
     def __init__(self, path: str, *, busy_timeout_ms: int = 10_000) -> None:
