@@ -39,6 +39,7 @@ from .auth import RequestMeta
 from .engine import ExternalInput, JourneyEngine
 from .problem import ProblemError, install_problem_handlers
 from .scheduler import TimerScheduler
+from .store import JourneyRecord
 from .webhooks import ProviderBinding, receive_event
 
 __all__ = ["API_PREFIX", "create_journey_app", "read_json"]
@@ -180,13 +181,21 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], limit: int) -> None:
 
 
 def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
+    # A store whose single-instance read never waits (SQLiteStore on a file: its own WAL
+    # reader connection) is read on the event loop, sparing two thread hops per read; any
+    # other store is read in the threadpool.
+    inline = getattr(engine.store, "reads_without_blocking", False) is True
+
+    async def read(journey_id: str) -> JourneyRecord:
+        if inline:
+            return engine.get(journey_id)
+        return await run_in_threadpool(engine.get, journey_id)
+
     async def get_status(journeyId: str) -> dict[str, Any]:
-        record = await run_in_threadpool(engine.get, journeyId)
-        return engine.status_body(record)
+        return engine.status_body(await read(journeyId))
 
     async def get_result(journeyId: str) -> dict[str, Any]:
-        record = await run_in_threadpool(engine.get, journeyId)
-        return engine.outcome_body(record)
+        return engine.outcome_body(await read(journeyId))
 
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}", get_status, "GET")
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, "GET")

@@ -987,6 +987,8 @@ class JourneyEngine(Generic[H]):
     def _finish(self, run: _Run, root: _Thread) -> dict[str, Any]:
         """Classify a run that just ended and start (or run) its compensation."""
         extra: dict[str, Any] = {}
+        if not self.definition.outcomes and self.definition.compensation is None:
+            return extra  # nothing to classify: skip the copies below
         phase = root.status.upper()
         error = copy.deepcopy(root.error)
         output = copy.deepcopy(root.output) if root.status == SUCCEEDED else None
