@@ -103,6 +103,7 @@ def generate(
         return _from_entry(hit)
     formatter = formatter or Formatter(stage_cache)
     assistant = _Helper.start(stage_cache) if helper else None
+    finished = False
     try:
         from .build import build, find_case
         from .load import Workspace
@@ -115,9 +116,10 @@ def generate(
         else:
             rendered = render(bundle, cache_dir=stage_cache)
             files = formatter.format_files(rendered.files)
+        finished = True
     finally:
         if assistant is not None:
-            assistant.close()
+            assistant.close(wait=finished)
     result = Generated(bundle.names.module, files, list(rendered.warnings))
     if cache is not None:
         flat = [
@@ -230,7 +232,13 @@ class _Helper:
         files = {p: done.get(p, t) for p, t in rendered.files.items()}
         return rendered, files
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the helper; without `wait` (the case failed) its work is dropped at once, so
+        a refusal of bad input is not held up by imports it no longer needs."""
+        if not wait:
+            processes = getattr(self.pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
