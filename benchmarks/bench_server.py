@@ -2,8 +2,9 @@
 
 Run by `run.py` (with PYTHONPATH holding generated/payment_callback); prints JSON on stdout.
 
-Each server runs alone under uvicorn (one worker, its own process, SQLite file in a temporary
-folder). A load generator in another process drives whole journeys — start, the payment
+Each server runs under uvicorn (one worker, its own process, SQLite file in a temporary folder);
+both are up at once and their measured batches alternate, so the machine's changing load falls on
+both alike (only one is driven at a time). A load generator in another process drives whole journeys — start, the payment
 provider's callback (with its webhook secret), result — over keep-alive connections from a few
 threads, and counts journeys whose result is the SUCCESS outcome. The baseline is a minimal
 hand-written FastAPI + SQLite app doing the same three calls and writes (insert the instance,
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -247,25 +249,9 @@ def _drive(base: str, journeys: int, threads: int) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
-def measure(
-    kind: str, *, warmup: int, batches: int, per_batch: int, threads: int
+def _summary(
+    warmup: int, runs: list[dict[str, Any]], rss: list[dict[str, float]]
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix=f"jg-server-{kind}-") as name:
-        tmp = Path(name)
-        port = _free_port()
-        proc = _start(kind, tmp, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _drive(base, warmup, threads)
-            after_warmup = _rss_mb(proc.pid)
-            runs = [_drive(base, per_batch, threads) for _ in range(batches)]
-            after = _rss_mb(proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     rates = [r["journeys_per_s"] for r in runs]
     return {
         "journeys_per_s": {
@@ -277,10 +263,54 @@ def measure(
         "journeys_total": warmup + sum(r["journeys"] for r in runs),
         "failed": sum(r["journeys"] - r["succeeded"] for r in runs),
         "first_error": next((r["first_error"] for r in runs if r["first_error"]), None),
-        "rss_mb_after_warmup": after_warmup.get("VmRSS"),
-        "rss_mb_after_all": after.get("VmRSS"),
-        "peak_rss_mb": after.get("VmHWM"),
+        "rss_mb_after_warmup": rss[0].get("VmRSS"),
+        "rss_mb_after_all": rss[-1].get("VmRSS"),
+        "peak_rss_mb": rss[-1].get("VmHWM"),
     }
+
+
+def measure(
+    kinds: Sequence[str], *, warmup: int, batches: int, per_batch: int, threads: int
+) -> dict[str, Any]:
+    """Run every server at once (an idle one costs nothing) and alternate their batches, so a
+    change in the machine's load during the run falls on both alike."""
+    result: dict[str, Any] = {}
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    bases: dict[str, str] = {}
+    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+    rss: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
+    with tempfile.TemporaryDirectory(prefix="jg-server-") as name:
+        try:
+            for kind in kinds:
+                try:
+                    tmp = Path(name) / kind
+                    tmp.mkdir()
+                    port = _free_port()
+                    procs[kind] = _start(kind, tmp, port)
+                    bases[kind] = f"http://127.0.0.1:{port}"
+                    _drive(bases[kind], warmup, threads)
+                    rss[kind].append(_rss_mb(procs[kind].pid))
+                except Exception as exc:
+                    result[kind] = {"error": str(exc)[-600:]}
+            live = [k for k in kinds if k not in result]
+            for _ in range(batches):
+                for kind in list(live):
+                    try:
+                        runs[kind].append(_drive(bases[kind], per_batch, threads))
+                    except Exception as exc:
+                        result[kind] = {"error": str(exc)[-600:]}
+                        live.remove(kind)
+            for kind in live:
+                rss[kind].append(_rss_mb(procs[kind].pid))
+                result[kind] = _summary(warmup, runs[kind], rss[kind])
+        finally:
+            for proc in procs.values():
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    return result
 
 
 def main() -> int:
@@ -312,21 +342,18 @@ def main() -> int:
         (total - warmup) // batches // args.threads * args.threads, args.threads
     )
     result: dict[str, Any] = {
-        "setup": f"uvicorn 1 worker, SQLite file, load generator in another process, {args.threads} threads",
+        "setup": f"uvicorn 1 worker, SQLite file, load generator in another process, {args.threads} threads, batches alternating between the servers",
     }
-    for kind in ("generated", "baseline"):
-        if args.only and kind != args.only:
-            continue
-        try:
-            result[kind] = measure(
-                kind,
-                warmup=warmup,
-                batches=batches,
-                per_batch=per_batch,
-                threads=args.threads,
-            )
-        except Exception as exc:
-            result[kind] = {"error": str(exc)[-600:]}
+    kinds = [k for k in ("generated", "baseline") if not args.only or k == args.only]
+    result.update(
+        measure(
+            kinds,
+            warmup=warmup,
+            batches=batches,
+            per_batch=per_batch,
+            threads=args.threads,
+        )
+    )
     gen, base = result.get("generated", {}), result.get("baseline", {})
     if (
         "journeys_per_s" in gen
