@@ -55,6 +55,30 @@ def replace_context(ctx: Ctx, result: Any) -> None:
     ctx.context.update(result)
 
 
+def merge_context(ctx: Ctx, result: Any) -> None:
+    """A transform targeting the context root (`path: ""`): the result's keys are written in."""
+    if not isinstance(result, dict):
+        raise TypeError(
+            f"a context transform must produce an object, got {type(result).__name__}"
+        )
+    ctx.context.update(result)
+
+
+def write_context(ctx: Ctx, path: tuple[str, ...], result: Any) -> None:
+    """A transform targeting context.<path>: written there, creating objects on the way."""
+    if not isinstance(result, dict):
+        raise TypeError(
+            f"a context transform must produce an object, got {type(result).__name__}"
+        )
+    node = ctx.context
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = result
+
+
 def step_authorize(ctx: Ctx) -> StepResult:
     """spec: authorize (task httpCall:v1 payments.authorizePayment)"""
     context = ctx.context

@@ -4,23 +4,42 @@ Request bodies are read by ``read_json`` rather than by FastAPI's body parameter
 rejection is a problem+json answer with the right status (415 wrong media type, 413 too large,
 enforced while reading, 400 malformed JSON, 422 schema) and nothing is reflected back. Engine work
 is synchronous and runs in the threadpool.
+
+The journey routes are ``_JourneyRoute``s: FastAPI documents them from the endpoint signatures as
+usual, but a request goes straight to the endpoint (path parameters and the request passed in)
+and its JSON body is written by pydantic's serializer, the bytes FastAPI's ``dict[str, Any]``
+response model would write, without FastAPI's per-request dependency solving and response
+validation (the engine builds and shapes every body itself). Errors still reach the app's
+exception handlers. Routes a user adds to the app keep FastAPI's own handling.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Mapping,
+    Sequence,
+)
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from .auth import RequestMeta
 from .engine import ExternalInput, JourneyEngine
 from .problem import ProblemError, install_problem_handlers
 from .scheduler import TimerScheduler
+from .store import JourneyRecord
 from .webhooks import ProviderBinding, receive_event
 
 __all__ = ["API_PREFIX", "create_journey_app", "read_json"]
@@ -93,6 +112,34 @@ async def read_json(request: Request, limit: int) -> tuple[bytes, Any]:
         ) from None
 
 
+class _JourneyRoute(APIRoute):
+    """An APIRoute documented by FastAPI but served by calling the endpoint directly."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        endpoint: Callable[..., Awaitable[Any]] = self.endpoint
+        names = tuple(inspect.signature(endpoint).parameters)
+
+        async def handle(request: Request) -> Response:
+            path = request.path_params
+            args = {n: request if n == "request" else path[n] for n in names}
+            body = await endpoint(**args)
+            return Response(to_json(body), media_type="application/json")
+
+        return handle
+
+
+def _route(
+    app: FastAPI,
+    path: str,
+    endpoint: Callable[..., Awaitable[dict[str, Any]]],
+    method: str,
+    **extra: Any,
+) -> None:
+    app.router.add_api_route(
+        path, endpoint, methods=[method], route_class_override=_JourneyRoute, **extra
+    )
+
+
 def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
     return {
         "requestBody": {
@@ -123,30 +170,35 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], limit: int) -> None:
             engine.start, body, _headers(request), _meta(request)
         )
 
-    app.add_api_route(
+    _route(
+        app,
         f"{API_PREFIX}/journeys/{name}/start",
         start,
-        methods=["POST"],
+        "POST",
         name=f"{name}:start",
         openapi_extra=_json_schema(engine.definition.input_model),
     )
 
 
 def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
+    # A store whose single-instance read never waits (SQLiteStore on a file: its own WAL
+    # reader connection) is read on the event loop, sparing two thread hops per read; any
+    # other store is read in the threadpool.
+    inline = getattr(engine.store, "reads_without_blocking", False) is True
+
+    async def read(journey_id: str) -> JourneyRecord:
+        if inline:
+            return engine.get(journey_id)
+        return await run_in_threadpool(engine.get, journey_id)
+
     async def get_status(journeyId: str) -> dict[str, Any]:
-        record = await run_in_threadpool(engine.get, journeyId)
-        return engine.status_body(record)
+        return engine.status_body(await read(journeyId))
 
     async def get_result(journeyId: str) -> dict[str, Any]:
-        record = await run_in_threadpool(engine.get, journeyId)
-        return engine.outcome_body(record)
+        return engine.outcome_body(await read(journeyId))
 
-    app.add_api_route(
-        f"{API_PREFIX}/journeys/{{journeyId}}", get_status, methods=["GET"]
-    )
-    app.add_api_route(
-        f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, methods=["GET"]
-    )
+    _route(app, f"{API_PREFIX}/journeys/{{journeyId}}", get_status, "GET")
+    _route(app, f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, "GET")
 
 
 def _add_step(
@@ -164,10 +216,11 @@ def _add_step(
             engine.submit, journeyId, ext.name, body, headers, key, _meta(request)
         )
 
-    app.add_api_route(
+    _route(
+        app,
         f"{API_PREFIX}/journeys/{{journeyId}}/steps/{route}",
         submit,
-        methods=["POST"],
+        "POST",
         name=f"{engine.definition.name}:{route}",
         openapi_extra=_json_schema(ext.input_model),
     )
@@ -183,10 +236,11 @@ def _add_receiver(
             receive_event, engine, binding, raw, body, headers
         )
 
-    app.add_api_route(
+    _route(
+        app,
         binding.route,
         receive,
-        methods=["POST"],
+        "POST",
         name=f"webhook:{binding.provider}",
         openapi_extra=_json_schema(binding.payload_model),
     )

@@ -57,6 +57,7 @@ from .auth import (
     read_token,
 )
 from .cache import DEFAULT_TTL_SECONDS, Cache, MemoryCache
+from .dataweave import DataWeaveRuntimeError
 from .durations import (
     DurationError,
     due_after,
@@ -64,6 +65,14 @@ from .durations import (
     format_instant,
     parse_duration,
     parse_instant,
+)
+from .lifecycle import (
+    COMPENSATION,
+    DEADLINE,
+    Compensation,
+    Deadline,
+    NamedOutcome,
+    outcome_binding,
 )
 from .problem import ProblemError, schema_problem
 from .security import Guard, auth_problem, check_api_key, enforce_guard, require_secret
@@ -114,6 +123,9 @@ C = TypeVar("C", bound=BaseModel)
 RUNNING, SUCCEEDED, FAILED = "Running", "Succeeded", "Failed"
 CANCELLED = "Cancelled"
 DEFINITION_INVALID = "JOURNEY_DEFINITION_INVALID"
+# A state's expression failed on the data it met (DataWeave fails, e.g. `null * 0.25`, or a
+# context transform produced no object): the journey fails, the request does not.
+EXPRESSION_FAILED = "JOURNEY_EXPRESSION_FAILED"
 _RESERVED = frozenset(
     {
         "journeyId",
@@ -193,6 +205,7 @@ class _Services:
     store: JourneyStore | None = None
     schedules: list[_ScheduleRequest] = field(default_factory=list)
     passthrough: dict[str, str] = field(default_factory=dict)
+    outcome: dict[str, Any] | None = None  # the compensation states' `outcome` binding
 
 
 @dataclass(frozen=True)
@@ -429,6 +442,11 @@ class RunContext(Generic[H]):
             return tx.find_schedule(name, subject_id, start) is not None
 
     @property
+    def outcome(self) -> dict[str, Any]:
+        """The read-only ``outcome`` binding of compensation states (a copy)."""
+        return copy.deepcopy(self.services.outcome or {})
+
+    @property
     def platform(self) -> dict[str, Any]:
         """The read-only platform binding of expressions."""
         services = self.services
@@ -456,6 +474,17 @@ class RunContext(Generic[H]):
 
 def _utc() -> datetime:
     return datetime.now(UTC)
+
+
+def _holds(predicate: Callable[..., Any], args: tuple[Any, ...], what: str) -> bool:
+    """Evaluate a classification predicate; one that raises counts as false (logged)."""
+    try:
+        return bool(predicate(*args))
+    except Exception as exc:
+        _logger.warning(
+            "predicate %s raised %s", what, type(exc).__name__, exc_info=exc
+        )
+        return False
 
 
 def _token() -> str:
@@ -590,6 +619,8 @@ class JourneyDefinition(Generic[H]):
     correlation_fields: tuple[str, ...] = ()
     status_model: type[BaseModel] | None = None
     outcome_model: type[BaseModel] | None = None
+    # the start answers with the outcome when the run ended (the contract's start returns it)
+    start_outcome: bool = False
     max_steps: int = 1000
     timers: Mapping[str, Timer[H]] = field(default_factory=dict)
     parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
@@ -604,6 +635,9 @@ class JourneyDefinition(Generic[H]):
     outcome_phases: tuple[
         str, ...
     ] = ()  # JourneyOutcome.phase values the contract declares
+    outcomes: tuple[NamedOutcome, ...] = ()  # spec.outcomes (see lifecycle.py)
+    execution: Deadline | None = None  # spec.execution
+    compensation: Compensation | None = None  # spec.compensation
 
     @property
     def machine(self) -> Machine[H]:
@@ -722,6 +756,8 @@ class _Run:
     transitions: list[Transition] = field(default_factory=list)
     timer_ops: list[TimerRecord | tuple[str, ...]] = field(default_factory=list)
     auth_codes: list[str] = field(default_factory=list)
+    deadline: datetime | None = None  # spec.execution: when the run times out
+    timed_out: bool = False
 
 
 def correlation_scope(journey_name: str, input_field: str) -> str:
@@ -912,6 +948,146 @@ class JourneyEngine(Generic[H]):
             limit = self.definition.max_steps
             raise RuntimeError(f"journey {self.definition.name} exceeded {limit} steps")
 
+    # -- deadline, named outcomes, compensation (see lifecycle.py) ----------------------------
+
+    def _past_deadline(self, run: _Run, thread: _Thread) -> bool:
+        """End the thread with spec.execution.onTimeout once the run's deadline has passed."""
+        execution = self.definition.execution
+        if execution is None or run.deadline is None or self.clock() < run.deadline:
+            return False
+        run.timed_out = True
+        self._end(thread, Fail(execution.error_code, execution.reason))
+        return True
+
+    def _time_out(self, run: _Run, root: _Thread) -> None:
+        """Fail the whole run with spec.execution.onTimeout (branches are abandoned)."""
+        execution = self.definition.execution
+        if execution is None:
+            return
+        run.timed_out = True
+        root.branches, root.entry, root.done = None, None, []
+        root.leave = None
+        self._end(root, Fail(execution.error_code, execution.reason))
+
+    @staticmethod
+    def _deadline_of(record: JourneyRecord) -> datetime | None:
+        found = (record.runtime or {}).get(DEADLINE)
+        return parse_instant(found) if isinstance(found, str) else None
+
+    def _view(self, run: _Run, context: dict[str, Any]) -> RunContext[H]:
+        return RunContext(
+            context,
+            self.handlers,
+            run.headers,
+            self.settings,
+            meta=run.meta,
+            services=run.services,
+        )
+
+    def _finish(self, run: _Run, root: _Thread) -> dict[str, Any]:
+        """Classify a run that just ended and start (or run) its compensation."""
+        extra: dict[str, Any] = {}
+        if not self.definition.outcomes and self.definition.compensation is None:
+            return extra  # nothing to classify: skip the copies below
+        phase = root.status.upper()
+        error = copy.deepcopy(root.error)
+        output = copy.deepcopy(root.output) if root.status == SUCCEEDED else None
+        view = copy.deepcopy(root.context)
+        if root.status == FAILED:
+            view["error"] = copy.deepcopy(error)
+        for named in self.definition.outcomes:
+            if named.phase != phase:
+                continue
+            args = (self._view(run, copy.deepcopy(view)), output, error)
+            if named.predicate is None or _holds(named.predicate, args, named.name):
+                extra["outcomeId"] = named.name
+                break
+        compensation = self.definition.compensation
+        if compensation is None:
+            return extra
+        if root.status == SUCCEEDED and not any(
+            rule is None
+            or _holds(rule, (self._view(run, copy.deepcopy(view)), output), "alsoFor")
+            for rule in compensation.also_for
+        ):
+            return extra
+        kind = (
+            "Success"
+            if root.status == SUCCEEDED
+            else "Timeout" if run.timed_out else "Fail"
+        )
+        outcome = outcome_binding(
+            phase, kind, error, root.state, run.journey_id, self.definition.name
+        )
+        context = copy.deepcopy(root.context)
+        if compensation.mode == "sync":
+            extra[COMPENSATION] = self._compensate(run, compensation, context, outcome)
+        else:
+            extra[COMPENSATION] = {
+                "status": "pending",
+                "outcome": outcome,
+                "context": context,
+            }
+        return extra
+
+    def _compensate(
+        self,
+        run: _Run,
+        compensation: Compensation,
+        context: dict[str, Any],
+        outcome: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Run the compensation states to their end; return what is stored and logged."""
+        services = replace(run.services, outcome=outcome, schedules=[])
+        sub = _Run(run.journey_id, run.headers, run.meta, services, run.event_id)
+        thread = _Thread(compensation.start, context)
+        try:
+            self._enter(sub, compensation.machine, thread, (COMPENSATION,))
+        except Exception as exc:
+            _logger.error("compensation of %s raised", run.journey_id, exc_info=exc)
+            thread.status = FAILED
+            thread.error = {"code": "COMPENSATION_ERROR", "reason": type(exc).__name__}
+        if thread.status == RUNNING:
+            thread.status = FAILED
+            reason = f"compensation paused at {thread.state!r}"
+            thread.error = {"code": DEFINITION_INVALID, "reason": reason}
+        result: dict[str, Any] = {
+            "status": "done",
+            "phase": thread.status.upper(),
+            "state": thread.state,
+            "outcome": outcome,
+        }
+        if thread.error is not None:
+            result["error"] = thread.error
+        _logger.info(
+            "compensation of %s (%s) ended %s at %s",
+            run.journey_id,
+            outcome.get("terminationKind"),
+            result["phase"],
+            thread.state,
+        )
+        return result
+
+    def _fire_compensation(
+        self, tx: StoreTransaction, record: JourneyRecord | None
+    ) -> None:
+        compensation = self.definition.compensation
+        if record is None or compensation is None:
+            return
+        runtime = dict(record.runtime or {})
+        pending = runtime.get(COMPENSATION)
+        if not isinstance(pending, dict) or pending.get("status") != "pending":
+            return
+        run = self._new_run(record.id, record.created_at, {}, None, tx, COMPENSATION)
+        runtime[COMPENSATION] = self._compensate(
+            run, compensation, dict(pending.get("context") or {}),
+            dict(pending.get("outcome") or {}),
+        )  # fmt: skip
+        updated = replace(
+            record, runtime=runtime, version=record.version + 1, updated_at=utc_now()
+        )
+        tx.update_journey(updated, record.version)
+
     # -- driving ---------------------------------------------------------------------------
 
     def _enter(
@@ -921,6 +1097,8 @@ class JourneyEngine(Generic[H]):
         while True:
             self._count(run)
             state = thread.state
+            if self._past_deadline(run, thread):
+                return
             if state in machine.inputs:
                 self._pause_input(run, machine.inputs[state], thread, path)
                 return
@@ -941,6 +1119,15 @@ class JourneyEngine(Generic[H]):
             rc = self._context(run, thread)
             try:
                 result = step(rc)
+            except (DataWeaveRuntimeError, TypeError) as exc:
+                _logger.warning(
+                    "state %r of %s failed: %s",
+                    state,
+                    run.journey_id,
+                    exc,
+                    exc_info=exc,
+                )
+                result = Fail(EXPRESSION_FAILED, f"state {state!r}: {exc}")
             finally:
                 run.auth_codes.extend(rc.auth_codes)
             if isinstance(result, Next):
@@ -1175,8 +1362,14 @@ class JourneyEngine(Generic[H]):
         created: str,
         schedule_id: str | None = None,
     ) -> JourneyRecord:
+        if run.timed_out and root.status == RUNNING:
+            self._time_out(run, root)
         runtime = root.extras()
         runtime["display"] = self._display(root, self.definition.machine)[0]
+        if run.deadline is not None:
+            runtime[DEADLINE] = format_instant(run.deadline)
+        if root.status != RUNNING and (previous is None or previous.phase == RUNNING):
+            runtime.update(self._finish(run, root))
         if schedule_id is not None:
             runtime["schedule"] = schedule_id
         for key in ("branches",):
@@ -1216,6 +1409,16 @@ class JourneyEngine(Generic[H]):
         if record.phase != RUNNING:
             tx.cancel_timers(run.journey_id, ())
             self._finish_scheduled(tx, record)
+            pending = runtime.get(COMPENSATION)
+            if isinstance(pending, dict) and pending.get("status") == "pending":
+                due = format_instant(self.clock())
+                tx.add_timer(
+                    TimerRecord(
+                        self.definition.name, run.journey_id, (), COMPENSATION, "",
+                        COMPENSATION, due,
+                    )
+                )  # fmt: skip
+                self.wakeup.set()
         for request in run.services.schedules:
             self._save_schedule(tx, request)
         if run.timer_ops or run.services.schedules:
@@ -1297,6 +1500,11 @@ class JourneyEngine(Generic[H]):
         journey_id = str(uuid.uuid4())
         now = utc_now()
         run = self._new_run(journey_id, now, headers, meta, None)
+        execution = self.definition.execution
+        if execution is not None:
+            budget = timedelta(seconds=execution.max_duration_sec)
+            run.deadline = self.clock() + budget * self.settings.timer_scale
+            self._add_timer(run, (), DEADLINE, "", DEADLINE, run.deadline)
         binding = self.definition.http_bindings.get("start")
         if binding is not None:
             run.services.passthrough = binding.apply(data, headers, run.meta)
@@ -1308,6 +1516,8 @@ class JourneyEngine(Generic[H]):
             run.services.tx = tx
             record = self._save(tx, run, root, None, now)
             self._index(tx, journey_id, data)
+        if self.definition.start_outcome and record.phase != RUNNING:
+            return self.outcome_body(record)
         return self.status_body(record)
 
     def _index(
@@ -1410,6 +1620,7 @@ class JourneyEngine(Generic[H]):
             raise RuntimeError("unreachable: the step is not active")
         run = self._new_run(journey_id, record.created_at, headers, meta, tx, event_id)
         run.scheduled = bool((record.runtime or {}).get("schedule"))
+        run.deadline = self._deadline_of(record)
         chain = self._locate(root, path)
         context = chain[-1][0].context
         binding = self.definition.http_bindings.get(ext.name)
@@ -1481,9 +1692,21 @@ class JourneyEngine(Generic[H]):
 
     def _fire(self, tx: StoreTransaction, timer: TimerRecord) -> None:
         record = tx.get_journey(timer.journey_id)
+        if timer.kind == COMPENSATION:
+            self._fire_compensation(tx, record)
+            return
         if record is None or record.phase != RUNNING:
             return
         root = _root_from_record(record)
+        if timer.kind == DEADLINE:
+            run = self._new_run(
+                record.id, record.created_at, {}, None, tx, f"timer:{timer.id}"
+            )
+            run.deadline = self._deadline_of(record)
+            self._time_out(run, root)
+            schedule = self._schedule_id(record)
+            self._save(tx, run, root, record, record.created_at, schedule)
+            return
         chain = self._locate(root, timer.path)
         if not chain:
             return
@@ -1507,6 +1730,7 @@ class JourneyEngine(Generic[H]):
             record.id, record.created_at, {}, None, tx, f"timer:{timer.id}"
         )
         run.scheduled = bool((record.runtime or {}).get("schedule"))
+        run.deadline = self._deadline_of(record)
         self._resume(run, root, timer.path, target)
         self._save(tx, run, root, record, record.created_at, self._schedule_id(record))
 
@@ -1586,6 +1810,9 @@ class JourneyEngine(Generic[H]):
             body["output"] = record.output
         else:
             body["error"] = record.error
+        named = (record.runtime or {}).get("outcomeId")
+        if isinstance(named, str):
+            body["outcomeId"] = named  # spec.outcomes: the named outcome of this run
         return _shape(self.definition.outcome_model, body)
 
 

@@ -600,6 +600,10 @@ class SQLiteStore:
     (``check_same_thread=False``) and every use holds ``self._lock``; writers in other processes
     (replicas on the same file, or a restarted server) are serialised by ``BEGIN IMMEDIATE``
     and wait up to ``busy_timeout_ms``.
+
+    Durability: WAL with ``synchronous = NORMAL``. A committed transaction survives a crash or
+    kill of the process; after a power loss or OS crash the last transactions before it may be
+    missing, never half-applied (each transition commits with its event, or neither does).
     """
 
     def __init__(self, path: str, *, busy_timeout_ms: int = 10_000) -> None:
@@ -617,6 +621,18 @@ class SQLiteStore:
         with self._lock:
             self._conn.executescript(_SCHEMA)
             self._migrate()
+        # Reads of one instance use their own connection: WAL readers never wait for a writer,
+        # so a read neither queues behind a transaction in progress nor blocks the event loop.
+        self._reader, self._read_lock = self._conn, self._lock
+        self.reads_without_blocking = False
+        if path != ":memory:":
+            self._reader = sqlite3.connect(
+                path, check_same_thread=False, isolation_level=None
+            )
+            self._reader.row_factory = sqlite3.Row
+            self._reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self._read_lock = threading.RLock()
+            self.reads_without_blocking = True
 
     def _migrate(self) -> None:
         for table, column, declaration in _MIGRATIONS:
@@ -639,9 +655,9 @@ class SQLiteStore:
             self._conn.execute("COMMIT")
 
     def get_journey(self, journey_id: str) -> JourneyRecord | None:
-        """Read one instance."""
-        with self._lock:
-            row = self._conn.execute(
+        """Read one instance as last committed (on the reader connection)."""
+        with self._read_lock:
+            row = self._reader.execute(
                 "SELECT * FROM journeys WHERE id = ?", (journey_id,)
             )
             found = row.fetchone()
@@ -713,5 +729,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
+        with self._lock, self._read_lock:
+            if self._reader is not self._conn:
+                self._reader.close()
             self._conn.close()
