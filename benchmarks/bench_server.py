@@ -11,8 +11,10 @@ hand-written FastAPI + SQLite app doing the same three calls and writes (insert 
 record the event once and move the instance, read the result). The server's RSS is read from
 /proc after warm-up and after all journeys.
 
-Both servers keep the same durability: SQLite in WAL mode with synchronous=NORMAL (a commit
-survives a crash of the process; a power loss may drop the last commits, never corrupt the file).
+Both servers keep the same durability: SQLite in WAL mode at the generated server's default,
+synchronous=FULL (every commit is on disk before the answer), or both at NORMAL with
+`--durability normal` (a commit survives a crash of the process; a power loss may drop the last
+commits, never corrupt the file).
 The generated server runs with production-shaped handlers (`BENCH_HANDLERS`: the authorize call
 answers 202 and is not kept), not `--fake`: FakeHandlers records every call for tests, so its
 memory grows with each journey by design.
@@ -47,7 +49,7 @@ from fastapi.responses import JSONResponse
 
 db = sqlite3.connect(os.environ["BASELINE_DB"], check_same_thread=False, isolation_level=None)
 db.execute("pragma journal_mode=wal")
-db.execute("pragma synchronous=normal")
+db.execute("pragma synchronous=" + os.environ["BASELINE_SYNCHRONOUS"])
 db.execute("create table if not exists journeys (id text primary key, input text, phase text, output text)")
 db.execute("create table if not exists events (journey text, key text, primary key (journey, key))")
 lock = threading.Lock()
@@ -138,8 +140,12 @@ def _rss_mb(pid: int) -> dict[str, float]:
     return found
 
 
-def _start(kind: str, tmp: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(
+    kind: str, tmp: Path, port: int, durability: str = "full"
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
+    env["PAYMENT_CALLBACK_DURABILITY"] = durability
+    env["BASELINE_SYNCHRONOUS"] = durability
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
     if kind == "generated":
@@ -270,7 +276,13 @@ def _summary(
 
 
 def measure(
-    kinds: Sequence[str], *, warmup: int, batches: int, per_batch: int, threads: int
+    kinds: Sequence[str],
+    *,
+    warmup: int,
+    batches: int,
+    per_batch: int,
+    threads: int,
+    durability: str = "full",
 ) -> dict[str, Any]:
     """Run every server at once (an idle one costs nothing) and alternate their batches, so a
     change in the machine's load during the run falls on both alike."""
@@ -286,7 +298,7 @@ def measure(
                     tmp = Path(name) / kind
                     tmp.mkdir()
                     port = _free_port()
-                    procs[kind] = _start(kind, tmp, port)
+                    procs[kind] = _start(kind, tmp, port, durability)
                     bases[kind] = f"http://127.0.0.1:{port}"
                     _drive(bases[kind], warmup, threads)
                     rss[kind].append(_rss_mb(procs[kind].pid))
@@ -319,6 +331,12 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--durability",
+        choices=("full", "normal"),
+        default="full",
+        help="SQLite synchronous level of both servers (default: full, the generated default)",
+    )
     parser.add_argument("--secret", help=argparse.SUPPRESS)
     parser.add_argument(
         "--total", type=int, help="journeys per server, warm-up included (10,000)"
@@ -352,6 +370,7 @@ def main() -> int:
             batches=batches,
             per_batch=per_batch,
             threads=args.threads,
+            durability=args.durability,
         )
     )
     gen, base = result.get("generated", {}), result.get("baseline", {})

@@ -601,12 +601,20 @@ class SQLiteStore:
     (replicas on the same file, or a restarted server) are serialised by ``BEGIN IMMEDIATE``
     and wait up to ``busy_timeout_ms``.
 
-    Durability: WAL with ``synchronous = NORMAL``. A committed transaction survives a crash or
-    kill of the process; after a power loss or OS crash the last transactions before it may be
-    missing, never half-applied (each transition commits with its event, or neither does).
+    Durability: WAL with ``synchronous = FULL`` by default: a committed transaction (a
+    transition with its event) is on disk before the request is answered, so an acknowledged
+    webhook survives a power loss. ``durability="normal"`` (``synchronous = NORMAL``) skips the
+    per-commit sync: a commit still survives a crash or kill of the process, but after a power
+    loss or OS crash the last transactions may be missing, never half-applied.
     """
 
-    def __init__(self, path: str, *, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self, path: str, *, busy_timeout_ms: int = 10_000, durability: str = "full"
+    ) -> None:
+        if durability not in ("full", "normal"):
+            raise ValueError(
+                f"durability must be 'full' or 'normal', got {durability!r}"
+            )
         self.path = path
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
@@ -616,7 +624,8 @@ class SQLiteStore:
         self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if path != ":memory:":
             self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
+        level = "FULL" if durability == "full" else "NORMAL"
+        self._conn.execute(f"PRAGMA synchronous = {level}")
         self._conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
             self._conn.executescript(_SCHEMA)

@@ -187,3 +187,31 @@ def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_process
         receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
         == "already_processed"
     )
+
+
+@pytest.mark.parametrize(("durability", "level"), [("full", 2), ("normal", 1)])
+def test_the_store_syncs_every_commit_unless_told_otherwise(
+    db_path: str, durability: str, level: int
+) -> None:
+    """`full` (the default) puts each commit on disk before the answer; `normal` trades the
+    last commits before a power loss for speed. SQLite reports FULL as 2 and NORMAL as 1.
+    """
+    store = (
+        SQLiteStore(db_path)
+        if durability == "full"
+        else SQLiteStore(db_path, durability=durability)
+    )
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == level
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_durability_comes_from_the_env_and_bad_values_are_refused() -> None:
+    from jg_server_runtime.settings import Settings
+
+    assert Settings().durability == "full"
+    env = {"PAY_DURABILITY": "Normal"}
+    assert Settings.from_env("PAY", (), environ=env).durability == "normal"
+    with pytest.raises(ValueError, match="PAY_DURABILITY must be one of full, normal"):
+        Settings.from_env("PAY", (), environ={"PAY_DURABILITY": "off"})
+    with pytest.raises(ValueError, match="durability must be"):
+        SQLiteStore(":memory:", durability="off")

@@ -34,7 +34,7 @@ def create_app(
     settings = settings or Settings.from_env(
         ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
     )
-    store = store or SQLiteStore(settings.store_path)
+    store = store or SQLiteStore(settings.store_path, durability=settings.durability)
     engine = JourneyEngine(DEFINITION, handlers, store, settings, cache=cache)
     return create_journey_app(
         engine,

@@ -37,6 +37,10 @@ def config_env_name(prefix: str, key: str) -> str:
     return f"{prefix}_CONFIG_{env_prefix(words)}"
 
 
+# SQLite `synchronous` levels the store can run at (Settings.durability).
+DURABILITY_LEVELS = ("full", "normal")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where to store journeys, secrets, limits, time control and the platform binding.
@@ -47,7 +51,11 @@ class Settings:
     the ``platform.environment`` name. ``mtls_cert_header`` names the request header a
     TLS-terminating proxy puts the client certificate (PEM, optionally URL-encoded) in; when
     None only a certificate from the ASGI ``tls`` extension is seen. ``jwt_leeway_seconds`` is
-    the clock skew allowed when checking ``exp``/``nbf``.
+    the clock skew allowed when checking ``exp``/``nbf``. ``durability`` is SQLite's
+    ``synchronous`` level for the store: ``"full"`` (the default) syncs every commit to disk,
+    so a transition or webhook the server acknowledged survives a power loss; ``"normal"`` is
+    faster and survives a crash or kill of the process, but the last commits before a power
+    loss or OS crash may be missing (never half-applied).
     """
 
     store_path: str = "journeys.sqlite3"
@@ -60,8 +68,14 @@ class Settings:
     mtls_cert_header: str | None = None
     jwt_leeway_seconds: int = 60
     timer_poll_seconds: float = 1.0
+    durability: str = "full"
 
     def __post_init__(self) -> None:
+        if self.durability not in DURABILITY_LEVELS:
+            raise ValueError(
+                f"durability must be one of {', '.join(DURABILITY_LEVELS)}, "
+                f"got {self.durability!r}"
+            )
         if not (math.isfinite(self.timer_scale) and self.timer_scale >= 0):
             raise ValueError(
                 f"timer_scale must be a finite number >= 0, got {self.timer_scale!r}"
@@ -118,7 +132,17 @@ class Settings:
             jwt_leeway_seconds=_positive_int(
                 env, f"{prefix}_JWT_LEEWAY_SECONDS", default=60
             ),
+            durability=_durability(env, f"{prefix}_DURABILITY"),
         )
+
+
+def _durability(env: Mapping[str, str], name: str) -> str:
+    raw = (env.get(name) or "full").strip().lower()
+    if raw not in DURABILITY_LEVELS:
+        raise ValueError(
+            f"{name} must be one of {', '.join(DURABILITY_LEVELS)}, got {raw!r}"
+        )
+    return raw
 
 
 def _scale(env: Mapping[str, str], name: str) -> float:
