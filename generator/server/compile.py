@@ -95,7 +95,7 @@ class StateCompiler:
         self.calls = calls
         self.states: dict[str, Any] = doc.data["spec"]["states"]
         self.names = naming.Scope(
-            ("ctx", "replace_context", "merge_context", "write_context")
+            ("ctx", "_object", "replace_context", "merge_context", "write_context")
         )
         self.unsupported: list[Unsupported] = []
         self.warnings: list[tuple[Location, str]] = []

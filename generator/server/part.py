@@ -44,15 +44,16 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     journey = bundle.journey
     spec = sources.journey.data["spec"]
     ttl, entries = _cache_settings(spec)
+    outcome_model = _success_model(journey.result)
     server = ServerIR(
         names=bundle.names,
         journey=bundle.names.dist,
         start=str(sources.journey.data["spec"].get("start")),
         input_model=journey.input_model or "",
         status_model=_success_model(journey.status),
-        outcome_model=_success_model(journey.result),
-        start_outcome=_success_model(journey.start) is not None
-        and _success_model(journey.start) == _success_model(journey.result),
+        outcome_model=outcome_model,
+        start_outcome=outcome_model is not None
+        and _success_model(journey.start) == outcome_model,
         steps=tuple(steps),
         inputs=tuple(inputs),
         methods=tuple(compiler.methods),

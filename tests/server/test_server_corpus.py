@@ -1,30 +1,25 @@
-"""Every corpus journey generates a full server engine (no stubs), mypy-clean."""
+"""Every corpus journey generates a full server engine (no stubs).
+
+mypy --strict over every corpus package runs once, in tests/conformance.
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator.diagnostics import Level
-from generator.format import Formatter
-from generator.pipeline import Generated, generate
-from tests.conftest import CORPUS, corpus_cases, needs_corpus
+from generator.pipeline import Generated
+from tests.conftest import CorpusPackage, needs_corpus
 
 SERVER_MODULES = ("handlers.py", "engine.py", "testing.py", "server.py")
 
 
 @pytest.fixture(scope="module")
-def corpus() -> dict[Path, Generated]:
-    """Every corpus journey generated in memory."""
-    formatter = Formatter()
-    return {
-        case: generate(case, root=CORPUS, formatter=formatter)
-        for case in corpus_cases()
-    }
+def corpus(corpus_packages: dict[str, CorpusPackage]) -> dict[Path, Generated]:
+    """Every corpus journey, as the session generated it once."""
+    return {p.case: p.generated for p in corpus_packages.values()}
 
 
 def _server_files(result: Generated) -> dict[str, str]:
@@ -86,17 +81,3 @@ def test_broken_next_references_are_located_warnings_not_stubs(
     assert {w.location.line for w in broken} == {165, 261}
     assert all(w.level is Level.WARNING for w in broken)
     assert set(_server_files(result)) == set(SERVER_MODULES)
-
-
-@needs_corpus
-@pytest.mark.slow
-def test_every_corpus_package_passes_mypy_strict(corpus_packages: Any) -> None:
-    folders = [str(p.folder / p.module) for p in corpus_packages.values()]
-    assert len(folders) == 42
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *folders],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]

@@ -45,38 +45,37 @@ PLATFORM_CONFIG: dict[str, str] = {}
 Ctx = RunContext[handlers.PaymentCallbackHandlers]
 
 
-def replace_context(ctx: Ctx, result: Any) -> None:
-    """A transform targeting the whole context: the result (an object) becomes the context."""
+def _object(result: Any) -> dict[str, Any]:
+    """A transform writing into the context must produce an object (DSL §14)."""
     if not isinstance(result, dict):
         raise TypeError(
             f"a context transform must produce an object, got {type(result).__name__}"
         )
+    return result
+
+
+def replace_context(ctx: Ctx, result: Any) -> None:
+    """A transform targeting the whole context: the result (an object) becomes the context."""
+    value = _object(result)
     ctx.context.clear()
-    ctx.context.update(result)
+    ctx.context.update(value)
 
 
 def merge_context(ctx: Ctx, result: Any) -> None:
     """A transform targeting the context root (`path: ""`): the result's keys are written in."""
-    if not isinstance(result, dict):
-        raise TypeError(
-            f"a context transform must produce an object, got {type(result).__name__}"
-        )
-    ctx.context.update(result)
+    ctx.context.update(_object(result))
 
 
 def write_context(ctx: Ctx, path: tuple[str, ...], result: Any) -> None:
     """A transform targeting context.<path>: written there, creating objects on the way."""
-    if not isinstance(result, dict):
-        raise TypeError(
-            f"a context transform must produce an object, got {type(result).__name__}"
-        )
+    value = _object(result)
     node = ctx.context
     for key in path[:-1]:
         child = node.get(key)
         if not isinstance(child, dict):
             child = node[key] = {}
         node = child
-    node[path[-1]] = result
+    node[path[-1]] = value
 
 
 def step_authorize(ctx: Ctx) -> StepResult:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from .settings import DURABILITY_LEVELS
+
 __all__ = [
     "EventReceipt",
     "EventRecord",
@@ -611,9 +613,10 @@ class SQLiteStore:
     def __init__(
         self, path: str, *, busy_timeout_ms: int = 10_000, durability: str = "full"
     ) -> None:
-        if durability not in ("full", "normal"):
+        if durability not in DURABILITY_LEVELS:
             raise ValueError(
-                f"durability must be 'full' or 'normal', got {durability!r}"
+                f"durability must be one of {', '.join(DURABILITY_LEVELS)}, "
+                f"got {durability!r}"
             )
         self.path = path
         self._lock = threading.RLock()
