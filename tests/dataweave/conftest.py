@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
 from dw_support import assert_safe_code, evaluate, load_runtime
+from oracle import Oracle
 
 from generator.dataweave import compile_expression
 
@@ -29,3 +30,11 @@ def run(dw: ModuleType) -> Callable[..., Any]:
         return evaluate(compiled.code, dw, bindings)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def oracle() -> Iterator[Oracle]:
+    """MuleSoft's DataWeave engine, for differential tests."""
+    engine = Oracle()
+    yield engine
+    engine.close()
