@@ -148,3 +148,60 @@ def test_failed_run_leaves_previous_output_untouched(tmp_path: Path) -> None:
 def test_missing_case_folder_is_exit_2(tmp_path: Path) -> None:
     code, _, stderr = _run("generate", str(tmp_path / "nope"))
     assert code == 2 and "not a folder" in stderr
+
+
+def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with a copy of specs/ and generated output in `out/`."""
+    shutil.copytree(SPECS, tmp_path / "specs")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.journeygen]\nspecs = "specs"\nout = "out"\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _run("generate", "-q")[0] == 0
+    return tmp_path / "out"
+
+
+def test_version_names_the_installed_release(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        _run("--version")
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"journeygen {version('journeygen')}"
+
+
+def test_check_reports_drift_before_anything_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _project(tmp_path, monkeypatch)
+    models = out / "payment_callback/payment_callback/models.py"
+    models.write_text(models.read_text() + "# hand edit\n")
+    code, stdout, _ = _run("generate", "--check")
+    assert code == 1
+    first = stdout.splitlines()[0]
+    assert first.startswith("drift payment_callback"), stdout[:300]
+    assert "ok   " not in stdout  # no per-case "ok" that reads as a pass
+    assert stdout.index("-# hand edit") < stdout.index("checked ")
+
+
+def test_stale_package_is_drift_and_prune_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _project(tmp_path, monkeypatch)
+    shutil.copytree(out / "payment_callback", out / "old_journey")
+    (out / "hand_made").mkdir()
+    (out / "hand_made" / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    code, stdout, stderr = _run("generate", "--check")
+    assert code == 1
+    assert stdout.splitlines()[0].startswith("stale old_journey")
+    assert "hand_made" not in stdout  # not journeygen's: never reported or removed
+    assert "--prune" in stderr
+    code, _, stderr = _run("generate")
+    assert code == 0 and "old_journey" in stderr and "--prune" in stderr
+    assert (out / "old_journey").is_dir()  # a plain generate only warns
+    code, stdout, _ = _run("generate", "--prune")
+    assert code == 0 and "pruned old_journey" in stdout
+    assert not (out / "old_journey").exists() and (out / "hand_made").is_dir()
+    assert _run("generate", "--check", "-q") == (0, "", "")
