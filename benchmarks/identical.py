@@ -21,9 +21,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(
-    os.environ.get("JOURNEYGEN_CORPUS", REPO.parent / "shared/corpus/journeyforge")
-)
+CORPUS = Path(os.environ.get("JOURNEYGEN_CORPUS", REPO / "tests/corpus/journeyforge"))
 
 
 def _snapshot(rev: str, dest: Path) -> None:

@@ -40,7 +40,7 @@ PEERS = {
     "datamodel-code-generator": "0.89.0",
     "arazzo-runner": "0.9.6",
 }
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "journeyforge"
+DEFAULT_CORPUS = REPO / "tests" / "corpus" / "journeyforge"
 GENERATED_PC = REPO / "generated" / "payment_callback" / "payment_callback"
 SKIPPED_PARTS = "skipped: client/server not generated yet"
 SCHEMA_VERSION = 1

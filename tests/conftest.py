@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 GENERATED = ROOT / "generated"
-CORPUS = ROOT.parent / "shared" / "corpus" / "journeyforge"
+# The JourneyForge corpus is test data kept in the repository (origin and licence beside it), so a
+# fresh clone runs every corpus test.
+CORPUS = ROOT / "tests" / "corpus" / "journeyforge"
 PAYMENT_CALLBACK = SPECS / "examples" / "technical" / "payment-callback"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 # The committed generated packages are importable in tests without installing them.
 for package in sorted(GENERATED.glob("*/pyproject.toml")):
@@ -26,15 +27,8 @@ for package in sorted(GENERATED.glob("*/pyproject.toml")):
 
 
 def corpus_cases() -> list[Path]:
-    """Every journey folder of the JourneyForge corpus (empty when the corpus is absent)."""
-    if not CORPUS.is_dir():
-        return []
+    """Every journey folder of the JourneyForge corpus."""
     return sorted(p.parent for p in (CORPUS / "examples").glob("*/*/*.journey.yaml"))
-
-
-needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason="../shared/corpus is not present"
-)
 
 
 @dataclass(frozen=True)
@@ -60,8 +54,6 @@ def corpus_packages(
     Keyed by the case folder's name; each package folder is put on `sys.path` so tests can
     import the generated client, models and server. Tests must treat the packages as read-only.
     """
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
     from generator.format import Formatter
     from generator.pipeline import generate
     from generator.write import write_package

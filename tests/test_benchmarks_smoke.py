@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, needs_corpus
+from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.slow, needs_corpus]
+pytestmark = pytest.mark.slow
 
 
 def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:

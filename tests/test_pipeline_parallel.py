@@ -15,7 +15,7 @@ from generator.cache import Cache
 from generator.cli import main
 from generator.format import Formatter
 from generator.pipeline import Outcome, generate, generate_many, jobs_wanted
-from tests.conftest import CORPUS, corpus_cases, needs_corpus
+from tests.conftest import CORPUS, corpus_cases
 
 BROKEN = Path(__file__).resolve().parent / "adversarial" / "cases" / "ref-dangling"
 
@@ -39,7 +39,6 @@ def _summary(outcomes: list[Outcome]) -> list[tuple[Path, object, list[str]]]:
     ]
 
 
-@needs_corpus
 def test_workers_give_the_same_outcomes_in_case_order() -> None:
     jobs = _cases()
     serial = list(generate_many(jobs, jobs=1))
@@ -50,7 +49,6 @@ def test_workers_give_the_same_outcomes_in_case_order() -> None:
     assert all(o.result is not None for i, o in enumerate(parallel) if i != 1)
 
 
-@needs_corpus
 def test_cache_hits_are_answered_without_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -76,7 +74,6 @@ def test_jobs_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert jobs_wanted(10) == min(os.cpu_count() or 1, 10)
 
 
-@needs_corpus
 def test_cli_reports_in_case_order_with_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -91,7 +88,6 @@ def test_cli_reports_in_case_order_with_workers(
     assert all((tmp_path / "out" / p / p / "client.py").is_file() for p in packages)
 
 
-@needs_corpus
 def test_a_helper_process_gives_the_same_package(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -31,9 +31,8 @@ from pydantic import BaseModel
 from tests.client.conftest import Reply, Request, Server
 from tests.conformance import anys, spec
 from tests.conformance.report import REPORT
-from tests.conftest import CorpusPackage, needs_corpus
+from tests.conftest import CorpusPackage
 
-pytestmark = needs_corpus
 CORPUS_SIZE = 42
 
 

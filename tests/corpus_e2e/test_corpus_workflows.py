@@ -32,9 +32,9 @@ from corpus_e2e_support import (
     run_workflow,
 )
 
-from tests.conftest import CORPUS, CorpusPackage, needs_corpus
+from tests.conftest import CORPUS, CorpusPackage
 
-pytestmark = [needs_corpus, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 TABLE = load_table()
 # Journeys whose generated server is still a stub (create_app raises NotImplementedError): their

@@ -19,9 +19,7 @@ import httpx
 import pytest
 from corpus_e2e_support import free_port
 
-from tests.conftest import CorpusPackage, needs_corpus
-
-pytestmark = needs_corpus
+from tests.conftest import CorpusPackage
 
 
 @pytest.fixture

@@ -13,11 +13,7 @@ RUNTIME_FILE = (
     Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dataweave.py"
 )
 CORPUS_EXAMPLES = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "corpus"
-    / "journeyforge"
-    / "examples"
+    Path(__file__).resolve().parents[1] / "corpus" / "journeyforge" / "examples"
 )
 SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|u[0-9]+)")
 

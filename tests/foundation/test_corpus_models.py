@@ -11,14 +11,13 @@ import pytest
 from generator.format import Formatter
 from generator.pipeline import generate
 from generator.write import write_package
-from tests.conftest import CORPUS, corpus_cases, needs_corpus
+from tests.conftest import CORPUS, corpus_cases
 
 # The generic JourneyOutcome leaves `output` untyped (`output: {}`); these journeys' OpenAPI points
 # JourneyOutcome straight at it, so `Any` is what the spec says there.
 UNTYPED_OUTPUT = {"http-aggregate-errors", "http-post-json", "metadata-from-payload"}
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_whole_corpus_generates_and_keeps_typed_outputs(tmp_path: Path) -> None:
     cases = corpus_cases()

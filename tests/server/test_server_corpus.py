@@ -11,7 +11,7 @@ import pytest
 
 from generator.diagnostics import Level
 from generator.pipeline import Generated
-from tests.conftest import CorpusPackage, needs_corpus
+from tests.conftest import CorpusPackage
 
 SERVER_MODULES = ("handlers.py", "engine.py", "testing.py", "server.py")
 
@@ -31,7 +31,6 @@ def _server_files(result: Generated) -> dict[str, str]:
     }
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_every_corpus_journey_gets_a_compiling_server(
     corpus: dict[Path, Generated],
@@ -57,7 +56,6 @@ def test_every_corpus_journey_gets_a_compiling_server(
     assert len(full) == 42
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_no_corpus_journey_is_reported_as_unsupported(
     corpus: dict[Path, Generated],
@@ -69,7 +67,6 @@ def test_no_corpus_journey_is_reported_as_unsupported(
         assert unsupported == [], case.name
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_broken_next_references_are_located_warnings_not_stubs(
     corpus: dict[Path, Generated],

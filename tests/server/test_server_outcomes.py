@@ -10,7 +10,7 @@ import pytest
 from engine_support import API, generate_case, server_module
 from pc_support import LiveServer
 
-from tests.conftest import CorpusPackage, needs_corpus
+from tests.conftest import CorpusPackage
 
 NAME = "engine-outcomes"
 
@@ -55,7 +55,6 @@ def test_each_run_gets_the_first_matching_named_outcome(
     assert outcome.get("outcomeId") == named
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_the_corpus_named_outcomes_journey_is_classified(
     corpus_packages: dict[str, CorpusPackage],

@@ -24,9 +24,9 @@ from engine_support import (
 )
 from pc_support import LiveServer, assert_problem
 
-from tests.conftest import CorpusPackage, needs_corpus
+from tests.conftest import CorpusPackage
 
-pytestmark = [needs_corpus, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def _b64(data: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ import pytest
 from engine_support import API, generate_case, result_when_done, rows, server_module
 from pc_support import LiveServer
 
-from tests.conftest import CorpusPackage, needs_corpus
+from tests.conftest import CorpusPackage
 
 REMINDER = "payment-reminder-with-timeout"
 START = {"userId": "u-1", "paymentId": "pay-1", "amount": 12.5, "currency": "AOA"}
@@ -31,7 +31,6 @@ def _start(url: str, name: str, body: dict[str, Any]) -> str:
     return journey_id
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_a_timer_survives_a_restart_and_fires_exactly_once(
     corpus_packages: dict[str, CorpusPackage],
@@ -66,7 +65,6 @@ def test_a_timer_survives_a_restart_and_fires_exactly_once(
     assert fired == [(1,)]
 
 
-@needs_corpus
 @pytest.mark.slow
 def test_the_wait_branch_wins_the_race_and_the_timer_is_cancelled(
     corpus_packages: dict[str, CorpusPackage],
