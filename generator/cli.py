@@ -84,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="regenerate everything (skip .journeygen-cache/)",
     )
+    export = sub.add_parser(
+        "export",
+        help="write a journey's OpenAPI contract and Arazzo workflows, derived from it",
+    )
+    export.add_argument("journey", type=Path, help="the *.journey.yaml file")
+    export.add_argument(
+        "--out", type=Path, help="folder to write to (default: the journey's folder)"
+    )
+    export.add_argument(
+        "--force", action="store_true", help="overwrite documents that already exist"
+    )
+    export.add_argument(
+        "--stdout",
+        action="store_true",
+        help="print the documents instead of writing them",
+    )
     scaffold = sub.add_parser(
         "scaffold",
         help="write a starting handlers implementation for a journey (never overwrites)",
@@ -250,6 +266,39 @@ def _report_check(
     return EXIT_DRIFT if problems else EXIT_OK
 
 
+def _run_export(args: argparse.Namespace, report: _Reporter) -> int:
+    from .export import export_journey
+
+    if not args.journey.is_file():
+        raise SpecError(
+            [
+                Diagnostic(
+                    Location(str(args.journey)), "not a file: pass a *.journey.yaml"
+                )
+            ]
+        )
+    journey = args.journey.resolve()
+    exported = export_journey(journey, root=spec_root(journey.parent))
+    if args.stdout:
+        for name, text in exported.files.items():
+            report.out.write(f"# --- {name}\n{text}")
+        return EXIT_OK
+    out = (args.out or args.journey.parent).resolve()
+    existing = [out / name for name in exported.files if (out / name).exists()]
+    if existing and not args.force:
+        for path in existing:
+            print(
+                f"journeygen: {path} already exists; pass --force to overwrite it",
+                file=report.err,
+            )
+        return EXIT_INVALID
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in exported.files.items():
+        (out / name).write_text(text, encoding="utf-8", newline="\n")
+        report.info(f"wrote {out / name}")
+    return EXIT_OK
+
+
 def _run_scaffold(args: argparse.Namespace, report: _Reporter) -> int:
     from .server.scaffold import render_scaffold, write_once
 
@@ -289,6 +338,8 @@ def main(
     try:
         if args.command == "scaffold":
             return _run_scaffold(args, report)
+        if args.command == "export":
+            return _run_export(args, report)
         return _run_generate(args, report)
     except SpecError as exc:
         report.problems(exc.diagnostics)

@@ -306,6 +306,12 @@ class Workspace:
         self._documents[resolved] = document
         return document
 
+    def provide(self, path: Path, text: str, display: str) -> Document:
+        """Hold a document that is not on disk (a contract derived from a journey) at `path`."""
+        document = parse_yaml(text, display, path.resolve())
+        self._documents[path.resolve()] = document
+        return document
+
     def resolve(self, document: Document, ref: Any, site: str) -> Resolved:
         """Follow one `$ref` found at pointer `site` of `document`."""
         at = document.location(site)

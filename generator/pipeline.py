@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Cache, Entry
 from .diagnostics import Diagnostic, Level, Location, SpecError
@@ -106,10 +106,15 @@ def generate(
     finished = False
     try:
         from .build import build, find_case
+        from .export.case import derived_case
         from .load import Workspace
         from .render import static_sources
 
-        bundle = build(find_case(folder), Workspace(tree))
+        workspace = Workspace(tree)
+        derived = derived_case(folder, workspace)
+        case = derived or find_case(folder)
+        checks = [] if derived is not None else _contract_checks(case, workspace)
+        bundle = build(case, workspace)
         formatter.trust(static_sources())
         if assistant is not None:
             rendered, files = assistant.generate(bundle, formatter, stage_cache)
@@ -120,7 +125,7 @@ def generate(
     finally:
         if assistant is not None:
             assistant.close(wait=finished)
-    result = Generated(bundle.names.module, files, list(rendered.warnings))
+    result = Generated(bundle.names.module, files, [*checks, *rendered.warnings])
     if cache is not None:
         flat = [
             (w.location.path, w.location.line, w.location.column, w.message)
@@ -128,6 +133,19 @@ def generate(
         ]
         cache.put(folder, tree, Entry(result.package, result.files, flat))
     return result
+
+
+def _contract_checks(case: Any, workspace: Any) -> list[Diagnostic]:
+    """Warnings where a hand-written contract drifts from the contract its journey derives."""
+    if case.journey is None:
+        return []
+    from .export.crosscheck import contract_warnings
+
+    try:
+        journey, contract = workspace.load(case.journey), workspace.load(case.openapi)
+    except SpecError:
+        return []  # the build reports unreadable documents, located
+    return contract_warnings(journey, contract, workspace)
 
 
 # --------------------------------------------------------------------------- helper process

@@ -1,0 +1,396 @@
+"""A journey's per-journey OpenAPI 3.1 contract, derived by the JourneyForge export rules.
+
+The rules are `journeyforge-openapi-export.md` and DSL §2.2, §2.7 and §12.4: canonical paths under
+`servers: /api/v1`, `<camelName>_start|getStatus|getResult|<stepId>` operation ids, one
+`/steps/{stepId}` path per external-input state (`wait`, `webhook`, wherever they sit: top level,
+parallel branches, subjourneys), and a self-contained document (the generic `Journey*` and `Link`
+shapes inline, no `$ref` to another file).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator import naming
+
+# Reserved top-level JourneyStatus fields a step response may not project over (DSL §12.1).
+RESERVED_STATUS_FIELDS = (
+    "journeyId",
+    "journeyName",
+    "phase",
+    "currentState",
+    "updatedAt",
+    "tags",
+    "attributes",
+    "_links",
+)
+PAUSING = ("wait", "webhook", "timer")
+EXTERNAL = ("wait", "webhook")
+
+
+@dataclass(frozen=True)
+class ExternalState:
+    """A `wait`/`webhook` state, wherever it sits, with its step schemas."""
+
+    state_id: str
+    type: str
+    body: Mapping[str, Any]
+
+    @property
+    def input_schema(self) -> Mapping[str, Any] | None:
+        schema = (self.body.get("input") or {}).get("schema")
+        return schema if isinstance(schema, Mapping) else None
+
+    @property
+    def response_schema(self) -> Mapping[str, Any] | None:
+        schema = (self.body.get("response") or {}).get("schema")
+        return schema if isinstance(schema, Mapping) else None
+
+    @property
+    def channel(self) -> str:
+        return str(self.body.get("channel", "manual" if self.type == "wait" else ""))
+
+
+def camel(name: str) -> str:
+    """`payment-callback` -> `paymentCallback` (the export's operation id prefix)."""
+    text = naming.pascal(name, default="Journey")
+    return text[:1].lower() + text[1:]
+
+
+def state_maps(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every `states` map of a journey: top level, parallel branches, subjourneys, compensation."""
+    pending: list[Any] = [spec.get("states")]
+    for sub in (spec.get("subjourneys") or {}).values():
+        if isinstance(sub, Mapping):
+            pending.append(sub.get("states"))
+    compensation = spec.get("compensation")
+    if isinstance(compensation, Mapping):
+        pending.append(compensation.get("states"))
+    while pending:
+        states = pending.pop(0)
+        if not isinstance(states, Mapping):
+            continue
+        yield states
+        for state in states.values():
+            if isinstance(state, Mapping) and state.get("type") == "parallel":
+                for branch in (state.get("parallel") or {}).get("branches") or []:
+                    if isinstance(branch, Mapping):
+                        pending.append(branch.get("states"))
+
+
+def states_of(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for states in state_maps(spec):
+        for state_id, state in states.items():
+            if isinstance(state, Mapping):
+                yield str(state_id), state
+
+
+def external_states(spec: Mapping[str, Any]) -> list[ExternalState]:
+    """The journey's external-input states in the order the definition lists them."""
+    found: list[ExternalState] = []
+    seen: set[str] = set()
+    for state_id, state in states_of(spec):
+        kind = state.get("type")
+        if kind in EXTERNAL and state_id not in seen:
+            seen.add(state_id)
+            body = state.get(str(kind))
+            found.append(
+                ExternalState(
+                    state_id, str(kind), body if isinstance(body, Mapping) else {}
+                )
+            )
+    return found
+
+
+def pauses(spec: Mapping[str, Any]) -> bool:
+    """Whether a run can stop before a terminal state (an external input or a durable timer)."""
+    return any(state.get("type") in PAUSING for _, state in states_of(spec))
+
+
+def inline_schema(value: Any) -> dict[str, Any]:
+    """A deep copy of an inline journey schema; its `title` stays in the journey."""
+    if not isinstance(value, Mapping):
+        return {"type": "object", "additionalProperties": True}
+    schema = copy.deepcopy(dict(value))
+    schema.pop("title", None)
+    return schema
+
+
+def _links() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/components/schemas/Link"},
+    }
+
+
+def generic_components() -> dict[str, Any]:
+    """The generic envelopes, inline (the export bundling rule: no cross-file `$ref`)."""
+    string = {"type": "string"}
+    instance = {
+        "tags": {"type": "array", "items": string},
+        "attributes": {"type": "object", "additionalProperties": string},
+    }
+    return {
+        "JourneyStartResponse": {
+            "type": "object",
+            "required": ["journeyId", "journeyName", "statusUrl"],
+            "properties": {
+                "journeyId": string,
+                "journeyName": string,
+                "statusUrl": {"type": "string", "format": "uri"},
+                "_links": _links(),
+            },
+        },
+        "JourneyStatus": {
+            "type": "object",
+            "required": [
+                "journeyId",
+                "journeyName",
+                "phase",
+                "currentState",
+                "updatedAt",
+            ],
+            "properties": {
+                "journeyId": string,
+                "journeyName": string,
+                "phase": {"type": "string", "enum": ["Running", "Succeeded", "Failed"]},
+                "currentState": string,
+                "updatedAt": {"type": "string", "format": "date-time"},
+                **instance,
+                "_links": _links(),
+            },
+        },
+        "JourneyOutcomeEnvelope": {
+            "type": "object",
+            "required": ["journeyId", "journeyName", "phase", "status"],
+            "properties": {
+                "journeyId": string,
+                "journeyName": string,
+                "phase": {"type": "string", "enum": ["SUCCEEDED", "FAILED"]},
+                "status": string,
+                "output": {},
+                "error": {
+                    "type": "object",
+                    "properties": {"code": string, "reason": string},
+                },
+                **instance,
+                "_links": _links(),
+            },
+        },
+        "Link": {
+            "type": "object",
+            "required": ["href"],
+            "properties": {"href": string, "method": string},
+        },
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: Mapping[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+def _journey_id() -> list[dict[str, Any]]:
+    return [
+        {
+            "in": "path",
+            "name": "journeyId",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    ]
+
+
+def start_response(spec: Mapping[str, Any]) -> tuple[str, str]:
+    """(status code, component) the start answers with (DSL §2.2.1 and §2.7)."""
+    lifecycle = spec.get("lifecycle")
+    if isinstance(lifecycle, Mapping) and lifecycle.get("startMode") == "async":
+        return "202", "JourneyStartResponse"
+    # A sync start runs to a terminal state or to the first external input (a timer alone does
+    # not hand the start back: DSL §2.7 calls timers before any input a poor fit for sync start).
+    if external_states(spec):
+        return "200", "JourneyStatus"
+    return "200", "JourneyOutcome"
+
+
+def derive_openapi(journey: Mapping[str, Any]) -> dict[str, Any]:
+    """The per-journey OpenAPI document of a `kind: Journey` or `kind: Api` definition."""
+    metadata = journey.get("metadata") or {}
+    spec = journey.get("spec") or {}
+    name = str(metadata.get("name", "journey"))
+    if journey.get("kind") == "Api":
+        return _derive_api(name, metadata, spec)
+    prefix = camel(name)
+    components: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    tags = [name]
+
+    def operation(op_id: str, summary: str, **rest: Any) -> dict[str, Any]:
+        return {
+            "operationId": f"{prefix}_{op_id}",
+            "summary": summary,
+            "tags": tags,
+            **rest,
+        }
+
+    components["JourneyStartRequest"] = inline_schema(
+        (spec.get("input") or {}).get("schema")
+    )
+    code, answer = start_response(spec)
+    paths[f"/journeys/{name}/start"] = {
+        "post": operation(
+            "start",
+            f"Start the {name} journey",
+            requestBody={
+                "required": True,
+                "content": {
+                    "application/json": {"schema": _ref("JourneyStartRequest")}
+                },
+            },
+            responses={code: _json(_ref(answer), _START_ANSWERS[answer])},
+        )
+    }
+    paths["/journeys/{journeyId}"] = {
+        "get": operation(
+            "getStatus",
+            "Get the journey's status",
+            parameters=_journey_id(),
+            responses={"200": _json(_ref("JourneyStatus"), "Status")},
+        )
+    }
+    for state in external_states(spec):
+        step = naming.pascal(state.state_id, default="Step")
+        body = (
+            _ref(f"{step}Input")
+            if state.input_schema is not None
+            else {"type": "object", "additionalProperties": True}
+        )
+        if state.input_schema is not None:
+            components[f"{step}Input"] = inline_schema(state.input_schema)
+        response = _ref("JourneyStatus")
+        if state.response_schema is not None:
+            components[f"{step}StepResponse"] = {
+                "allOf": [_ref("JourneyStatus"), inline_schema(state.response_schema)]
+            }
+            response = _ref(f"{step}StepResponse")
+        paths[f"/journeys/{{journeyId}}/steps/{state.state_id}"] = {
+            "post": operation(
+                state.state_id,
+                f"Submit the {state.state_id} step ({state.type})",
+                parameters=_journey_id(),
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": body}},
+                },
+                responses={"200": _json(response, "Status after the step")},
+            )
+        }
+    paths["/journeys/{journeyId}/result"] = {
+        "get": operation(
+            "getResult",
+            "Get the journey's final outcome",
+            parameters=_journey_id(),
+            responses={
+                "200": _json(_ref("JourneyOutcome"), "Final outcome"),
+                "409": {"description": "The journey is not terminal yet"},
+            },
+        )
+    }
+    output = (spec.get("output") or {}).get("schema")
+    outcome: list[dict[str, Any]] = [_ref("JourneyOutcomeEnvelope")]
+    if isinstance(output, Mapping):
+        outcome.append(
+            {"type": "object", "properties": {"output": inline_schema(output)}}
+        )
+    components["JourneyOutcome"] = {"allOf": outcome}
+    components.update(generic_components())
+    return _document(name, metadata, paths, components)
+
+
+_START_ANSWERS = {
+    "JourneyStartResponse": "Accepted: the journey runs on; observe it by its status URL",
+    "JourneyStatus": "Status at the first external-input state (wait or webhook)",
+    "JourneyOutcome": "The final outcome (the journey runs to its end synchronously)",
+}
+
+
+def _derive_api(
+    name: str, metadata: Mapping[str, Any], spec: Mapping[str, Any]
+) -> dict[str, Any]:
+    """`kind: Api`: one synchronous endpoint (`/apis/<name>` or the HTTP binding's route)."""
+    route = ((spec.get("bindings") or {}).get("http") or {}).get("route") or {}
+    path = str(route.get("path") or f"/apis/{name}")
+    method = str(route.get("method") or "POST").lower()
+    envelope = (spec.get("errors") or {}).get("envelope") or {}
+    error = (
+        inline_schema(envelope.get("schema"))
+        if envelope.get("format") == "custom"
+        else _ref("ProblemDetails")
+    )
+    components: dict[str, Any] = {
+        "Input": inline_schema((spec.get("input") or {}).get("schema")),
+        "Output": inline_schema((spec.get("output") or {}).get("schema")),
+        "ProblemDetails": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "instance": {"type": "string"},
+            },
+            "additionalProperties": True,
+        },
+    }
+    paths = {
+        path: {
+            method: {
+                "operationId": f"{camel(name)}_execute",
+                "summary": f"Call the {name} API",
+                "tags": [name],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("Input")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Output"), "Success"),
+                    "default": _json(error, "Failure"),
+                },
+            }
+        }
+    }
+    return _document(name, metadata, paths, components, api=True)
+
+
+def _document(
+    name: str,
+    metadata: Mapping[str, Any],
+    paths: dict[str, Any],
+    components: dict[str, Any],
+    *,
+    api: bool = False,
+) -> dict[str, Any]:
+    title = f"JourneyForge \u2013 {name}" + (" (Api)" if api else "")
+    info: dict[str, Any] = {
+        "title": title,
+        "version": str(metadata.get("version", "0.1.0")),
+    }
+    if metadata.get("description"):
+        info["description"] = str(metadata["description"])
+    return {
+        "openapi": "3.1.0",
+        "info": info,
+        "servers": [{"url": "/api/v1"}],
+        "tags": [{"name": name}],
+        "paths": paths,
+        "components": {"schemas": components},
+    }
