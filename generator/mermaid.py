@@ -93,7 +93,10 @@ class _Builder:
                 for b in _dict(body.get("parallel")).get("branches") or ()
                 if isinstance(b, dict)
             ]
-            self.emit(depth, f'state "{label(name)}" as {ident} {{')
+            # Mermaid allows a composite state a label only (no `id : description` line:
+            # "Group nodes can only have label"), so the join goes into the label.
+            described = " - ".join([name, *_describe(body)])
+            self.emit(depth, f'state "{label(described, TEXT_LIMIT)}" as {ident} {{')
             for index, branch in enumerate(branches):
                 if index:
                     self.emit(depth + 1, "--")
@@ -101,8 +104,8 @@ class _Builder:
                     _dict(branch.get("states")), branch.get("start"), depth + 1, scope
                 )
             self.emit(depth, "}")
-        else:
-            self.emit(depth, f'state "{label(name)}" as {ident}')
+            return
+        self.emit(depth, f'state "{label(name)}" as {ident}')
         for line in _describe(body):
             self.emit(depth, f"{ident} : {label(line, TEXT_LIMIT)}")
 
