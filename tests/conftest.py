@@ -1,48 +1,25 @@
-"""Shared paths and helpers for the whole test suite."""
+"""Suite-wide set-up: generated packages and the runtime importable, shared fixtures.
+
+Helpers live in tests/support; nothing is imported from a conftest."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from generator.pipeline import Generated
+from tests.support.paths import CORPUS, GENERATED, CorpusPackage, corpus_cases
+from tests.support.runtime import load_runtime
 
-ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT / "specs"
-GENERATED = ROOT / "generated"
-# The JourneyForge corpus is test data kept in the repository (origin and licence beside it), so a
-# fresh clone runs every corpus test.
-CORPUS = ROOT / "tests" / "corpus" / "journeyforge"
-PAYMENT_CALLBACK = SPECS / "examples" / "technical" / "payment-callback"
+pytest_plugins = ["tests.support.fixtures"]
 
 # The committed generated packages are importable in tests without installing them.
 for package in sorted(GENERATED.glob("*/pyproject.toml")):
     if str(package.parent) not in sys.path:
         sys.path.insert(0, str(package.parent))
 
-
-def corpus_cases() -> list[Path]:
-    """Every journey folder of the JourneyForge corpus."""
-    return sorted(p.parent for p in (CORPUS / "examples").glob("*/*/*.journey.yaml"))
-
-
-@dataclass(frozen=True)
-class CorpusPackage:
-    """One corpus journey generated and written to disk, importable as `module`."""
-
-    case: Path
-    generated: Generated
-    folder: Path  # the distribution folder: holds pyproject.toml and the module folder
-
-    @property
-    def module(self) -> str:
-        """The import name of the generated package."""
-        return self.generated.package
+# templates/runtime is importable as `jg_runtime` in every test module.
+load_runtime()
 
 
 @pytest.fixture(scope="session")

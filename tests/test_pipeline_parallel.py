@@ -15,7 +15,7 @@ from generator.cache import Cache
 from generator.cli import main
 from generator.format import Formatter
 from generator.pipeline import Outcome, generate, generate_many, jobs_wanted
-from tests.conftest import CORPUS, corpus_cases
+from tests.support.paths import CORPUS, corpus_cases
 
 BROKEN = Path(__file__).resolve().parent / "adversarial" / "cases" / "ref-dangling"
 

@@ -22,7 +22,7 @@ import pytest
 
 from generator.cli import main
 from tests.adversarial.support import CANARY, CASES
-from tests.client.conftest import Reply, Request, Server
+from tests.support.recording import Reply, Request, Server
 
 TOUCH = "__import__('pathlib').Path('CANARY').touch()"
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,25 +31,9 @@ from generator.arazzo import (
     parse_template,
     parse_value,
 )
+from tests.support.runtime import runtime_module
 
-RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
-
-
-def _runtime() -> Any:
-    if "jg_runtime" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "jg_runtime",
-            RUNTIME_DIR / "__init__.py",
-            submodule_search_locations=[str(RUNTIME_DIR)],
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["jg_runtime"] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module("jg_runtime.arazzo")
-
-
-AZ = _runtime()
+AZ = runtime_module("arazzo")
 
 
 @pytest.mark.parametrize(

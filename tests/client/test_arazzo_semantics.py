@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from tests.client.conftest import CASES, Reply, Request, Server, load_case
+from tests.client.support import CASES, load_case
+from tests.support.recording import Reply, Request, Server
 
 
 @dataclass

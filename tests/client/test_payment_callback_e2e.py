@@ -19,7 +19,8 @@ from payment_callback.models import (
     WaitForCallbackInput,
 )
 
-from tests.client.conftest import SECRET, PaymentCallbackDouble, Server
+from tests.client.support import SECRET, PaymentCallbackDouble
+from tests.support.recording import Server
 
 FAST = PollSchedule(initial=0.02, multiplier=1.5, max_interval=0.1, deadline=10.0)
 START = PaymentCallbackInput(payment_id="p-1", amount=12.5, currency="EUR")

@@ -28,10 +28,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from tests.client.conftest import Reply, Request, Server
 from tests.conformance import anys, spec
 from tests.conformance.report import REPORT
-from tests.conftest import CorpusPackage
+from tests.support.paths import CorpusPackage
+from tests.support.recording import Reply, Request, Server
 
 CORPUS_SIZE = 42
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -24,6 +23,8 @@ from typing import Any
 
 import httpx
 import yaml
+
+from tests.support.live import free_port
 
 TABLE = Path(__file__).resolve().parent / "workflows.yaml"
 SECRET = "corpus-e2e-secret"
@@ -134,14 +135,6 @@ def corpus_workflows(corpus_examples: Path) -> dict[str, list[str]]:
         data = yaml.safe_load(doc.read_text(encoding="utf-8"))
         found[doc.parent.name] = [w["workflowId"] for w in data.get("workflows") or ()]
     return found
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus_e2e_support import (
+
+from tests.corpus_e2e.corpus_e2e_support import (
     SECRET,
     JourneyCase,
     LiveJourney,
@@ -31,8 +32,7 @@ from corpus_e2e_support import (
     plain,
     run_workflow,
 )
-
-from tests.conftest import CORPUS, CorpusPackage
+from tests.support.paths import CORPUS, CorpusPackage
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from corpus_e2e_support import free_port
 
-from tests.conftest import CorpusPackage
+from tests.support.live import free_port
+from tests.support.paths import CorpusPackage
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def test_a_task_named_like_a_fake_member_gets_another_method_name(
     """A state called `steer` (a FakeHandlers member) must not shadow it."""
     from generator.pipeline import generate
     from generator.write import write_package
-    from tests.conftest import PAYMENT_CALLBACK, SPECS
+    from tests.support.paths import PAYMENT_CALLBACK, SPECS
 
     case = tmp_path / "specs" / "examples" / "technical" / "payment-callback"
     for source in SPECS.rglob("*.yaml"):

@@ -10,7 +10,7 @@ import yaml
 
 from generator.mermaid import journey_diagram, label, state_diagram
 from generator.pipeline import generate
-from tests.conftest import CORPUS, PAYMENT_CALLBACK, SPECS, corpus_cases
+from tests.support.paths import CORPUS, PAYMENT_CALLBACK, SPECS, corpus_cases
 
 # Every line the builder may emit: the header, a state with its id, a description, an edge,
 # the end of a composite state, a region separator. Labels hold only inert characters and

@@ -7,10 +7,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from dw_support import assert_safe_code, evaluate, load_runtime
-from oracle import Oracle
 
 from generator.dataweave import compile_expression
+from tests.dataweave.dw_support import assert_safe_code, evaluate, load_runtime
+from tests.dataweave.oracle import Oracle
 
 
 @pytest.fixture(scope="session")

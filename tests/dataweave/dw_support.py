@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-RUNTIME_FILE = (
-    Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dataweave.py"
-)
+from tests.support.runtime import runtime_module
+
 CORPUS_EXAMPLES = (
     Path(__file__).resolve().parents[1] / "corpus" / "journeyforge" / "examples"
 )
@@ -19,12 +17,8 @@ SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|u[0-9]+)")
 
 
 def load_runtime() -> ModuleType:
-    """Import templates/runtime/dataweave.py standalone, as generated packages do."""
-    spec = importlib.util.spec_from_file_location("jg_dataweave_runtime", RUNTIME_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The runtime's DataWeave helper module, as generated packages import it."""
+    return runtime_module("dataweave")
 
 
 def evaluate(code: str, runtime: ModuleType, bindings: dict[str, Any]) -> Any:

@@ -15,11 +15,11 @@ from types import CodeType, ModuleType
 from typing import Any
 
 import yaml
-from dw_support import CORPUS_EXAMPLES, assert_safe_code, load_runtime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.dataweave import ast, compile_expression, compile_interpolation, parse
+from tests.dataweave.dw_support import CORPUS_EXAMPLES, assert_safe_code, load_runtime
 
 BASE_BINDINGS = frozenset({"context", "payload", "platform"})
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from dw_support import assert_safe_code, evaluate
 
 from generator.dataweave import (
     DataWeaveError,
     compile_expression,
     compile_interpolation,
 )
+from tests.dataweave.dw_support import assert_safe_code, evaluate
 
 CONTEXT = frozenset({"context"})
 PAYLOADS = [

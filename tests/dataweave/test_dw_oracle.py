@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from oracle import Oracle, RawJson
+from tests.dataweave.oracle import Oracle, RawJson
 
 
 def test_oracle_keeps_precision_and_reads_inputs(oracle: Oracle) -> None:

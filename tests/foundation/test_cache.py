@@ -11,7 +11,7 @@ import generator.pipeline as pipeline
 from generator.cache import Cache
 from generator.pipeline import generate
 from generator.write import diff, write_package
-from tests.conftest import SPECS
+from tests.support.paths import SPECS
 
 CASE = "examples/technical/payment-callback"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import SPECS
+from tests.support.paths import SPECS
 
 
 def _copy_specs(tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ import pytest
 from generator.format import Formatter
 from generator.pipeline import generate
 from generator.write import write_package
-from tests.conftest import CORPUS, corpus_cases
+from tests.support.paths import CORPUS, corpus_cases
 
 # The generic JourneyOutcome leaves `output` untyped (`output: {}`); these journeys' OpenAPI points
 # JourneyOutcome straight at it, so `Any` is what the spec says there.

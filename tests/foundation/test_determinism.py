@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PAYMENT_CALLBACK, ROOT
+from tests.support.paths import PAYMENT_CALLBACK, ROOT
 
 
 def _tree_hash(folder: Path) -> str:

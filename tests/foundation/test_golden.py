@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.format import Formatter
 from generator.pipeline import discover, generate
 from generator.write import diff
-from tests.conftest import GENERATED, SPECS
+from tests.support.paths import GENERATED, SPECS
 
 REFRESH = ".venv/bin/journeygen generate"
 

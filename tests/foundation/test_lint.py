@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import GENERATED, ROOT
+from tests.support.paths import GENERATED, ROOT
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

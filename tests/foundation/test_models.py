@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import GENERATED, ROOT
+from tests.support.paths import GENERATED, ROOT
 
 
 def test_callback_model_rejects_unknown_status_and_keeps_extra_fields() -> None:

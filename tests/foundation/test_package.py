@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.conftest import GENERATED, SPECS
+from tests.support.paths import GENERATED, SPECS
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ import pytest
 
 from generator.cli import main
 from generator.pipeline import discover
-from tests.client.conftest import Reply, Request, Server
+from tests.support.recording import Reply, Request, Server
 
 CASES = Path(__file__).resolve().parent / "cases"
 PACKAGES = ("petstore", "shop")

@@ -12,7 +12,7 @@ import pytest
 from generator.format import Formatter, _mode
 from generator.pipeline import generate
 from generator.render import STATIC_TEMPLATES, static_sources, templates_dir
-from tests.conftest import SPECS
+from tests.support.paths import SPECS
 
 RUNTIME = templates_dir() / "runtime"
 

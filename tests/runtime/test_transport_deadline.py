@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from conftest import ScriptedServer, delayed, respond, trickle
 from jg_runtime.errors import DeadlineExceeded
 from jg_runtime.retry import RetryPolicy
 from jg_runtime.transport import (
@@ -18,6 +17,8 @@ from jg_runtime.transport import (
     SyncTransport,
     bind_deadlines,
 )
+
+from tests.support.scripted import ScriptedServer, delayed, respond, trickle
 
 Serve = Callable[..., ScriptedServer]
 GET = RequestSpec("GET", "/journeys/j-1")

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ScriptedServer, reset, respond, trickle
 from jg_runtime.errors import (
     DeadlineExceeded,
     DecodeError,
@@ -27,6 +26,8 @@ from jg_runtime.transport import (
     SyncTransport,
 )
 from pydantic import BaseModel, TypeAdapter
+
+from tests.support.scripted import ScriptedServer, reset, respond, trickle
 
 MODES = ["sync", "async"]
 Serve = Callable[..., ScriptedServer]

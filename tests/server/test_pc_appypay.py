@@ -12,14 +12,12 @@ import httpx
 import pytest
 from payment_callback._runtime.store import SQLiteStore
 from payment_callback.server import FakeHandlers, Settings, create_app
-from pc_support import LiveServer, assert_problem
+
+from tests.server.pc_support import assert_problem
+from tests.support.live import LiveServer
 
 SECRET = "whsec-appypay-2c9e"
-SEED_FILE = (
-    Path(__file__).resolve().parents[1]
-    / "server_runtime"
-    / "appypay_seed_payloads.json"
-)
+SEED_FILE = Path(__file__).resolve().parent / "appypay_seed_payloads.json"
 SEEDS: list[dict[str, Any]] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
 EXPECTED = {
     ("Charge", "Success"): ("processed", "Succeeded", None),
@@ -131,3 +129,124 @@ def test_receiver_is_guarded_like_the_step(env: Env) -> None:
     assert_problem(_deliver(client, seed, secret="wrong"), 401)
     assert store.get_event("appypay", seed["id"]) is None
     assert client.get(f"/api/v1/journeys/{journey_id}").json()["phase"] == "Running"
+
+
+def test_pending_then_success_completes_the_journey(env: Env) -> None:
+    client, _ = env
+    journey_id = _start(client, "ORDER-67890")
+    assert _deliver(client, _seed("Pending")).json()["status"] == "acknowledged"
+    success = {**_seed("Success"), "merchantTransactionId": "ORDER-67890"}
+    assert _deliver(client, success).json()["phase"] == "Succeeded"
+    result = client.get(f"/api/v1/journeys/{journey_id}/result").json()
+    assert result["status"] == "SUCCESS"
+
+
+def test_failed_reason_falls_back_to_the_error_code(env: Env) -> None:
+    client, store = env
+    journey_id = _start(client, "ORDER-11111")
+    status = {"code": "400", "errorCode": "INSUFFICIENT_FUNDS"}
+    assert _deliver(client, {**_seed("Failed"), "responseStatus": status}).status_code
+    record = store.get_journey(journey_id)
+    assert record is not None
+    assert record.context["webhook"]["reason"] == "INSUFFICIENT_FUNDS"
+
+
+def test_redelivery_with_reordered_keys_is_a_duplicate_not_a_conflict(env: Env) -> None:
+    client, _ = env
+    seed = _seed("Success")
+    _start(client, seed["merchantTransactionId"])
+    assert _deliver(client, seed).json()["status"] == "processed"
+    reordered = dict(reversed(list(seed.items())))
+    assert _deliver(client, reordered).json()["status"] == "already_processed"
+
+
+def test_unmatched_event_is_kept_then_processed_when_redelivered_after_the_start(
+    env: Env,
+) -> None:
+    client, store = env
+    event = {**_seed("Success"), "id": "evt-early", "merchantTransactionId": "LATE"}
+    assert _deliver(client, event).json()["status"] == "accepted_unmatched"
+    stored = store.get_event("appypay", "evt-early")
+    assert stored is not None
+    assert (stored.processed, stored.outcome, stored.correlation_key) == (
+        False,
+        "unmatched",
+        "LATE",
+    )
+    journey_id = _start(client, "LATE")
+    assert _deliver(client, event).json()["status"] == "processed"
+    assert client.get(f"/api/v1/journeys/{journey_id}").json()["phase"] == "Succeeded"
+
+
+def test_receiver_refuses_a_latin1_secret(env: Env) -> None:
+    client, store = env
+    seed = _seed("Success")
+    _start(client, seed["merchantTransactionId"])
+    headers = {"X-Webhook-Secret": "\u00e9t\u00e9".encode("latin-1")}
+    response = client.post("/webhooks/appypay", json=seed, headers=headers)
+    assert_problem(response, 401)
+    assert store.get_event("appypay", seed["id"]) is None
+
+
+def test_unknown_provider_fields_are_kept_and_bad_payloads_are_422(env: Env) -> None:
+    client, store = env
+    seed = {**_seed("Pending"), "newProviderField": {"x": 1}}
+    _start(client, seed["merchantTransactionId"])
+    assert _deliver(client, seed).status_code == 200
+    stored = store.get_event("appypay", seed["id"])
+    assert stored is not None
+    assert json.loads(stored.body)["newProviderField"] == {"x": 1}
+    broken = {k: v for k, v in seed.items() if k != "merchantTransactionId"}
+    assert_problem(_deliver(client, {**broken, "id": "evt-broken"}), 422)
+    assert store.get_event("appypay", "evt-broken") is None
+
+
+def test_success_for_a_finished_journey_is_409(env: Env) -> None:
+    client, _ = env
+    seed = _seed("Success")
+    _start(client, seed["merchantTransactionId"])
+    assert _deliver(client, seed).status_code == 200
+    assert_problem(_deliver(client, {**seed, "id": "evt-second-success"}), 409)
+
+
+def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_processed(
+    db_path: str,
+) -> None:
+    from payment_callback._runtime.engine import JourneyEngine
+    from payment_callback._runtime.webhooks import receive_event
+    from payment_callback.engine import BINDINGS, DEFINITION
+
+    settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})
+    store = SQLiteStore(db_path)
+    engine = JourneyEngine(DEFINITION, FakeHandlers(), store, settings)
+    journey_id = engine.start(
+        {"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {}
+    )["journeyId"]
+    event = {
+        "id": "evt-9",
+        "merchantTransactionId": "ORDER-9",
+        "type": "Charge",
+        "status": "Success",
+    }
+    headers = {"x-webhook-secret": "s"}
+    real_advance = engine.advance
+
+    def crash(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("process died after the event insert")
+
+    engine.advance = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)
+    assert store.get_event("appypay", "evt-9") is None
+    assert store.get_journey(journey_id).phase == "Running"  # type: ignore[union-attr]
+
+    engine.advance = real_advance  # type: ignore[method-assign]
+    assert (
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
+        == "processed"
+    )
+    assert store.get_journey(journey_id).phase == "Succeeded"  # type: ignore[union-attr]
+    assert (
+        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
+        == "already_processed"
+    )

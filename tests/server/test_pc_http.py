@@ -9,15 +9,9 @@ import httpx
 import pytest
 from payment_callback._runtime.store import SQLiteStore
 from payment_callback.server import FakeHandlers, Settings, create_app
-from pc_support import (
-    SECRET,
-    START,
-    STEP,
-    LiveServer,
-    assert_problem,
-    callback,
-    start,
-)
+
+from tests.server.pc_support import SECRET, START, STEP, assert_problem, callback, start
+from tests.support.live import LiveServer
 
 Server = tuple[httpx.Client, FakeHandlers, SQLiteStore]
 SUCCESS = {"paymentId": "PAY-1", "status": "SUCCESS"}
@@ -150,6 +144,12 @@ def test_callback_after_terminal_is_409_and_changes_nothing(server: Server) -> N
     assert _snapshot(client, store, journey_id) == before
 
 
+def _chunks(total: int) -> Iterator[bytes]:
+    """A request body sent in 1 KiB chunks without a Content-Length."""
+    for _ in range(0, total, 1024):
+        yield b" " * 1024
+
+
 BAD_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
     ("malformed-json", {"content": b'{"paymentId": ', "headers": {"Content-Type": "application/json"}}, 400),
     ("text-plain", {"content": b'{"paymentId": "PAY-1"}', "headers": {"Content-Type": "text/plain"}}, 415),
@@ -157,6 +157,9 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
     ("enum-outside-schema", {"json": {"paymentId": "PAY-1", "status": "MAYBE"}}, 422),
     ("missing-field", {"json": {"status": "SUCCESS"}}, 422),
     ("oversized", {"json": {**SUCCESS, "pad": "x" * 10_000}}, 413),
+    ("not-utf8", {"content": b'{"paymentId": "\xff"}', "headers": {"Content-Type": "application/json"}}, 400),
+    ("not-an-object", {"json": ["SUCCESS"]}, 422),
+    ("oversized-streamed", {"content": _chunks(64 * 1024), "headers": {"Content-Type": "application/json"}}, 413),
 ]  # fmt: skip
 
 
@@ -178,6 +181,35 @@ def test_bad_requests_get_problem_details_and_change_nothing(
     if status == 422:
         assert problem["errors"] and all("input" not in e for e in problem["errors"])
         assert "MAYBE" not in response.text
+
+
+def test_schema_problem_names_the_field_and_allowed_values_without_echoing(
+    server: Server,
+) -> None:
+    client, _, _ = server
+    journey_id = start(client)
+    response = callback(client, journey_id, {"paymentId": "PAY-1", "status": "X-9"})
+    problem = assert_problem(response, 422)
+    assert problem["errors"][0]["pointer"] == "/status"
+    assert "SUCCESS" in problem["errors"][0]["detail"]
+    assert "X-9" not in response.text
+
+
+def test_repeated_step_with_the_same_idempotency_key_is_applied_once(
+    server: Server,
+) -> None:
+    client, _, store = server
+    journey_id = start(client)
+    headers = {"X-Webhook-Secret": SECRET, "Idempotency-Key": "k-1"}
+    first = client.post(STEP.format(journey_id), json=SUCCESS, headers=headers)
+    again = client.post(STEP.format(journey_id), json=SUCCESS, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json()["phase"] == "Succeeded"
+    failed = {**SUCCESS, "status": "FAILED"}
+    assert_problem(
+        client.post(STEP.format(journey_id), json=failed, headers=headers), 409
+    )
+    assert sum(1 for t in store.history(journey_id) if t.to_state == "captured") == 1
 
 
 def test_start_rejects_bad_input_without_calling_handlers(server: Server) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pc_support import START, free_port
 
 from generator.cli import main
-from tests.conftest import GENERATED, PAYMENT_CALLBACK, SPECS
+from tests.server.pc_support import START
+from tests.support.live import free_port
+from tests.support.paths import GENERATED, PAYMENT_CALLBACK, SPECS
 
 CASE = "examples/technical/payment-callback"
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator.diagnostics import Level
 from generator.pipeline import Generated
-from tests.conftest import CorpusPackage
+from tests.support.paths import CorpusPackage
 
 SERVER_MODULES = ("handlers.py", "engine.py", "testing.py", "server.py")
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import (
+
+from tests.support.engine import (
     API,
     generate_case,
     result_when_done,
@@ -16,7 +17,7 @@ from engine_support import (
     server_module,
     wait_for,
 )
-from pc_support import LiveServer
+from tests.support.live import LiveServer
 
 NAME = "engine-deadline"
 HOUR = 3600

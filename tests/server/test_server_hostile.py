@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from generator.pipeline import generate
-from tests.conftest import SPECS
+from tests.support.paths import SPECS
 
 CASE = "examples/technical/payment-callback"
 HOSTILE = 'x\'); import os  # """ \\\n\u2028 ${'

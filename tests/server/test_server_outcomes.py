@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import API, generate_case, server_module
-from pc_support import LiveServer
 
-from tests.conftest import CorpusPackage
+from tests.support.engine import API, generate_case, server_module
+from tests.support.live import LiveServer
+from tests.support.paths import CorpusPackage
 
 NAME = "engine-outcomes"
 

@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import (
+
+from tests.server.pc_support import assert_problem
+from tests.support.engine import (
     API,
     JOURNEYS,
     generate_case,
@@ -22,9 +24,8 @@ from engine_support import (
     server_module,
     wait_for,
 )
-from pc_support import LiveServer, assert_problem
-
-from tests.conftest import CorpusPackage
+from tests.support.live import LiveServer
+from tests.support.paths import CorpusPackage
 
 pytestmark = pytest.mark.slow
 

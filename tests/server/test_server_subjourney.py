@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import API, generate_case, rows, server_module
-from pc_support import LiveServer
 
 from generator.diagnostics import SpecError
+from tests.support.engine import API, generate_case, rows, server_module
+from tests.support.live import LiveServer
 
 NAME = "engine-subjourney"
 JOURNEYS = Path(__file__).resolve().parent / "journeys"

@@ -9,10 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import API, generate_case, result_when_done, rows, server_module
-from pc_support import LiveServer
 
-from tests.conftest import CorpusPackage
+from tests.support.engine import (
+    API,
+    generate_case,
+    result_when_done,
+    rows,
+    server_module,
+)
+from tests.support.live import LiveServer
+from tests.support.paths import CorpusPackage
 
 REMINDER = "payment-reminder-with-timeout"
 START = {"userId": "u-1", "paymentId": "pay-1", "amount": 12.5, "currency": "AOA"}

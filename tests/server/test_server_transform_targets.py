@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_support import API, generate_case, server_module
-from pc_support import LiveServer
+
+from tests.support.engine import API, generate_case, server_module
+from tests.support.live import LiveServer
 
 NAME = "engine-transform-targets"
 

@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 
 import pytest
-from jg_server_runtime.store import (
+from jg_runtime.store import (
     EventReceipt,
     EventRecord,
     JourneyRecord,
@@ -145,50 +145,6 @@ def test_concurrent_inserts_of_one_event_admit_exactly_one(db_path: str) -> None
     assert receipts.count(EventReceipt.DUPLICATE) == 49
 
 
-def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_processed(
-    db_path: str,
-) -> None:
-    from jg_server_runtime.engine import JourneyEngine
-    from jg_server_runtime.settings import Settings
-    from jg_server_runtime.webhooks import receive_event
-    from pc_journey import BINDINGS, DEFINITION, FakeHandlers
-
-    settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})
-    store = SQLiteStore(db_path)
-    engine = JourneyEngine(DEFINITION, FakeHandlers(), store, settings)
-    journey_id = engine.start(
-        {"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {}
-    )["journeyId"]
-    event = {
-        "id": "evt-9",
-        "merchantTransactionId": "ORDER-9",
-        "type": "Charge",
-        "status": "Success",
-    }
-    headers = {"x-webhook-secret": "s"}
-    real_advance = engine.advance
-
-    def crash(*args: object, **kwargs: object) -> object:
-        raise RuntimeError("process died after the event insert")
-
-    engine.advance = crash  # type: ignore[method-assign]
-    with pytest.raises(RuntimeError):
-        receive_event(engine, BINDINGS[0], b"{}", event, headers)
-    assert store.get_event("appypay", "evt-9") is None
-    assert store.get_journey(journey_id).phase == "Running"  # type: ignore[union-attr]
-
-    engine.advance = real_advance  # type: ignore[method-assign]
-    assert (
-        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
-        == "processed"
-    )
-    assert store.get_journey(journey_id).phase == "Succeeded"  # type: ignore[union-attr]
-    assert (
-        receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
-        == "already_processed"
-    )
-
-
 @pytest.mark.parametrize(("durability", "level"), [("full", 2), ("normal", 1)])
 def test_the_store_syncs_every_commit_unless_told_otherwise(
     db_path: str, durability: str, level: int
@@ -206,7 +162,7 @@ def test_the_store_syncs_every_commit_unless_told_otherwise(
 
 
 def test_durability_comes_from_the_env_and_bad_values_are_refused() -> None:
-    from jg_server_runtime.settings import Settings
+    from jg_runtime.settings import Settings
 
     assert Settings().durability == "full"
     env = {"PAY_DURABILITY": "Normal"}

@@ -1,4 +1,4 @@
-"""Generate hand-written and corpus journeys for the engine tests; poll live servers."""
+"""Generate hand-written journeys for the engine tests; poll live servers; read their store."""
 
 from __future__ import annotations
 
@@ -13,18 +13,19 @@ from typing import Any
 
 import httpx
 
-JOURNEYS = Path(__file__).resolve().parent / "journeys"
+JOURNEYS = Path(__file__).resolve().parents[1] / "server" / "journeys"
 API = "/api/v1"
 
 
-def generate_case(name: str, out: Path) -> str:
-    """Generate tests/server/journeys/examples/technical/<name> into out; return its module."""
+def generate_case(name: str, out: Path, root: Path = JOURNEYS) -> str:
+    """Generate `<root>/examples/technical/<name>` (a spec folder; by default one of
+    tests/server/journeys) into `out`, put it on sys.path; return its module name."""
     from generator.format import Formatter
     from generator.pipeline import generate
     from generator.write import write_package
 
-    case = JOURNEYS / "examples" / "technical" / name
-    result = generate(case, root=JOURNEYS, formatter=Formatter())
+    case = root / "examples" / "technical" / name
+    result = generate(case, root=root, formatter=Formatter())
     write_package(out, result.package, result.files)
     folder = str(out / result.package)
     if folder not in sys.path:

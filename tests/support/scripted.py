@@ -1,37 +1,14 @@
-"""Load templates/runtime as the package `jg_runtime` and provide scripted socket servers."""
+"""A raw TCP server on 127.0.0.1 that plays one scripted behaviour per connection: honest,
+slow, trickling or resetting answers for the transport tests."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import struct
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import pytest
-
-RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
-
-
-def _load_runtime() -> None:
-    if "jg_runtime" in sys.modules:
-        return
-    spec = importlib.util.spec_from_file_location(
-        "jg_runtime",
-        RUNTIME_DIR / "__init__.py",
-        submodule_search_locations=[str(RUNTIME_DIR)],
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["jg_runtime"] = module
-    spec.loader.exec_module(module)
-
-
-_load_runtime()
 
 
 @dataclass
@@ -145,22 +122,6 @@ def _read_request(conn: socket.socket) -> Seen:
         body += conn.recv(65536)
     method, path, _ = first.split(" ", 2)
     return Seen(method, path, headers, body)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[..., ScriptedServer]]:
-    """Start a scripted server: `serve(respond(503), respond(200, b'{}'))`."""
-    started: list[ScriptedServer] = []
-
-    def start(*behaviours: Behaviour) -> ScriptedServer:
-        server = ScriptedServer(list(behaviours))
-        server.start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.sock.close()
 
 
 def delayed(seconds: float, then: Behaviour) -> Behaviour:

@@ -1,0 +1,1 @@
+"""Helpers shared by the test folders: paths, the runtime loader, servers, case generation."""

@@ -1,0 +1,51 @@
+"""Fixtures every test folder can use (registered by tests/conftest.py): a SQLite file path,
+live uvicorn servers, scripted TCP servers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.live import LiveServer, run_live
+from tests.support.scripted import Behaviour, ScriptedServer
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    """A fresh SQLite file path."""
+    return str(tmp_path / "journeys.sqlite3")
+
+
+@pytest.fixture
+def live() -> Iterator[Callable[..., LiveServer]]:
+    """Start live servers (`live(app)`, `live(app, lifespan="on")`); every one still running
+    is stopped at teardown."""
+    started: list[LiveServer] = []
+
+    def launch(app: Any, lifespan: str = "off") -> LiveServer:
+        server = run_live(app, lifespan)
+        started.append(server)
+        return server
+
+    yield launch
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., ScriptedServer]]:
+    """Start a scripted server: `serve(respond(503), respond(200, b'{}'))`."""
+    started: list[ScriptedServer] = []
+
+    def start(*behaviours: Behaviour) -> ScriptedServer:
+        server = ScriptedServer(list(behaviours))
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.sock.close()
