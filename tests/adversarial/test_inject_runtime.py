@@ -95,7 +95,7 @@ def test_hostile_arazzo_workflow_runs_with_payloads_as_plain_text(
 def test_hostile_journey_runs_in_the_generated_server(
     tmp_path: Path, workdir: Path
 ) -> None:
-    from tests.server.pc_support import run_live
+    from tests.support.live import run_live
 
     package = _generate("inject-journey", tmp_path / "out")
     server_module = _import(package, "server")

@@ -240,7 +240,7 @@ def test_predicate_mode_returns_bool(dw: ModuleType) -> None:
 
 
 def test_interpolation_builds_text(dw: ModuleType) -> None:
-    from dw_support import evaluate
+    from tests.dataweave.dw_support import evaluate
 
     names = frozenset({"context", "platform"})
     compiled = compile_interpolation(
