@@ -24,7 +24,7 @@ from .ir import (
 )
 from .load import Document, Workspace, escape_pointer_token
 from .schema.arazzo import ArazzoDocument
-from .schema.journey import Journey
+from .schema.journey import Journey, parse_journey
 from .schema.openapi import validate_openapi
 from .schema.validate import validate_document
 from .schemas import REF_PREFIX, SchemaCollector
@@ -143,14 +143,13 @@ class _Builder:
         if problems:
             raise SpecError(problems)
         self.openapi = self._try(problems, lambda: validate_openapi(self.openapi_doc))
-        self.journey = (
-            self._try(
-                problems,
-                lambda: validate_document(self.journey_doc, Journey, "journey"),
-            )
+        parsed = (
+            self._try(problems, lambda: parse_journey(self.journey_doc))
             if self.journey_doc
             else None
         )
+        self.journey: Journey | None = parsed.journey if parsed else None
+        self.warnings.extend(parsed.warnings if parsed else ())
         self.arazzo = (
             self._try(
                 problems,

@@ -234,6 +234,8 @@ def state_diagram(spec: Mapping[str, Any]) -> str:
 def journey_diagram(journey: Any) -> str:
     """The diagram of a journey definition (the typed model or its plain data)."""
     data = (
-        journey.model_dump(by_alias=True) if hasattr(journey, "model_dump") else journey
+        journey.model_dump(by_alias=True, exclude_unset=True)
+        if hasattr(journey, "model_dump")
+        else journey
     )
     return state_diagram(_dict(_dict(data).get("spec")))
