@@ -94,8 +94,13 @@ def main() -> int:
         root = Path(tmp)
         _snapshot(args.rev, root / "base")
         shutil.copytree(root / "base", root / "new")
-        for rel in args.files:
-            shutil.copyfile(REPO / rel, root / "new" / rel)
+        for rel in args.files:  # a new file is added, a deleted one removed
+            target = root / "new" / rel
+            if not (REPO / rel).exists():
+                target.unlink(missing_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(REPO / rel, target)
         baseline = _generate(root / "base", root / "out-base", cases, None)
         runs = {
             "no cache": _generate(root / "new", root / "out-1", cases, None),

@@ -9,7 +9,7 @@ the Markdown code fence around the diagram. The output is a pure function of the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,86 +138,145 @@ class _Builder:
             )
 
 
-def _describe(body: dict[str, Any]) -> Iterator[str]:
+Lines = Iterator[str]
+Edges = Iterator[tuple[str | None, str | None]]
+
+
+def _task_text(body: dict[str, Any]) -> Lines:
+    task = _dict(body.get("task"))
+    what = " ".join(
+        str(p)
+        for p in (task.get("kind"), task.get("operationRef") or task.get("method"))
+        if isinstance(p, str)
+    )
+    yield f"task {what}".rstrip()
+
+
+def _timer_text(body: dict[str, Any]) -> Lines:
+    timer = _dict(body.get("timer"))
+    for key in ("duration", "until"):
+        if key in timer:
+            value = timer[key]
+            yield (
+                f"timer {key} {value}"
+                if isinstance(value, str)
+                else f"timer {key} (computed)"
+            )
+            return
+    yield "timer"
+
+
+def _fail_text(body: dict[str, Any]) -> Lines:
+    yield f"fail {body.get('errorCode') or ''}".rstrip()
+
+
+def _succeed_text(body: dict[str, Any]) -> Lines:
+    output = _text(body.get("outputVar"))
+    yield f"succeed with {output}" if output else "succeed"
+
+
+def _subjourney_text(body: dict[str, Any]) -> Lines:
+    yield f"subjourney {_dict(body.get('subjourney')).get('ref') or ''}".rstrip()
+
+
+def _parallel_text(body: dict[str, Any]) -> Lines:
+    join = _dict(_dict(body.get("parallel")).get("join"))
+    yield f"parallel join {join.get('strategy') or 'allOf'}"
+
+
+def _wait_text(body: dict[str, Any]) -> Lines:
+    yield "wait for input"
+
+
+def _webhook_text(body: dict[str, Any]) -> Lines:
+    yield "webhook callback"
+
+
+def _kind_text(body: dict[str, Any]) -> Lines:
+    yield str(body.get("type"))
+
+
+def _choice_edges(body: dict[str, Any]) -> Edges:
+    for index, raw in enumerate(body.get("choices") or ()):
+        choice = _dict(raw)
+        target = _text(choice.get("next"))
+        if target is not None:
+            predicate = _dict(_dict(choice.get("when")).get("predicate")).get("expr")
+            yield target, _text(predicate) or f"choice {index + 1}"
+    default = _text(body.get("default"))
+    if default is not None:
+        yield default, "otherwise"
+
+
+def _terminal_edges(body: dict[str, Any]) -> Edges:
+    yield None, None
+
+
+def _input_edges(body: dict[str, Any]) -> Edges:
+    kind = str(body.get("type"))
+    block = _dict(body.get(kind))
+    target = _text(body.get("next")) or _text(block.get("default"))
+    if target is not None:
+        yield target, "input received" if kind == "wait" else "callback received"
+    timeout = _text(block.get("onTimeout"))
+    if timeout is not None:
+        seconds = block.get("timeoutSec")
+        yield timeout, (
+            f"timeout after {seconds} s" if seconds is not None else "timeout"
+        )
+
+
+def _timer_edges(body: dict[str, Any]) -> Edges:
+    nxt = _text(body.get("next"))
+    if nxt is not None:
+        yield nxt, "timer fires"
+
+
+def _parallel_edges(body: dict[str, Any]) -> Edges:
+    nxt = _text(body.get("next"))
+    yield (nxt, "joined") if nxt is not None else (None, "first branch outcome")
+
+
+def _next_edges(body: dict[str, Any]) -> Edges:
+    nxt = _text(body.get("next"))
+    if nxt is not None:
+        yield nxt, None
+    scheduled = _text(_dict(body.get("task")).get("start"))
+    if body.get("type") == "task" and scheduled is not None:
+        yield scheduled, "scheduled runs"
+
+
+# How each state type is drawn: (description lines, ways out). One table, keyed like the
+# generator's other registries (generator.schema.journey.STATE_MODELS, server.states).
+KINDS: dict[
+    str, tuple[Callable[[dict[str, Any]], Lines], Callable[[dict[str, Any]], Edges]]
+] = {
+    "task": (_task_text, _next_edges),
+    "choice": (_kind_text, _choice_edges),
+    "transform": (_kind_text, _next_edges),
+    "succeed": (_succeed_text, _terminal_edges),
+    "fail": (_fail_text, _terminal_edges),
+    "wait": (_wait_text, _input_edges),
+    "webhook": (_webhook_text, _input_edges),
+    "timer": (_timer_text, _timer_edges),
+    "parallel": (_parallel_text, _parallel_edges),
+    "subjourney": (_subjourney_text, _next_edges),
+}
+
+
+def _describe(body: dict[str, Any]) -> Lines:
     """The description lines of a state: its type and what it does."""
     kind = body.get("type")
-    if kind == "task":
-        task = _dict(body.get("task"))
-        what = " ".join(
-            str(p)
-            for p in (task.get("kind"), task.get("operationRef") or task.get("method"))
-            if isinstance(p, str)
-        )
-        yield f"task {what}".rstrip()
-    elif kind == "timer":
-        timer = _dict(body.get("timer"))
-        for key in ("duration", "until"):
-            if key in timer:
-                value = timer[key]
-                yield (
-                    f"timer {key} {value}"
-                    if isinstance(value, str)
-                    else f"timer {key} (computed)"
-                )
-                break
-        else:
-            yield "timer"
-    elif kind == "fail":
-        yield f"fail {body.get('errorCode') or ''}".rstrip()
-    elif kind == "succeed":
-        output = _text(body.get("outputVar"))
-        yield f"succeed with {output}" if output else "succeed"
-    elif kind == "subjourney":
-        yield f"subjourney {_dict(body.get('subjourney')).get('ref') or ''}".rstrip()
-    elif kind == "parallel":
-        join = _dict(_dict(body.get("parallel")).get("join"))
-        yield f"parallel join {join.get('strategy') or 'allOf'}"
-    elif kind in ("wait", "webhook"):
-        yield "wait for input" if kind == "wait" else "webhook callback"
-    elif isinstance(kind, str):
-        yield kind
+    if not isinstance(kind, str):
+        return iter(())
+    return KINDS.get(kind, (_kind_text, _next_edges))[0](body)
 
 
-def _edges(body: dict[str, Any]) -> Iterator[tuple[str | None, str | None]]:
+def _edges(body: dict[str, Any]) -> Edges:
     """(target state or None for the end, label) of every way out of a state."""
     kind = body.get("type")
-    nxt = _text(body.get("next"))
-    if kind == "choice":
-        for index, raw in enumerate(body.get("choices") or ()):
-            choice = _dict(raw)
-            target = _text(choice.get("next"))
-            if target is not None:
-                predicate = _dict(_dict(choice.get("when")).get("predicate")).get(
-                    "expr"
-                )
-                yield target, _text(predicate) or f"choice {index + 1}"
-        default = _text(body.get("default"))
-        if default is not None:
-            yield default, "otherwise"
-    elif kind in ("succeed", "fail"):
-        yield None, None
-    elif kind in ("wait", "webhook"):
-        block = _dict(body.get(kind))
-        target = nxt or _text(block.get("default"))
-        if target is not None:
-            yield target, "input received" if kind == "wait" else "callback received"
-        timeout = _text(block.get("onTimeout"))
-        if timeout is not None:
-            seconds = block.get("timeoutSec")
-            yield timeout, (
-                f"timeout after {seconds} s" if seconds is not None else "timeout"
-            )
-    elif kind == "timer":
-        if nxt is not None:
-            yield nxt, "timer fires"
-    elif kind == "parallel":
-        yield (nxt, "joined") if nxt is not None else (None, "first branch outcome")
-    else:
-        if nxt is not None:
-            yield nxt, None
-        scheduled = _text(_dict(body.get("task")).get("start"))
-        if kind == "task" and scheduled is not None:
-            yield scheduled, "scheduled runs"
+    found = KINDS.get(kind) if isinstance(kind, str) else None
+    return (found[1] if found else _next_edges)(body)
 
 
 def state_diagram(spec: Mapping[str, Any]) -> str:

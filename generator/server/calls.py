@@ -8,6 +8,8 @@ from typing import Any
 from .. import naming
 from ..diagnostics import Location, SpecError
 from ..load import Document, escape_pointer_token
+from ..schema.journey.spec import ApiRef
+from ..schema.journey.tasks import HttpCall
 from .expressions import Code, dataweave, value
 from .ir import BodyModel, CallField, HandlerMethod
 from .schematypes import Resolver, annotation, example
@@ -70,14 +72,15 @@ class CallCode:
     entries: tuple[tuple[str, Code], ...]  # (call-model field name, value code)
 
 
-def find_operation(sources: Sources, journey: Document, ref: str) -> Downstream | None:
+def find_operation(
+    sources: Sources, journey: Document, apis: dict[str, ApiRef], ref: str
+) -> Downstream | None:
     """Resolve `api.operationId` through `spec.apis.<api>.openApiRef`; None when it does not."""
     api, _, op_id = ref.partition(".")
-    apis = journey.data["spec"].get("apis") or {}
-    entry = apis.get(api) if isinstance(apis, dict) else None
-    target = entry.get("openApiRef") if isinstance(entry, dict) else None
-    if not isinstance(target, str):
+    entry = apis.get(api)
+    if entry is None:
         return None
+    target = entry.openApiRef
     pointer = f"/spec/apis/{escape_pointer_token(api)}/openApiRef"
     doc = sources.api_document(target, journey.location(pointer))
     if doc is None:
@@ -163,9 +166,12 @@ def _success(ds: Downstream, resolve: Resolver) -> tuple[int, Any]:
 class CallBuilder:
     """Builds handler methods for the httpCall tasks of one journey."""
 
-    def __init__(self, sources: Sources, journey: Document) -> None:
+    def __init__(
+        self, sources: Sources, journey: Document, apis: dict[str, ApiRef]
+    ) -> None:
         self.sources = sources
         self.journey = journey
+        self.apis = apis
         # FakeHandlers' own members (templates/server/testing.py.jinja) are not method names
         self.scope = naming.Scope(("self", "calls", "answers", "steer", "calls_to"))
         self.classes = naming.Scope(
@@ -173,11 +179,11 @@ class CallBuilder:
         )
         self.warnings: list[tuple[Location, str]] = []
 
-    def build(self, state: str, task: dict[str, Any], pointer: str) -> CallCode:
+    def build(self, state: str, task: HttpCall, pointer: str) -> CallCode:
         """Compile one httpCall task; typed when its operationRef resolves."""
-        ref = task.get("operationRef")
+        ref = task.operationRef
         ds = (
-            find_operation(self.sources, self.journey, ref)
+            find_operation(self.sources, self.journey, self.apis, ref)
             if isinstance(ref, str)
             else None
         )
@@ -284,7 +290,7 @@ class CallBuilder:
         return f"{ds.method.upper()} {ds.path}"
 
     def _typed(
-        self, state: str, task: dict[str, Any], pointer: str, name: str, call_class: str,
+        self, state: str, task: HttpCall, pointer: str, name: str, call_class: str,
         ds: Downstream,
     ) -> CallCode:  # fmt: skip
         resolve = _resolver(self.sources, ds.doc, ds.pointer)
@@ -321,12 +327,12 @@ class CallBuilder:
         status, body = _success(ds, resolve)
         method = HandlerMethod(
             name, state, call_class, tuple(fields), body_model, self._summary(ds),
-            str(task.get("operationRef")), status, body, True,
+            str(task.operationRef), status, body, True,
         )  # fmt: skip
         return CallCode(method, entries)
 
     def _typed_entries(
-        self, task: dict[str, Any], pointer: str, params: list[tuple[str, dict[str, Any]]],
+        self, task: HttpCall, pointer: str, params: list[tuple[str, dict[str, Any]]],
         py: dict[str, str],
     ) -> tuple[tuple[str, Code], ...]:  # fmt: skip
         declared = {
@@ -350,11 +356,11 @@ class CallBuilder:
         return tuple(entries)
 
     def _generic(
-        self, state: str, task: dict[str, Any], pointer: str, name: str, call_class: str
+        self, state: str, task: HttpCall, pointer: str, name: str, call_class: str
     ) -> CallCode:
-        url = task.get("url")
+        url = task.url
         entries: list[tuple[str, Code]] = [
-            ("method", value(self.journey, pointer + "/method", str(task.get("method") or "GET").upper())),
+            ("method", value(self.journey, pointer + "/method", str(task.method or "GET").upper())),
             ("url", value(self.journey, pointer + "/url", url if isinstance(url, str) else "")),
         ]  # fmt: skip
         extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
@@ -364,7 +370,7 @@ class CallBuilder:
         body = self._body(task, pointer)
         if body is not None:
             entries.append(("body", body))
-        target = str(task.get("operationRef") or f"{task.get('method') or 'GET'} {url}")
+        target = str(task.operationRef or f"{task.method or 'GET'} {url}")
         method = HandlerMethod(name, state, call_class, GENERIC_FIELDS, None, target, target,
                                200, None, False)  # fmt: skip
         return CallCode(method, tuple(entries))
@@ -379,23 +385,21 @@ class CallBuilder:
                 result.append((field, Code("{" + items + "}", used)))
         return result
 
-    def _dsl_params(
-        self, task: dict[str, Any], pointer: str
-    ) -> list[tuple[str, str, Code]]:
+    def _dsl_params(self, task: HttpCall, pointer: str) -> list[tuple[str, str, Code]]:
         found: list[tuple[str, str, Code]] = []
-        params = task.get("params") or {}
+        params = task.params
         groups = [("path", "path"), ("query", "query"), ("headers", "header")]
-        for key, loc in groups:
-            for name, raw in (params.get(key) or {}).items():
+        for key, loc in groups if params is not None else ():
+            for name, raw in getattr(params, key).items():
                 site = f"{pointer}/params/{key}/{escape_pointer_token(name)}"
                 found.append((loc, name, value(self.journey, site, raw)))
-        for name, raw in (task.get("headers") or {}).items():
+        for name, raw in (task.headers or {}).items():
             site = f"{pointer}/headers/{escape_pointer_token(name)}"
             found.append(("header", name, value(self.journey, site, raw)))
         return found
 
-    def _body(self, task: dict[str, Any], pointer: str) -> Code | None:
-        body = task.get("body")
+    def _body(self, task: HttpCall, pointer: str) -> Code | None:
+        body = task.body
         if body is None:
             return None
         if isinstance(body, dict) and isinstance(body.get("mapper"), dict):

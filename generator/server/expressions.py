@@ -12,6 +12,7 @@ from ..dataweave import DataWeaveError, compile_expression, compile_interpolatio
 from ..diagnostics import Location, error
 from ..encode import py_literal
 from ..load import Document
+from ..schema.journey.base import Expression
 
 ALL_BINDINGS = frozenset({"context", "payload", "platform"})
 SUPPORTED_BINDINGS = frozenset({"context", "payload", "platform"})
@@ -82,11 +83,18 @@ def dataweave(
 
     `extra` names further bindings of this site (`branches` in a parallel join mapper).
     """
-    if not isinstance(node, dict) or node.get("lang") != "dataweave":
+    lang: Any
+    text: Any
+    if isinstance(node, Expression):
+        lang, text = node.lang, node.expr
+    elif isinstance(node, dict):
+        lang, text = node.get("lang"), node.get("expr")
+    else:
+        lang = text = None
+    if lang != "dataweave":
         raise error(
             doc.location(pointer), "expected an expression with lang: dataweave"
         )
-    text = node.get("expr")
     if not isinstance(text, str):
         raise error(doc.location(pointer), "expression needs a string 'expr'")
     extra = extra | _SITE_BINDINGS.get()
@@ -107,7 +115,9 @@ def dataweave(
 
 def value(doc: Document, pointer: str, raw: Any) -> Code:
     """A parameter value: a string with `${...}` placeholders is compiled, anything else literal."""
-    if isinstance(raw, dict) and raw.get("lang") == "dataweave":
+    if isinstance(raw, Expression) or (
+        isinstance(raw, dict) and raw.get("lang") == "dataweave"
+    ):
         return dataweave(doc, pointer, raw)
     if not isinstance(raw, str) or "${" not in raw:
         return Code(py_literal(raw))

@@ -13,14 +13,14 @@ import jinja2
 from ..diagnostics import Diagnostic, Level
 from ..ir import Bundle
 from ..parts import PartOutput
+from ..schema.journey.spec import JourneySpec
 from .bindings import BindingsCode, parse_bindings
 from .calls import CallBuilder
-from .compile import StateCompiler
+from .compile import JourneyCompiler
 from .ir import ServerIR, Unsupported
 from .sources import open_sources
 
 MODULES = ("handlers", "engine", "testing", "server")
-PLATFORM_TYPES = ("string", "integer", "number", "boolean", "object")
 
 
 def _success_model(op: Any) -> str | None:
@@ -32,8 +32,9 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     """Compile the journey of a bundle into the server IR plus warnings."""
     assert bundle.journey is not None
     sources = open_sources(bundle)
-    calls = CallBuilder(sources, sources.journey)
-    compiler = StateCompiler(bundle, sources.journey, calls)
+    definition = bundle.journey.definition
+    calls = CallBuilder(sources, sources.journey, definition.spec.apis)
+    compiler = JourneyCompiler(bundle, sources.journey, definition, calls)
     steps, inputs = compiler.steps(), compiler.inputs()
     bound = (
         parse_bindings(sources.bindings, bundle, sources.journey)
@@ -42,13 +43,13 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     )
     profiles = compiler.profiles | {i.guard[1] for i in inputs if i.guard}
     journey = bundle.journey
-    spec = sources.journey.data["spec"]
+    spec = definition.spec
     ttl, entries = _cache_settings(spec)
     outcome_model = _success_model(journey.result)
     server = ServerIR(
         names=bundle.names,
         journey=bundle.names.dist,
-        start=str(sources.journey.data["spec"].get("start")),
+        start=spec.start,
         input_model=journey.input_model or "",
         status_model=_success_model(journey.status),
         outcome_model=outcome_model,
@@ -62,8 +63,7 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
         bindings=tuple(bound.bindings),
         binding_imports=tuple(sorted(bound.imports)),
         sources=bundle.sources,
-        unsupported=tuple(compiler.unsupported)
-        + _missing(bundle, sources.journey.data, compiler),
+        unsupported=tuple(compiler.unsupported),
         top=compiler.top,
         branch_machines=tuple(compiler.branch_machines),
         version=bundle.names.version,
@@ -89,47 +89,23 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     return server, warnings
 
 
-def _missing(
-    bundle: Bundle, data: dict[str, Any], compiler: StateCompiler
-) -> tuple[Unsupported, ...]:
-    assert bundle.journey is not None
-    where = bundle.journey.location
-    if data["spec"].get("start") not in compiler.states:
-        return (
-            Unsupported("spec.start", "start is not a state of this journey", where),
-        )
-    return ()
-
-
-def _platform_keys(spec: dict[str, Any]) -> tuple[tuple[str, str, bool], ...]:
+def _platform_keys(spec: JourneySpec) -> tuple[tuple[str, str, bool], ...]:
     """(key, type, required) of every `spec.platform.config` key."""
-    platform = spec.get("platform")
-    config = platform.get("config") if isinstance(platform, dict) else None
-    if not isinstance(config, dict):
+    if spec.platform is None:
         return ()
-    found = []
-    for key, entry in config.items():
-        entry = entry if isinstance(entry, dict) else {}
-        kind = entry.get("type")
-        found.append(
-            (
-                str(key),
-                kind if kind in PLATFORM_TYPES else "string",
-                entry.get("required") is True,
-            )
-        )
-    return tuple(found)
+    return tuple(
+        (str(key), entry.type, entry.required)
+        for key, entry in spec.platform.config.items()
+    )
 
 
-def _cache_settings(spec: dict[str, Any]) -> tuple[float | None, int | None]:
+def _cache_settings(spec: JourneySpec) -> tuple[float | None, int | None]:
     """Default TTL and size of the cache from `spec.resources.caches` (one cache)."""
-    resources = spec.get("resources")
-    caches = resources.get("caches") if isinstance(resources, dict) else None
-    if not isinstance(caches, dict) or not caches:
+    caches = spec.resources.caches if spec.resources is not None else {}
+    if not caches:
         return None, None
     entry = next(iter(caches.values()))
-    entry = entry if isinstance(entry, dict) else {}
-    ttl, size = entry.get("ttlSeconds"), entry.get("maxEntries")
+    ttl, size = entry.ttlSeconds, entry.maxEntries
     return (
         float(ttl) if isinstance(ttl, int | float) and not isinstance(ttl, bool) and ttl > 0 else None,
         size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None,

@@ -136,7 +136,7 @@ class PlatformKey(Open):
     """`spec.platform.config.<key>` (DSL §2.3.1)."""
 
     type: Literal["string", "integer", "number", "boolean", "object"] = "string"
-    required: bool = False
+    required: bool = Field(default=False, strict=True)
     description: str | None = None
 
 

@@ -19,7 +19,7 @@ from .base import (
     SchemaHolder,
     Target,
 )
-from .tasks import Task
+from .tasks import Task, Value
 
 
 class TaskState(Open):
@@ -79,8 +79,8 @@ class FailState(Open):
     """`type: fail`: terminal failure."""
 
     type: Literal["fail"]
-    errorCode: Any = None
-    reason: Any = None
+    errorCode: str | None = None
+    reason: str | None = None
 
 
 class ExternalInput(Open):
@@ -118,8 +118,8 @@ class WebhookState(Open):
 class TimerBlock(Open):
     """The `timer` block: exactly one of `duration` / `until`, literal or mapper."""
 
-    duration: Any = None
-    until: Any = None
+    duration: Value = None
+    until: Value = None
 
 
 class TimerState(Open):
@@ -133,16 +133,16 @@ class TimerState(Open):
 class Branch(Open):
     """One branch of a parallel state: its own state machine."""
 
-    name: Any = None
-    start: Any = None
+    name: str | None = None
+    start: str | None = None
     states: dict[str, State] | None = None
 
 
 class Join(Open):
     """`join` of a parallel state (DSL §16)."""
 
-    strategy: Any = "allOf"
-    errorPolicy: Any = "collectAll"
+    strategy: Literal["allOf", "anyOf", "firstCompleted"] = "allOf"
+    errorPolicy: Literal["collectAll", "failFast", "ignoreErrors"] = "collectAll"
     mapper: Expression | None = None
     resultVar: str | None = None
 

@@ -12,7 +12,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Expression, MapperHolder, Open, Target
+from .base import MapperHolder, Open, Target
+
+# A literal or a mapper (a cache value, a timer's duration): literals keep their JSON type.
+Value = MapperHolder | str | bool | int | float | list[Any] | None
 
 PLUGIN_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*:v[1-9][0-9]*$")
 
@@ -87,15 +90,15 @@ class JwtValidate(Open):
 
     kind: Literal["jwtValidate:v1"]
     profile: str | None = None
-    source: Any = None
+    source: KeySource | str | None = None
     authVar: Any = None
-    requiredScopes: Any = None
+    requiredScopes: list[str] | None = None
 
 
 class TrustAnchor(Open):
     """One inline trust anchor of an mtlsValidate task."""
 
-    pem: Any = None
+    pem: str | None = None
 
 
 class MtlsValidate(Open):
@@ -104,35 +107,35 @@ class MtlsValidate(Open):
     kind: Literal["mtlsValidate:v1"]
     profile: str | None = None
     authVar: Any = None
-    trustAnchors: list[Any] | None = None
-    allowAnyFromTrusted: Any = True
-    allowSubjects: Any = None
-    allowSans: Any = None
-    allowSerials: Any = None
+    trustAnchors: list[TrustAnchor] | None = None
+    allowAnyFromTrusted: bool = True
+    allowSubjects: list[str] | None = None
+    allowSans: list[dict[str, str]] | None = None
+    allowSerials: list[str] | None = None
 
 
 class Cache(Open):
     """`cache:v1` get/put (DSL §15)."""
 
     kind: Literal["cache:v1"]
-    operation: Any = None
-    key: Any = None
-    value: Any = None
-    ttlSeconds: Any = None
-    resultVar: Any = None
+    operation: Literal["get", "put"]
+    key: MapperHolder | None = None
+    value: Value = None
+    ttlSeconds: int | None = Field(default=None, ge=1, strict=True)
+    resultVar: str | None = None
 
 
 class Schedule(Open):
     """`schedule:v1` (DSL §5.4 schedule)."""
 
     kind: Literal["schedule:v1"]
-    start: Any = None
-    startAt: Any = None
-    interval: Any = None
-    maxRuns: Any = None
-    subjectId: Any = None
-    context: Any = None
-    onExisting: Any = "fail"
+    start: str | None = None
+    startAt: MapperHolder | str | None = None
+    interval: MapperHolder | str | None = None
+    maxRuns: MapperHolder | int | str | None = None
+    subjectId: MapperHolder | None = None
+    context: MapperHolder | None = None
+    onExisting: Literal["fail", "upsert", "addAnother"] = "fail"
 
 
 class KafkaPublish(Open):
@@ -280,4 +283,4 @@ Task = Annotated[
     Discriminator(_kind),
 ]
 
-__all__ = ["PLUGIN_KIND", "TASK_MODELS", "Expression", "Task"]
+__all__ = ["PLUGIN_KIND", "TASK_MODELS", "Task", "Value"]

@@ -1,0 +1,136 @@
+"""The journey-level blocks: `spec.subjourneys`, `spec.outcomes`, `spec.execution`,
+`spec.compensation` (JourneyDefinition extras and machines) and `spec.bindings.http`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import naming
+from ..load import escape_pointer_token
+from ..schema.journey.base import Expression
+from ..schema.journey.spec import JourneySpec
+from .expressions import dataweave, site_bindings
+from .ir import StepCode
+from .scope import Scope, prelude
+
+if TYPE_CHECKING:
+    from .compile import JourneyCompiler
+
+BindingPairs = tuple[
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+]
+
+
+def subjourneys(c: JourneyCompiler) -> None:
+    """Compile every `spec.subjourneys` graph into a Machine of internal states."""
+    scopes = []
+    for ref, sub in (c.spec.subjourneys or {}).items():
+        base = f"/spec/subjourneys/{escape_pointer_token(str(ref))}"
+        label = "sub_" + naming.snake(str(ref), default="subjourney")
+        machine = c.names.claim("SUBJOURNEY_" + label[4:].upper())
+        c.subjourney_starts[str(ref)] = (machine, sub.start)
+        scope = Scope(
+            sub.states, base + "/states", label, subjourney=str(ref),
+            inline=f"subjourney {str(ref)!r}",
+        )  # fmt: skip
+        scopes.append((scope, machine))
+    for scope, machine in scopes:  # every ref is known: subjourneys may call others
+        c.branch_machines.append(c.machine(scope, machine))
+
+
+def predicate(
+    c: JourneyCompiler, pointer: str, node: Expression, summary: str,
+    extra: frozenset[str], params: str,
+) -> str:  # fmt: skip
+    """A module-level predicate function over the run's end (outcomes, alsoFor)."""
+    code = dataweave(c.doc, pointer, node, predicate=True, extra=extra)
+    function = c.names.claim("predicate_" + naming.snake(summary, default="predicate"))
+    lines = (*prelude([code]), f"return bool({code.code})")
+    c.functions.append(
+        StepCode(summary, function, summary, lines, params=params, returns="bool")
+    )
+    return function
+
+
+def outcomes(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`outcomes=(NamedOutcome(...), ...)` of the definition (DSL §20)."""
+    if c.spec.outcomes is None:
+        return []
+    items = []
+    for name, entry in c.spec.outcomes.items():
+        where = f"/spec/outcomes/{escape_pointer_token(str(name))}"
+        function = "None"
+        if entry.when.predicate is not None:
+            function = predicate(
+                c, where + "/when/predicate", entry.when.predicate, f"outcome {name}",
+                frozenset({"output", "error"}), "ctx: Ctx, output: Any, error: Any",
+            )  # fmt: skip
+        items.append(f"NamedOutcome({str(name)!r}, {entry.when.phase!r}, {function})")
+    return [("outcomes", f"({''.join(i + ', ' for i in items)})")]
+
+
+def execution(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`execution=Deadline(...)` of the definition (DSL §2.4)."""
+    found = c.spec.execution
+    if found is None:
+        return []
+    limit, timeout = found.maxDurationSec, found.onTimeout
+    return [
+        ("execution", f"Deadline({limit!r}, {timeout.errorCode!r}, {timeout.reason!r})")
+    ]
+
+
+def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`compensation=Compensation(...)` and its machine (DSL §2.5)."""
+    found = c.spec.compensation
+    if found is None:
+        return []
+    base = "/spec/compensation"
+    also = []
+    for i, rule in enumerate(found.alsoFor):
+        if rule.when is not None and rule.when.predicate is not None:
+            also.append(
+                predicate(
+                    c, f"{base}/alsoFor/{i}/when/predicate", rule.when.predicate,
+                    f"compensation also for {i}", frozenset({"output"}),
+                    "ctx: Ctx, output: Any",
+                )
+            )  # fmt: skip
+        else:
+            also.append("None")
+    machine = c.names.claim("COMPENSATION")
+    scope = Scope(
+        found.states, base + "/states", "compensation", inline="spec.compensation"
+    )
+    with site_bindings(frozenset({"outcome"})):
+        c.branch_machines.append(c.machine(scope, machine))
+    rules_code = f"({''.join(a + ', ' for a in also)})"
+    return [
+        (
+            "compensation",
+            f"Compensation({found.start!r}, {machine}, mode={found.mode!r}, "
+            f"also_for={rules_code})",
+        )
+    ]
+
+
+def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), v) for k, v in raw.items() if isinstance(v, str) and v)
+
+
+def http_bindings(spec: JourneySpec) -> list[tuple[str, BindingPairs]]:
+    """(start | step id, (headersToContext, queryToContext, headersPassthrough))."""
+    http = spec.bindings.http if spec.bindings is not None else None
+    if http is None:
+        return []
+    found: list[tuple[str, BindingPairs]] = []
+    for name, site in [("start", http.start), *http.steps.items()]:
+        if site is None:
+            continue
+        passthrough = tuple((p.from_, p.to) for p in site.headersPassthrough)
+        pairs = (_pairs(site.headersToContext), _pairs(site.queryToContext))
+        if any(pairs) or passthrough:
+            found.append((str(name), (*pairs, passthrough)))
+    return found

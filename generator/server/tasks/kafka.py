@@ -1,0 +1,66 @@
+"""`kafkaPublish:v1`: the typed handler call; a refused publish fails the journey."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...encode import py_literal
+from ...load import escape_pointer_token
+from ...schema.journey.base import MapperHolder
+from ...schema.journey.tasks import KafkaPublish
+from ..expressions import Code, dataweave, value
+from ..scope import prelude
+
+if TYPE_CHECKING:
+    from ..compile import JourneyCompiler
+
+
+def compile(
+    c: JourneyCompiler, state: str, task: KafkaPublish, pointer: str
+) -> tuple[list[str], str]:
+    """Publish through the handler; `Fail('KAFKA_PUBLISH_FAILED', ...)` when refused."""
+    assert task.value is not None and task.value.mapper is not None  # the schema's MUST
+    entries: list[tuple[str, Code]] = [
+        ("topic", Code(py_literal(task.topic))),
+        ("value", dataweave(c.doc, pointer + "/value/mapper", task.value.mapper)),
+    ]
+    if isinstance(task.key, MapperHolder) and task.key.mapper is not None:
+        entries.append(
+            ("key", dataweave(c.doc, pointer + "/key/mapper", task.key.mapper))
+        )
+    elif isinstance(task.key, str):
+        entries.append(("key", value(c.doc, pointer + "/key", task.key)))
+    if task.headers is not None:
+        parts = [
+            (k, value(c.doc, f"{pointer}/headers/{escape_pointer_token(k)}", v))
+            for k, v in task.headers.items()
+        ]
+        code = ", ".join(f"{k!r}: {part.code}" for k, part in parts)
+        bound = (
+            frozenset().union(*(part.bindings for _, part in parts))
+            if parts
+            else frozenset()
+        )
+        entries.append(("headers", Code(f"{{{code}}}", bound)))
+    for found, field_name in (
+        (task.connectionSecretRef, "connection_secret_ref"),
+        (task.keySchemaRef, "key_schema_ref"),
+        (task.valueSchemaRef, "value_schema_ref"),
+    ):
+        if found is not None:
+            entries.append((field_name, Code(py_literal(found))))
+    method = c.calls.kafka_method(state, task.topic)
+    c.methods.append(method)
+    reason = f"publishing to topic {task.topic!r} failed"
+    items = ", ".join(f"{name!r}: {code.code}" for name, code in entries)
+    return [
+        *prelude([code for _, code in entries]),
+        "",
+        "def run() -> TaskResult:",
+        f"    call = handlers.{method.call_class}.model_validate({{{items}}})",
+        f"    return ctx.handlers.{method.name}(call)",
+        "",
+        "published = ctx.call(run)",
+        'if not published["ok"]:',
+        f"    return Fail('KAFKA_PUBLISH_FAILED', {reason!r})",
+    ], f"{state} (task kafkaPublish:v1 {task.topic})"
