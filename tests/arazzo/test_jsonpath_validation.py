@@ -17,7 +17,7 @@ import pytest
 
 from generator.arazzo import ArazzoSyntaxError, parse_criterion
 from generator.cli import main
-from tests.client.conftest import Reply, Request, Server
+from tests.support.recording import Reply, Request, Server
 
 CTS = Path(__file__).resolve().parents[1] / "data" / "jsonpath-cts" / "cts.json"
 INVALID = [

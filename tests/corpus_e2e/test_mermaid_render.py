@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from generator.mermaid import journey_diagram
-from tests.conftest import PAYMENT_CALLBACK, ROOT, corpus_cases
+from tests.support.paths import PAYMENT_CALLBACK, ROOT, corpus_cases
 
 MMDC = ROOT / ".tools" / "node_modules" / ".bin" / "mmdc"
 pytestmark = pytest.mark.slow
