@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from . import naming
-from .diagnostics import Diagnostic, Level, Location, SpecError, error
+from .diagnostics import Diagnostic, Level, SpecError, did_you_mean, error
+from .discover import Case as Case
+from .discover import find_case as find_case
 from .ir import (
     Body,
     Bundle,
@@ -43,74 +45,6 @@ CLIENT_RESERVED = (
 )
 
 
-@dataclass(frozen=True)
-class Case:
-    """One generation case: a folder with an OpenAPI file and optional journey/Arazzo/bindings."""
-
-    folder: Path
-    openapi: Path
-    journey: Path | None = None
-    arazzo: Path | None = None
-    bindings: Path | None = None
-
-
-def find_case(folder: Path) -> Case:
-    """Identify the documents of a case folder; exactly one of each kind at most."""
-    found: dict[str, list[Path]] = {}
-    for suffix in ("openapi", "journey", "arazzo", "bindings"):
-        found[suffix] = sorted(folder.glob(f"*.{suffix}.yaml")) + sorted(
-            folder.glob(f"*.{suffix}.yml")
-        )
-    where = Location(str(folder))
-    if len(found["arazzo"]) == 1 and len(found["openapi"]) != 1:
-        # A plain Arazzo case: its sourceDescriptions name the OpenAPI documents (any file
-        # name, several of them); the first is the case's own, the others are loaded as
-        # further sources when the Arazzo document is.
-        primary = _first_openapi_source(found["arazzo"][0], folder)
-        if primary is not None:
-            found["openapi"] = [primary]
-    for suffix, paths in found.items():
-        if len(paths) > 1:
-            names = ", ".join(p.name for p in paths)
-            raise error(
-                where, f"a case holds at most one *.{suffix}.yaml, found {names}"
-            )
-    if not found["openapi"]:
-        raise error(
-            where,
-            "no *.openapi.yaml in this case folder; a case needs its OpenAPI document",
-        )
-    return Case(
-        folder=folder,
-        openapi=found["openapi"][0],
-        journey=next(iter(found["journey"]), None),
-        arazzo=next(iter(found["arazzo"]), None),
-        bindings=next(iter(found["bindings"]), None),
-    )
-
-
-def _first_openapi_source(arazzo: Path, folder: Path) -> Path | None:
-    """The first OpenAPI sourceDescription of an Arazzo file, when it is a file in `folder`.
-
-    Anything unreadable is left for the real load to report with its position.
-    """
-    try:
-        data = Workspace(folder).load(arazzo).data
-    except SpecError:
-        return None
-    sources = data.get("sourceDescriptions") if isinstance(data, dict) else None
-    for source in sources if isinstance(sources, list) else []:
-        if not isinstance(source, dict) or source.get("type") not in (None, "openapi"):
-            continue
-        url = source.get("url")
-        if not isinstance(url, str) or "://" in url or url.startswith("/"):
-            continue
-        candidate = (arazzo.parent / url.split("#", 1)[0]).resolve()
-        if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-            return candidate
-    return None
-
-
 class _Builder:
     """Holds the state of one build; every method adds a part of the bundle."""
 
@@ -129,7 +63,6 @@ class _Builder:
     def load(self) -> None:
         case = self.case
         problems: list[Diagnostic] = []
-        self.openapi_doc = self._try(problems, lambda: self.ws.load(case.openapi))
         self.journey_doc = (
             self._try(problems, lambda: self.ws.load(case.journey))
             if case.journey
@@ -140,6 +73,9 @@ class _Builder:
             if case.arazzo
             else None
         )
+        if problems:
+            raise SpecError(problems)
+        self.openapi_doc = self._try(problems, self._primary_openapi)
         if problems:
             raise SpecError(problems)
         self.openapi = self._try(problems, lambda: validate_openapi(self.openapi_doc))
@@ -161,6 +97,36 @@ class _Builder:
         if problems:
             raise SpecError(problems)
 
+    def _primary_openapi(self) -> Document:
+        """The case's own OpenAPI document: the journey's, or the first OpenAPI
+        sourceDescription of the Arazzo document (resolved inside the spec tree)."""
+        if self.case.openapi is not None:
+            return self.ws.load(self.case.openapi)
+        doc = self.arazzo_doc
+        assert doc is not None
+        sources = (
+            doc.data.get("sourceDescriptions") if isinstance(doc.data, dict) else None
+        )
+        for i, source in enumerate(sources if isinstance(sources, list) else []):
+            if not isinstance(source, dict) or source.get("type") == "arazzo":
+                continue
+            url = source.get("url")
+            if not isinstance(url, str):
+                continue
+            target = self.ws.resolve(
+                doc, url, f"/sourceDescriptions/{i}/url", "sourceDescription url"
+            )
+            if (
+                isinstance(target.document.data, dict)
+                and "openapi" in target.document.data
+            ):
+                return target.document
+        raise error(
+            doc.location("/sourceDescriptions"),
+            "no OpenAPI document among the sourceDescriptions; add one (type: openapi, "
+            "url: a file inside the spec tree)",
+        )
+
     @staticmethod
     def _try(problems: list[Diagnostic], action: Any) -> Any:
         try:
@@ -175,12 +141,13 @@ class _Builder:
             description = self.journey.metadata.description or ""
             version = self.journey.metadata.version or "0.1.0"
         elif self.arazzo is not None and self.case.arazzo is not None:
-            # A plain OpenAPI + Arazzo case is named after its Arazzo document.
-            dist = self.case.arazzo.name.split(".")[0]
+            # A plain OpenAPI + Arazzo case is named after its Arazzo document, or after its
+            # folder when the file has a generic name (`workflows.arazzo.json`).
+            dist = _case_name(self.case.arazzo, self.case.folder)
             description = self.arazzo.info.description or ""
             version = self.arazzo.info.version
         else:
-            dist = self.case.openapi.name.split(".")[0]
+            dist = _case_name(self.openapi_doc.path, self.case.folder)
             description = self.openapi.info.description or ""
             version = self.openapi.info.version
         module = naming.safe_identifier(naming.snake(dist, default="api"))
@@ -652,15 +619,35 @@ class _Builder:
             )
             return None
         op = by_id.get((source, op_id)) if isinstance(source, str) else plain.get(op_id)
-        if op is None:
-            self.problems.append(
+        if op is not None:
+            return op
+        known = sorted(
+            {o for (s, o) in by_id if not isinstance(source, str) or s == source}
+        )
+        folded = [o for o in known if o.casefold() == op_id.casefold()]
+        at = doc.location(site + "/operationId")
+        if len(folded) == 1:
+            self.warnings.append(
                 Diagnostic(
-                    doc.location(site + "/operationId"),
-                    f"step {step.stepId!r} calls unknown operationId {op_id!r}; "
-                    "it must match an operationId of the source's OpenAPI document",
+                    at,
+                    f"step {step.stepId!r} calls operationId {op_id!r}, which matches "
+                    f"{folded[0]!r} only when case is ignored (operationIds are "
+                    f"case-sensitive); calling {folded[0]!r}: write it so",
+                    Level.WARNING,
                 )
             )
-        return op
+            key = (source, folded[0]) if isinstance(source, str) else None
+            return by_id[key] if key is not None else plain[folded[0]]
+        hint = did_you_mean(op_id, known)
+        self.problems.append(
+            Diagnostic(
+                at,
+                f"step {step.stepId!r} calls unknown operationId {op_id!r}; it must match "
+                "an operationId of the source's OpenAPI document"
+                + (f"; {hint}" if hint else ""),
+            )
+        )
+        return None
 
 
 def _external_states(
@@ -835,7 +822,8 @@ def build(case: Case, workspace: Workspace) -> Bundle:
     builder.component_models()
     for source_doc, _ in extra:
         builder.component_models(source_doc)
-    ops = builder.operations(builder.openapi_doc, _source_name(builder, case.openapi))
+    primary = builder.openapi_doc
+    ops = builder.operations(primary, _source_name(builder, primary.path))
     for source_doc, source_name in extra:
         ops.extend(builder.operations(source_doc, source_name))
     journey = builder.journey_ir(ops, input_model, output_model)
@@ -844,7 +832,7 @@ def build(case: Case, workspace: Workspace) -> Bundle:
         raise SpecError(builder.problems)
     sources = [
         p
-        for p in (case.openapi, case.journey, case.arazzo, case.bindings)
+        for p in (primary.path, case.journey, case.arazzo, case.bindings)
         if p is not None
     ] + [doc.path for doc, _ in extra]
     return Bundle(
@@ -860,12 +848,24 @@ def build(case: Case, workspace: Workspace) -> Bundle:
     )
 
 
+# File names that say what a document is, not what it is about.
+_GENERIC_NAMES = frozenset(
+    {"api", "apis", "arazzo", "index", "main", "oas", "openapi", "spec", "swagger",
+     "workflow", "workflows"}
+)  # fmt: skip
+
+
+def _case_name(document: Path, folder: Path) -> str:
+    """A document's name up to its first dot, or the case folder's for a generic name."""
+    stem = document.name.split(".")[0]
+    return folder.name if stem.lower() in _GENERIC_NAMES else stem
+
+
 def _source_name(builder: _Builder, path: Path) -> str:
     if builder.arazzo is not None and builder.arazzo_doc is not None:
         for source in builder.arazzo.sourceDescriptions:
-            if (
-                builder.arazzo_doc.path.parent / source.url
-            ).resolve() == path.resolve():
+            url = unquote(source.url.split("#", 1)[0])
+            if (builder.arazzo_doc.path.parent / url).resolve() == path.resolve():
                 return str(source.name)
     return naming.pascal(path.name.split(".")[0])
 
@@ -879,8 +879,10 @@ def _extra_sources(builder: _Builder) -> list[tuple[Document, str]]:
         if source.type == "arazzo":
             continue
         site = f"/sourceDescriptions/{i}/url"
-        ref = builder.ws.resolve(builder.arazzo_doc, source.url, site)
-        if ref.document.path.resolve() == builder.case.openapi.resolve():
+        ref = builder.ws.resolve(
+            builder.arazzo_doc, source.url, site, "sourceDescription url"
+        )
+        if ref.document.path.resolve() == builder.openapi_doc.path.resolve():
             continue
         validate_openapi(ref.document)
         result.append((ref.document, source.name))

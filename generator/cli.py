@@ -12,7 +12,7 @@ from typing import TextIO
 
 from .cache import Cache
 from .config import Config, load_config
-from .diagnostics import Diagnostic, Location, SpecError
+from .diagnostics import Diagnostic, Level, Location, SpecError
 from .pipeline import Generated, default_cache, discover, generate_many, spec_root
 from .write import diff, write_package
 
@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument(
         "--quiet", "-q", action="store_true", help="print only problems and drift"
+    )
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every warning as an error (exit 2, nothing written)",
     )
     gen.add_argument(
         "--no-cache",
@@ -165,6 +170,7 @@ def _generate_all(
     cache: Cache | None,
     *,
     progress: bool = True,
+    strict: bool = False,
 ) -> list[Generated]:
     # Stage caches (black, datamodel-code-generator) keyed by exact input text: a journey whose
     # specs changed re-formats only its own files, never the unchanged runtime modules.
@@ -191,6 +197,14 @@ def _generate_all(
             )
             continue
         owners[result.package] = case
+        if strict and result.warnings:
+            problems.extend(
+                Diagnostic(w.location, w.message, Level.ERROR) for w in result.warnings
+            )
+            report.info(
+                f"FAIL {case.name} ({len(result.warnings)} warning(s), --strict)"
+            )
+            continue
         report.problems(result.warnings)
         if progress:
             report.info(
@@ -208,7 +222,9 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
     started = time.perf_counter()
     cases, specs = _cases(args, config)
     cache = None if args.no_cache else default_cache(config.cache)
-    results = _generate_all(cases, specs, report, cache, progress=not args.check)
+    results = _generate_all(
+        cases, specs, report, cache, progress=not args.check, strict=args.strict
+    )
     # Stale packages can only be told apart when the run covers the whole specs tree.
     stale = _stale(out, results) if specs is not None else []
     elapsed = time.perf_counter() - started

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,3 +52,40 @@ class SpecError(Exception):
 def error(location: Location, message: str) -> SpecError:
     """Build a SpecError for one problem."""
     return SpecError([Diagnostic(location, message)])
+
+
+def _folded(name: str) -> str:
+    """A name without case, `_`, `-`, `.` or spaces: `pet_id`, `petId` and `PET-ID` agree."""
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def nearest(name: str, candidates: Iterable[str], *, limit: int = 3) -> list[str]:
+    """The candidates closest to `name`, best first: same name but for case or separators,
+    then one containing the other (`pet_tags` / `tags`), then similar spelling."""
+    pool = sorted(set(candidates) - {name})
+    key = _folded(name)
+    if not key:
+        return []
+    same = [c for c in pool if _folded(c) == key]
+    inside = [
+        c
+        for c in pool
+        if c not in same
+        and len(_folded(c)) >= 3
+        and (_folded(c) in key or key in _folded(c))
+    ]
+    folded = {_folded(c): c for c in reversed(pool)}
+    close = [
+        folded[f]
+        for f in difflib.get_close_matches(key, list(folded), n=limit, cutoff=0.6)
+        if folded[f] not in same and folded[f] not in inside
+    ]
+    return [*same, *inside, *close][:limit]
+
+
+def did_you_mean(name: str, candidates: Iterable[str], *, limit: int = 3) -> str:
+    """`did you mean 'petId'?` for an unknown name, or '' when nothing is close."""
+    found = nearest(name, candidates, limit=limit)
+    if not found:
+        return ""
+    return "did you mean " + " or ".join(repr(f) for f in found) + "?"

@@ -1,4 +1,4 @@
-"""Bytes to documents: YAML 1.2 with source positions, and `$ref` resolution inside one spec tree.
+"""Bytes to documents: YAML 1.2 and JSON with source positions, and `$ref` resolution inside one spec tree.
 
 This is the only generator module that reads files. It never touches the network: a `$ref`
 with a URL scheme, an absolute path, or a path that leaves the spec tree is refused.
@@ -214,6 +214,21 @@ def parse_yaml(text: str, display: str, path: Path) -> Document:
     return Document(path, display, data, builder.positions)
 
 
+def parse_json_text(text: str, display: str, path: Path) -> Document:
+    """Parse JSON text into a Document (positions and errors as for YAML)."""
+    from .jsondoc import parse_json
+
+    data, positions = parse_json(text, display, MAX_NESTING)
+    return Document(path, display, data, positions)
+
+
+def parse_text(text: str, display: str, path: Path) -> Document:
+    """A `.json` file is read as JSON (RFC 8259, positions kept), anything else as YAML 1.2."""
+    if path.suffix.lower() == ".json":
+        return parse_json_text(text, display, path)
+    return parse_yaml(text, display, path)
+
+
 def _check_expansion(root: yaml.Node, builder: _Builder) -> None:
     """Refuse alias bombs before expanding anything: count the nodes each composed node stands
     for, sharing the count of an aliased node (composition itself never expands aliases).
@@ -302,7 +317,7 @@ class Workspace:
             raise error(
                 Location(display), f"not UTF-8 text ({exc.reason}); save it as UTF-8"
             ) from exc
-        document = parse_yaml(text, display, resolved)
+        document = parse_text(text, display, resolved)
         self._documents[resolved] = document
         return document
 
@@ -312,12 +327,15 @@ class Workspace:
         self._documents[path.resolve()] = document
         return document
 
-    def resolve(self, document: Document, ref: Any, site: str) -> Resolved:
-        """Follow one `$ref` found at pointer `site` of `document`."""
+    def resolve(
+        self, document: Document, ref: Any, site: str, what: str = "$ref"
+    ) -> Resolved:
+        """Follow one `$ref` (or, with `what`, another reference such as a
+        sourceDescription url) found at pointer `site` of `document`."""
         at = document.location(site)
         if not isinstance(ref, str):
-            raise error(at, f"$ref must be a string, got {type(ref).__name__}")
-        target_doc = self._target_document(document, ref, at)
+            raise error(at, f"{what} must be a string, got {type(ref).__name__}")
+        target_doc = self._target_document(document, ref, at, what)
         fragment = ref.partition("#")[2]
         pointer = unquote(fragment)
         if pointer and not pointer.startswith("/"):
@@ -328,27 +346,31 @@ class Workspace:
         value = _walk(target_doc, pointer, ref, at)
         return Resolved(target_doc, pointer, value)
 
-    def _target_document(self, document: Document, ref: str, at: Location) -> Document:
+    def _target_document(
+        self, document: Document, ref: str, at: Location, what: str
+    ) -> Document:
         file_part = ref.partition("#")[0]
         if not file_part:
             return document
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", file_part):
             raise error(
                 at,
-                f"$ref {ref!r} uses a URL; journeygen never fetches or reads URLs: "
+                f"{what} {ref!r} uses a URL; journeygen never fetches or reads URLs: "
                 "copy the document into the spec tree and use a relative path",
             )
         if file_part.startswith(("/", "\\")) or Path(file_part).is_absolute():
             raise error(
                 at,
-                f"$ref {ref!r} is an absolute path; use a path relative to this file",
+                f"{what} {ref!r} is an absolute path; use a path relative to this file",
             )
         target = (document.path.parent / unquote(file_part)).resolve()
         if not target.is_relative_to(self.root):
             raise error(
                 at,
-                f"$ref {ref!r} leaves the spec tree ({display_path(self.root)}); "
-                "refs may only point at files inside it",
+                f"{what} {ref!r} leaves the spec tree ({display_path(self.root)}); it may "
+                "only name files inside it: move the file in, or generate from a tree "
+                "holding both (the nearest folder with openapi/ or apis/, or "
+                "[tool.journeygen] specs)",
             )
         return self.load(target, at)
 

@@ -54,13 +54,10 @@ def spec_root(case_folder: Path, specs: Path | None = None) -> Path:
 
 
 def discover(specs: Path) -> list[Path]:
-    """Every case folder under `specs`: folders holding a journey or Arazzo document."""
-    folders = {
-        p.parent
-        for pattern in ("*.journey.y*ml", "*.arazzo.y*ml")
-        for p in specs.rglob(pattern)
-    }
-    return sorted(folders)
+    """Every case folder under `specs` (see `generator.discover`)."""
+    from .discover import discover as find_cases
+
+    return find_cases(specs)
 
 
 def _from_entry(entry: Entry) -> Generated:
@@ -105,7 +102,8 @@ def generate(
     assistant = _Helper.start(stage_cache) if helper else None
     finished = False
     try:
-        from .build import build, find_case
+        from .build import build
+        from .discover import find_case
         from .export.case import derived_case
         from .load import Workspace
         from .render import static_sources

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build import build, find_case
+from ..build import build
 from ..diagnostics import Location, error
+from ..discover import find_case
 from ..format import Formatter
 from ..load import Workspace
 from ..pipeline import spec_root
