@@ -1,9 +1,15 @@
 """Compile DataWeave ASTs to plain Python expression strings calling the `_dw` runtime module.
 
 The emitted code reads only the caller's binding names (for example `context`, `payload`),
-names of its own lambdas (`_v_<name>` for DataWeave variables and parameters, `_s_item` and
-`_s_index` for `$`/`$$`, `_u<n>` for unused callback parameters) and `_dw`, the runtime helper
-imported by the generated module. Every string from the source reaches the code through `repr()`.
+names of its own lambdas (`_v_<name>` for DataWeave variables, functions and parameters,
+`_s_item`, `_s_index`, `_s_third` for `$`/`$$`/`$$$`, `_u<n>` for unused callback parameters)
+and `_dw`, the runtime helper imported by the generated module. Every string from the source
+reaches the code through `repr()`. No interpreter runs at run time: `match`, `update` and
+`default` compile to runtime calls whose callbacks are the compiled branches.
+
+Types are erased except where the program asks about them: `is`, `as`, `match ... case is`
+and `type` aliases used there are checked at run time; parameter and return types of `fun` and
+lambdas are parsed and ignored.
 """
 
 from __future__ import annotations
@@ -11,38 +17,50 @@ from __future__ import annotations
 import ast as pyast
 import keyword
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from generator.dataweave import ast
-from generator.dataweave.builtins import BUILTINS, FunctionSpec
-from generator.dataweave.errors import DataWeaveError
+from generator.dataweave.builtins import BUILTINS, COERCION_TYPES, FunctionSpec
+from generator.dataweave.emit import HANDLERS as _HANDLERS
+from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.lexer import position_of, tokenize
-from generator.dataweave.parser import parse_tokens
+from generator.dataweave.parser import Parser, did_you_mean
+from generator.dataweave.typing import TYPE_NAMES, check_boolean, misread, yields_bool
+from generator.dataweave.walk import is_comparator, local, reads_names, uses_dollar
 
 RUNTIME: Final = "_dw"
-MAX_COMPILE_DEPTH: Final = 120
+MAX_COMPILE_DEPTH: Final = 160
 _BINDING_NAME: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _TEMPORAL_TEXT: Final = re.compile(
-    r"-?P[0-9WDTHMS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}[0-9T:.+\-Z]*"
+    r"-?P[0-9WDTHMS.]+|[0-9]{4}-[0-9]{2}-[0-9]{2}[0-9T:.+\-Z]*|[0-9]{2}:[0-9]{2}[0-9:.+\-Z]*"
+    r"|[+-][0-9]{2}:[0-9]{2}|Z"
 )
 _HELPERS: Final = MappingProxyType(
     {
     "==": "eq", "!=": "ne", "~=": "similar", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
-    "<=>": "cmp", "++": "concat", "+": "add", "-": "sub", "*": "mul", "/": "div",
+    "<=>": "cmp", "+": "add", "-": "sub", "*": "mul", "/": "div",
     }
 )  # fmt: skip
-_DOLLAR_NAMES: Final = ("_s_item", "_s_index")
+# Operators that are language constructs here unless the function registry defines them.
+_LANGUAGE_OPS: Final = MappingProxyType(
+    {"++": "concat", "to": "range_", ">>": "prepend", "<<": "append"}
+)
+_DOLLAR_NAMES: Final = ("_s_item", "_s_index", "_s_third")
+CORE: Final = "dw::Core"
 
 
 @dataclass(frozen=True)
 class CompiledExpression:
-    """Python expression code, the caller bindings it reads, and unbound names it resolved."""
+    """Python expression code, the caller bindings it reads, unbound names it resolved, and
+    the JourneyForge spellings it accepted (located warnings for the caller to report).
+    """
 
     code: str
     bindings: frozenset[str]
     implicit_fields: frozenset[str]
+    warnings: tuple[DataWeaveWarning, ...] = ()
 
 
 def compile_expression(
@@ -58,26 +76,65 @@ def compile_expression(
     (JourneyForge expressions name result variables bare, e.g. `reportStart.body`), else fail.
     With `predicate`, the code returns a bool and obviously non-boolean expressions are rejected.
     """
-    compiler = _Compiler(bindings, implicit_root)
-    node = parse_tokens(tokenize(source))
+    compiler = Compiler(bindings, implicit_root)
+    node = parse_expression(source, compiler.warnings)
     if predicate:
-        _check_boolean(node)
+        check_boolean(node)
     code = compiler.boolean(node) if predicate else compiler.compile(node)
     return compiler.result(_checked(code, node))
+
+
+def parse_expression(source: str, warnings: list[DataWeaveWarning]) -> ast.Node:
+    """Parse source as DataWeave does; an expression DataWeave can only read as a type error
+    is read with JourneyForge's grouping instead, with a warning saying where to add
+    parentheses."""
+    found: list[DataWeaveWarning] = []
+    node = Parser(tokenize(source), source, found).whole()
+    wrong = misread(node)
+    if wrong is not None:
+        legacy = Parser(tokenize(source), source, [])
+        legacy.legacy = True
+        try:
+            alternative: ast.Node | None = legacy.whole()
+        except DataWeaveError:
+            alternative = None
+        if alternative is None or misread(alternative) is not None:
+            raise _fail(_MISREAD_ERROR.format(op=_op_name(wrong)), wrong)
+        message = _MISREAD_WARNING.format(op=_op_name(wrong))
+        found = [*legacy.warnings, DataWeaveWarning(message, wrong.line, wrong.column)]
+        node = alternative
+    warnings.extend(found)
+    return node
+
+
+_MISREAD_ERROR: Final = (
+    "DataWeave groups this as a type error: `{op}` binds looser than `and`/`or`/"
+    "comparisons (`not` covers a whole `or`); add parentheses, e.g. `(a contains b) and c`"
+)
+_MISREAD_WARNING: Final = (
+    "DataWeave would group `{op}` here so that it fails (infix functions bind looser than "
+    "`and`/`or`/comparisons); compiled with the usual grouping: add parentheses, e.g. "
+    "`(a contains b) and (c contains d)`"
+)
+
+
+def _op_name(node: ast.Node) -> str:
+    return node.op if isinstance(node, ast.Binary | ast.Unary) else "this"
 
 
 def compile_interpolation(
     text: str, *, bindings: frozenset[str], implicit_root: str | None = None
 ) -> CompiledExpression:
     """Compile a string with `${expr}` placeholders to code building the interpolated str."""
-    compiler = _Compiler(bindings, implicit_root)
+    compiler = Compiler(bindings, implicit_root)
     parts: list[str] = []
     pos = 0
     while (start := text.find("${", pos)) >= 0:
         if start > pos:
             parts.append(repr(text[pos:start]))
         end = _closing_brace(text, start)
-        node = parse_tokens(tokenize(text, start + 2, end))
+        parser = Parser(tokenize(text, start + 2, end), text, compiler.warnings)
+        node = parser.whole()
         hole = f"{RUNTIME}.hole({compiler.compile(node)}, {text[start : end + 1]!r})"
         parts.append(_checked(hole, node))
         pos = end + 1
@@ -125,27 +182,30 @@ def _checked(code: str, node: ast.Node) -> str:
     return code
 
 
-_NON_BOOLEAN_OPS: Final = frozenset(
-    {"<=>", "++", "+", "-", "*", "/", "map", "filter", "orderBy"}
-)
+def _fail(message: str, node: ast.Node) -> DataWeaveError:
+    return DataWeaveError(message, node.line, node.column)
 
 
-def _check_boolean(node: ast.Node) -> None:
-    """Fail on predicates that can never be booleans."""
-    never = isinstance(node, ast.Object | ast.Array | ast.Temporal | ast.Lambda)
-    never |= isinstance(node, ast.Literal) and not isinstance(node.value, bool)
-    never |= isinstance(node, ast.Binary) and node.op in _NON_BOOLEAN_OPS
-    never |= isinstance(node, ast.Coerce) and node.type_name not in ("Boolean", "Any")
-    if never:
-        raise DataWeaveError(
-            "a predicate must evaluate to a boolean (use a comparison, `and`/`or`/`not`, "
-            "`contains`, `any`/`all`, or a boolean field)",
-            node.line,
-            node.column,
-        )
+@dataclass(frozen=True)
+class Local:
+    """One name in a lexical scope: its Python identifier and what it is."""
+
+    python: str
+    kind: str  # "var", "fun", "param", "type", "import", "module"
+    params: tuple[ast.Param, ...] = ()
+    target: str = ""  # imports: the qualified function name; modules: the module name
+    type: ast.TypeRef | None = None
 
 
-class _Compiler:
+def builtin(qualified: str) -> FunctionSpec | None:
+    """The registry entry of a `dw::...::name` or bare dw::Core function name."""
+    spec = BUILTINS.get(qualified)
+    if spec is None and qualified.startswith(CORE + "::"):
+        spec = BUILTINS.get(qualified[len(CORE) + 2 :])
+    return spec
+
+
+class Compiler:
     """Walks one AST; keeps the lexical scopes and the names read."""
 
     def __init__(self, bindings: frozenset[str], implicit_root: str | None) -> None:
@@ -157,23 +217,24 @@ class _Compiler:
             raise ValueError(f"implicit_root {implicit_root!r} is not a binding")
         self.bindings = bindings
         self.implicit_root = implicit_root
-        self.scopes: list[frozenset[str]] = []
+        self.scopes: list[dict[str, Local]] = []
         self.dollar_depth = 0
         self.depth = 0
         self.used: set[str] = set()
         self.implicit: set[str] = set()
+        self.warnings: list[DataWeaveWarning] = []
 
     def result(self, code: str) -> CompiledExpression:
         """Package code with the names it reads."""
-        return CompiledExpression(code, frozenset(self.used), frozenset(self.implicit))
+        return CompiledExpression(
+            code, frozenset(self.used), frozenset(self.implicit), tuple(self.warnings)
+        )
 
     def compile(self, node: ast.Node) -> str:
         """Python code for node."""
         self.depth += 1
         if self.depth > MAX_COMPILE_DEPTH:
-            raise DataWeaveError(
-                "expression too deeply nested to compile", node.line, node.column
-            )
+            raise _fail("expression too deeply nested to compile", node)
         try:
             return self._dispatch(node)
         finally:
@@ -182,311 +243,290 @@ class _Compiler:
     def boolean(self, node: ast.Node) -> str:
         """Code for node in a boolean position (null counts as false)."""
         code = self.compile(node)
-        return code if _yields_bool(node) else f"{RUNTIME}.truth({code})"
+        return code if yields_bool(node) else f"{RUNTIME}.truth({code})"
 
     def _dispatch(self, node: ast.Node) -> str:
-        match node:
-            case ast.Literal():
-                return _literal(node)
-            case ast.Temporal():
-                return self._temporal(node)
-            case ast.Name():
-                return self._name(node)
-            case ast.Dollar():
-                return self._dollar(node)
-            case ast.Select() | ast.Index():
-                return self._selector(node)
-            case ast.Call():
-                return self._call(node)
-            case ast.Unary():
-                return self._unary(node)
-            case ast.Binary():
-                return self._binary(node)
-            case ast.Coerce():
-                return (
-                    f"{RUNTIME}.coerce({self.compile(node.value)}, {node.type_name!r})"
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            raise _fail(f"unsupported construct {type(node).__name__}", node)
+        return handler(self, node)
+
+    # -- scopes --------------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> Local | None:
+        """The innermost local binding of name."""
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def push(self, names: dict[str, Local]) -> None:
+        """Open a scope."""
+        self.scopes.append(names)
+
+    def pop(self) -> None:
+        """Close the innermost scope."""
+        self.scopes.pop()
+
+    def local_of(self, name: str) -> Local:
+        """A variable or pattern name."""
+        return Local(local(name), "var")
+
+    def fun_local(self, name: str, params: tuple[ast.Param, ...]) -> Local:
+        """A `fun` declaration (calls are checked against its parameters)."""
+        return Local(local(name), "fun", params=params)
+
+    def type_local(self, type_: ast.TypeRef) -> Local:
+        """A `type` alias (compile time only)."""
+        return Local("", "type", type=type_)
+
+    def import_locals(self, decl: ast.ImportDecl) -> dict[str, Local]:
+        """The names an `import` brings into scope, checked against the registry."""
+        modules = {key.rpartition("::")[0] for key in BUILTINS if "::" in key} | {CORE}
+        if decl.module not in modules:
+            raise _fail(
+                f"unknown module `{decl.module}`; available: {', '.join(sorted(modules))}"
+                + did_you_mean(decl.module, modules),
+                decl,
+            )
+        if decl.whole:
+            alias = decl.module.rpartition("::")[2]
+            return {alias: Local("", "module", target=decl.module)}
+        if decl.names is None:
+            return {"*" + decl.module: Local("", "import", target=decl.module)}
+        found: dict[str, Local] = {}
+        for name in decl.names:
+            qualified = f"{decl.module}::{name}"
+            if builtin(qualified) is None:
+                raise _fail(
+                    f"`{decl.module}` has no function `{name}`"
+                    + did_you_mean(
+                        name,
+                        {
+                            k.rpartition("::")[2]
+                            for k in BUILTINS
+                            if k.startswith(decl.module)
+                        },
+                    ),
+                    decl,
                 )
-            case ast.If():
-                return self._if(node)
-            case ast.Lambda():
-                return f"({self._lambda(node, node.params)})"
-            case ast.Object():
-                return self._object(node)
-            case ast.Array():
-                return f"[{', '.join(self.compile(item) for item in node.items)}]"
-            case ast.Do():
-                return self._do(node, 0)
-        raise DataWeaveError(
-            f"unsupported construct {type(node).__name__}", node.line, node.column
-        )
+            found[name] = Local("", "import", target=qualified)
+        return found
+
+    def local_names(self) -> set[str]:
+        """Every local name visible (for did-you-mean)."""
+        return {name for scope in self.scopes for name in scope}
 
     # -- names ---------------------------------------------------------------------------------
 
-    def _name(self, node: ast.Name) -> str:
-        for scope in reversed(self.scopes):
-            if node.name in scope:
-                return _local(node.name)
+    def name(self, node: ast.Name) -> str:
+        """A variable, parameter, function value or binding reference."""
+        local = self.lookup(node.name)
+        if local is not None and local.kind in ("var", "fun", "param"):
+            return local.python
         if node.name in self.bindings:
             self.used.add(node.name)
             return node.name
-        if node.name in BUILTINS:
-            raise DataWeaveError(
-                f"`{node.name}` is a function; call it as `{node.name}(...)`",
-                node.line,
-                node.column,
+        if local is not None or self.resolve_function(node.name, node) is not None:
+            raise _fail(
+                f"`{node.name}` is a function; call it as `{node.name}(...)`", node
             )
+        if "::" in node.name:
+            raise self.unknown_function(node.name, node)
         if self.implicit_root is not None:
             self.used.add(self.implicit_root)
             self.implicit.add(node.name)
             return f"{RUNTIME}.sel({self.implicit_root}, {node.name!r})"
         available = ", ".join(sorted(self.bindings)) or "none"
-        raise DataWeaveError(
-            f"unknown name `{node.name}`; available bindings: {available}",
-            node.line,
-            node.column,
+        raise _fail(
+            f"unknown name `{node.name}`; available bindings: {available}"
+            + did_you_mean(node.name, self.local_names() | set(self.bindings)),
+            node,
         )
 
-    def _is_local(self, name: str) -> bool:
-        return any(name in scope for scope in self.scopes)
+    def resolve_function(self, name: str, at: ast.Node) -> FunctionSpec | None:
+        """The registry entry a (possibly imported or qualified) function name refers to."""
+        qualified = name
+        head, _, rest = name.partition("::")
+        local = self.lookup(head)
+        if rest and local is not None and local.kind == "module":
+            qualified = f"{local.target}::{rest}"
+        elif not rest and local is not None and local.kind == "import":
+            qualified = local.target
+        elif not rest:
+            for module in self._star_imports():
+                spec = builtin(f"{module}::{name}")
+                if spec is not None:
+                    return spec
+        return builtin(qualified)
 
-    def _dollar(self, node: ast.Dollar) -> str:
+    def _star_imports(self) -> list[str]:
+        found: list[str] = []
+        for scope in reversed(self.scopes):
+            found.extend(
+                local.target for key, local in scope.items() if key.startswith("*")
+            )
+        return found
+
+    def unknown_function(self, name: str, at: ast.Node) -> DataWeaveError:
+        """`unknown function` with the closest known names (and the import they need)."""
+        bare = name.rpartition("::")[2]
+        modules = sorted(
+            key for key in BUILTINS if "::" in key and key.endswith("::" + bare)
+        )
+        if modules:
+            module = modules[0].rpartition("::")[0]
+            return _fail(
+                f"unknown function `{name}`: `{bare}` is in `{module}`; write "
+                f"`import {bare} from {module}` first (in a `do` block or before `---`), "
+                f"or call `{modules[0]}(...)`",
+                at,
+            )
+        known = {key for key in BUILTINS if "::" not in key} | {
+            n for n in self.local_names() if not n.startswith("*")
+        }
+        return _fail(f"unknown function `{name}`" + did_you_mean(bare, known), at)
+
+    def dollar(self, node: ast.Dollar) -> str:
+        """`$`, `$$`, `$$$` inside an implicit callback."""
         if self.dollar_depth == 0:
-            raise DataWeaveError(
-                "`$`/`$$` are only allowed in the callback of map, filter, orderBy, any, all",
-                node.line,
-                node.column,
+            raise _fail(
+                "`$`/`$$`/`$$$` are only allowed in a callback argument (`xs map $.id`), "
+                "a `[?( )]` filter, a `match` case or an `update` case",
+                node,
             )
         return _DOLLAR_NAMES[node.depth - 1]
 
-    def _temporal(self, node: ast.Temporal) -> str:
-        if not _TEMPORAL_TEXT.fullmatch(node.text):
-            raise DataWeaveError(
-                f"invalid date/time literal |{node.text}|; expected ISO-8601 such as "
-                "|2024-01-31T10:00:00Z| or |PT5M|",
-                node.line,
-                node.column,
-            )
-        return f"{RUNTIME}.temporal({node.text!r})"
+    # -- calls ---------------------------------------------------------------------------------
 
-    # -- selectors and calls -------------------------------------------------------------------
+    def call(self, node: ast.Call) -> str:
+        """`name(args)`: local function, local variable holding a function, or built-in."""
+        return self.invoke(node.name, node.args, node)
 
-    def _selector(self, node: ast.Select | ast.Index) -> str:
-        keys: list[str] = []
-        base: ast.Node = node
-        while isinstance(base, ast.Select | ast.Index):
-            if isinstance(base, ast.Select):
-                keys.append(base.key)
-            elif isinstance(base.index, ast.Literal) and isinstance(
-                base.index.value, str
-            ):
-                keys.append(base.index.value)
-            else:
-                break
-            base = base.target
-        if not keys:
-            assert isinstance(node, ast.Index)
-            return f"{RUNTIME}.idx({self.compile(node.target)}, {self.compile(node.index)})"
-        keys.reverse()
-        helper = "sel" if len(keys) == 1 else "path"
-        args = ", ".join(repr(key) for key in keys)
-        return f"{RUNTIME}.{helper}({self.compile(base)}, {args})"
-
-    def _call(self, node: ast.Call) -> str:
-        if self._is_local(node.name):
-            args = "".join(f", {self.compile(arg)}" for arg in node.args)
-            return f"{RUNTIME}.call({_local(node.name)}{args})"
-        spec = BUILTINS.get(node.name)
+    def invoke(self, name: str, args: tuple[ast.Node, ...], at: ast.Node) -> str:
+        """A call of name with args, checked against what name is."""
+        local = self.lookup(name)
+        if local is not None and local.kind == "fun":
+            return self._call_local_fun(name, local, args, at)
+        if local is not None and local.kind in ("var", "param"):
+            compiled = "".join(f", {self.compile(arg)}" for arg in args)
+            return f"{RUNTIME}.call({local.python}{compiled})"
+        if name in self.bindings:
+            raise _fail(f"`{name}` is a binding, not a function", at)
+        spec = self.resolve_function(name, at)
         if spec is None:
-            supported = ", ".join(sorted(BUILTINS))
-            raise DataWeaveError(
-                f"unknown function `{node.name}`; supported: {supported}",
-                node.line,
-                node.column,
-            )
-        if len(node.args) != spec.arity:
-            raise DataWeaveError(
-                f"`{node.name}` takes {spec.arity} argument(s), got {len(node.args)}",
-                node.line,
-                node.column,
-            )
-        return self._apply(node.name, spec, node.args, node)
+            if name in _LANGUAGE_OPS and len(args) == 2:
+                return self.language_op(name, args[0], args[1])
+            raise self.unknown_function(name, at)
+        if len(args) != spec.arity:
+            raise _fail(f"`{name}` takes {spec.arity} argument(s), got {len(args)}", at)
+        return self.apply(name, spec, args, at)
 
-    def _apply(
+    def _call_local_fun(
+        self, name: str, local: Local, args: tuple[ast.Node, ...], at: ast.Node
+    ) -> str:
+        required = sum(1 for p in local.params if p.default is None)
+        if not required <= len(args) <= len(local.params):
+            expected = (
+                str(len(local.params))
+                if required == len(local.params)
+                else f"{required} to {len(local.params)}"
+            )
+            raise _fail(f"`{name}` takes {expected} argument(s), got {len(args)}", at)
+        compiled = ", ".join(self.compile(arg) for arg in args)
+        return f"{local.python}({compiled})"
+
+    def apply(
         self, name: str, spec: FunctionSpec, args: tuple[ast.Node, ...], at: ast.Node
     ) -> str:
+        """A built-in call; a callback argument becomes a Python lambda."""
         if not spec.callback:
             compiled = ", ".join(self.compile(arg) for arg in args)
             return f"{RUNTIME}.{spec.helper}({compiled})"
         subject, callback = args
         helper = spec.helper
-        if name == "orderBy" and _is_comparator(callback):
+        if name == "orderBy" and is_comparator(callback):
             helper = "order_by_cmp"
-        return f"{RUNTIME}.{helper}({self.compile(subject)}, {self._callback(callback, name, at)})"
+        arity = int(getattr(spec, "callback_arity", 2))
+        code = self.callback(callback, name, arity)
+        return f"{RUNTIME}.{helper}({self.compile(subject)}, {code})"
 
-    def _callback(self, node: ast.Node, name: str, at: ast.Node) -> str:
+    def callback(self, node: ast.Node, name: str, arity: int) -> str:
+        """A lambda argument, or an expression using `$`, as a Python lambda of arity params."""
         if isinstance(node, ast.Lambda):
-            if len(node.params) > 2:
-                raise DataWeaveError(
-                    f"the `{name}` callback takes at most 2 parameters",
-                    node.line,
-                    node.column,
+            if len(node.params) > arity:
+                raise _fail(
+                    f"the `{name}` callback takes at most {arity} parameters", node
                 )
-            padding = tuple(f"_u{i}" for i in range(len(node.params), 2))
-            return self._lambda(node, node.params, padding)
-        if not _uses_dollar(node):
-            raise DataWeaveError(
-                f"`{name}` expects a lambda such as `(item) -> ...` or an expression using `$`",
-                node.line,
-                node.column,
+            padding = tuple(f"_u{i}" for i in range(len(node.params), arity))
+            return self.lambda_(node.params, node.body, padding)
+        if isinstance(node, ast.Name) and self.lookup(node.name) is not None:
+            return self.compile(node)
+        if not uses_dollar(node):
+            raise _fail(
+                f"`{name}` expects a lambda such as `(item) -> ...` or an expression "
+                "using `$`",
+                node,
             )
+        return self.dollar_lambda(node, arity)
+
+    def dollar_lambda(self, node: ast.Node, arity: int) -> str:
+        """`lambda _s_item, _s_index: <node>` for an implicit-parameter callback."""
+        names = list(_DOLLAR_NAMES[:arity]) + [f"_u{i}" for i in range(3, arity)]
         self.dollar_depth += 1
+        self.push({})
         try:
-            return f"lambda {', '.join(_DOLLAR_NAMES)}: {self.compile(node)}"
+            return f"lambda {', '.join(names)}: {self.compile(node)}"
         finally:
+            self.pop()
             self.dollar_depth -= 1
 
-    def _lambda(
-        self, node: ast.Lambda, params: tuple[str, ...], padding: tuple[str, ...] = ()
+    def lambda_(
+        self,
+        params: tuple[ast.Param, ...],
+        body: ast.Node,
+        padding: tuple[str, ...] = (),
+        scope: dict[str, Local] | None = None,
     ) -> str:
-        names = [_local(p) for p in params] + list(padding)
-        self.scopes.append(frozenset(params))
-        try:
-            return f"lambda {', '.join(names)}: {self.compile(node.body)}"
-        finally:
-            self.scopes.pop()
-
-    # -- operators -----------------------------------------------------------------------------
-
-    def _unary(self, node: ast.Unary) -> str:
-        if node.op == "not":
-            return f"(not {self.boolean(node.operand)})"
-        operand = node.operand
-        value = operand.value if isinstance(operand, ast.Literal) else None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return _literal(ast.Literal(node.line, node.column, -value))
-        return f"{RUNTIME}.neg({self.compile(operand)})"
-
-    def _binary(self, node: ast.Binary) -> str:
-        if node.op in ("and", "or"):
-            return f"({self.boolean(node.left)} {node.op} {self.boolean(node.right)})"
-        if node.op == "default":
-            return self._default(node)
-        spec = BUILTINS.get(node.op)
-        if spec is not None:
-            return self._apply(node.op, spec, (node.left, node.right), node)
-        left, right = self.compile(node.left), self.compile(node.right)
-        return f"{RUNTIME}.{_HELPERS[node.op]}({left}, {right})"
-
-    def _default(self, node: ast.Binary) -> str:
-        left, right = self.compile(node.left), self.compile(node.right)
-        if _is_cheap(node.right):
-            return f"{RUNTIME}.default({left}, {right})"
-        return f"{RUNTIME}.default_lazy({left}, lambda: {right})"
-
-    def _if(self, node: ast.If) -> str:
-        cond, then = self.boolean(node.cond), self.compile(node.then)
-        return f"({then} if {cond} else {self.compile(node.otherwise)})"
-
-    # -- constructors and scopes ---------------------------------------------------------------
-
-    def _object(self, node: ast.Object) -> str:
-        entries: list[str] = []
-        for field in node.fields:
-            if isinstance(field.key, str):
-                key = repr(field.key)
+        """A Python lambda; parameter defaults that read other parameters are bound late."""
+        names = {p.name: Local(local(p.name), "param") for p in params}
+        inner = dict(scope or {})
+        inner.update(names)
+        signature: list[str] = []
+        late: list[ast.Param] = []
+        for param in params:
+            if param.default is None:
+                signature.append(local(param.name))
+            elif reads_names(param.default, set(names)):
+                signature.append(f"{local(param.name)}={RUNTIME}.MISSING")
+                late.append(param)
             else:
-                key = f"{RUNTIME}.dyn_key({self.compile(field.key)})"
-            entries.append(f"{key}: {self.compile(field.value)}")
-        return "{" + ", ".join(entries) + "}"
-
-    def _do(self, node: ast.Do, index: int) -> str:
-        if index == len(node.decls):
-            return self.compile(node.body)
-        decl = node.decls[index]
-        value = self.compile(decl.value)
-        self.scopes.append(frozenset({decl.name}))
+                signature.append(f"{local(param.name)}={self.compile(param.default)}")
+        self.push(inner)
         try:
-            inner = self._do(node, index + 1)
+            code = self.compile(body)
+            for param in reversed(late):
+                assert param.default is not None
+                name = local(param.name)
+                default = self.compile(param.default)
+                code = (
+                    f"(lambda {name}: {code})"
+                    f"({default} if {name} is {RUNTIME}.MISSING else {name})"
+                )
         finally:
-            self.scopes.pop()
-        return f"(lambda {_local(decl.name)}: {inner})({value})"
+            self.pop()
+        return f"lambda {', '.join(signature + list(padding))}: {code}"
+
+    def language_op(self, op: str, left: ast.Node, right: ast.Node) -> str:
+        """`++`, `to`, `>>`, `<<` when the registry does not define them."""
+        return f"{RUNTIME}.{_LANGUAGE_OPS[op]}({self.compile(left)}, {self.compile(right)})"
 
 
-_BOOL_OPS: Final = frozenset(
-    {
-        "==",
-        "!=",
-        "~=",
-        "<",
-        "<=",
-        ">",
-        ">=",
-        "and",
-        "or",
-        "contains",
-        "any",
-        "all",
-        "some",
-        "every",
-    }
-)
-
-
-def _yields_bool(node: ast.Node) -> bool:
-    """Whether the compiled node always returns a Python bool."""
-    if isinstance(node, ast.Binary):
-        return node.op in _BOOL_OPS
-    if isinstance(node, ast.Unary):
-        return node.op == "not"
-    return isinstance(node, ast.Literal) and isinstance(node.value, bool)
-
-
-def _local(name: str) -> str:
-    """The Python identifier for a DataWeave variable or parameter (never a keyword or dunder)."""
-    return f"_v_{name}"
-
-
-def _literal(node: ast.Literal) -> str:
-    value = node.value
-    if isinstance(value, float) and (
-        value != value or value in (float("inf"), float("-inf"))
-    ):
-        raise DataWeaveError("number literal out of range", node.line, node.column)
-    return repr(value)
-
-
-def _is_cheap(node: ast.Node) -> bool:
-    """Whether evaluating node eagerly can neither raise nor cost anything."""
-    if isinstance(node, ast.Literal | ast.Name):
-        return True
-    if isinstance(node, ast.Select):
-        return _is_cheap(node.target)
-    if isinstance(node, ast.Array):
-        return all(_is_cheap(item) for item in node.items)
-    if isinstance(node, ast.Object):
-        return all(isinstance(f.key, str) and _is_cheap(f.value) for f in node.fields)
-    return False
-
-
-def _is_comparator(node: ast.Node) -> bool:
-    """A two-parameter lambda whose body is `a <=> b`: an orderBy comparator, not a key."""
-    return (
-        isinstance(node, ast.Lambda)
-        and len(node.params) == 2
-        and isinstance(node.body, ast.Binary)
-        and node.body.op == "<=>"
-    )
-
-
-def _uses_dollar(node: ast.Node) -> bool:
-    """Whether `$`/`$$` occur in node outside nested explicit lambdas."""
-    if isinstance(node, ast.Dollar):
-        return True
-    if isinstance(node, ast.Lambda):
-        return False
-    for item in fields(node):
-        value = getattr(node, item.name)
-        children = value if isinstance(value, tuple) else (value,)
-        if any(isinstance(c, ast.Node) and _uses_dollar(c) for c in children):
-            return True
-    return False
+__all__ = [
+    "COERCION_TYPES",
+    "RUNTIME",
+    "TYPE_NAMES",
+    "CompiledExpression",
+    "compile_expression",
+    "compile_interpolation",
+]

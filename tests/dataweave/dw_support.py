@@ -13,7 +13,7 @@ from tests.support.runtime import runtime_module
 CORPUS_EXAMPLES = (
     Path(__file__).resolve().parents[1] / "corpus" / "journeyforge" / "examples"
 )
-SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|u[0-9]+)")
+SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|s_third|u[0-9]+)")
 
 
 def load_runtime() -> ModuleType:

@@ -16,10 +16,9 @@ CONTEXT = frozenset({"context"})
 @pytest.mark.parametrize(
     ("source", "line", "column", "fragment"),
     [
-        ("context.a match { case x -> 1 }", 1, 11, "unexpected `match`"),
-        ("fun f(x) = x", 1, 1, "`fun` is not supported"),
-        ("context..a", 1, 8, "`..`"),
-        ('"a $(context.x)"', 1, 4, "interpolation"),
+        ("context.x foo 1", 1, 11, "unknown function `foo` called infix"),
+        ("context.x startWith 'a'", 1, 11, "did you mean `startsWith`?"),
+        ("sizOf(context)", 1, 1, "unknown function `sizOf`; did you mean `sizeOf`?"),
         ("context.a as Foo", 1, 14, "unsupported coercion target `Foo`"),
         ("foo(1)", 1, 1, "unknown function `foo`"),
         (
@@ -28,21 +27,49 @@ CONTEXT = frozenset({"context"})
             1,
             "unknown name `unknownVar`; available bindings: context",
         ),
-        ("{\n  a: 1,\n  b: context.x.*y\n}", 3, 16, "selector `.*`"),
+        ("{\n  a: 1,\n  b: context.x.@y\n}", 3, 16, "XML-only"),
+        ("context.x.^class", 1, 11, "metadata selector"),
+        ("context.x[@a]", 1, 11, "XML-only"),
         ("if (context.a) 1", 1, 17, "`else` is required"),
         ("sizeOf(1, 2)", 1, 1, "takes 1 argument"),
-        ("$ + 1", 1, 1, "`$`/`$$` are only allowed"),
+        ("$ + 1", 1, 1, "`$`/`$$`/`$$$` are only allowed"),
         ("%dw 2.0\n---\n1", 1, 1, "script headers"),
         ('"abc', 1, 1, "unterminated string"),
         ("[1, 2 3]", 1, 7, "expected `,`"),
+        ("{a: 1 b: 2}", 1, 7, "expected `,` between object fields"),
         ("context.items map 1", 1, 19, "expects a lambda"),
-        ("context.a?", 1, 10, "existence selector"),
-        ("do {\n  fun f() = 1\n  f()\n}", 2, 3, "declarations are not supported"),
         ("now", 1, 1, "call it as `now(...)`"),
-        ("{ (context.a) }", 1, 3, "spreading"),
         ("1 +", 1, 4, "end of expression"),
-        ("context.a ~", 1, 11, "unexpected character '~'"),
+        ("context.a ~", 1, 11, "unexpected `~`"),
         ("context.a @ b", 1, 11, "attribute selectors"),
+        ("context.a match { }", 1, 11, "at least one `case"),
+        ("context.a is Strin", 1, 14, "unknown type `Strin`; did you mean `String`?"),
+        (
+            "do {\n  fun f(a) = a\n  ---\n  f(1, 2)\n}",
+            4,
+            3,
+            "takes 1 argument(s), got 2",
+        ),
+        ("context.x contains /a(/", 1, 20, "invalid regular expression"),
+        ("'a' ++ /abc", 1, 8, "unterminated regular expression"),
+        (
+            "import * from dw::core::Nope\n---\n1",
+            1,
+            1,
+            "unknown module `dw::core::Nope`",
+        ),
+        ("var a = 1\n a", 2, 2, "expected `---`"),
+        ("if (context.a) then 1", 1, 22, "`else` is required"),
+        ("context.a and 'x'", 1, 11, "DataWeave groups this as a type error"),
+        ("do { var a = 1 --- a", 1, 21, "expected `}` to close the `do` block"),
+        ("context.a update { case 1 -> 2 }", 1, 25, "expected a field path"),
+        (
+            "context.a update { case .a[*] -> 2 }",
+            1,
+            28,
+            "`[*]` is not an `update` path",
+        ),
+        ("ns x http://a\n---\n1", 1, 1, "namespaces (`ns`) are XML-only"),
         ("|not a date|", 1, 1, "invalid date/time literal"),
     ],
 )
@@ -55,6 +82,31 @@ def test_unsupported_constructs(
     assert fragment in error.message
     assert (error.line, error.column) == (line, column), error.message
     assert str(error).startswith(f"{line}:{column}: ")
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "fragment"),
+    [
+        ("if (context.a) then 1 else 2", 1, 16, "`then` is not DataWeave"),
+        ("if context.a == 1 then 1 else 2", 1, 19, "`then` is not DataWeave"),
+        ("context.a default: 1", 1, 18, "`default:` is not DataWeave"),
+        ("do {\n  var a = 1\n  a\n}", 3, 3, "needs `---`"),
+        ("not context.a or context.b", 1, 1, "DataWeave reads `not a or b`"),
+        (
+            "context.a contains 'x' and context.b contains 'y'",
+            1,
+            24,
+            "DataWeave would group `and` here",
+        ),
+    ],
+)
+def test_journeyforge_spellings_compile_with_a_located_warning(
+    source: str, line: int, column: int, fragment: str
+) -> None:
+    compiled = compile_expression(source, bindings=CONTEXT)
+    assert [w for w in compiled.warnings if fragment in w.message], compiled.warnings
+    warning = next(w for w in compiled.warnings if fragment in w.message)
+    assert (warning.line, warning.column) == (line, column)
 
 
 @pytest.mark.parametrize(

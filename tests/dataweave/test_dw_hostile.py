@@ -119,5 +119,13 @@ def test_hostile_variable_names_are_mangled(name: str, dw: ModuleType) -> None:
 
 
 def test_dataweave_reserved_words_are_not_variables() -> None:
-    with pytest.raises(DataWeaveError, match="`import` is not supported"):
+    with pytest.raises(
+        DataWeaveError, match="expected a variable name, found `import`"
+    ):
         compile_expression("do { var import = 1 --- import }", bindings=CONTEXT)
+
+
+def test_match_is_a_plain_name_where_it_is_not_pattern_matching(dw: ModuleType) -> None:
+    source = "do { var match = {match: 2} --- match.match + match.match }"
+    code = compile_expression(source, bindings=CONTEXT).code
+    assert evaluate(code, dw, {"context": {}}) == 4

@@ -27,7 +27,13 @@ def shape(node: ast.Node) -> str:
         case ast.If():
             return f"(if {shape(node.cond)} {shape(node.then)} {shape(node.otherwise)})"
         case ast.Lambda():
-            return f"(fn {','.join(node.params)} {shape(node.body)})"
+            return f"(fn {','.join(node.names)} {shape(node.body)})"
+        case ast.Dollar():
+            return "$" * node.depth
+        case ast.Is():
+            return f"(is {shape(node.value)} {node.type.name})"
+        case ast.Match():
+            return f"(match {shape(node.value)} {len(node.cases)})"
         case ast.Call():
             return f"{node.name}({', '.join(shape(a) for a in node.args)})"
         case ast.Object():
@@ -45,17 +51,37 @@ def shape(node: ast.Node) -> str:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("a ++ b default c == d", "(== (default (++ a b) c) d)"),
+        # DataWeave's grouping, as MuleSoft's engine reads each of these.
+        ("a ++ b default c == d", "(default (++ a b) (== c d))"),
         ("x default 0 + 1", "(default x (+ 0 1))"),
-        ("a.b default 'x' == 'y'", "(== (default a.b 'x') 'y')"),
+        ("a.b default 'x' == 'y'", "(default a.b (== 'x' 'y'))"),
+        ("x default 5 ++ 'a'", "(++ (default x 5) 'a')"),
         ("'a' ++ 1 + 2", "(++ 'a' (+ 1 2))"),
+        ("'a' ++ 'b' == 'ab'", "(++ 'a' (== 'b' 'ab'))"),
         ("a == b and c != d or e", "(or (and (== a b) (!= c d)) e)"),
-        ("not a or b", "(or (not a) b)"),
+        ("not a or b", "(or (not a) b)"),  # deliberate difference, with a warning
+        ("not 1 == 2", "(not (== 1 2))"),
+        ("not true ++ 'x'", "(++ (not True) 'x')"),
+        ("t and not f or t", "(or (and t (not f)) t)"),  # ditto
+        ("not (a or b)", "(not (or a b))"),
+        ("not not a", "(not (not a))"),
+        ("!t or t", "(or (not t) t)"),
+        ("p filter $.price > 5", "(filter p (> $.price 5))"),
+        ("p filter $.a == true", "(filter p (== $.a True))"),
+        ("[1] map $ + 1 ++ [5]", "(++ (map [1] (+ $ 1)) [5])"),
+        ("xs map $ default 0", "(default (map xs $) 0)"),
+        ("1 + 1 to 3", "(to (+ 1 1) 3)"),
+        ("-x as String", "(- (as x String))"),
+        ("-1 as String", "(as -1 String)"),
+        ("x - 1", "(- x 1)"),
+        ("1 + 1 is Number", "(is (+ 1 1) Number)"),
+        ("x default 3 match { case 1 -> 2 }", "(match (default x 3) 1)"),
+        ("(x) -> x + 1 ++ 'a'", "(fn x (++ (+ x 1) 'a'))"),
         ("a * 24 as String", "(* a (as 24 String))"),
         ("a < b == true", "(== (< a b) True)"),
         (
             "x contains 'a' and y contains 'b'",
-            "(and (contains x 'a') (contains y 'b'))",
+            "(contains (contains x (and 'a' y)) 'b')",
         ),
         ("xs map (s) -> s ++ {a: 1}", "(map xs (fn s (++ s {a: 1})))"),
         (
@@ -82,7 +108,8 @@ def test_precedence(source: str, expected: str) -> None:
         ("if (a default 0) > 0 then a else 168", "(if (> (default a 0) 0) a 168)"),
         ("if (a) then 1 else 2", "(if a 1 2)"),
         ("if a == 1 then 'x' else 'y'", "(if (== a 1) 'x' 'y')"),
-        ("if (a) -1 else 2", "(if a (- 1) 2)"),
+        ("if (a) -1 else 2", "(if a -1 2)"),
+        ("unless (a) 1 else 2", "(if a 2 1)"),
         ("if (a) [1] else []", "(if a [1] [])"),
         ("if (a) 1 else if (b) 2 else 3", "(if a 1 (if b 2 3))"),
         ("a ++ if (c) x else y ++ z", "(++ a (if c x (++ y z)))"),

@@ -88,7 +88,7 @@ def test_concat_and_removal(run: Run, source: str, expected: Any) -> None:
         ("context.missing default 'a' ++ 'b'", "ab"),
         ("(context.missing default 0) + 1", 1),
         ("context.missing default 0 == 0", True),
-        ("context.n default 0 == 0", False),
+        ("context.n default 0 == 0", 7),  # `default (0 == 0)`, as DataWeave groups it
     ],
 )
 def test_default(run: Run, source: str, expected: Any) -> None:

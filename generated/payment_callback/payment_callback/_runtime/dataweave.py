@@ -674,3 +674,385 @@ def hole(value: Any, placeholder: str) -> str:
     if isinstance(value, str):
         return str(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# --- language constructs (dwlang) ---------------------------------------------------------------
+# Helpers the compiler emits for DataWeave language constructs (selectors, ranges, `match`,
+# `update`, `default` recovery, `fun` recursion, `is`, interpolation, regex literals, object
+# constructors). Values are those of the sections above; arithmetic and comparison go through
+# their helpers.
+
+
+class NullArgumentError(DataWeaveRuntimeError):
+    """A function or operator got null where it needs a value (`default` recovers from it)."""
+
+
+class CoercionError(DataWeaveRuntimeError):
+    """An `as` coercion failed (`default` recovers from it)."""
+
+
+class _Missing:
+    """The marker of a parameter whose default reads other parameters."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+_RECOVERABLE = (NullArgumentError, CoercionError)
+_REGEX_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def num(text: str) -> Any:
+    """A number literal written with a fraction or an exponent."""
+    return float(text)
+
+
+def interp(value: Any) -> str:
+    """One `$(...)` of a string: its text, as DataWeave's `++` gives it."""
+    if value is None:
+        raise NullArgumentError("cannot interpolate null into a string")
+    if _is_textual(value):
+        return to_string(value)
+    raise _fail("string interpolation", value)
+
+
+def regex(pattern: str) -> re.Pattern[str]:
+    """A `/.../` literal (Java named groups `(?<n>...)` read as Python's)."""
+    compiled = _REGEX_CACHE.get(pattern)
+    if compiled is None:
+        try:
+            compiled = re.compile(re.sub(r"\(\?<([A-Za-z])", r"(?P<\1", pattern))
+        except re.error as exc:
+            raise DataWeaveRuntimeError(f"invalid regular expression: {exc}") from None
+        _REGEX_CACHE[pattern] = compiled
+    return compiled
+
+
+def _integer(value: Any, operation: str) -> int:
+    if _is_number(value) and float(value).is_integer():
+        return int(value)
+    raise _fail(operation, value)
+
+
+def range_(start: Any, end: Any) -> list[int]:
+    """`start to end`: the integers from start to end inclusive (descending if end < start)."""
+    low, high = _integer(start, "to"), _integer(end, "to")
+    if abs(high - low) > 10_000_000:
+        raise DataWeaveRuntimeError("range too large")
+    step = 1 if high >= low else -1
+    return list(range(low, high + step, step))
+
+
+def prepend(item: Any, items: Any) -> list[Any]:
+    """`item >> items`."""
+    return [item, *_items(items, ">>")]
+
+
+def append(items: Any, item: Any) -> list[Any]:
+    """`items << item`."""
+    return [*_items(items, "<<"), item]
+
+
+def remove(left: Any, right: Any) -> Any:
+    """`left -- right`: an array without right's items, an object without right's keys."""
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return [item for item in left if not any(eq(item, r) for r in right)]
+    if isinstance(left, Mapping):
+        keys = set(right.keys()) if isinstance(right, Mapping) else None
+        if keys is None and _all_text(right):
+            keys = set(right)
+        if keys is not None:
+            return {k: v for k, v in left.items() if k not in keys}
+    if left is None or right is None:
+        raise NullArgumentError(
+            f"cannot apply -- to ({type_name(left)}, {type_name(right)})"
+        )
+    raise _fail("--", left, right)
+
+
+def slice_range(value: Any, start: Any, end: Any) -> Any:
+    """`value[a to b]`: a slice of an array or string; negative ends count from the end."""
+    if value is None:
+        return None
+    items: Any = value if isinstance(value, list | tuple | str) else None
+    if items is None:
+        raise _fail("[a to b]", value)
+    size = len(items)
+    low, high = _integer(start, "[a to b]"), _integer(end, "[a to b]")
+    low, high = (low + size if low < 0 else low), (high + size if high < 0 else high)
+    if not (0 <= low < size and 0 <= high < size):
+        return None
+    part = items[low : high + 1] if low <= high else items[high : low + 1][::-1]
+    return part if isinstance(part, str) else list(part)
+
+
+def sel_multi(value: Any, key: str) -> Any:
+    """`value.*key`: every value under key (arrays: of every object item)."""
+    if isinstance(value, Mapping):
+        return [v for k, v in value.items() if k == key] if key in value else None
+    if isinstance(value, list | tuple):
+        found = [
+            v
+            for item in value
+            if isinstance(item, Mapping)
+            for k, v in item.items()
+            if k == key
+        ]
+        return found
+    return None
+
+
+def sel_desc(value: Any, key: str) -> Any:
+    """`value..key`: every value under key at any depth, parents before children."""
+    found: list[Any] = []
+    _descend(value, key, found, 0)
+    return found if found or isinstance(value, Mapping | list | tuple) else None
+
+
+def _descend(value: Any, key: str, found: list[Any], depth: int) -> None:
+    if depth > 200:
+        raise DataWeaveRuntimeError("value nested too deeply for `..`")
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k == key:
+                found.append(v)
+            _descend(v, key, found, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _descend(item, key, found, depth + 1)
+
+
+def sel_kv(value: Any, key: str) -> Any:
+    """`value.&key`: the key-value pairs named key, as objects."""
+    if isinstance(value, Mapping):
+        return {key: value[key]} if key in value else None
+    if isinstance(value, list | tuple):
+        return [
+            {key: item[key]}
+            for item in value
+            if isinstance(item, Mapping) and key in item
+        ]
+    return None
+
+
+def sel_filter(value: Any, condition: Callback) -> Any:
+    """`value[?(condition)]`: the items (or object values) for which condition holds."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        kept = {
+            k: v for i, (k, v) in enumerate(value.items()) if truth(condition(v, i))
+        }
+        return kept or None
+    found = [
+        item
+        for index, item in enumerate(_items(value, "[?()]"))
+        if truth(condition(item, index))
+    ]
+    return found or None
+
+
+def exists_key(value: Any, key: str) -> bool:
+    """`value.key?`: whether the key is present (even with a null value)."""
+    if isinstance(value, Mapping):
+        return key in value
+    if isinstance(value, list | tuple):
+        return any(isinstance(item, Mapping) and key in item for item in value)
+    if value is None or isinstance(value, DateTime | Duration):
+        return sel(value, key) is not None
+    raise _fail(f".{key}?", value)
+
+
+def exists(value: Any) -> bool:
+    """`value?` on any other selector: whether it selected something."""
+    return value is not None
+
+
+def sel_strict(value: Any, key: str) -> Any:
+    """`value.key!`: the value of a key that must be present."""
+    if value is None:
+        raise DataWeaveRuntimeError(f"strict selection `.{key}!` over a null value")
+    if isinstance(value, Mapping) and key not in value:
+        raise DataWeaveRuntimeError(f"there is no key named {key!r}")
+    return sel(value, key)
+
+
+def assert_present(value: Any) -> Any:
+    """`value!` on a selector: the selected value, which must not be null."""
+    if value is None:
+        raise DataWeaveRuntimeError("the selection `!` found nothing")
+    return value
+
+
+def object_of(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object from ordered key/value pairs (dynamic keys, spreads, conditional fields)."""
+    return dict(pairs)
+
+
+def spread_pairs(value: Any) -> list[tuple[str, Any]]:
+    """The pairs an enclosed `{ (expr) }` contributes: an object's, or each object's."""
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, list | tuple):
+        pairs: list[tuple[str, Any]] = []
+        for item in value:
+            pairs.extend(spread_pairs(item))
+        return pairs
+    if value is None:
+        return []
+    raise _fail("an enclosed object expression `{ (...) }`", value)
+
+
+_SIMPLE_TYPES = frozenset({"String", "Number", "Boolean", "DateTime", "Period"})
+
+
+def is_type(value: Any, spec: Any) -> bool:
+    """`value is Type` for a type spec the compiler built (name, union, Array<T>, literal)."""
+    if isinstance(spec, tuple):
+        kind, arg = spec
+        if kind == "union":
+            return any(is_type(value, member) for member in arg)
+        if kind == "literal":
+            return type_name(value) == type_name(arg) and eq(value, arg)
+        return isinstance(value, list | tuple) and all(is_type(v, arg) for v in value)
+    if spec == "Any":
+        return True
+    actual = type_name(value)
+    if spec in ("Key", "String"):
+        return actual == "String"
+    if spec == "SimpleType":
+        return actual in _SIMPLE_TYPES
+    if spec == "Regex":
+        return isinstance(value, re.Pattern)
+    if spec == "Range":
+        return isinstance(value, list) and all(type(v) is int for v in value)
+    return bool(actual == spec)
+
+
+def coerce_format(value: Any, target: str, schema: Any) -> Any:
+    """`value as Target {format: ...}`: schema properties are not supported yet."""
+    keys = ", ".join(sorted(schema)) if isinstance(schema, Mapping) else "?"
+    raise DataWeaveRuntimeError(
+        f"`as {target} {{{keys}}}`: coercion schema properties are not supported"
+    )
+
+
+def default_try(left: Callable[[], Any], fallback: Any) -> Any:
+    """`left default fallback` where left may fail the way `default` recovers from."""
+    try:
+        value = left()
+    except _RECOVERABLE:
+        return fallback
+    return fallback if value is None else value
+
+
+def default_try_lazy(left: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
+    """`default_try` evaluating the fallback only when needed."""
+    try:
+        value = left()
+    except _RECOVERABLE:
+        return fallback()
+    return fallback() if value is None else value
+
+
+def fix(make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Callable[..., Any]:
+    """A recursive `fun`: make receives the function itself."""
+
+    def recurse(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except RecursionError:
+            raise DataWeaveRuntimeError("function recursion too deep") from None
+
+    function = make(recurse)
+    return recurse
+
+
+def _bind(kind: str, data: Any, value: Any) -> tuple[Any, ...] | None:
+    """What a `case` pattern binds for value, or None when it does not match."""
+    if kind in ("bind", "else"):
+        return (value,)
+    if kind == "literal":
+        return (value,) if eq(value, data) else None
+    if kind == "type":
+        return (value,) if is_type(value, data) else None
+    if kind == "regex":
+        if not isinstance(value, str) or not isinstance(data, re.Pattern):
+            return None
+        found = data.fullmatch(value)
+        if found is None:
+            return None
+        return (
+            [found.group(0), *(g if g is not None else "" for g in found.groups())],
+        )
+    if kind == "array":
+        if isinstance(value, list | tuple) and value:
+            return (value[0], list(value[1:]))
+        return None
+    if isinstance(value, Mapping) and value:
+        first = next(iter(value))
+        rest = {k: v for i, (k, v) in enumerate(value.items()) if i}
+        return (first, value[first], rest)
+    return None
+
+
+def match_cases(value: Any, cases: tuple[tuple[str, Any, Any, Any], ...]) -> Any:
+    """`value match { case ... }`: the body of the first case whose pattern and guard hold."""
+    for kind, data, guard, body in cases:
+        bound = _bind(kind, data, value)
+        if bound is not None and (guard is None or truth(guard(*bound))):
+            return body(*bound)
+    raise DataWeaveRuntimeError(
+        f"none of the match cases matched a value of type {type_name(value)}"
+    )
+
+
+Step = tuple[str, Any, bool]
+
+
+def update_cases(
+    value: Any, cases: tuple[tuple[tuple[Step, ...], Any, Callable[[Any], Any]], ...]
+) -> Any:
+    """`value update { case path -> new }`: a copy with each path's value replaced."""
+    for steps, guard, body in cases:
+        value = _update_at(value, steps, guard, body)
+    return value
+
+
+def _update_at(value: Any, steps: tuple[Step, ...], guard: Any, body: Any) -> Any:
+    if not steps:
+        if guard is None or truth(guard(value)):
+            return body(value)
+        return value
+    (kind, key, upsert), rest = steps[0], steps[1:]
+    creates = upsert or any(step[2] for step in rest)
+    if isinstance(value, list | tuple) and kind != "index":
+        return [_update_at(item, steps, guard, body) for item in value]
+    if kind == "index":
+        if not isinstance(value, list | tuple):
+            return value
+        position = _integer(key, "update [index]")
+        position += len(value) if position < 0 else 0
+        if not 0 <= position < len(value):
+            return value
+        items = list(value)
+        items[position] = _update_at(items[position], rest, guard, body)
+        return items
+    if value is None and creates:
+        value = {}
+    if not isinstance(value, Mapping):
+        return value
+    if key not in value:
+        if not creates:
+            return value
+        return {**value, key: _update_at(None, rest, guard, body)}
+    updated: dict[str, Any] = {}
+    done = False
+    for k, v in value.items():
+        if k == key and (kind == "multi" or not done):
+            updated[k] = _update_at(v, rest, guard, body)
+            done = True
+        else:
+            updated[k] = v
+    return updated
