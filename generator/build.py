@@ -78,6 +78,7 @@ class _Builder:
         self.openapi_doc = self._try(problems, self._primary_openapi)
         if problems:
             raise SpecError(problems)
+        self.schemas.reserve_components(self.openapi_doc)
         self.openapi = self._try(problems, lambda: validate_openapi(self.openapi_doc))
         parsed = (
             self._try(problems, lambda: parse_journey(self.journey_doc))

@@ -30,6 +30,19 @@ class PackageNames:
     description: str
     version: str
 
+    @property
+    def client(self) -> str:
+        """The blocking client class: `PaymentCallbackClient`."""
+        return f"{self.pascal}Client"
+
+    @property
+    def async_client(self) -> str:
+        """The asyncio client class: `AsyncPaymentCallbackClient`; a name that already starts
+        with "Async" is not doubled (`AsyncFireAndObserveAsyncClient`)."""
+        if self.pascal.startswith("Async"):
+            return f"{self.pascal}AsyncClient"
+        return f"Async{self.pascal}Client"
+
 
 @dataclass(frozen=True)
 class Param:

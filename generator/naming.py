@@ -141,6 +141,10 @@ class Scope:
         self._taken.add(name.casefold())
         return name
 
+    def release(self, name: str) -> None:
+        """Give back a name claimed for something that turned out not to need one."""
+        self._taken.discard(name.casefold())
+
     def __contains__(self, name: str) -> bool:
         return name.casefold() in self._taken
 

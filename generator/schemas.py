@@ -79,8 +79,21 @@ class SchemaCollector:
         self._by_canon: dict[str, str] = {}
         self._in_progress: set[str] = set()
         self._recursive: set[str] = set()
+        # Class names of the contract's components: a schema named only by its `title` never
+        # takes one of them (the component keeps its name; the titled schema is named by where
+        # it sits instead of getting a number).
+        self._component_names: set[str] = set()
 
     # -- entry points -------------------------------------------------------------------------
+
+    def reserve_components(self, document: Document) -> None:
+        """Keep the component names of `document` for the components themselves."""
+        data = document.data if isinstance(document.data, dict) else {}
+        schemas = (data.get("components") or {}).get("schemas") or {}
+        if isinstance(schemas, dict):
+            self._component_names.update(
+                naming.class_name(str(k)).casefold() for k in schemas
+            )
 
     def model(
         self, document: Document, pointer: str, value: Any, wanted: str
@@ -184,7 +197,12 @@ class SchemaCollector:
         build: Any,
         site_key: tuple[str, str] | None,
     ) -> dict[str, Any]:
-        wanted = ctx if site_key else (_title_name(site.value) or ctx)
+        titled = None if site_key else _title_name(site.value)
+        if titled is not None and (
+            titled in self.scope or titled.casefold() in self._component_names
+        ):
+            titled = None  # taken: name it by where it sits rather than `Title2`
+        wanted = ctx if site_key else (titled or ctx)
         name = self.scope.claim(wanted)
         if site_key is not None:
             self._by_site[site_key] = name
@@ -194,8 +212,13 @@ class SchemaCollector:
         canon = _canonical(schema)
         existing = self._by_canon.get(canon)
         if existing is not None and name not in self._recursive:
-            if depth == 0:
+            if depth == 0 and name == wanted:
+                # A name the spec gives (a component, a workflow's inputs) stays importable.
                 self.public_aliases[name] = existing
+            elif name != wanted:
+                # A numbered name (`Wanted2`) for a schema that is already a model is no name
+                # anybody asked for: give it back rather than emit `Wanted2 = Wanted`.
+                self.scope.release(name)
             if site_key is not None:
                 self._by_site[site_key] = existing
             return {"$ref": REF_PREFIX + existing}

@@ -160,10 +160,11 @@ def render(
     views = op_views(bundle)
     by_name = {v.name: v for v in views}
     pascal = bundle.names.pascal
+    aclient = bundle.names.async_client
     classes = naming.Scope(
         [m.name for m in bundle.models]
         + [a for a, _ in bundle.model_aliases]
-        + [f"{pascal}Client", f"Async{pascal}Client"]
+        + [f"{pascal}Client", aclient]
     )
     flows = compile_workflows(bundle, by_name, classes)
     taken = {v.name for v in views} | {f.method_name for f in flows}
@@ -174,7 +175,7 @@ def render(
         "flows": flows,
         "journey": journey,
         "client": f"{pascal}Client",
-        "aclient": f"Async{pascal}Client",
+        "aclient": aclient,
         "imports": model_imports(bundle, _annotations(views, journey, flows)),
         "components": components_literal(bundle.arazzo),
         "sources": sources_literal(bundle.arazzo),

@@ -55,8 +55,11 @@ def _modules(package: CorpusPackage) -> tuple[ModuleType, ModuleType]:
 def _clients(package: CorpusPackage, client: ModuleType) -> tuple[type, type]:
     """(sync, async) client classes, as the package's `__init__` exports them."""
     exported = importlib.import_module(package.module).__all__
-    sync = next(n for n in exported if n.endswith("Client") and f"Async{n}" in exported)
-    return getattr(client, sync), getattr(client, f"Async{sync}")
+    classes = [getattr(client, n) for n in exported if n.endswith("Client")]
+    (sync,) = [c for c in classes if not hasattr(c, "__aenter__")]
+    (async_,) = [c for c in classes if hasattr(c, "__aenter__")]
+    assert "AsyncAsync" not in async_.__name__  # a name is never doubled
+    return sync, async_
 
 
 # -- imports ----------------------------------------------------------------------------------
@@ -466,3 +469,29 @@ def test_all_corpus_packages_pass_one_mypy_strict_run(
     REPORT["mypy"] = (
         f"corpus conformance: {len(folders)}/{CORPUS_SIZE} packages pass one mypy --strict run"
     )
+
+
+_DEFINED = re.compile(r"^(?:class (\w+)\(|(\w+) = [A-Z]\w*$)", re.M)
+
+
+def test_model_and_client_names_are_never_numbered_or_doubled(
+    corpus_packages: dict[str, CorpusPackage],
+) -> None:
+    """`X2` beside `X` (a second model for a name already taken) or `X2 = X` (an alias nobody
+    asked for) is a name a user has to guess; the generator names by location instead.
+    """
+    numbered: list[str] = []
+    for name, package in sorted(corpus_packages.items()):
+        for part in ("models", "client", "__init__"):
+            text = package.generated.files.get(
+                f"{package.module}/{package.module}/{part}.py", ""
+            )
+            names = {a or b for a, b in _DEFINED.findall(text)}
+            numbered += [
+                f"{name}: {n}"
+                for n in names
+                if (m := re.fullmatch(r"(\w*?[A-Za-z])(\d+)", n))
+                and m.group(1) in names
+            ]
+            assert "AsyncAsync" not in text, name
+    assert not numbered, numbered
