@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GENERATED, ROOT
+from tests.support.paths import GENERATED, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 pytestmark = pytest.mark.slow
@@ -55,18 +55,19 @@ def _installed() -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _installed()
+    log = tmp_path_factory.mktemp("demo") / "server.log"
     port = _free_port()
     command = _demo("server").replace("--port 8080", f"--port {port}")
     command = command.replace(".venv/bin/python", sys.executable)
-    process = subprocess.Popen(
-        ["bash", "-c", f"exec {command}"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            ["bash", "-c", command],  # bash execs a lone simple command
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     try:
         while time.monotonic() < deadline:
