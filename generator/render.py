@@ -136,6 +136,11 @@ def render(
         output = part(env, bundle, base, context)
         files.update(output.files)
         warnings.extend(output.warnings)
+    from .server.part import README_SECTION
+
+    server_section = files.pop(README_SECTION, "")
+    readme = f"{pkg}/README.md"
+    files[readme] = files[readme].replace("<!-- server section -->\n", server_section)
     if bundle.journey is None:  # no server: only the runtime the client imports
         from .runtime_deps import prune_runtime
 

@@ -6,6 +6,7 @@ A journey using a construct the compiler does not support yet gets only a `serve
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jinja2
@@ -136,4 +137,26 @@ def render(
         f"{base}/{name}.py": env.get_template(f"server/{name}.py.jinja").render(values)
         for name in MODULES
     }
+    files[README_SECTION] = env.get_template("server/README.server.md.jinja").render(
+        {**values, **_settings_table(server, bundle.names.env_prefix)}
+    )
     return PartOutput(files, tuple(warnings))
+
+
+# The server's section of the package README: `render` puts it in place of its marker.
+README_SECTION = "README.server.md"
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def _variable(text: str) -> str:
+    """The runtime's `env_prefix` rule (templates/runtime/settings.py), for documentation."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
+    api_keys = [(p, f"{prefix}_API_KEY_{_variable(p)}") for p in server.profiles]
+    config = []
+    for key, kind, required in server.platform_keys:
+        words = _CAMEL.sub(r"\1_\2", key)
+        config.append((key, f"{prefix}_CONFIG_{_variable(words)}", kind, required))
+    return {"api_keys": api_keys, "config_keys": config}

@@ -1,0 +1,34 @@
+"""The generated README's server section names the settings the server really reads."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.paths import GENERATED
+
+
+def test_every_documented_variable_is_one_the_server_reads() -> None:
+    from payment_callback import server
+    from payment_callback.engine import ENV_PREFIX, PROFILES
+
+    readme = (GENERATED / "payment_callback" / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Server") :]
+    assert "python -m payment_callback.server --fake" in section
+    assert "--handlers my_service.handlers:Handlers" in section
+    variables = re.findall(r"^\| `([A-Z0-9_]+)` \|", section, re.M)
+    assert f"{ENV_PREFIX}_STORE" in variables
+    environ = {name: "7" for name in variables} | {
+        f"{ENV_PREFIX}_DURABILITY": "normal",
+        f"{ENV_PREFIX}_ENVIRONMENT": "prod",
+        f"{ENV_PREFIX}_MTLS_CERT_HEADER": "X-Cert",
+    }
+    settings = server.Settings.from_env(ENV_PREFIX, PROFILES, environ=environ)
+    assert settings.store_path == "7"
+    for (
+        profile
+    ) in PROFILES:  # each apiKeyValidate profile's secret, under its documented name
+        assert settings.api_key(profile) == "7"
+    assert (settings.max_body_bytes, settings.timer_scale) == (7, 7.0)
+    assert (settings.durability, settings.environment) == ("normal", "prod")
+    assert (settings.mtls_cert_header, settings.jwt_leeway_seconds) == ("X-Cert", 7)
+    assert len(variables) == 7 + len(PROFILES)
