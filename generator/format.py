@@ -2,7 +2,7 @@
 
 black is the most expensive stage, and most of what it is given is text it has formatted
 before (the copied runtime modules, unchanged models). Text that is static and already in the
-output's black style (the runtime modules, the client engine: see `render.static_sources`) is
+output's black style (the runtime modules, the client engine among them: see `render.static_sources`) is
 *trusted*: `Formatter.trust` records it as its own black result, so it is never re-formatted.
 tests/runtime/test_preformatted.py asserts black leaves every such text unchanged, which keeps
 the skip exact as those files are edited. Every other result is remembered by the

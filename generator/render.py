@@ -66,32 +66,22 @@ def shared_environment(root: Path) -> jinja2.Environment:
 
 
 def _runtime_files(root: Path, package: str) -> dict[str, str]:
+    """Every Python module of templates/runtime (the `client/` and `server/` libraries and
+    their packages), keyed by its path in the package `package`."""
     files: dict[str, str] = {}
     runtime = root / RUNTIME_DIR
-    for path in sorted(runtime.glob("*.py")):
-        files[f"{package}/_runtime/{path.name}"] = path.read_text(encoding="utf-8")
+    for path in sorted(runtime.rglob("*.py")):
+        relative = path.relative_to(runtime).as_posix()
+        files[f"{package}/_runtime/{relative}"] = path.read_text(encoding="utf-8")
     return files
 
 
-# Templates that take no input at all: their text is the same for every package.
-STATIC_TEMPLATES = ("client/flow.py.jinja",)
-
-
 def static_sources(root: Path | None = None) -> tuple[str, ...]:
-    """The Python texts every package carries unchanged: the runtime modules and the static
-    templates, as rendered. They are kept in the output's black style (a test asserts it), so
-    the format stage trusts them instead of re-formatting them for every package."""
-    import jinja2
-
+    """The Python texts every package carries unchanged: the runtime modules. They are kept in
+    the output's black style (a test asserts it), so the format stage trusts them instead of
+    re-formatting them for every package."""
     folder = root or templates_dir()
-    texts = list(_runtime_files(folder, "_").values())
-    env = shared_environment(folder)
-    for name in STATIC_TEMPLATES:
-        try:
-            texts.append(env.get_template(name).render({}))
-        except jinja2.UndefinedError:  # it has inputs now: not static, black formats it
-            continue
-    return tuple(texts)
+    return tuple(_runtime_files(folder, "_").values())
 
 
 def models_path(bundle: Bundle) -> str:
@@ -141,8 +131,9 @@ def render(
     server_section = files.pop(README_SECTION, "")
     readme = f"{pkg}/README.md"
     files[readme] = files[readme].replace("<!-- server section -->\n", server_section)
-    if bundle.journey is None:  # no server: only the runtime the client imports
-        from .runtime_deps import prune_runtime
+    # Only the runtime modules the package's own code reaches: no server runtime without a
+    # journey, no provider preset no bindings file names.
+    from .runtime_deps import prune_runtime
 
-        files = prune_runtime(files, pkg)
+    files = prune_runtime(files, pkg)
     return parts.PartOutput(dict(sorted(files.items())), tuple(warnings))

@@ -1,60 +1,62 @@
 """Keep only the `_runtime` modules a package's own code imports (directly or through others).
 
-A package with no journey has no server, so the server's runtime (engine, store, ASGI app,
-webhooks...) would be dead weight a user has to read past; it is left out.
+The runtime is two libraries: `_runtime/client/` (transport, retries, polling, errors, the
+Arazzo evaluators, the client engine) and `_runtime/server/` (the journey engine, its states,
+store, scheduler, ASGI app, webhooks, provider presets). A package carries the modules its own
+code reaches and nothing else: a package with no journey has no server runtime at all, and a
+provider preset (`appypay`) is there only when a bindings file names it.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 RUNTIME = "_runtime"
 
 
-def _imported(source: str, in_runtime: bool) -> set[str]:
-    """Names of the runtime modules one module imports (relative imports only)."""
-    found: set[str] = set()
+def _module_name(path: str) -> tuple[str, bool]:
+    """`a/b/c.py` -> ("a.b.c", False); `a/b/__init__.py` -> ("a.b", True)."""
+    parts = path[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+def _imported(source: str, module: str, is_package: bool) -> Iterator[str]:
+    """The absolute names one module imports through relative imports: each `from X import
+    name` gives both `X` and `X.name` (the caller keeps those that are modules)."""
+    own = module.split(".") if is_package else module.split(".")[:-1]
     for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.ImportFrom) or node.level != 1:
+        if not isinstance(node, ast.ImportFrom) or node.level == 0:
             continue
-        module = node.module or ""
-        if in_runtime:
-            parts = [module] if module else [a.name for a in node.names]
-        elif module == RUNTIME:
-            parts = [a.name for a in node.names]
-        elif module.startswith(RUNTIME + "."):
-            parts = [module.split(".", 2)[1]]
-        else:
-            continue
-        found.update(p.split(".", 1)[0] for p in parts if p)
-    return found
+        base = own[: len(own) - (node.level - 1)]
+        target = ".".join([*base, *(node.module.split(".") if node.module else [])])
+        yield target
+        for alias in node.names:
+            yield f"{target}.{alias.name}"
 
 
 def prune_runtime(files: dict[str, str], package: str) -> dict[str, str]:
     """`files` without the runtime modules nothing outside the runtime reaches."""
-    prefix = f"{package}/{package}/{RUNTIME}/"
-    runtime = {
-        path[len(prefix) : -len(".py")]: text
-        for path, text in files.items()
-        if path.startswith(prefix) and path.endswith(".py")
-    }
-    wanted: set[str] = {"__init__"}
-    queue = [
-        name
-        for path, text in files.items()
-        if path.endswith(".py") and not path.startswith(prefix)
-        for name in _imported(text, in_runtime=False)
-    ]
+    prefix = f"{package}/"
+    root = f"{package}.{RUNTIME}"
+    modules: dict[str, tuple[str, str, bool]] = {}
+    for path, text in files.items():
+        if path.startswith(prefix) and path.endswith(".py"):
+            name, is_package = _module_name(path[len(prefix) :])
+            modules[name] = (path, text, is_package)
+    queue = [n for n in modules if n != root and not n.startswith(root + ".")]
+    wanted: set[str] = set()
     while queue:
         name = queue.pop()
-        if name in wanted or name not in runtime:
+        if name in wanted or name not in modules:
             continue
         wanted.add(name)
-        queue.extend(_imported(runtime[name], in_runtime=True))
-    return {
-        path: text
-        for path, text in files.items()
-        if not (
-            path.startswith(prefix) and path[len(prefix) : -len(".py")] not in wanted
-        )
-    }
+        _, text, is_package = modules[name]
+        queue.extend(_imported(text, name, is_package))
+        parent = name.rpartition(".")[0]
+        if parent:  # a module's package is imported before it
+            queue.append(parent)
+    dropped = {path for name, (path, _, _) in modules.items() if name not in wanted}
+    return {path: text for path, text in files.items() if path not in dropped}

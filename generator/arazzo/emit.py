@@ -1,6 +1,6 @@
 """Turn parsed expressions and criteria into safe Python expression source.
 
-The output calls the runtime facade (`<ns>` is `_runtime.arazzo` imported under a fixed name).
+The output calls the runtime facade (`<ns>` is `_runtime.client.arazzo` imported under a fixed name).
 Identifiers come only from this module's fixed vocabulary; every spec string reaches the output
 through `repr()` of a `str`, so spec text can only ever be a string constant.
 """

@@ -1,4 +1,4 @@
-"""The runtime's JSONPath parser, loaded from `templates/runtime/jsonpath.py`.
+"""The runtime's JSONPath parser, loaded from `templates/runtime/client/jsonpath.py`.
 
 The generated client ships that file verbatim; loading the very same file here means a query
 accepted at generation time is exactly one the runtime can evaluate.
@@ -21,7 +21,7 @@ def _load() -> ModuleType:
         templates_dir,
     )  # late: render imports the IR
 
-    path = templates_dir() / RUNTIME_DIR / "jsonpath.py"
+    path = templates_dir() / RUNTIME_DIR / "client" / "jsonpath.py"
     spec = importlib.util.spec_from_file_location(_MODULE_NAME, path)
     if spec is None or spec.loader is None:  # pragma: no cover - a broken installation
         raise ImportError(f"cannot load the runtime JSONPath module from {path}")

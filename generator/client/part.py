@@ -1,4 +1,5 @@
-"""The client part: `<pkg>/client.py` (typed sync and async clients) and `<pkg>/_flow.py` (engine)."""
+"""The client part: `<pkg>/client.py`, the typed sync and async clients (their engine is the
+static runtime module `_runtime/client/flow.py`)."""
 
 from __future__ import annotations
 
@@ -183,9 +184,6 @@ def render(
     }
     return PartOutput(
         {
-            f"{base}/_flow.py": env.get_template("client/flow.py.jinja").render(
-                client_context
-            ),
             f"{base}/client.py": env.get_template("client/client.py.jinja").render(
                 client_context
             ),

@@ -1,4 +1,4 @@
-"""Parse and validate `<journey>.bindings.yaml` (see templates/runtime/BINDINGS.md) into code.
+"""Parse and validate `<journey>.bindings.yaml` (see templates/runtime/server/BINDINGS.md) into code.
 
 Every string from the file reaches the emitted code through `repr()` / `py_literal`.
 """

@@ -1,4 +1,4 @@
-"""Journey states -> engine code for the runtime engine (`_runtime/engine.py`).
+"""Journey states -> engine code for the runtime engine (`_runtime/server/engine.py`).
 
 `JourneyCompiler` walks the state machines of one typed journey (top level, parallel branches,
 `spec.subjourneys`, `spec.compensation`) and hands each state to the compiler its type names in

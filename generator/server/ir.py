@@ -275,21 +275,29 @@ class ServerIR:
         auth = {n for n in ("JwtSource", "MtlsPolicy") if f"{n}(" in code}
         lines = ["from . import handlers, models"]
         if "_dw." in code:
-            lines.append("from ._runtime import dataweave as _dw")
+            lines.append("from ._runtime.server import dataweave as _dw")
         if appypay:
-            lines.append(f"from ._runtime.appypay import {', '.join(sorted(appypay))}")
+            lines.append(
+                f"from ._runtime.server.appypay import {', '.join(sorted(appypay))}"
+            )
         if auth:
-            lines.append(f"from ._runtime.auth import {', '.join(sorted(auth))}")
-        lines.append(f"from ._runtime.engine import {', '.join(sorted(runtime))}")
+            lines.append(f"from ._runtime.server.auth import {', '.join(sorted(auth))}")
+        lines.append(
+            f"from ._runtime.server.engine import {', '.join(sorted(runtime))}"
+        )
         lifecycle = [n for n in _LIFECYCLE_NAMES if f"{n}(" in defs]
         if lifecycle:
-            lines.append(f"from ._runtime.lifecycle import {', '.join(lifecycle)}")
+            lines.append(
+                f"from ._runtime.server.lifecycle import {', '.join(lifecycle)}"
+            )
         if "run_subjourney(" in code:
-            lines.append("from ._runtime.subjourney import run_subjourney")
+            lines.append("from ._runtime.server.subjourney import run_subjourney")
         if guard:
-            lines.append("from ._runtime.security import Guard")
-        lines.append("from ._runtime.settings import env_prefix")
-        lines.append(f"from ._runtime.webhooks import {', '.join(sorted(hooks))}")
+            lines.append("from ._runtime.server.security import Guard")
+        lines.append("from ._runtime.server.settings import env_prefix")
+        lines.append(
+            f"from ._runtime.server.webhooks import {', '.join(sorted(hooks))}"
+        )
         return tuple(lines)
 
 

@@ -102,8 +102,8 @@ def test_hostile_journey_runs_in_the_generated_server(
     testing = importlib.import_module("inject.testing")
     client_module = importlib.import_module("inject.client")
     models = importlib.import_module("inject.models")
-    store = importlib.import_module("inject._runtime.store")
-    settings = importlib.import_module("inject._runtime.settings")
+    store = importlib.import_module("inject._runtime.server.store")
+    settings = importlib.import_module("inject._runtime.server.settings")
     payload_name = "'+" + TOUCH + "+'"
     answers: dict[str, Any] = {"name": "plain"}
 

@@ -33,7 +33,7 @@ from generator.arazzo import (
 )
 from tests.support.runtime import runtime_module
 
-AZ = runtime_module("arazzo")
+AZ = runtime_module("client.arazzo")
 
 
 @pytest.mark.parametrize(

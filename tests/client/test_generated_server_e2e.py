@@ -11,8 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from payment_callback import AsyncPaymentCallbackClient, PaymentCallbackClient
-from payment_callback._runtime.polling import PollSchedule
+from payment_callback import (
+    AsyncPaymentCallbackClient,
+    PaymentCallbackClient,
+    PollSchedule,
+)
 from payment_callback.models import (
     JourneyOutcomePhase,
     PaymentCallbackInput,

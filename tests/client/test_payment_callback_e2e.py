@@ -7,10 +7,15 @@ import threading
 import time
 
 import pytest
-from payment_callback import AsyncPaymentCallbackClient, PaymentCallbackClient
-from payment_callback._runtime.errors import DeadlineExceeded, ServerError, Unauthorized
-from payment_callback._runtime.polling import PollSchedule
-from payment_callback._runtime.retry import RetryPolicy
+from payment_callback import (
+    AsyncPaymentCallbackClient,
+    DeadlineExceeded,
+    PaymentCallbackClient,
+    PollSchedule,
+    RetryPolicy,
+    ServerError,
+    Unauthorized,
+)
 from payment_callback.models import (
     JourneyOutcomePhase,
     JourneyStatus,

@@ -170,7 +170,7 @@ def surfaces(corpus_packages: dict[str, CorpusPackage]) -> dict[str, Surface]:
     with Server(_not_found) as server:
         for name, package in sorted(corpus_packages.items()):
             _, client = _modules(package)
-            errors = importlib.import_module(f"{package.module}._runtime.errors")
+            errors = importlib.import_module(f"{package.module}._runtime.client.errors")
             sync_cls, async_cls = _clients(package, client)
             ops = spec.operations(_docs(package.case, "openapi")[0])
             with sync_cls(server.url) as probe:

@@ -159,7 +159,7 @@ class LiveJourney:
 
     def poll(self, **schedule: float) -> Any:
         """A PollSchedule of this package's runtime."""
-        polling = importlib.import_module(f"{self.module}._runtime.polling")
+        polling = importlib.import_module(f"{self.module}._runtime.client.polling")
         return polling.PollSchedule(**schedule)
 
     def steer(self, answers: Mapping[str, tuple[Mapping[str, Any], ...]]) -> None:

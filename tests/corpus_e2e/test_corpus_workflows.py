@@ -160,7 +160,7 @@ def test_corpus_workflow(
                 typed["phase"] == case.expect and typed["journeyId"] == ran.journey_id
             )
         else:  # the journey's output breaks its own output schema: the typed read says so
-            errors = importlib.import_module(f"{live.module}._runtime.errors")
+            errors = importlib.import_module(f"{live.module}._runtime.client.errors")
             with pytest.raises(errors.DecodeError):
                 client.get_result(ran.journey_id)
 

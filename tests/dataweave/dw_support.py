@@ -18,7 +18,7 @@ SAFE_LOCAL = re.compile(r"_(v_[A-Za-z0-9_]+|s_item|s_index|s_third|u[0-9]+)")
 
 def load_runtime() -> ModuleType:
     """The runtime's DataWeave helper module, as generated packages import it."""
-    return runtime_module("dataweave")
+    return runtime_module("server.dataweave")
 
 
 def evaluate(code: str, runtime: ModuleType, bindings: dict[str, Any]) -> Any:

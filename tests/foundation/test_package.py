@@ -34,8 +34,16 @@ def test_generated_package_installs_with_pip_and_imports(tmp_path: Path) -> None
         capture_output=True,
     )
     assert (target / "payment_callback" / "py.typed").exists()
-    assert (target / "payment_callback" / "_runtime" / "__init__.py").exists()
-    code = "import payment_callback.models as m; print(m.JourneyOutcome.__name__)"
+    runtime = target / "payment_callback" / "_runtime"
+    assert (runtime / "client" / "flow.py").exists()
+    assert (runtime / "server" / "engine.py").exists()
+    # The [server] extra is not installed: the client and the public types still import.
+    code = (
+        "import sys; sys.modules['fastapi'] = sys.modules['starlette'] = None\n"
+        "import payment_callback as p\n"
+        "print(p.models.JourneyOutcome.__name__, p.RetryPolicy.__name__,"
+        " p.SQLiteStore(':memory:').__class__.__name__, p.Settings().durability)"
+    )
     env = {**os.environ, "PYTHONPATH": str(target)}
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -45,7 +53,12 @@ def test_generated_package_installs_with_pip_and_imports(tmp_path: Path) -> None
         capture_output=True,
         text=True,
     )
-    assert out.stdout.strip() == "JourneyOutcome"
+    assert out.stdout.split() == [
+        "JourneyOutcome",
+        "RetryPolicy",
+        "SQLiteStore",
+        "full",
+    ]
 
 
 def test_tool_journeygen_table_sets_specs_and_out(

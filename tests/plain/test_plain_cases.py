@@ -36,15 +36,17 @@ from tests.support.recording import Reply, Request, Server
 CASES = Path(__file__).resolve().parent / "cases"
 PACKAGES = ("petstore", "shop")
 CLIENT_RUNTIME = {
-    "__init__",
-    "arazzo",
-    "criteria",
-    "errors",
-    "expressions",
-    "jsonpath",
-    "polling",
-    "retry",
-    "transport",
+    "__init__.py",
+    "client/__init__.py",
+    "client/arazzo.py",
+    "client/criteria.py",
+    "client/errors.py",
+    "client/expressions.py",
+    "client/flow.py",
+    "client/jsonpath.py",
+    "client/polling.py",
+    "client/retry.py",
+    "client/transport.py",
 }
 
 
@@ -96,8 +98,12 @@ def test_only_models_client_and_workflows_are_generated(
 ) -> None:
     root = out.folder / package / package
     modules = {p.name for p in root.glob("*.py")}
-    assert modules == {"__init__.py", "_flow.py", "client.py", "models.py"}
-    assert {p.stem for p in (root / "_runtime").glob("*.py")} == CLIENT_RUNTIME
+    assert modules == {"__init__.py", "client.py", "models.py"}
+    runtime = root / "_runtime"
+    files = {
+        p.relative_to(runtime).as_posix() for p in runtime.rglob("*") if p.is_file()
+    }
+    assert files == CLIENT_RUNTIME  # the client runtime only: no server runtime at all
     pyproject = (out.folder / package / "pyproject.toml").read_text(encoding="utf-8")
     readme = (out.folder / package / "README.md").read_text(encoding="utf-8")
     assert "server" not in pyproject and "fastapi" not in pyproject

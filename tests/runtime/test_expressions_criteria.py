@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from jg_runtime import jsonpath as jp
-from jg_runtime.criteria import compare, jsonpath_matches, regex_matches, truthy
-from jg_runtime.expressions import Exchange, RunContext, concat, evaluate
+from jg_runtime.client import jsonpath as jp
+from jg_runtime.client.criteria import compare, jsonpath_matches, regex_matches, truthy
+from jg_runtime.client.expressions import Exchange, RunContext, concat, evaluate
 from pydantic import BaseModel, Field
 
 

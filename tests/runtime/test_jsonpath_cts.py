@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jg_runtime import jsonpath as jp
+from jg_runtime.client import jsonpath as jp
 
 CTS = Path(__file__).resolve().parents[1] / "data" / "jsonpath-cts" / "cts.json"
 CASES: list[dict[str, Any]] = json.loads(CTS.read_text(encoding="utf-8"))["tests"]

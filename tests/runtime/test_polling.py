@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from jg_runtime.errors import Conflict, DeadlineExceeded, NotFound
-from jg_runtime.polling import PollSchedule, apoll, conflict_is_pending, poll
-from jg_runtime.retry import Timing
+from jg_runtime.client.errors import Conflict, DeadlineExceeded, NotFound
+from jg_runtime.client.polling import PollSchedule, apoll, conflict_is_pending, poll
+from jg_runtime.client.retry import Timing
 
 
 class FakeClock:

@@ -6,7 +6,7 @@ from email.utils import formatdate
 
 import httpx
 import pytest
-from jg_runtime.errors import (
+from jg_runtime.client.errors import (
     ApiError,
     BadRequest,
     Conflict,
@@ -19,7 +19,7 @@ from jg_runtime.errors import (
     api_error,
     redact_headers,
 )
-from jg_runtime.retry import (
+from jg_runtime.client.retry import (
     RetryPolicy,
     backoff_delay,
     decide_exception,
@@ -27,7 +27,13 @@ from jg_runtime.retry import (
     is_replayable,
     parse_retry_after,
 )
-from jg_runtime.transport import ClientConfig, RequestSpec, expand_path, origin, prepare
+from jg_runtime.client.transport import (
+    ClientConfig,
+    RequestSpec,
+    expand_path,
+    origin,
+    prepare,
+)
 from pydantic import BaseModel, Field
 
 NOW = 1_700_000_000.0

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from jg_runtime.errors import DeadlineExceeded
-from jg_runtime.retry import RetryPolicy
-from jg_runtime.transport import (
+from jg_runtime.client.errors import DeadlineExceeded
+from jg_runtime.client.retry import RetryPolicy
+from jg_runtime.client.transport import (
     ClientConfig,
     RequestSpec,
     SyncTransport,

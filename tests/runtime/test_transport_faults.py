@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from jg_runtime.errors import (
+from jg_runtime.client.errors import (
     DeadlineExceeded,
     DecodeError,
     RateLimited,
@@ -17,8 +17,8 @@ from jg_runtime.errors import (
     TransportError,
     Unauthorized,
 )
-from jg_runtime.retry import RetryPolicy, Timing
-from jg_runtime.transport import (
+from jg_runtime.client.retry import RetryPolicy, Timing
+from jg_runtime.client.transport import (
     ApiResponse,
     AsyncTransport,
     ClientConfig,

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from payment_callback._runtime.store import SQLiteStore
+from payment_callback import SQLiteStore
 from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import assert_problem
@@ -212,8 +212,8 @@ def test_success_for_a_finished_journey_is_409(env: Env) -> None:
 def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_processed(
     db_path: str,
 ) -> None:
-    from payment_callback._runtime.engine import JourneyEngine
-    from payment_callback._runtime.webhooks import receive_event
+    from payment_callback._runtime.server.engine import JourneyEngine
+    from payment_callback._runtime.server.webhooks import receive_event
     from payment_callback.engine import BINDINGS, DEFINITION
 
     settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})

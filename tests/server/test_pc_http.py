@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from payment_callback._runtime.store import SQLiteStore
+from payment_callback import SQLiteStore
 from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import SECRET, START, STEP, assert_problem, callback, start

@@ -7,7 +7,7 @@ import threading
 from dataclasses import replace
 
 import pytest
-from jg_runtime.store import (
+from jg_runtime.server.store import (
     EventReceipt,
     EventRecord,
     JourneyRecord,
@@ -162,7 +162,7 @@ def test_the_store_syncs_every_commit_unless_told_otherwise(
 
 
 def test_durability_comes_from_the_env_and_bad_values_are_refused() -> None:
-    from jg_runtime.settings import Settings
+    from jg_runtime.server.settings import Settings
 
     assert Settings().durability == "full"
     env = {"PAY_DURABILITY": "Normal"}

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from jg_runtime.auth import (
+from jg_runtime.server.auth import (
     AuthFailure,
     JwtSource,
     MtlsPolicy,
@@ -19,16 +19,16 @@ from jg_runtime.auth import (
     parse_certificates,
     read_token,
 )
-from jg_runtime.cache import MemoryCache
-from jg_runtime.durations import (
+from jg_runtime.server.cache import MemoryCache
+from jg_runtime.server.durations import (
     DurationError,
     due_after,
     due_until,
     format_instant,
     parse_duration,
 )
-from jg_runtime.settings import Settings, config_env_name
-from jg_runtime.store import JourneyRecord, SQLiteStore, TimerRecord
+from jg_runtime.server.settings import Settings, config_env_name
+from jg_runtime.server.store import JourneyRecord, SQLiteStore, TimerRecord
 
 NOW = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)
 

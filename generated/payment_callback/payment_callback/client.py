@@ -10,11 +10,11 @@ from typing import Any, Self
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from . import _flow
-from ._runtime import arazzo as _az
-from ._runtime.polling import PollSchedule
-from ._runtime.retry import RetryPolicy, Timing
-from ._runtime.transport import (
+from ._runtime.client import arazzo as _az
+from ._runtime.client import flow as _flow
+from ._runtime.client.polling import PollSchedule
+from ._runtime.client.retry import RetryPolicy, Timing
+from ._runtime.client.transport import (
     NO_BODY,
     ApiResponse,
     AsyncTransport,

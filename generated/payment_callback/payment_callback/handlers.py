@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._runtime.engine import TaskResult
+from ._runtime.server.engine import TaskResult
 
 __all__ = [
     "AuthorizePaymentBody",

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
-from ._runtime.asgi import create_journey_app
-from ._runtime.cache import Cache
-from ._runtime.engine import JourneyEngine
-from ._runtime.settings import Settings
-from ._runtime.store import JourneyStore, SQLiteStore
+from ._runtime.server.asgi import create_journey_app
+from ._runtime.server.cache import Cache
+from ._runtime.server.engine import JourneyEngine
+from ._runtime.server.settings import Settings
+from ._runtime.server.store import JourneyStore, SQLiteStore
 from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
 from .handlers import PaymentCallbackHandlers
 from .testing import FakeHandlers
@@ -46,7 +46,7 @@ def create_app(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Serve with uvicorn: `python -m payment_callback.server [--fake | --handlers mod:attr] [--host] [--port]`."""
-    from ._runtime.serve import serve
+    from ._runtime.server.serve import serve
 
     serve("python -m payment_callback.server", create_app, FakeHandlers, argv)
 

@@ -22,7 +22,7 @@ from typing import Any, TypeAlias, TypeVar
 from pydantic import BaseModel
 
 from . import handlers
-from ._runtime.engine import TaskResult
+from ._runtime.server.engine import TaskResult
 
 __all__ = ["Answer", "FakeAnswers", "FakeHandlers", "TaskResult", "reply"]
 

@@ -1,1 +1,2 @@
-"""Runtime support shared by the generated client and server; copied verbatim by journeygen."""
+"""Runtime support copied verbatim by journeygen: `client/` for the generated clients,
+`server/` for the generated journey server (only in packages that have one)."""

@@ -16,18 +16,18 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from ._runtime import arazzo as _az
-from ._runtime.expressions import plain
-from ._runtime.errors import (
+from . import arazzo as _az
+from .expressions import plain
+from .errors import (
     ApiError,
     ClientError,
     Conflict,
     DeadlineExceeded,
     WorkflowError,
 )
-from ._runtime.polling import PollSchedule, PollState
-from ._runtime.retry import RetryPolicy, Timing, parse_retry_after
-from ._runtime.transport import (
+from .polling import PollSchedule, PollState
+from .retry import RetryPolicy, Timing, parse_retry_after
+from .transport import (
     NO_BODY,
     ApiResponse,
     AsyncTransport,

@@ -1,5 +1,3 @@
-{# inputs: none (static text: the engine shared by both generated clients) #}
-{% raw -%}
 """Client engine: every workflow and journey decision as a program of effects, no I/O.
 
 A program is a generator that yields `Call` (send one request) and `Sleep` effects and is sent
@@ -18,18 +16,18 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter
 
-from ._runtime import arazzo as _az
-from ._runtime.expressions import plain
-from ._runtime.errors import (
+from . import arazzo as _az
+from .expressions import plain
+from .errors import (
     ApiError,
     ClientError,
     Conflict,
     DeadlineExceeded,
     WorkflowError,
 )
-from ._runtime.polling import PollSchedule, PollState
-from ._runtime.retry import RetryPolicy, Timing, parse_retry_after
-from ._runtime.transport import (
+from .polling import PollSchedule, PollState
+from .retry import RetryPolicy, Timing, parse_retry_after
+from .transport import (
     NO_BODY,
     ApiResponse,
     AsyncTransport,
@@ -687,4 +685,3 @@ def _expired(error: DeadlineExceeded, seen: list[ApiResponse[Any]]) -> DeadlineE
         last_status=last.status,
         last_value=last.value if last.value is not None else last.data,
     )
-{% endraw %}
