@@ -291,7 +291,9 @@ class ServerIR:
                 f"from ._runtime.server.lifecycle import {', '.join(lifecycle)}"
             )
         if "run_subjourney(" in code:
-            lines.append("from ._runtime.server.subjourney import run_subjourney")
+            lines.append(
+                "from ._runtime.server.states.subjourney import run_subjourney"
+            )
         if guard:
             lines.append("from ._runtime.server.security import Guard")
         lines.append("from ._runtime.server.settings import env_prefix")

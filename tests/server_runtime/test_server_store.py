@@ -7,11 +7,11 @@ import threading
 from dataclasses import replace
 
 import pytest
+from jg_runtime.server.sqlite import SQLiteStore
 from jg_runtime.server.store import (
     EventReceipt,
     EventRecord,
     JourneyRecord,
-    SQLiteStore,
     StaleVersionError,
     Transition,
     body_hash,

@@ -28,7 +28,8 @@ from jg_runtime.server.durations import (
     parse_duration,
 )
 from jg_runtime.server.settings import Settings, config_env_name
-from jg_runtime.server.store import JourneyRecord, SQLiteStore, TimerRecord
+from jg_runtime.server.sqlite import SQLiteStore
+from jg_runtime.server.store import JourneyRecord, TimerRecord
 
 NOW = datetime(2025, 1, 31, 12, 0, tzinfo=UTC)
 

@@ -23,7 +23,8 @@ from ._runtime.client.errors import (
 from ._runtime.client.polling import PollSchedule
 from ._runtime.client.retry import RetryPolicy, Timing
 from ._runtime.server.settings import Settings
-from ._runtime.server.store import JourneyStore, SQLiteStore
+from ._runtime.server.sqlite import SQLiteStore
+from ._runtime.server.store import JourneyStore
 from .client import AsyncPaymentCallbackClient, PaymentCallbackClient
 
 __all__ = [

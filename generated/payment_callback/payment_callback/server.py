@@ -11,7 +11,8 @@ from ._runtime.server.asgi import create_journey_app
 from ._runtime.server.cache import Cache
 from ._runtime.server.engine import JourneyEngine
 from ._runtime.server.settings import Settings
-from ._runtime.server.store import JourneyStore, SQLiteStore
+from ._runtime.server.sqlite import SQLiteStore
+from ._runtime.server.store import JourneyStore
 from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
 from .handlers import PaymentCallbackHandlers
 from .testing import FakeHandlers

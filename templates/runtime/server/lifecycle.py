@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .engine import Machine
+    from .definition import Machine
 
 __all__ = [
     "COMPENSATION",

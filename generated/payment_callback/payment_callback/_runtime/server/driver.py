@@ -1,0 +1,279 @@
+"""The interpreter of a journey's states: ONE loop that runs a thread (the journey, a parallel
+branch, a subjourney call, a compensation) from the state it arrived at until it pauses or
+ends, dispatching each state to its kind in ``states/``.
+
+Every thread runs here, so every thread counts against the journey's ``max_steps`` and stops
+before its next state once the run's ``spec.execution`` deadline has passed.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from .auth import RequestMeta
+from .cache import Cache, MemoryCache
+from .context import RunContext
+from .definition import JourneyDefinition, Machine, Parallel
+from .durations import format_instant
+from .results import (
+    DEFINITION_INVALID,
+    FAILED,
+    RUNNING,
+    SUCCEEDED,
+    Fail,
+    Leave,
+    Next,
+    StepResult,
+    Succeed,
+)
+from .run import Run, Thread
+from .services import Services, utc_clock
+from .settings import Settings
+from .states import ParallelState, State, state_of
+from .store import JourneyStore, StoreTransaction, TimerRecord, Transition
+
+__all__ = ["Driver"]
+
+H = TypeVar("H")
+Chain = list[tuple[Thread, Machine[H], Parallel[H] | None]]
+
+
+class Driver(Generic[H]):
+    """A journey's definition, handlers, store and settings, and the interpreter over them."""
+
+    def __init__(
+        self,
+        definition: JourneyDefinition[H],
+        handlers: H,
+        store: JourneyStore,
+        settings: Settings,
+        *,
+        cache: Cache | None = None,
+        clock: Callable[[], datetime] = utc_clock,
+    ) -> None:
+        self.definition = definition
+        self.handlers = handlers
+        self.store = store
+        self.settings = settings
+        self.cache: Cache = cache or MemoryCache(definition.cache_max_entries)
+        self.clock = clock
+        self.machine = definition.machine
+        self.inputs = definition.all_inputs()
+        self.routes = dict(self.inputs)  # step endpoint name -> state, aliases included
+        for ext in self.inputs.values():
+            if ext.route is not None:
+                self.routes.setdefault(ext.route, ext)
+        self.wakeup = threading.Event()  # set when a timer or schedule is persisted
+        # each machine's states by name (the machine is kept so its id stays its own)
+        self._tables: dict[int, tuple[Machine[H], dict[str, State[H] | None]]] = {}
+
+    # -- run plumbing ----------------------------------------------------------------------
+
+    def _new_run(
+        self,
+        journey_id: str,
+        started_at: str,
+        headers: Mapping[str, str],
+        meta: RequestMeta | None,
+        tx: StoreTransaction | None,
+        event_id: str | None = None,
+    ) -> Run:
+        services = Services(
+            self.definition.name,
+            self.definition.version,
+            journey_id,
+            started_at,
+            self.clock,
+            self.cache,
+            self.definition.cache_ttl_seconds,
+            self._platform_config(),
+            tx=tx,
+            store=self.store,
+        )
+        run = Run(journey_id, headers, meta or RequestMeta(), services, event_id)
+        services.interpret = functools.partial(self.interpret, run)
+        return run
+
+    def _platform_config(self) -> dict[str, Any]:
+        declared = {k.name for k in self.definition.platform_keys}
+        config = self.settings.platform_config
+        return {k: v for k, v in config.items() if k in declared}
+
+    def context_for(self, run: Run, context: dict[str, Any]) -> RunContext[H]:
+        """The RunContext a step function (or a predicate) sees on `context`."""
+        return RunContext(
+            context,
+            self.handlers,
+            run.headers,
+            self.settings,
+            meta=run.meta,
+            services=run.services,
+        )
+
+    def move(self, run: Run, thread: Thread, target: str) -> None:
+        """Move a thread to another state (kept in the history unless it is unrecorded)."""
+        if thread.recorded:
+            run.transitions.append(Transition(thread.state, target, run.event_id))
+        thread.state, thread.token = target, None
+
+    @staticmethod
+    def end(thread: Thread, result: Succeed | Fail) -> None:
+        """End a thread with a success output or a failure."""
+        if isinstance(result, Succeed):
+            thread.status, thread.output = SUCCEEDED, result.output
+        else:
+            thread.status = FAILED
+            thread.error = {"code": result.code, "reason": result.reason}
+
+    def apply(self, run: Run, thread: Thread, result: StepResult) -> bool:
+        """Apply a step result to its thread; True when the thread moved on to a state."""
+        if isinstance(result, Next):
+            self.move(run, thread, result.state)
+            return True
+        if isinstance(result, Leave):
+            thread.leave = result.state
+            return False
+        self.end(thread, result)
+        return False
+
+    def add_timer(
+        self, run: Run, path: tuple[str, ...], state: str, token: str, kind: str,
+        due: datetime,
+    ) -> None:  # fmt: skip
+        """Persist a timer row with the run (a timer, an input timeout, the deadline)."""
+        run.timer_ops.append(
+            TimerRecord(
+                self.definition.name, run.journey_id, path, state, token, kind,
+                format_instant(due),
+            )
+        )  # fmt: skip
+
+    def _count(self, run: Run) -> None:
+        run.steps += 1
+        if run.steps > self.definition.max_steps:
+            limit = self.definition.max_steps
+            raise RuntimeError(f"journey {self.definition.name} exceeded {limit} steps")
+
+    def _past_deadline(self, run: Run, thread: Thread) -> bool:
+        """End the thread with spec.execution.onTimeout once the run's deadline has passed."""
+        execution = self.definition.execution
+        if execution is None or run.deadline is None or self.clock() < run.deadline:
+            return False
+        run.timed_out = True
+        self.end(thread, Fail(execution.error_code, execution.reason))
+        return True
+
+    # -- interpreting ----------------------------------------------------------------------
+
+    def state(self, machine: Machine[H], name: str) -> State[H] | None:
+        """The state called `name` in `machine` (None: no such state)."""
+        found = self._tables.get(id(machine))
+        if found is None or found[0] is not machine:
+            found = self._tables[id(machine)] = (machine, {})
+        table = found[1]
+        if name not in table:
+            table[name] = state_of(machine, name)
+        return table[name]
+
+    def run_thread(
+        self, run: Run, machine: Machine[H], thread: Thread, path: tuple[str, ...]
+    ) -> None:
+        """Run a thread that just arrived at thread.state until it pauses or finishes."""
+        while True:
+            self._count(run)
+            if self._past_deadline(run, thread):
+                return
+            state = self.state(machine, thread.state)
+            if state is None:
+                reason = f"state {thread.state!r} is not a state of this journey"
+                self.end(thread, Fail(DEFINITION_INVALID, reason))
+                return
+            if not state.enter(self, run, thread, path):
+                return
+
+    def interpret(self, run: Run, machine: Machine[H], thread: Thread) -> None:
+        """Run a subjourney's thread on this run (its steps, its deadline, no history)."""
+        self.run_thread(run, machine, thread, ())
+
+    def _locate(self, root: Thread, path: Sequence[str]) -> Chain[H]:
+        """The chain from the root to the thread at path: (thread, its machine, parallel)."""
+        chain: Chain[H] = []
+        thread, machine = root, self.machine
+        for name in path:
+            parallel = machine.parallels.get(thread.state)
+            if parallel is None or thread.branches is None:
+                return []
+            chain.append((thread, machine, parallel))
+            branch = next((b for b in parallel.branches if b.name == name), None)
+            child = thread.branches.get(name)
+            if branch is None or child is None:
+                return []
+            thread, machine = child, branch.machine
+        chain.append((thread, machine, None))
+        return chain
+
+    def _resume(
+        self, run: Run, root: Thread, path: tuple[str, ...], target: str
+    ) -> None:
+        """Move the thread at path to target, run it, then join upwards as far as possible."""
+        chain = self._locate(root, path)
+        thread, machine, _ = chain[-1]
+        self.move(run, thread, target)
+        self.run_thread(run, machine, thread, path)
+        for depth in range(len(chain) - 2, -1, -1):
+            child = chain[depth + 1][0]
+            parent, parent_machine, parallel = chain[depth]
+            if not child.finished or parallel is None:
+                return
+            if path[depth] not in parent.done:
+                parent.done.append(path[depth])
+            here = path[:depth]
+            if not ParallelState(parallel).join(self, run, parent, here):
+                return
+            if parent.finished:
+                continue
+            self.run_thread(run, parent_machine, parent, here)
+
+    def _find_input(
+        self, thread: Thread, machine: Machine[H], step: str, path: tuple[str, ...]
+    ) -> tuple[str, ...] | None:
+        if thread.status != RUNNING or thread.leave is not None:
+            return None
+        if thread.branches is None:
+            return path if thread.state == step and step in machine.inputs else None
+        parallel = machine.parallels.get(thread.state)
+        if parallel is None:
+            return None
+        for branch in parallel.branches:
+            child = thread.branches.get(branch.name)
+            if child is None:
+                continue
+            found = self._find_input(child, branch.machine, step, (*path, branch.name))
+            if found is not None:
+                return found
+        return None
+
+    def _display(self, thread: Thread, machine: Machine[H]) -> tuple[str, bool]:
+        """The state to report: of the external inputs open inside branches, the newest."""
+        shown, waiting, _ = self._newest(thread, machine)
+        return shown, waiting
+
+    def _newest(self, thread: Thread, machine: Machine[H]) -> tuple[str, bool, str]:
+        """(state, is an external input, entry token) of the state to report."""
+        if thread.branches is None:
+            state = thread.state
+            return state, state in machine.inputs, thread.token or ""
+        parallel = machine.parallels.get(thread.state)
+        found: list[tuple[str, bool, str]] = []
+        for branch in parallel.branches if parallel else ():
+            child = thread.branches.get(branch.name)
+            if child is not None and not child.finished:
+                found.append(self._newest(child, branch.machine))
+        inputs = [f for f in found if f[1]]
+        if inputs:
+            return max(inputs, key=lambda f: f[2])
+        return found[0] if found else (thread.state, False, "")

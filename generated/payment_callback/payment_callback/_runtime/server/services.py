@@ -1,0 +1,53 @@
+"""What the engine lends a run (identity, clock, cache, the interpreter, schedule requests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .cache import Cache
+from .store import JourneyStore, StoreTransaction
+
+__all__ = ["Interpret", "ScheduleRequest", "Services", "utc_clock"]
+
+# Run a machine's thread to its pause or end on the current run (see driver.Driver.interpret).
+Interpret = Callable[[Any, Any], None]
+
+
+def utc_clock() -> datetime:
+    """The engine's default clock."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """What the engine lends a run: identity, clock, cache, schedule requests."""
+
+    journey_name: str
+    journey_version: str
+    journey_id: str
+    started_at: str
+    now: Callable[[], datetime]
+    cache: Cache
+    default_ttl: float
+    platform_config: Mapping[str, Any]
+    tx: StoreTransaction | None = None
+    store: JourneyStore | None = None
+    schedules: list[ScheduleRequest] = field(default_factory=list)
+    passthrough: dict[str, str] = field(default_factory=dict)
+    outcome: dict[str, Any] | None = None  # the compensation states' `outcome` binding
+    # runs a subjourney's thread on the run's own interpreter (set by the engine per run)
+    interpret: Interpret | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    start: str
+    next_run_at: str
+    interval: str
+    max_runs: int
+    subject_id: str | None
+    context: dict[str, Any]
+    on_existing: str

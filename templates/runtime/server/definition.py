@@ -1,0 +1,200 @@
+"""A compiled journey as the generator emits it: its machines and their parts.
+
+Generated code describes a journey as a ``JourneyDefinition``: one step function per internal
+state (task, choice, transform, succeed, fail, subjourney) returning ``Next``, ``Succeed``,
+``Fail`` or ``Leave``, an ``ExternalInput`` per webhook/wait state, a ``Timer`` per timer state
+and a ``Parallel`` per parallel state (each branch a ``Machine`` of the same parts). How each
+kind runs is in ``states/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel
+
+from .auth import RequestMeta
+from .cache import DEFAULT_TTL_SECONDS
+from .context import RunContext
+from .lifecycle import Compensation, Deadline, NamedOutcome
+from .results import StepResult
+from .security import Guard
+
+__all__ = [
+    "Branch",
+    "ExternalInput",
+    "JourneyDefinition",
+    "Machine",
+    "Parallel",
+    "PlatformKey",
+    "RequestBinding",
+    "StepFn",
+    "Timer",
+    "ValueFn",
+    "machines",
+]
+
+H = TypeVar("H")
+
+StepFn = Callable[[RunContext[H]], StepResult]
+ValueFn = Callable[[RunContext[H]], Any]
+
+
+@dataclass(frozen=True)
+class ExternalInput:
+    """A webhook or wait state: where the run pauses until a step submission arrives."""
+
+    name: str
+    kind: Literal["webhook", "wait"]
+    input_model: type[BaseModel]
+    next: str
+    guard: Guard | None = None
+    response_var: str | None = None
+    response_model: type[BaseModel] | None = None
+    timeout_sec: float | None = None
+    on_timeout: str | None = None
+    route: str | None = (
+        None  # the step endpoint's name when the OpenAPI names it otherwise
+    )
+
+
+@dataclass(frozen=True)
+class Timer(Generic[H]):
+    """A timer state: ``duration`` (ISO-8601) or ``until`` (RFC 3339), computed per visit."""
+
+    name: str
+    next: str
+    duration: ValueFn[H] | None = None
+    until: ValueFn[H] | None = None
+
+
+@dataclass(frozen=True)
+class Machine(Generic[H]):
+    """The states of a journey or of one parallel branch."""
+
+    steps: Mapping[str, StepFn[H]]
+    inputs: Mapping[str, ExternalInput] = field(default_factory=dict)
+    timers: Mapping[str, Timer[H]] = field(default_factory=dict)
+    parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Branch(Generic[H]):
+    """One branch of a parallel state."""
+
+    name: str
+    start: str
+    machine: Machine[H]
+
+
+@dataclass(frozen=True)
+class Parallel(Generic[H]):
+    """A parallel state: branches and their join."""
+
+    name: str
+    branches: tuple[Branch[H], ...]
+    strategy: Literal["allOf", "anyOf", "firstCompleted"] = "allOf"
+    error_policy: Literal["collectAll", "failFast", "ignoreErrors"] = "collectAll"
+    join: Callable[[RunContext[H], dict[str, Any]], Any] | None = None
+    result_var: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestBinding:
+    """``spec.bindings.http.start`` or ``.steps.<id>``: request values copied into the run.
+
+    ``headers_to_context``/``query_to_context`` copy a present header or query parameter to
+    ``context.<field>``; ``passthrough`` forwards an inbound header to the outbound calls of
+    this request only (never persisted).
+    """
+
+    headers_to_context: tuple[tuple[str, str], ...] = ()
+    query_to_context: tuple[tuple[str, str], ...] = ()
+    passthrough: tuple[tuple[str, str], ...] = ()
+
+    def apply(
+        self, context: dict[str, Any], headers: Mapping[str, str], meta: RequestMeta
+    ) -> dict[str, str]:
+        """Copy the bound values into context; return the passthrough headers."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        for header, name in self.headers_to_context:
+            if header.lower() in lowered:
+                context[name] = lowered[header.lower()]
+        for param, name in self.query_to_context:
+            if param in meta.query:
+                context[name] = meta.query[param]
+        return {
+            to: lowered[source.lower()]
+            for source, to in self.passthrough
+            if source.lower() in lowered
+        }
+
+
+@dataclass(frozen=True)
+class PlatformKey:
+    """One ``spec.platform.config`` key."""
+
+    name: str
+    type: str = "string"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class JourneyDefinition(Generic[H]):
+    """A compiled journey: what the generator emits per journey."""
+
+    name: str
+    start: str
+    input_model: type[BaseModel]
+    steps: Mapping[str, StepFn[H]]
+    inputs: Mapping[str, ExternalInput]
+    correlation_fields: tuple[str, ...] = ()
+    status_model: type[BaseModel] | None = None
+    outcome_model: type[BaseModel] | None = None
+    # the start answers with the outcome when the run ended (the contract's start returns it)
+    start_outcome: bool = False
+    max_steps: int = 1000
+    timers: Mapping[str, Timer[H]] = field(default_factory=dict)
+    parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
+    version: str = "0.1.0"
+    platform_keys: tuple[PlatformKey, ...] = ()
+    cache_ttl_seconds: float = DEFAULT_TTL_SECONDS
+    cache_max_entries: int = 10_000
+    http_bindings: Mapping[str, RequestBinding] = field(default_factory=dict)
+    status_phases: tuple[
+        str, ...
+    ] = ()  # JourneyStatus.phase values the contract declares
+    outcome_phases: tuple[
+        str, ...
+    ] = ()  # JourneyOutcome.phase values the contract declares
+    outcomes: tuple[NamedOutcome, ...] = ()  # spec.outcomes (see lifecycle.py)
+    execution: Deadline | None = None  # spec.execution
+    compensation: Compensation | None = None  # spec.compensation
+
+    @property
+    def machine(self) -> Machine[H]:
+        """The top-level states as a Machine."""
+        return Machine(self.steps, self.inputs, self.timers, self.parallels)
+
+    def all_inputs(self) -> dict[str, ExternalInput]:
+        """Every external-input state, top level and inside parallel branches."""
+        found: dict[str, ExternalInput] = {}
+        for machine in machines(self.machine):
+            found.update(machine.inputs)
+        return found
+
+    def profiles(self) -> tuple[str, ...]:
+        """Return the apiKeyValidate profiles the guards use (to read their secrets)."""
+        inputs = self.all_inputs().values()
+        return tuple(sorted({i.guard.profile for i in inputs if i.guard}))
+
+
+def machines(machine: Machine[H]) -> Iterator[Machine[H]]:
+    """A machine and every machine nested in its parallel branches."""
+    yield machine
+    for parallel in machine.parallels.values():
+        for branch in parallel.branches:
+            yield from machines(branch.machine)

@@ -1,0 +1,79 @@
+"""What a state's step function returns, what a task handler returns, and the run phases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "CANCELLED",
+    "DEFINITION_INVALID",
+    "EXPRESSION_FAILED",
+    "FAILED",
+    "RUNNING",
+    "SUCCEEDED",
+    "Fail",
+    "JsonObject",
+    "Leave",
+    "Next",
+    "StepResult",
+    "Succeed",
+    "TaskResult",
+]
+
+RUNNING, SUCCEEDED, FAILED = "Running", "Succeeded", "Failed"
+CANCELLED = "Cancelled"
+DEFINITION_INVALID = "JOURNEY_DEFINITION_INVALID"
+# A state's expression failed on the data it met (DataWeave fails, e.g. `null * 0.25`, or a
+# context transform produced no object): the journey fails, the request does not.
+EXPRESSION_FAILED = "JOURNEY_EXPRESSION_FAILED"
+
+
+@dataclass(frozen=True)
+class Next:
+    """Go to another state."""
+
+    state: str
+
+
+@dataclass(frozen=True)
+class Succeed:
+    """End the journey (or the branch) successfully with this output."""
+
+    output: Any
+
+
+@dataclass(frozen=True)
+class Fail:
+    """End the journey (or the branch) with a failure code and reason."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Leave:
+    """End the enclosing parallel and continue at a state of the machine that holds it."""
+
+    state: str
+
+
+StepResult = Next | Succeed | Fail | Leave
+
+
+class TaskResult(BaseModel):
+    """What an outbound task handler returns; stored as context.<resultVar>."""
+
+    status: int
+    ok: bool
+    headers: dict[str, str] = {}
+    body: Any = None
+    error: dict[str, Any] | None = None
+
+
+class JsonObject(BaseModel):
+    """The start input of a journey that declares no input properties: any JSON object."""
+
+    model_config = ConfigDict(extra="allow")

@@ -1,0 +1,36 @@
+"""httpCall and every outbound task: call a handler, never crash on its exception."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ..results import TaskResult
+from .base import TaskContext
+
+__all__ = ["HttpTasks"]
+
+_logger = logging.getLogger("journeygen.server")
+
+
+class HttpTasks(TaskContext):
+    """Outbound calls through the handlers."""
+
+    def call(self, task: Callable[[], TaskResult]) -> dict[str, Any]:
+        """Run an outbound handler; an exception becomes an error result, never a crash."""
+        try:
+            return task().model_dump(mode="json")
+        except Exception as exc:
+            _logger.warning("task handler raised %s", type(exc).__name__, exc_info=exc)
+            error = {
+                "type": "urn:journeygen:error:handler",
+                "title": type(exc).__name__,
+            }
+            return TaskResult(status=0, ok=False, error=error).model_dump(mode="json")
+
+    def pass_headers(self, headers: dict[str, str]) -> None:
+        """Add the request's passthrough headers to an outbound call (its own ones win)."""
+        for name, value in self.services.passthrough.items():
+            if name.lower() not in {k.lower() for k in headers}:
+                headers[name] = value

@@ -1,0 +1,146 @@
+"""Read views: the JourneyStatus, step response and JourneyOutcome documents of a run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .definition import ExternalInput, JourneyDefinition
+from .problem import ProblemError
+from .results import RUNNING, SUCCEEDED
+from .store import JourneyRecord, JourneyStore
+
+__all__ = ["ReadViews", "not_found"]
+
+H = TypeVar("H")
+_logger = logging.getLogger("journeygen.server")
+_RESERVED = frozenset(
+    {
+        "journeyId",
+        "journeyName",
+        "phase",
+        "currentState",
+        "updatedAt",
+        "tags",
+        "attributes",
+    }
+    | {"_links"}
+)
+
+
+class ReadViews(Generic[H]):
+    """What the status, step and result endpoints answer."""
+
+    definition: JourneyDefinition[H]
+    store: JourneyStore
+
+    def get(self, journey_id: str) -> JourneyRecord:
+        """Return an instance of this journey (404 otherwise)."""
+        record = self.store.get_journey(journey_id)
+        if record is None or record.name != self.definition.name:
+            raise not_found(journey_id)
+        return record
+
+    def status_body(self, record: JourneyRecord) -> dict[str, Any]:
+        """Return the JourneyStatus document."""
+        shown = (record.runtime or {}).get("display") or record.current_state
+        body = {
+            "journeyId": record.id,
+            "journeyName": record.name,
+            "phase": _wire_phase(self.definition.status_model, record.phase),
+            "currentState": shown,
+            "updatedAt": record.updated_at,
+        }
+        return _shape(self.definition.status_model, body)
+
+    def step_body(self, record: JourneyRecord, ext: ExternalInput) -> dict[str, Any]:
+        """Return JourneyStatus plus the step's response.outputVar fields (reserved names kept)."""
+        body = self.status_body(record)
+        extra = record.context.get(ext.response_var) if ext.response_var else None
+        if isinstance(extra, dict):
+            body.update(
+                {k: v for k, v in extra.items() if k not in _RESERVED and v is not None}
+            )
+        return _shape(ext.response_model, body)
+
+    def outcome_body(self, record: JourneyRecord) -> dict[str, Any]:
+        """Return the JourneyOutcome document (409 while the journey is running)."""
+        if record.phase == RUNNING:
+            shown = (record.runtime or {}).get("display") or record.current_state
+            raise ProblemError(
+                409,
+                "Journey not finished",
+                f"The journey is still running at {shown!r}.",
+                slug="journey-not-terminal",
+                extensions={"phase": record.phase, "currentState": shown},
+            )
+        body: dict[str, Any] = {
+            "journeyId": record.id,
+            "journeyName": record.name,
+            "phase": _spelled(record.phase.upper(), self.definition.outcome_phases),
+            "status": _business_status(record),
+        }
+        if record.phase == SUCCEEDED:
+            body["output"] = record.output
+        else:
+            body["error"] = record.error
+        named = (record.runtime or {}).get("outcomeId")
+        if isinstance(named, str):
+            body["outcomeId"] = named  # spec.outcomes: the named outcome of this run
+        return _shape(self.definition.outcome_model, body)
+
+
+def _shape(model: type[BaseModel] | None, body: dict[str, Any]) -> dict[str, Any]:
+    if model is None:
+        return body
+    try:
+        parsed = model.model_validate(body)
+    except ValidationError as exc:  # e.g. an output the journey's own schema rejects
+        _logger.warning(
+            "%s does not match the declared %s (%d errors); served as stored",
+            body.get("journeyId"),
+            model.__name__,
+            exc.error_count(),
+        )
+        return body
+    shaped: dict[str, Any] = parsed.model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
+    return shaped
+
+
+def _wire_phase(model: type[BaseModel] | None, phase: str) -> str:
+    """The phase as the status model spells it (Running, or RUNNING in some contracts)."""
+    field = model.model_fields.get("phase") if model is not None else None
+    members = getattr(getattr(field, "annotation", None), "__members__", None) or {}
+    for member in members.values():
+        value = getattr(member, "value", None)
+        if isinstance(value, str) and value.casefold() == phase.casefold():
+            return value
+    return phase
+
+
+def not_found(journey_id: str) -> ProblemError:
+    return ProblemError(
+        404,
+        "Journey not found",
+        f"No journey {journey_id!r}.",
+        slug="journey-not-found",
+    )
+
+
+def _spelled(phase: str, declared: Sequence[str]) -> str:
+    """The phase as the journey's contract spells it (Running vs RUNNING)."""
+    return next((v for v in declared if v.lower() == phase.lower()), phase)
+
+
+def _business_status(record: JourneyRecord) -> str:
+    output = record.output
+    if isinstance(output, dict) and isinstance(output.get("status"), str):
+        return str(output["status"])
+    if record.error:
+        return record.error["code"]
+    return record.phase.upper()
