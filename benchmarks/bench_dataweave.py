@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from generator.dataweave import compile_expression  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "journeyforge" / "examples"
-RUNTIME_FILE = ROOT / "templates" / "runtime" / "dataweave.py"
+RUNTIME_FILE = ROOT / "templates" / "runtime" / "server" / "dataweave.py"
 BASE = frozenset({"context", "payload", "platform"})
 
 
