@@ -250,3 +250,47 @@ def test_start_retries_503_with_the_same_key_and_keyless_post_is_not_retried(
         with pytest.raises(ServerError):
             client.wait_for_callback(status.journey_id, _callback("SUCCESS"))
         assert len([r for r in server.seen if r.path == step_path]) == 1
+
+
+HAPPY_INPUTS = {"startRequest": {"paymentId": "p-1", "amount": 3, "currency": "AOA"}}
+
+
+def test_workflow_timeout_bounds_the_whole_run_when_nobody_posts(
+    pc: tuple[Server, PaymentCallbackDouble],
+) -> None:
+    """The default poll schedule (minutes) would block; `timeout=` ends the run."""
+    server, _ = pc
+    began = time.monotonic()
+    with PaymentCallbackClient(server.url) as client, pytest.raises(DeadlineExceeded):
+        client.run_payment_callback_happy_path(HAPPY_INPUTS, timeout=1.0)
+    assert time.monotonic() - began < 2.5
+
+
+def test_the_client_deadline_is_the_overall_budget_of_a_workflow_run(
+    pc: tuple[Server, PaymentCallbackDouble],
+) -> None:
+    server, _ = pc
+    began = time.monotonic()
+    with (
+        PaymentCallbackClient(server.url, deadline=1.0) as client,
+        pytest.raises(DeadlineExceeded),
+    ):
+        client.run_payment_callback_happy_path(HAPPY_INPUTS)
+    assert time.monotonic() - began < 2.5
+    began = time.monotonic()
+    with (
+        PaymentCallbackClient(server.url, deadline=1.0) as client,
+        pytest.raises(DeadlineExceeded),
+    ):
+        client.run_payment_callback(START)  # the journey run too
+    assert time.monotonic() - began < 2.5
+
+
+@pytest.mark.asyncio
+async def test_async_workflow_timeout(pc: tuple[Server, PaymentCallbackDouble]) -> None:
+    server, _ = pc
+    began = time.monotonic()
+    async with AsyncPaymentCallbackClient(server.url) as client:
+        with pytest.raises(DeadlineExceeded):
+            await client.run_payment_callback_happy_path(HAPPY_INPUTS, timeout=1.0)
+    assert time.monotonic() - began < 2.5

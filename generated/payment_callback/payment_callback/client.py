@@ -321,8 +321,15 @@ class _Settings:
         """Default headers sent with every request."""
         return self._config.headers
 
-    def _env(self, poll: PollSchedule | None) -> _flow.Env:
-        return _flow.Env(self._config, self._secret, poll or PollSchedule(), _RUNNING)
+    def _env(
+        self, poll: PollSchedule | None, timeout: float | None = None
+    ) -> _flow.Env:
+        """A run's environment; its budget is `timeout`, else the client's overall deadline."""
+        seconds = self._config.deadline if timeout is None else timeout
+        budget = _flow.Budget(self._config.timing, seconds)
+        return _flow.Env(
+            self._config, self._secret, poll or PollSchedule(), _RUNNING, budget
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r})"
@@ -472,12 +479,17 @@ class PaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackHappyPathInputs | Mapping[str, Any] | None = None,
         *,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
     ) -> PaymentCallbackHappyPathOutputs:
-        """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result."""
+        """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result.
+
+        `timeout` bounds the whole run (every request, retry and poll); None takes the
+        client's overall `deadline`.
+        """
         data = _flow.plain_inputs(inputs, PaymentCallbackHappyPathInputs)
         program = _flow.run_workflow(
-            _WORKFLOWS, "payment-callback-happy-path", data, self._env(poll)
+            _WORKFLOWS, "payment-callback-happy-path", data, self._env(poll, timeout)
         )
         return PaymentCallbackHappyPathOutputs.model_validate(
             _flow.drive(self._transport, program)
@@ -487,12 +499,17 @@ class PaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackFailedInputs | Mapping[str, Any] | None = None,
         *,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
     ) -> PaymentCallbackFailedOutputs:
-        """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome."""
+        """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome.
+
+        `timeout` bounds the whole run (every request, retry and poll); None takes the
+        client's overall `deadline`.
+        """
         data = _flow.plain_inputs(inputs, PaymentCallbackFailedInputs)
         program = _flow.run_workflow(
-            _WORKFLOWS, "payment-callback-failed", data, self._env(poll)
+            _WORKFLOWS, "payment-callback-failed", data, self._env(poll, timeout)
         )
         return PaymentCallbackFailedOutputs.model_validate(
             _flow.drive(self._transport, program)
@@ -503,7 +520,7 @@ class PaymentCallbackClient(_Settings):
         start: PaymentCallbackInput,
         *,
         callback: WaitForCallbackInput | None = None,
-        timeout: float | None = 300.0,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:
@@ -667,12 +684,17 @@ class AsyncPaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackHappyPathInputs | Mapping[str, Any] | None = None,
         *,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
     ) -> PaymentCallbackHappyPathOutputs:
-        """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result."""
+        """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result.
+
+        `timeout` bounds the whole run (every request, retry and poll); None takes the
+        client's overall `deadline`.
+        """
         data = _flow.plain_inputs(inputs, PaymentCallbackHappyPathInputs)
         program = _flow.run_workflow(
-            _WORKFLOWS, "payment-callback-happy-path", data, self._env(poll)
+            _WORKFLOWS, "payment-callback-happy-path", data, self._env(poll, timeout)
         )
         return PaymentCallbackHappyPathOutputs.model_validate(
             await _flow.adrive(self._transport, program)
@@ -682,12 +704,17 @@ class AsyncPaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackFailedInputs | Mapping[str, Any] | None = None,
         *,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
     ) -> PaymentCallbackFailedOutputs:
-        """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome."""
+        """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome.
+
+        `timeout` bounds the whole run (every request, retry and poll); None takes the
+        client's overall `deadline`.
+        """
         data = _flow.plain_inputs(inputs, PaymentCallbackFailedInputs)
         program = _flow.run_workflow(
-            _WORKFLOWS, "payment-callback-failed", data, self._env(poll)
+            _WORKFLOWS, "payment-callback-failed", data, self._env(poll, timeout)
         )
         return PaymentCallbackFailedOutputs.model_validate(
             await _flow.adrive(self._transport, program)
@@ -698,7 +725,7 @@ class AsyncPaymentCallbackClient(_Settings):
         start: PaymentCallbackInput,
         *,
         callback: WaitForCallbackInput | None = None,
-        timeout: float | None = 300.0,
+        timeout: float | None = None,
         poll: PollSchedule | None = None,
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:

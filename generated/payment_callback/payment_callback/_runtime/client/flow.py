@@ -196,6 +196,9 @@ class Env:
     secret: str | None
     schedule: PollSchedule
     running: frozenset[str]
+    # The overall deadline of one run (every request, retry and poll of it, nested workflows
+    # included); None: each request has only its own deadline.
+    budget: Budget | None = None
 
     def is_running(self, data: object) -> bool:
         """True while a status body's phase is a running phase (compared case-insensitively)."""
@@ -368,6 +371,12 @@ def run_workflow(
     run = _Run(plan, ctx)
     index: int | None = 0
     while index is not None and index < len(plan.steps):
+        left = env.budget.remaining() if env.budget is not None else None
+        if left is not None and left <= 0:
+            raise DeadlineExceeded(
+                f"workflow {workflow_id!r}: deadline of {env.budget.seconds} s exceeded "
+                f"before step {plan.steps[index].step_id!r}"
+            )
         run.executed += 1
         if run.executed > plan.max_steps:
             step_id = plan.steps[index].step_id
@@ -438,20 +447,25 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
 
 
 def _send(spec: RequestSpec, step: StepPlan, env: Env) -> Program[ApiResponse[Any]]:
-    state: PollState[Any] = PollState(env.schedule, env.config.timing)
+    budget = env.budget
+    state: PollState[Any] = (
+        budget.poll_state(env.schedule)
+        if budget is not None
+        else PollState(env.schedule, env.config.timing)
+    )
+
+    def call() -> Call:
+        return budget.call(spec) if budget is not None else Call(spec)
+
     if step.poll == "status":
         return (
             yield from poll(
-                lambda: Call(spec),
-                lambda r: _settled(env, r.data, step.until_states),
-                state,
+                call, lambda r: _settled(env, r.data, step.until_states), state
             )
         )
     if step.poll == "result":
-        return (
-            yield from poll(lambda: Call(spec), lambda r: True, state, is_not_terminal)
-        )
-    reply: ApiResponse[Any] = yield Call(spec)
+        return (yield from poll(call, lambda r: True, state, is_not_terminal))
+    reply: ApiResponse[Any] = yield call()
     return reply
 
 
@@ -595,8 +609,11 @@ def run_journey(
     timeout: float | None,
     idempotency_key: str | None,
 ) -> Program[R]:
-    """Start, post each given external input at its state (or wait for someone else), read the outcome."""
-    budget = Budget(env.config.timing, timeout)
+    """Start, post each given external input at its state (or wait for someone else), read the outcome.
+
+    `timeout` bounds the whole run; None takes the client's overall `deadline`.
+    """
+    budget = Budget(env.config.timing, env.config.deadline if timeout is None else timeout)
     started: ApiResponse[Any] = yield budget.call(
         plan.start(start, idempotency_key or new_key())
     )
