@@ -613,7 +613,9 @@ def run_journey(
 
     `timeout` bounds the whole run; None takes the client's overall `deadline`.
     """
-    budget = Budget(env.config.timing, env.config.deadline if timeout is None else timeout)
+    budget = Budget(
+        env.config.timing, env.config.deadline if timeout is None else timeout
+    )
     started: ApiResponse[Any] = yield budget.call(
         plan.start(start, idempotency_key or new_key())
     )
