@@ -102,8 +102,7 @@ def test_hostile_journey_runs_in_the_generated_server(
     testing = importlib.import_module("inject.testing")
     client_module = importlib.import_module("inject.client")
     models = importlib.import_module("inject.models")
-    store = importlib.import_module("inject._runtime.server.store")
-    settings = importlib.import_module("inject._runtime.server.settings")
+    public = importlib.import_module("inject")  # Settings and SQLiteStore re-exported
     payload_name = "'+" + TOUCH + "+'"
     answers: dict[str, Any] = {"name": "plain"}
 
@@ -116,8 +115,8 @@ def test_hostile_journey_runs_in_the_generated_server(
     db = str(tmp_path / "journeys.sqlite3")
     app = server_module.create_app(
         fake,
-        store=store.SQLiteStore(db),
-        settings=settings.Settings(store_path=db),
+        store=public.SQLiteStore(db),
+        settings=public.Settings(store_path=db),
     )
     live = run_live(app)
     try:
