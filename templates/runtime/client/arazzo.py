@@ -1,4 +1,4 @@
-"""One namespace for generated workflow code: `from ._runtime import arazzo as _az`."""
+"""One namespace for generated workflow code: `from ._runtime.client import arazzo as _az`."""
 
 from __future__ import annotations
 
