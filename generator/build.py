@@ -25,10 +25,9 @@ from .ir import (
     WorkflowStep,
 )
 from .load import Document, Workspace, escape_pointer_token
-from .schema.arazzo import ArazzoDocument
 from .schema.journey import Journey, parse_journey
 from .schema.openapi import validate_openapi
-from .schema.validate import validate_document
+from .schema.validate import validate_arazzo
 from .schemas import REF_PREFIX, SchemaCollector
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -90,7 +89,7 @@ class _Builder:
         self.arazzo = (
             self._try(
                 problems,
-                lambda: validate_document(self.arazzo_doc, ArazzoDocument, "Arazzo"),
+                lambda: validate_arazzo(self.arazzo_doc, self.warnings),
             )
             if self.arazzo_doc
             else None

@@ -21,6 +21,7 @@ _SHAPING = (
     "black",
     "jinja2",
     "pyyaml",
+    "jsonschema",
     "pydantic",
     "openapi-pydantic",
 )

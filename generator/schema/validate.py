@@ -6,8 +6,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..diagnostics import Diagnostic, SpecError
+from ..diagnostics import Diagnostic, Level, SpecError
 from ..load import Document, escape_pointer_token
+from .arazzo import ArazzoDocument
+from .arazzo_schema import schema_problems
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -84,3 +86,34 @@ def validate_document(document: Document, model: type[ModelT], what: str) -> Mod
                 (pointer, message), Diagnostic(document.location(pointer), message)
             )
         raise SpecError(list(problems.values())[:50]) from None
+
+
+def validate_arazzo(
+    document: Document,
+    warnings: list[Diagnostic] | None = None,
+    what: str = "Arazzo",
+) -> ArazzoDocument:
+    """Validate an Arazzo document: the official JSON Schema, journeygen's model and the rules
+    the schema cannot express (unique ids, names that exist). Every problem is reported at once;
+    where the schema and the model disagree about one value, the schema's message is kept.
+    Warnings (deviations generated as written) are appended to `warnings`."""
+    from ..arazzo.rules import (
+        semantic_problems,
+    )  # late: the arazzo package imports render
+
+    problems = schema_problems(document, what)
+    model: ArazzoDocument | None = None
+    try:
+        model = validate_document(document, ArazzoDocument, what)
+    except SpecError as exc:
+        seen = {d.location for d in problems}
+        problems += [d for d in exc.diagnostics if d.location not in seen]
+    for found in semantic_problems(document, what):
+        if found.level is Level.WARNING:
+            if warnings is not None:
+                warnings.append(found)
+        else:
+            problems.append(found)
+    if problems or model is None:
+        raise SpecError(problems[:50])
+    return model

@@ -81,9 +81,10 @@ def test_hostile_arazzo_workflow_runs_with_payloads_as_plain_text(
     get, create = server.seen
     assert unquote(get.path) == f"/items/a'+{TOUCH}+'"
     assert unquote(get.query) == "mode={" + TOUCH + "}"
-    # A template's expression is a lookup whatever its text: `$inputs["a + __import__(...)"]`.
+    # A template's expression is a lookup whatever its text: `$inputs["a + __import__(...)"]`
+    # (declared, not given).
     assert get.headers["x-lookup"] == ""
-    # `$inputs.id` names no input (the input's name is a payload): it renders as nothing.
+    # `$inputs.id` names an input the call does not give: it renders as nothing.
     assert get.headers["x-evil'+__import__+'"] == f'h""""+{TOUCH}+"'
     assert create.body[f"k'+{TOUCH}+'"] == f'v"+{TOUCH}+"'
     assert create.body["list"] == ["{" + TOUCH + "}", 1, True, None]

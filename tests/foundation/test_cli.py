@@ -91,7 +91,7 @@ def _break(specs: Path, name: str, old: str, new: str) -> None:
             "payment-callback.arazzo.yaml",
             "arazzo: 1.0.1",
             "arazzo: 2.0.0",
-            "Arazzo: arazzo: String should match pattern",
+            "Arazzo: arazzo: '2.0.0' is not allowed here; this is an Arazzo 1.0 generator",
         ),
         (
             "payment-callback.journey.yaml",
