@@ -175,10 +175,13 @@ class LiveJourney:
 
 
 def _client_classes(package: ModuleType) -> tuple[Any, Any]:
-    names = set(package.__all__)
-    sync = [n for n in names if n.endswith("Client") and "Async" + n in names]
-    assert len(sync) == 1, f"{package.__name__} exports clients {sorted(names)}"
-    return getattr(package, sync[0]), getattr(package, "Async" + sync[0])
+    clients = [
+        getattr(package, n) for n in sorted(package.__all__) if n.endswith("Client")
+    ]
+    sync = [c for c in clients if not hasattr(c, "__aenter__")]
+    async_ = [c for c in clients if hasattr(c, "__aenter__")]
+    assert len(sync) == len(async_) == 1, f"{package.__name__} exports {clients}"
+    return sync[0], async_[0]
 
 
 @contextmanager

@@ -371,10 +371,11 @@ def run_workflow(
     run = _Run(plan, ctx)
     index: int | None = 0
     while index is not None and index < len(plan.steps):
-        left = env.budget.remaining() if env.budget is not None else None
-        if left is not None and left <= 0:
+        budget = env.budget
+        left = budget.remaining() if budget is not None else None
+        if budget is not None and left is not None and left <= 0:
             raise DeadlineExceeded(
-                f"workflow {workflow_id!r}: deadline of {env.budget.seconds} s exceeded "
+                f"workflow {workflow_id!r}: deadline of {budget.seconds} s exceeded "
                 f"before step {plan.steps[index].step_id!r}"
             )
         run.executed += 1
