@@ -22,12 +22,23 @@ from types import MappingProxyType
 from typing import Final
 
 from generator.dataweave import ast
-from generator.dataweave.builtins import BUILTINS, COERCION_TYPES, FunctionSpec
+from generator.dataweave.builtins import (
+    BUILTINS,
+    COERCION_TYPES,
+    NOT_FOR_JSON,
+    FunctionSpec,
+)
 from generator.dataweave.emit import HANDLERS as _HANDLERS
 from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.lexer import position_of, tokenize
 from generator.dataweave.parser import Parser, did_you_mean
-from generator.dataweave.typing import TYPE_NAMES, check_boolean, misread, yields_bool
+from generator.dataweave.typing import (
+    TYPE_NAMES,
+    check_boolean,
+    misread,
+    yields_bool,
+    yields_plain,
+)
 from generator.dataweave.walk import is_comparator, local, reads_names, uses_dollar
 
 RUNTIME: Final = "_dw"
@@ -81,6 +92,10 @@ def compile_expression(
     if predicate:
         check_boolean(node)
     code = compiler.boolean(node) if predicate else compiler.compile(node)
+    if not predicate and not yields_plain(node):
+        # Values made while evaluating (objects with a repeated key, dates, periods) become
+        # plain JSON values when they leave the expression.
+        code = f"{RUNTIME}.settle({code})"
     return compiler.result(_checked(code, node))
 
 
@@ -382,6 +397,9 @@ class Compiler:
                 f"or call `{modules[0]}(...)`",
                 at,
             )
+        reason = NOT_FOR_JSON.get(bare)
+        if reason is not None:
+            return _fail(f"{reason} (journeygen does not support `{bare}`)", at)
         known = {key for key in BUILTINS if "::" not in key} | {
             n for n in self.local_names() if not n.startswith("*")
         }
@@ -418,8 +436,13 @@ class Compiler:
             if name in _LANGUAGE_OPS and len(args) == 2:
                 return self.language_op(name, args[0], args[1])
             raise self.unknown_function(name, at)
-        if len(args) != spec.arity:
-            raise _fail(f"`{name}` takes {spec.arity} argument(s), got {len(args)}", at)
+        if not spec.fewest <= len(args) <= spec.arity:
+            wanted = (
+                str(spec.arity)
+                if spec.fewest == spec.arity
+                else f"{spec.fewest} to {spec.arity}"
+            )
+            raise _fail(f"`{name}` takes {wanted} argument(s), got {len(args)}", at)
         return self.apply(name, spec, args, at)
 
     def _call_local_fun(
@@ -441,15 +464,23 @@ class Compiler:
     ) -> str:
         """A built-in call; a callback argument becomes a Python lambda."""
         if not spec.callback:
-            compiled = ", ".join(self.compile(arg) for arg in args)
-            return f"{RUNTIME}.{spec.helper}({compiled})"
-        subject, callback = args
+            plain = ", ".join(self.compile(arg) for arg in args)
+            return f"{RUNTIME}.{spec.helper}({plain})"
+        split = len(args) - spec.callbacks
         helper = spec.helper
-        if name == "orderBy" and is_comparator(callback):
+        if name == "orderBy" and is_comparator(args[split]):
             helper = "order_by_cmp"
-        arity = int(getattr(spec, "callback_arity", 2))
-        code = self.callback(callback, name, arity)
-        return f"{RUNTIME}.{helper}({self.compile(subject)}, {code})"
+        compiled = [self.compile(subject) for subject in args[:split]]
+        for callback in args[split:]:
+            is_lambda = isinstance(callback, ast.Lambda)
+            if (spec.callback_arity == 0 and not is_lambda) or (
+                spec.lambda_optional and not is_lambda and not uses_dollar(callback)
+            ):
+                value = self.compile(callback)
+                compiled.append(value if spec.lambda_optional else f"lambda: {value}")
+            else:
+                compiled.append(self.callback(callback, name, spec.callback_arity))
+        return f"{RUNTIME}.{helper}({', '.join(compiled)})"
 
     def callback(self, node: ast.Node, name: str, arity: int) -> str:
         """A lambda argument, or an expression using `$`, as a Python lambda of arity params."""
@@ -461,7 +492,7 @@ class Compiler:
             padding = tuple(f"_u{i}" for i in range(len(node.params), arity))
             return self.lambda_(node.params, node.body, padding)
         if isinstance(node, ast.Name) and self.lookup(node.name) is not None:
-            return self.compile(node)
+            return f"{RUNTIME}.adapt({self.compile(node)}, {arity})"
         if not uses_dollar(node):
             raise _fail(
                 f"`{name}` expects a lambda such as `(item) -> ...` or an expression "

@@ -42,7 +42,7 @@ from types import MappingProxyType
 from typing import Final
 
 from generator.dataweave import ast
-from generator.dataweave.builtins import BUILTINS
+from generator.dataweave.builtins import BUILTINS, MODULE_FUNCTIONS
 from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.lexer import Token, lex_regex, tokenize
 
@@ -251,6 +251,10 @@ class Parser:
         if name in _CHAIN_STOPS:
             return False
         if name in BUILTINS or name in INFIX_LANGUAGE or name in self.local_functions:
+            return True
+        if (
+            name in MODULE_FUNCTIONS
+        ):  # an imported module function (the compiler checks)
             return True
         if self.at("::", 1):
             return True

@@ -71,6 +71,23 @@ def yields_bool(node: ast.Node) -> bool:
     return isinstance(node, ast.Literal) and isinstance(node.value, bool)
 
 
+def yields_plain(node: ast.Node) -> bool:
+    """Whether the node's value can hold nothing made while evaluating it (no settle needed):
+    literals, bindings and selectors on them, scalar coercions, booleans."""
+    if isinstance(node, ast.Literal | ast.Number | ast.Name):
+        return True
+    if isinstance(node, ast.Select | ast.Index):
+        base: ast.Node = node
+        while isinstance(base, ast.Select | ast.Index):
+            if isinstance(base, ast.Index) and not isinstance(base.index, ast.Literal):
+                return False
+            base = base.target
+        return isinstance(base, ast.Name)
+    if isinstance(node, ast.Coerce) and node.schema is None:
+        return node.type_name in ("String", "Number", "Boolean")
+    return yields_bool(node)
+
+
 def check_boolean(node: ast.Node) -> None:
     """Fail on predicates that can never be booleans."""
     never = isinstance(

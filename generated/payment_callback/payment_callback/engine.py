@@ -89,10 +89,12 @@ def step_authorize(ctx: Ctx) -> StepResult:
                     _dw.sel(context, "paymentId"), "${context.paymentId}"
                 ),
                 "headers": {"Accept": "application/json"},
-                "body": {
-                    "amount": _dw.sel(context, "amount"),
-                    "currency": _dw.sel(context, "currency"),
-                },
+                "body": _dw.settle(
+                    {
+                        "amount": _dw.sel(context, "amount"),
+                        "currency": _dw.sel(context, "currency"),
+                    }
+                ),
             }
         )
         return ctx.handlers.authorize_payment(call)
@@ -118,16 +120,18 @@ def step_route_webhook_auth(ctx: Ctx) -> StepResult:
 def step_ingest_wait_for_callback(ctx: Ctx) -> StepResult:
     """spec: ingestWaitForCallback (transform)"""
     context = ctx.context
-    result = _dw.concat(
-        context,
-        {
-            "webhook": _dw.sel(context, "payload"),
-            "callbackResponse": {
-                "paymentId": _dw.path(context, "payload", "paymentId"),
-                "status": _dw.path(context, "payload", "status"),
-                "reason": _dw.path(context, "payload", "reason"),
+    result = _dw.settle(
+        _dw.concat(
+            context,
+            {
+                "webhook": _dw.sel(context, "payload"),
+                "callbackResponse": {
+                    "paymentId": _dw.path(context, "payload", "paymentId"),
+                    "status": _dw.path(context, "payload", "status"),
+                    "reason": _dw.path(context, "payload", "reason"),
+                },
             },
-        },
+        )
     )
     replace_context(ctx, result)
     return Next("routeWaitForCallback")
