@@ -261,6 +261,40 @@ _NUMBERS: Final = {
     "toHex": _fn("numbers_to_hex", 1, module=NUMBERS),
     "toRadixNumber": _fn("numbers_to_radix_number", 2, module=NUMBERS),
 }
+TYPES: Final = "dw::core::Types"
+# The Types functions that read what `typeOf` answers; the ones taking declared types
+# (`arrayItem`, `objectFields`, `unionItems`, ...) need type values journeygen does not have.
+_TYPES: Final = {
+    "nameOf": _fn("types_name_of", 1, module=TYPES),
+    "baseTypeOf": _fn("types_base_type_of", 1, module=TYPES),
+    "isAnyType": _fn("types_is_any_type", 1, module=TYPES),
+    "isArrayType": _fn("types_is_array_type", 1, module=TYPES),
+    "isBinaryType": _fn("types_is_binary_type", 1, module=TYPES),
+    "isBooleanType": _fn("types_is_boolean_type", 1, module=TYPES),
+    "isDateTimeType": _fn("types_is_date_time_type", 1, module=TYPES),
+    "isDateType": _fn("types_is_date_type", 1, module=TYPES),
+    "isFunctionType": _fn("types_is_function_type", 1, module=TYPES),
+    "isKeyType": _fn("types_is_key_type", 1, module=TYPES),
+    "isLocalDateTimeType": _fn("types_is_local_date_time_type", 1, module=TYPES),
+    "isLocalTimeType": _fn("types_is_local_time_type", 1, module=TYPES),
+    "isNothingType": _fn("types_is_nothing_type", 1, module=TYPES),
+    "isNullType": _fn("types_is_null_type", 1, module=TYPES),
+    "isNumberType": _fn("types_is_number_type", 1, module=TYPES),
+    "isObjectType": _fn("types_is_object_type", 1, module=TYPES),
+    "isPeriodType": _fn("types_is_period_type", 1, module=TYPES),
+    "isRangeType": _fn("types_is_range_type", 1, module=TYPES),
+    "isRegexType": _fn("types_is_regex_type", 1, module=TYPES),
+    "isStringType": _fn("types_is_string_type", 1, module=TYPES),
+    "isTimeType": _fn("types_is_time_type", 1, module=TYPES),
+    "isTimeZoneType": _fn("types_is_time_zone_type", 1, module=TYPES),
+    "isTypeType": _fn("types_is_type_type", 1, module=TYPES),
+    "isUriType": _fn("types_is_uri_type", 1, module=TYPES),
+    "isUnionType": _fn("types_is_union_type", 1, module=TYPES),
+    "isIntersectionType": _fn("types_is_intersection_type", 1, module=TYPES),
+    "isLiteralType": _fn("types_is_literal_type", 1, module=TYPES),
+    "isReferenceType": _fn("types_is_reference_type", 1, module=TYPES),
+    "isNamespaceType": _fn("types_is_namespace_type", 1, module=TYPES),
+}
 PERIODS: Final = "dw::core::Periods"
 _PERIODS: Final = {
     "between": _fn("between", 2, module=PERIODS),
@@ -310,6 +344,7 @@ MODULES: Final[Mapping[str, Mapping[str, FunctionSpec]]] = MappingProxyType(
         STRINGS: MappingProxyType(_STRINGS),
         PERIODS: MappingProxyType(_PERIODS),
         DATES: MappingProxyType(_DATES),
+        TYPES: MappingProxyType(_TYPES),
     }
 )
 # What the compiler resolves names through: dw::Core (and JourneyForge's) functions by their
@@ -339,6 +374,20 @@ NOT_FOR_JSON: Final = MappingProxyType(
         "isDefaultOperatorDisabledExceptionHandling": "a Mule runtime flag, not for journeys",
         "isLegacySizeOfNumber": "a Mule runtime flag, not for journeys",
         "logInternal": "internal to MuleSoft's engine: write `log(prefix, value)`",
+        **{
+            name: f"`{name}` (dw::core::Types) reads a declared type; journeygen has the "
+            "types `typeOf` answers (use `nameOf`, `baseTypeOf` and the `is...Type` functions)"
+            for name in (
+                "arrayItem",
+                "functionParamTypes",
+                "functionReturnType",
+                "intersectionItems",
+                "literalValueOf",
+                "metadataOf",
+                "objectFields",
+                "unionItems",
+            )
+        },
     }
 )
 COERCION_TYPES: Final = frozenset(

@@ -1180,3 +1180,48 @@ NUMBERS: list[Case] = [
         "toRadixNumber", "toRadixNumber(255, 16)", "toRadixNumber(255, 36)", module=_N
     ),
 ]
+
+_T = "dw::core::Types"
+TYPES: list[Case] = [
+    *_cases("nameOf", "nameOf(typeOf(1))", "nameOf(typeOf([]))", module=_T),
+    *_cases("baseTypeOf", "baseTypeOf(typeOf(1))", module=_T),
+    *_cases("isAnyType", "isAnyType(typeOf(1))", module=_T),
+    *_cases(
+        "isArrayType", "isArrayType(typeOf([1]))", "isArrayType(typeOf(1))", module=_T
+    ),
+    *_cases("isBinaryType", "isBinaryType(typeOf(1))", module=_T),
+    *_cases("isBooleanType", "isBooleanType(typeOf(true))", module=_T),
+    *_cases(
+        "isDateTimeType", "isDateTimeType(typeOf(|2020-01-01T00:00:00Z|))", module=_T
+    ),
+    *_cases("isDateType", "isDateType(typeOf(|2020-01-01|))", module=_T),
+    *_cases("isFunctionType", "isFunctionType(typeOf((x) -> x))", module=_T),
+    *_cases("isKeyType", "isKeyType(typeOf(keysOf({a: 1})[0]))", module=_T),
+    *_cases(
+        "isLocalDateTimeType",
+        "isLocalDateTimeType(typeOf(|2020-01-01T00:00:00|))",
+        module=_T,
+    ),
+    *_cases("isLocalTimeType", "isLocalTimeType(typeOf(|10:00:00|))", module=_T),
+    *_cases("isNothingType", "isNothingType(typeOf(1))", module=_T),
+    *_cases(
+        "isNullType", "isNullType(typeOf(null))", "isNullType(typeOf(1))", module=_T
+    ),
+    *_cases("isNumberType", "isNumberType(typeOf(1))", module=_T),
+    *_cases("isObjectType", "isObjectType(typeOf({}))", module=_T),
+    *_cases("isPeriodType", "isPeriodType(typeOf(|PT1H|))", module=_T),
+    *_cases("isRangeType", "isRangeType(typeOf(1 to 2))", module=_T),
+    *_cases("isRegexType", "isRegexType(typeOf(/a/))", module=_T),
+    *_cases(
+        "isStringType", 'isStringType(typeOf("a"))', 'isStringType("a")', module=_T
+    ),
+    *_cases("isTimeType", "isTimeType(typeOf(|10:00:00Z|))", module=_T),
+    *_cases("isTimeZoneType", "isTimeZoneType(typeOf(|Z|))", module=_T),
+    *_cases("isTypeType", "isTypeType(typeOf(typeOf(1)))", module=_T),
+    *_cases("isUriType", "isUriType(typeOf(1))", module=_T),
+    *_cases("isUnionType", "isUnionType(typeOf(1))", module=_T),
+    *_cases("isIntersectionType", "isIntersectionType(typeOf(1))", module=_T),
+    *_cases("isLiteralType", "isLiteralType(typeOf(1))", module=_T),
+    *_cases("isReferenceType", "isReferenceType(typeOf(1))", module=_T),
+    *_cases("isNamespaceType", "isNamespaceType(typeOf(1))", module=_T),
+]

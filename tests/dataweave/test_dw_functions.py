@@ -29,6 +29,7 @@ from tests.dataweave.dw_cases import (
     OBJECTS,
     PERIODS,
     STRINGS,
+    TYPES,
     VALUES,
     Case,
 )
@@ -43,6 +44,7 @@ ALL_CASES = [
     *NUMBERS,
     *PERIODS,
     *DATES,
+    *TYPES,
     *JOURNEYFORGE,
 ]
 FAILED = "<fails>"
