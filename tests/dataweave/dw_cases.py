@@ -453,6 +453,20 @@ JOURNEYFORGE: list[Case] = [
     Case("all", "[1, 2] all ($ > 1)", differs=_EXTENSION, ours=False),
     Case("all", "null all ($ > 1)", differs=_EXTENSION, ours=True),
     Case(
+        "filterObject",
+        "null filterObject true",
+        differs="a callback must be a lambda, a `$` expression or a function name, even "
+        "where DataWeave never calls it",
+        ours="<fails>",
+    ),
+    Case(
+        "isEmpty",
+        "if (isEmpty(payload.none) and payload.none) 1 else 2",
+        payload={"none": None},
+        differs="null in a boolean position counts as false (DataWeave: a type error)",
+        ours=2,
+    ),
+    Case(
         "durationBetween",
         "durationBetween('2025-01-02T08:00:00Z', '2025-01-02T09:05:30Z')",
         differs=_EXTENSION,
