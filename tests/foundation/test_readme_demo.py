@@ -64,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("w") as sink:
         process = subprocess.Popen(
             ["bash", "-c", command],  # bash execs a lone simple command
-            cwd=ROOT,
+            cwd=log.parent,  # the store file it creates stays out of the work tree
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
