@@ -16,6 +16,7 @@ from .ir import (
     Bundle,
     ExternalStep,
     JourneyIR,
+    MediaKind,
     Operation,
     OperationKind,
     PackageNames,
@@ -31,6 +32,14 @@ from .schema.validate import validate_arazzo
 from .schemas import REF_PREFIX, SchemaCollector
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Builtins the generated annotations use; a client method of that name would shadow them.
+_ANNOTATION_NAMES = frozenset(
+    {"list", "dict", "str", "int", "float", "bool", "bytes", "type", "object", "tuple"}
+)
+# Header parameters OpenAPI says are ignored: they are set by the body's media type, the
+# response type and the security schemes (or the caller's `headers=`).
+IGNORED_HEADERS = ("accept", "content-type", "authorization")
+_DIALECT_PATH = re.compile(r"^(\$sourceDescriptions\.)?([A-Za-z0-9_\-]+)#(/paths/.+)$")
 _STEP_PATH = re.compile(r"^/journeys/\{[^}]+\}/steps/([^/{}]+)$")
 # Method names the generated client defines itself; operations never take them.
 CLIENT_RESERVED = (
@@ -78,7 +87,9 @@ class _Builder:
         if problems:
             raise SpecError(problems)
         self.schemas.reserve_components(self.openapi_doc)
-        self.openapi = self._try(problems, lambda: validate_openapi(self.openapi_doc))
+        self.openapi = self._try(
+            problems, lambda: validate_openapi(self.openapi_doc, self.warnings)
+        )
         parsed = (
             self._try(problems, lambda: parse_journey(self.journey_doc))
             if self.journey_doc
@@ -225,20 +236,31 @@ class _Builder:
         paths = doc.data.get("paths") or {}
         prefix = _server_prefix(doc.data)
         raw: list[tuple[str, str, dict[str, Any], str]] = []
+        located: dict[str, tuple[Document, str]] = {}
+        methods = HTTP_METHODS + (
+            ("query",) if str(doc.data.get("openapi", "")).startswith("3.2") else ()
+        )
         for path, item in paths.items():
             if not isinstance(item, dict):
                 continue
-            for method in HTTP_METHODS:
+            holder, base = doc, f"/paths/{escape_pointer_token(path)}"
+            if "$ref" in item:  # a Path Item Object may live in another file
+                target = self.ws.resolve(doc, item["$ref"], base + "/$ref")
+                holder, base, item = target.document, target.pointer, target.value
+                if not isinstance(item, dict):
+                    continue
+            for method in methods:
                 op = item.get(method)
                 if isinstance(op, dict):
-                    pointer = f"/paths/{escape_pointer_token(path)}/{method}"
-                    raw.append((path, method, op, pointer))
+                    key = f"/paths/{escape_pointer_token(path)}/{method}"
+                    raw.append((path, method, op, key))
+                    located[key] = (holder, f"{base}/{method}")
         method_names = self._method_names(raw, source)
         return [
             self._operation(
-                doc, source, prefix, path, method, op, pointer, method_names[pointer]
+                *located[key], source, prefix, path, method, op, method_names[key]
             )
-            for path, method, op, pointer in raw
+            for path, method, op, key in raw
         ]
 
     def _method_names(
@@ -255,6 +277,10 @@ class _Builder:
                 base = f"{method}_{path}"
             name = naming.safe_identifier(naming.snake(base, default="call"))
             if (
+                name in _ANNOTATION_NAMES
+            ):  # a method `list` hides `list[...]` in the class
+                name += "_"
+            if (
                 name in self.method_names
             ):  # taken by an earlier source: say whose this is
                 name = naming.safe_identifier(naming.snake(f"{source}_{base}"))
@@ -266,8 +292,8 @@ class _Builder:
         return names
 
     def _operation(
-        self, doc: Document, source: str, prefix: str, path: str, method: str,
-        op: dict[str, Any], pointer: str, method_name: str,
+        self, doc: Document, pointer: str, source: str, prefix: str, path: str,
+        method: str, op: dict[str, Any], method_name: str,
     ) -> Operation:  # fmt: skip
         pascal = naming.class_prefix(method_name)
         params = self._params(doc, pointer, op, pascal)
@@ -313,6 +339,10 @@ class _Builder:
                     value.get("name"), str
                 ):
                     raise error(doc.location(site), "a parameter needs a string 'name'")
+                if value.get("in") == "header" and str(value["name"]).lower() in (
+                    IGNORED_HEADERS
+                ):
+                    continue  # OAS 3: "the parameter definition SHALL be ignored"
                 found[(value["name"], str(value.get("in")))] = (site, value)
         py_names = naming.assign(
             ((f"{loc}:{name}", naming.field_name(name)) for (name, loc) in found),
@@ -371,23 +401,34 @@ class _Builder:
         content = raw.get("content") if isinstance(raw, dict) else None
         if not isinstance(content, dict):
             raise error(doc.location(site), "requestBody needs a 'content' mapping")
-        media = _json_media(content)
+        media = _json_media(content) or next(iter(content), None)
         if media is None:
-            return None
-        schema = (
-            content[media].get("schema", {}) if isinstance(content[media], dict) else {}
-        )
-        converted = self.schemas.model(
-            doc,
-            f"{site}/content/{escape_pointer_token(media)}/schema",
-            schema,
-            pascal + "Request",
-        )
+            raise error(
+                doc.location(site + "/content"), "requestBody has no media type"
+            )
+        kind = media_kind(media)
+        body = content[media] if isinstance(content[media], dict) else {}
+        schema = body.get("schema", {})
+        annotation, model = _RAW_TYPES.get(kind, ""), None
+        if not annotation:
+            converted = self.schemas.model(
+                doc,
+                f"{site}/content/{escape_pointer_token(media)}/schema",
+                schema,
+                pascal + "Request",
+            )
+            annotation = _annotation(converted)
+            model = self.schemas.model_name(converted)
+            if kind == "multipart":  # file fields may be given as binary streams
+                annotation = f"{annotation} | _Mapping[str, Any]"
         return Body(
             content_type=media,
-            annotation=_annotation(converted),
-            model=self.schemas.model_name(converted),
+            annotation=annotation,
+            model=model,
             required=bool(raw.get("required")),
+            kind=kind,
+            encoding=_encoding(body.get("encoding")),
+            media_types=tuple(content),
         )
 
     def _responses(
@@ -401,7 +442,13 @@ class _Builder:
                 value = self.ws.resolve(doc, raw["$ref"], site + "/$ref").value
             content = value.get("content") if isinstance(value, dict) else None
             annotation = model = None
-            if isinstance(content, dict) and (media := _json_media(content)):
+            kind: MediaKind = "json"
+            other = next(iter(content), None) if isinstance(content, dict) else None
+            if isinstance(content, dict) and not _json_media(content) and other:
+                # No JSON representation: the body is text (str) or bytes as sent.
+                kind = "text" if media_kind(other) == "text" else "binary"
+                annotation = _RAW_RESPONSE[kind]
+            elif isinstance(content, dict) and (media := _json_media(content)):
                 schema = (
                     content[media].get("schema", {})
                     if isinstance(content[media], dict)
@@ -426,6 +473,7 @@ class _Builder:
                     annotation,
                     model,
                     description if isinstance(description, str) else None,
+                    kind,
                 )
             )
         return tuple(result)
@@ -546,7 +594,6 @@ class _Builder:
     def workflows(self, ops: list[Operation]) -> list[WorkflowIR]:
         if self.arazzo is None or self.arazzo_doc is None:
             return []
-        doc = self.arazzo_doc
         sources = {s.name for s in self.arazzo.sourceDescriptions}
         by_id: dict[tuple[str, str], Operation] = {
             (op.source, op.operation_id): op for op in ops
@@ -560,51 +607,105 @@ class _Builder:
         )
         result = []
         for wi, workflow in enumerate(self.arazzo.workflows):
-            base = f"/workflows/{wi}"
-            inputs_model = None
-            if workflow.inputs is not None:
-                wanted = naming.class_prefix(workflow.workflowId) + "Inputs"
-                converted = self.schemas.model(
-                    doc, base + "/inputs", workflow.inputs, wanted
+            before = len(self.problems)
+            try:
+                built = self._workflow(wi, workflow, names, sources, by_id, plain)
+            except SpecError as exc:
+                self.problems.extend(exc.diagnostics)
+                built = None
+            problems = self.problems[before:]
+            del self.problems[before:]
+            # A workflow that cannot be generated is left out; the rest of the package is not.
+            self.warnings.extend(
+                Diagnostic(
+                    d.location,
+                    f"{d.message}; workflow {workflow.workflowId!r} is left out of the "
+                    "package (everything else is generated)",
+                    Level.WARNING,
                 )
-                inputs_model = self.schemas.model_name(converted)
-                if wanted in self.schemas.public_aliases:
-                    inputs_model = wanted
-            step_names = naming.assign(
-                (s.stepId, naming.snake(s.stepId, default="step"))
-                for s in workflow.steps
+                for d in problems
             )
-            steps = []
-            for si, step in enumerate(workflow.steps):
-                site = f"{base}/steps/{si}"
-                linked = self._link_step(doc, site, step, sources, by_id, plain)
-                steps.append(
-                    WorkflowStep(
-                        step,
-                        step_names[step.stepId],
-                        linked,
-                        step.workflowId,
-                        doc.location(site),
-                    )
-                )
-            result.append(
-                WorkflowIR(
-                    workflow,
-                    names[workflow.workflowId],
-                    inputs_model,
-                    None,
-                    tuple(steps),
-                    doc.location(base),
-                )
-            )
+            if built is not None and not problems:
+                result.append(built)
         return result
+
+    def _workflow(
+        self, wi: int, workflow: Any, names: dict[str, str], sources: set[str],
+        by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+    ) -> WorkflowIR:  # fmt: skip
+        doc = self.arazzo_doc
+        assert doc is not None
+        base = f"/workflows/{wi}"
+        inputs_model = None
+        if workflow.inputs is not None:
+            wanted = naming.class_prefix(workflow.workflowId) + "Inputs"
+            converted = self.schemas.model(
+                doc, base + "/inputs", workflow.inputs, wanted
+            )
+            inputs_model = self.schemas.model_name(converted)
+            if wanted in self.schemas.public_aliases:
+                inputs_model = wanted
+        step_names = naming.assign(
+            (s.stepId, naming.snake(s.stepId, default="step")) for s in workflow.steps
+        )
+        steps = []
+        for si, step in enumerate(workflow.steps):
+            site = f"{base}/steps/{si}"
+            linked = self._link_step(doc, site, step, sources, by_id, plain)
+            steps.append(
+                WorkflowStep(
+                    step, step_names[step.stepId], linked, step.workflowId,
+                    doc.location(site),
+                )
+            )  # fmt: skip
+        return WorkflowIR(
+            workflow,
+            names[workflow.workflowId],
+            inputs_model,
+            None,
+            tuple(steps),
+            doc.location(base),
+        )
+
+    def _dialect_path(
+        self, doc: Document, site: str, step: Any, sources: set[str],
+        by_id: dict[tuple[str, str], Operation],
+    ) -> Operation | None:  # fmt: skip
+        """Tools' well-known shorthands for an operationPath: `<source>#/paths/...` as the
+        operationPath, or `$sourceDescriptions.<source>#/paths/...` as the operationId.
+        Their meaning is unambiguous: a warning spells out the standard form."""
+        field, text = (
+            ("operationPath", step.operationPath)
+            if step.operationPath
+            else ("operationId", step.operationId)
+        )
+        if not isinstance(text, str):
+            return None
+        match = _DIALECT_PATH.match(text)
+        if match is None or match.group(2) not in sources:
+            return None
+        source, pointer = match.group(2), unquote(match.group(3))
+        op = _by_path((o for o in by_id.values()), source, pointer)
+        if op is None:
+            return None
+        standard = f"{{$sourceDescriptions.{source}.url}}#{match.group(3)}"
+        self.warnings.append(
+            Diagnostic(
+                doc.location(f"{site}/{field}"),
+                f"step {step.stepId!r}: {field} {text!r} is a tool's shorthand, not "
+                f"Arazzo; read as operationPath {standard!r}: write that",
+                Level.WARNING,
+            )
+        )
+        return op
 
     def _link_step(
         self, doc: Document, site: str, step: Any, sources: set[str],
         by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
     ) -> Operation | None:  # fmt: skip
-        if step.operationId is None:
-            return None
+        dialect = self._dialect_path(doc, site, step, sources, by_id)
+        if dialect is not None or step.operationId is None:
+            return dialect
         op_id: str = step.operationId
         source = step.extensions.get("x-source")
         qualified = re.match(r"^\$sourceDescriptions\.([^.]+)\.(.+)$", op_id)
@@ -648,6 +749,22 @@ class _Builder:
             )
         )
         return None
+
+
+def _by_path(ops: Any, source: str, pointer: str) -> Operation | None:
+    """The operation at `#/paths/<path>/<method>` of a source."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if len(tokens) != 3 or tokens[0] != "paths":
+        return None
+    _, path, method = tokens
+    return next(
+        (
+            o
+            for o in ops
+            if o.source == source and o.path == path and o.http_method == method.upper()
+        ),
+        None,
+    )
 
 
 def _external_states(
@@ -696,6 +813,43 @@ def _kind(method: str, path: str) -> tuple[OperationKind, str | None]:
     if method == "post" and step:
         return "step", step.group(1)
     return "other", None
+
+
+# Python types of request bodies that are sent as written and of non-JSON responses.
+_RAW_TYPES = {"text": "str", "binary": "bytes | _IO[bytes]"}
+_RAW_RESPONSE = {"text": "str", "binary": "bytes"}
+
+
+def media_kind(media: str) -> MediaKind:
+    """How a body of this media type is encoded (the runtime's `bodies.media_kind`)."""
+    base = media.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _encoding(raw: Any) -> tuple[tuple[str, tuple[tuple[str, str | bool], ...]], ...]:
+    """The OAS `encoding` rules the runtime honours (contentType, style, explode)."""
+    if not isinstance(raw, dict):
+        return ()
+    rules = []
+    for name, rule in sorted(raw.items()):
+        if not isinstance(rule, dict):
+            continue
+        kept = tuple(
+            (k, rule[k])
+            for k in ("contentType", "style", "explode")
+            if isinstance(rule.get(k), str | bool)
+        )
+        if kept:
+            rules.append((str(name), kept))
+    return tuple(rules)
 
 
 def _json_media(content: dict[str, Any]) -> str | None:
@@ -844,7 +998,7 @@ def build(case: Case, workspace: Workspace) -> Bundle:
         journey=journey,
         arazzo=builder.arazzo,
         sources=tuple(workspace.relative(p) for p in sources),
-        warnings=tuple(builder.warnings),
+        warnings=tuple(builder.warnings + builder.schemas.warnings),
     )
 
 
@@ -884,6 +1038,6 @@ def _extra_sources(builder: _Builder) -> list[tuple[Document, str]]:
         )
         if ref.document.path.resolve() == builder.openapi_doc.path.resolve():
             continue
-        validate_openapi(ref.document)
+        validate_openapi(ref.document, builder.warnings)
         result.append((ref.document, source.name))
     return result

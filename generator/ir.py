@@ -15,6 +15,7 @@ from .schema.journey import Journey
 from .schemas import ModelDef
 
 ParamLocation = Literal["path", "query", "header", "cookie"]
+MediaKind = Literal["json", "form", "multipart", "text", "binary"]
 OperationKind = Literal["start", "status", "result", "step", "other"]
 
 
@@ -58,12 +59,20 @@ class Param:
 
 @dataclass(frozen=True)
 class Body:
-    """A JSON request body."""
+    """A request body: its media type (JSON preferred), Python type and OAS `encoding`.
+
+    `kind` says how the runtime encodes it: json, form (x-www-form-urlencoded), multipart,
+    text (`str`) or binary (`bytes` or a binary stream); `media_types` lists every media type
+    the operation declares (an Arazzo step may pick another one).
+    """
 
     content_type: str
     annotation: str
     model: str | None
     required: bool
+    kind: MediaKind = "json"
+    encoding: tuple[tuple[str, tuple[tuple[str, str | bool], ...]], ...] = ()
+    media_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ class Response:
     annotation: str | None
     model: str | None
     description: str | None = None
+    kind: MediaKind = "json"  # text: typed str; binary: typed bytes
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import naming
-from .diagnostics import SpecError, error
+from .diagnostics import Diagnostic, Level, SpecError, error
 from .load import Document, Workspace, escape_pointer_token
 
 REF_PREFIX = "#/components/schemas/"
@@ -29,7 +29,7 @@ _KEEP = (
 # Formats that become richer Python types; the rest stay plain strings (an `email` would need
 # email-validator, a `uri` would reject the relative URLs journeys return).
 _FORMATS = frozenset(
-    {"date-time", "date", "time", "uuid", "int32", "int64", "float", "double"}
+    {"date-time", "date", "time", "uuid", "int32", "int64", "float", "double", "binary"}
 )
 _IDENTIFIER_TITLE = re.compile(r"^[A-Z][A-Za-z0-9]{2,63}$")
 _COMPONENT_RE = re.compile(r"^/(components/schemas|\$defs|definitions)/([^/]+)$")
@@ -83,6 +83,9 @@ class SchemaCollector:
         # takes one of them (the component keeps its name; the titled schema is named by where
         # it sits instead of getting a number).
         self._component_names: set[str] = set()
+        # Non-object components being converted -> the name given once one recurses.
+        self._inline_sites: dict[tuple[str, str], str | None] = {}
+        self.warnings: list[Diagnostic] = []
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -141,12 +144,37 @@ class SchemaCollector:
             )
         if "$ref" in value:
             return self._ref(site, ctx, depth)
+        site = self._without_bad_default(site)
         _check_keywords(site)
         if "allOf" in value and self._all_objects(site):
             return self._register(site, ctx, depth, self._merged_object, site_key)
         if _is_object(value) or "enum" in value:
             return self._register(site, ctx, depth, self._object_or_enum, site_key)
         return self._inline(site, ctx, depth)
+
+    def _without_bad_default(self, site: _Site) -> _Site:
+        """A default that does not match its schema: the intent (no value given means...)
+        is unclear, but the model can still be right without it; dropped with a warning.
+        """
+        if "default" not in site.value:
+            return site
+        try:
+            _check_default(site, site.value["default"])
+        except SpecError as exc:
+            self.warnings.extend(
+                Diagnostic(
+                    d.location,
+                    d.message.replace(
+                        "; fix the default",
+                        "; the default is left out: fix or remove it",
+                    ),
+                    Level.WARNING,
+                )
+                for d in exc.diagnostics
+            )
+            value = {k: v for k, v in site.value.items() if k != "default"}
+            return _Site(site.document, site.pointer, value)
+        return site
 
     def _ref(self, site: _Site, ctx: str, depth: int) -> dict[str, Any]:
         target = self._deref(site)
@@ -156,20 +184,39 @@ class SchemaCollector:
             return {**self._convert(target, ctx, depth + 1), **extra}
         key = (str(target.document.path), target.pointer)
         name = self._by_site.get(key)
+        if name is None and key in self._inline_sites:
+            # A component that is no object (a oneOf, an array, a map) reached again while
+            # it is converted: it becomes a named (root) model so the recursion has a name.
+            name = self._inline_sites[key] or self.scope.claim(
+                self._component_name(target, match.group(2))
+            )
+            self._inline_sites[key] = name
+            return {"$ref": REF_PREFIX + name, **extra}
         if name is None:
-            wanted = naming.class_name(_unescape(match.group(2)))
-            if wanted in self.scope:
-                wanted = (
-                    naming.class_prefix(target.document.path.name.split(".")[0])
-                    + wanted
-                )
-            converted = self._convert(target, wanted, depth + 1, site_key=key)
+            wanted = self._component_name(target, match.group(2))
+            self._inline_sites[key] = None
+            try:
+                converted = self._convert(target, wanted, depth + 1, site_key=key)
+            finally:
+                named = self._inline_sites.pop(key)
             name = self.model_name(converted)
+            if name is None and named is not None:
+                self.defs[named] = ModelDef(named, converted)
+                self._by_site[key] = named
+                return {"$ref": REF_PREFIX + named, **extra}
             if name is None:
                 return {**converted, **extra}
         if name in self._in_progress:
             self._recursive.add(name)
         return {"$ref": REF_PREFIX + name, **extra}
+
+    def _component_name(self, target: _Site, token: str) -> str:
+        wanted = naming.class_name(_unescape(token))
+        if wanted in self.scope:
+            wanted = (
+                naming.class_prefix(target.document.path.name.split(".")[0]) + wanted
+            )
+        return wanted
 
     def _deref(self, site: _Site) -> _Site:
         seen: list[str] = []
@@ -268,6 +315,11 @@ class SchemaCollector:
         if required:
             result["required"] = list(dict.fromkeys(required))
         extra = value.get("additionalProperties", True)
+        if "additionalProperties" not in value and not any(
+            k in value for k in ("allOf", "oneOf", "anyOf")
+        ):
+            # Without composition, unevaluatedProperties sees the same properties.
+            extra = value.get("unevaluatedProperties", True)
         if isinstance(extra, dict) and extra:
             result["additionalProperties"] = self._convert(
                 _child(site, "additionalProperties"), name + "Value", depth + 1
@@ -411,8 +463,6 @@ def _check_keywords(site: _Site) -> None:
     pattern = value.get("pattern")
     if pattern is not None:
         _check_pattern(site, pattern)
-    if "default" in value:
-        _check_default(site, value["default"])
 
 
 def _check_pattern(site: _Site, pattern: Any) -> None:
@@ -463,6 +513,14 @@ def _is_object(value: Any) -> bool:
 
 def _keep(value: dict[str, Any]) -> dict[str, Any]:
     result = {k: value[k] for k in _KEEP if k in value}
+    for bound in ("Minimum", "Maximum"):
+        # OpenAPI 3.0 (JSON Schema draft 4): `exclusiveMinimum: true` qualifies `minimum`;
+        # the models are read as 2020-12, where it is the bound itself.
+        flag = result.get(f"exclusive{bound}")
+        if isinstance(flag, bool):
+            del result[f"exclusive{bound}"]
+            if flag and f"{bound.lower()}" in result:
+                result[f"exclusive{bound}"] = result.pop(bound.lower())
     fmt = value.get("format")
     if isinstance(fmt, str) and fmt in _FORMATS:
         result["format"] = fmt

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Location, error
+from ..diagnostics import Diagnostic, Level, Location, error
 from ..ir import Bundle, WorkflowIR
 from ..schema.arazzo import Reusable
 
 BOUND = "x-maxIterations"
+# The runtime's cap on step executions of one workflow run (flow.py.jinja DEFAULT_MAX_STEPS).
+MAX_STEPS = 10_000
 
 
 def _resolve(item: Any, bundle: Bundle) -> Any:
@@ -39,23 +41,32 @@ def _gotos(workflow: WorkflowIR, index: int, bundle: Bundle) -> list[Any]:
     ]
 
 
-def check_loops(workflow: WorkflowIR, bundle: Bundle) -> None:
-    """A goto back to the same or an earlier step loops; it needs `x-maxIterations`."""
+def check_loops(workflow: WorkflowIR, bundle: Bundle) -> list[Diagnostic]:
+    """A goto back to the same or an earlier step loops. One guarded by criteria (a polling
+    loop) is fine; an unguarded one runs until the run's step cap or deadline, so it is
+    generated with a warning. Either way the runtime bounds it (`DEFAULT_MAX_STEPS`)."""
     ids = [s.step.stepId for s in workflow.steps]
     bounded_workflow = BOUND in workflow.workflow.extensions
+    found: list[Diagnostic] = []
     for index, step in enumerate(workflow.steps):
         for action in _gotos(workflow, index, bundle):
             target = ids.index(action.stepId) if action.stepId in ids else None
             if target is None or target > index:
                 continue
-            if bounded_workflow or BOUND in action.extensions:
+            if bounded_workflow or BOUND in action.extensions or action.criteria:
                 continue
-            raise error(
-                step.location,
-                f"unbounded goto loop in workflow {workflow.workflow.workflowId!r}: step "
-                f"{step.step.stepId!r} action {action.name!r} jumps back to step "
-                f"{action.stepId!r} with no bound; add '{BOUND}: <n>' to the action or the workflow",
+            found.append(
+                Diagnostic(
+                    step.location,
+                    f"goto loop in workflow {workflow.workflow.workflowId!r}: step "
+                    f"{step.step.stepId!r} action {action.name!r} jumps back to step "
+                    f"{action.stepId!r} with no criteria, so only the run's step cap "
+                    f"({MAX_STEPS} step executions) or its deadline ends it; guard it "
+                    f"with criteria or add '{BOUND}: <n>'",
+                    Level.WARNING,
+                )
             )
+    return found
 
 
 def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
@@ -78,6 +89,11 @@ def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
             ):
                 targets.append(action.workflowId)
     return targets
+
+
+def workflow_targets(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
+    """The workflows one calls, depends on or jumps to (by workflowId as written)."""
+    return [t for t in _edges(workflow, bundle) if not t.startswith("$")]
 
 
 def check_workflow_graph(bundle: Bundle) -> None:

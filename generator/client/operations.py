@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..encode import py_literal
 from ..ir import Bundle, Operation, Param
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -33,6 +34,26 @@ class OpView:
     query_params: tuple[Param, ...]
     header_params: tuple[Param, ...]
     cookie_params: tuple[Param, ...]
+
+    @property
+    def prefix(self) -> str:
+        """The OpenAPI server URL's path (`/api/v1`) in front of the operation's path."""
+        full, own = self.op.server_path, self.op.path
+        return full[: -len(own)] if own and full.endswith(own) else ""
+
+    @property
+    def encoding(self) -> str:
+        """The body's OAS `encoding` rules as a Python literal ('' when there are none)."""
+        body = self.op.body
+        if body is None or not body.encoding:
+            return ""
+        return py_literal({name: dict(rule) for name, rule in body.encoding})
+
+    @property
+    def response_kind(self) -> str:
+        """How the success body is read: json, text (str) or binary (bytes)."""
+        success = self.op.success
+        return success.kind if success is not None else "json"
 
     @property
     def raw_args(self) -> str:
@@ -80,7 +101,7 @@ def op_view(op: Operation, guard: str | None) -> OpView:
     if takes_key:
         keywords.append("idempotency_key: str | None = None")
         forward.append("idempotency_key=idempotency_key")
-    keywords.append("headers: Mapping[str, str] | None = None")
+    keywords.append("headers: _Mapping[str, str] | None = None")
     forward.append("headers=headers")
     signature = ", ".join([*required, "*", *keywords])
     success = op.success

@@ -167,7 +167,7 @@ def render(
         + [a for a, _ in bundle.model_aliases]
         + [f"{pascal}Client", aclient]
     )
-    flows = compile_workflows(bundle, by_name, classes)
+    flows, warnings = compile_workflows(bundle, by_name, classes)
     taken = {v.name for v in views} | {f.method_name for f in flows}
     journey = journey_view(bundle, by_name, taken)
     client_context = {
@@ -187,5 +187,6 @@ def render(
             f"{base}/client.py": env.get_template("client/client.py.jinja").render(
                 client_context
             ),
-        }
+        },
+        tuple(warnings),
     )

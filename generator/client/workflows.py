@@ -27,7 +27,7 @@ from ..arazzo import (
     parse_expression,
     parse_value,
 )
-from ..diagnostics import Diagnostic, Location, SpecError, error
+from ..diagnostics import Diagnostic, Level, Location, SpecError, did_you_mean, error
 from ..encode import py_literal
 from ..ir import Bundle, Operation, WorkflowIR, WorkflowStep
 from ..schema.arazzo import (
@@ -38,7 +38,7 @@ from ..schema.arazzo import (
     Reusable,
     SuccessAction,
 )
-from .loops import check_loops, check_workflow_graph
+from .loops import check_loops, check_workflow_graph, workflow_targets
 from .operations import OpView
 
 _OPERATION_PATH = re.compile(
@@ -84,6 +84,7 @@ class _Compiler:
         self.parameters = components.parameters if components else {}
         self.success_actions = components.successActions if components else {}
         self.failure_actions = components.failureActions if components else {}
+        self.warnings: list[Diagnostic] = []
 
     # -- values and criteria ------------------------------------------------------------------
 
@@ -177,6 +178,7 @@ class _Compiler:
         declared = {(p.wire, p.location): p for p in view.op.params}
         args: dict[str, str] = {}
         extra: list[str] = []
+        undeclared: dict[str, list[str]] = {}
         for param in params:
             if param.in_ is None:
                 raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
@@ -194,11 +196,14 @@ class _Compiler:
                 args[target.py_name] = value
             elif param.in_ == "header":
                 extra.append(f"{py_literal(param.name)}: {value}")
+            elif param.in_ != "path" or "{" + param.name + "}" in view.op.path:
+                undeclared.setdefault(param.in_, []).append(
+                    f"{py_literal(param.name)}: {value}"
+                )
+                self.warnings.append(self.undeclared(step, view, param, sent=True))
             else:
                 raise error(
-                    where,
-                    f"step {sid!r}: parameter {param.name!r} in {param.in_} is not a parameter "
-                    f"of operation {view.op.operation_id!r}",
+                    where, self.undeclared(step, view, param, sent=False).message
                 )
         for p in view.op.params:
             if p.required and p.py_name not in args:
@@ -207,11 +212,40 @@ class _Compiler:
                     f"step {sid!r} does not give required {p.location} parameter {p.wire!r}",
                 )
         args.update(self.body(step, view))
+        media = args.pop("_media", None)
         if view.takes_key:
             args["idempotency_key"] = "None"
         args["headers"] = "{" + ", ".join(extra) + "}"
-        call = ", ".join(f"{k}={v}" for k, v in args.items())
-        return f"lambda ctx: {view.spec_fn}({call})"
+        call = f"{view.spec_fn}({', '.join(f'{k}={v}' for k, v in args.items())})"
+        if media is not None:
+            call = f"_flow.with_media({call}, {media})"
+        if undeclared:
+            parts = "".join(
+                f"{where}={{{', '.join(items)}}}, "
+                for where, items in undeclared.items()
+            )
+            call = f"_flow.with_params({call}, {parts})"
+        return f"lambda ctx: {call}"
+
+    def undeclared(
+        self, step: WorkflowStep, view: OpView, param: Parameter, *, sent: bool
+    ) -> Diagnostic:
+        """A step parameter the operation does not declare (with the nearest names)."""
+        names = [p.wire for p in view.op.params if p.location == param.in_]
+        hint = did_you_mean(param.name, names)
+        what = (
+            f"step {step.step.stepId!r}: parameter {param.name!r} in {param.in_} is not "
+            f"a parameter of operation {view.op.operation_id!r}"
+            + (f" ({hint})" if hint else "")
+        )
+        if not sent:
+            return Diagnostic(step.location, f"{what}; no request can carry it")
+        return Diagnostic(
+            step.location,
+            f"{what}; it is sent as written: declare it in the OpenAPI document or use a "
+            "declared name",
+            Level.WARNING,
+        )
 
     def body(self, step: WorkflowStep, view: OpView) -> dict[str, str]:
         where, sid, body = step.location, step.step.stepId, step.step.requestBody
@@ -222,26 +256,45 @@ class _Compiler:
                     f"step {sid!r} gives no requestBody; operation {view.op.operation_id!r} requires one",
                 )
             return {}
-        if body.replacements:
-            raise error(
-                where,
-                f"step {sid!r}: requestBody.replacements is not supported by journeygen; build the payload with runtime expressions instead",
-            )
-        if body.contentType is not None and not _JSON_MEDIA.match(body.contentType):
-            raise error(
-                where,
-                f"step {sid!r}: requestBody contentType {body.contentType!r} is not supported (JSON only)",
-            )
         if view.op.body is None:
             raise error(
                 where,
                 f"step {sid!r} gives a requestBody but operation {view.op.operation_id!r} takes none",
             )
-        return {
-            "body": self.argument(
-                body.payload, where, f"step {sid!r} requestBody.payload"
+        payload = self.argument(
+            body.payload, where, f"step {sid!r} requestBody.payload"
+        )
+        if body.replacements:
+            pairs = "".join(
+                f"({py_literal(r.target)}, "
+                f"{self.value(r.value, where, f'step {sid!r} replacement {r.target!r}')}), "
+                for r in body.replacements
             )
+            payload = f"_flow.replaced({payload}, ({pairs}))"
+        result = {"body": payload}
+        media = self.media(step, view, body.contentType)
+        if media is not None:
+            result["_media"] = py_literal(media)
+        return result
+
+    def media(self, step: WorkflowStep, view: OpView, wanted: str | None) -> str | None:
+        """The media type a step sends when it is not the operation's first one."""
+        assert view.op.body is not None
+        if wanted is None:
+            return None
+        base = wanted.split(";", 1)[0].strip().lower()
+        declared = {
+            m.split(";", 1)[0].strip().lower(): m for m in view.op.body.media_types
         }
+        if base not in declared:
+            raise error(
+                step.location,
+                f"step {step.step.stepId!r}: requestBody contentType {wanted!r} is not a "
+                f"media type of operation {view.op.operation_id!r} "
+                f"({', '.join(sorted(declared))})",
+            )
+        chosen = declared[base]
+        return None if chosen == view.op.body.content_type else chosen
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -487,38 +540,77 @@ def _branch_state(bundle: Bundle, endpoint: str | None) -> str | None:
 
 def compile_workflows(
     bundle: Bundle, ops: dict[str, OpView], taken: naming.Scope
-) -> list[WorkflowView]:
-    """Compile every workflow of the bundle; raise SpecError on anything unsupported."""
+) -> tuple[list[WorkflowView], list[Diagnostic]]:
+    """Compile every workflow of the bundle; one that cannot be generated is left out with
+    located warnings (and so is every workflow that calls it)."""
     if bundle.arazzo is None or not bundle.workflows:
-        return []
+        return [], []
     check_workflow_graph(bundle)
+    warnings: list[Diagnostic] = []
     for workflow in bundle.workflows:
-        check_loops(workflow, bundle)
+        warnings.extend(check_loops(workflow, bundle))
     compiler = _Compiler(bundle, ops)
-    views = []
-    problems: list[Diagnostic] = []  # the first problem of every workflow, not only one
+    plans: dict[str, tuple[WorkflowIR, str]] = {}
     for workflow in bundle.workflows:
         wf = workflow.workflow
+        before = len(compiler.warnings)
         try:
-            plan = compiler.plan(workflow)
-        except SpecError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        views.append(
-            WorkflowView(
-                ir=workflow,
-                method_name=workflow.method_name,
-                workflow_id=wf.workflowId,
-                inputs_model=workflow.inputs_model,
-                outputs_model=workflow.outputs_model
-                or taken.claim(naming.class_prefix(wf.workflowId) + "Outputs"),
-                outputs=_outputs_fields(workflow),
-                plan=plan,
-            )
+            plans[wf.workflowId] = (workflow, compiler.plan(workflow))
+        except SpecError as exc:  # the first problem of every workflow, not only one
+            del compiler.warnings[before:]
+            warnings.extend(_left_out(d, wf.workflowId) for d in exc.diagnostics)
+    warnings.extend(compiler.warnings)
+    _drop_callers(plans, bundle, warnings)
+    views = [
+        WorkflowView(
+            ir=workflow,
+            method_name=workflow.method_name,
+            workflow_id=workflow.workflow.workflowId,
+            inputs_model=workflow.inputs_model,
+            outputs_model=workflow.outputs_model
+            or taken.claim(
+                naming.class_prefix(workflow.workflow.workflowId) + "Outputs"
+            ),
+            outputs=_outputs_fields(workflow),
+            plan=plan,
         )
-    if problems:
-        raise SpecError(problems)
-    return views
+        for workflow, plan in plans.values()
+    ]
+    return views, warnings
+
+
+def _left_out(problem: Diagnostic, workflow_id: str) -> Diagnostic:
+    """A workflow that cannot be generated is left out; the rest of the package is not."""
+    return Diagnostic(
+        problem.location,
+        f"{problem.message}; workflow {workflow_id!r} is left out of the package "
+        "(everything else is generated)",
+        Level.WARNING,
+    )
+
+
+def _drop_callers(
+    plans: dict[str, tuple[WorkflowIR, str]], bundle: Bundle, warnings: list[Diagnostic]
+) -> None:
+    """Leave out, in turn, every workflow that calls or depends on one left out."""
+    changed = True
+    while changed:
+        changed = False
+        for key, (workflow, _) in list(plans.items()):
+            missing = sorted(
+                t for t in workflow_targets(workflow, bundle) if t not in plans
+            )
+            if missing:
+                del plans[key]
+                changed = True
+                warnings.append(
+                    Diagnostic(
+                        workflow.location,
+                        f"workflow {key!r} calls or depends on workflow {missing[0]!r}, "
+                        f"which is left out; so is {key!r}",
+                        Level.WARNING,
+                    )
+                )
 
 
 def components_literal(doc: ArazzoDocument | None) -> str:

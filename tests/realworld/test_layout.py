@@ -40,12 +40,13 @@ def test_json_positions_are_line_and_column() -> None:
 def test_a_json_error_is_located_in_the_json_file_with_the_nearest_name(
     tmp_path: Path,
 ) -> None:
-    run = generate("json-bad-operation", tmp_path)
+    run = generate("json-bad-operation", tmp_path, "--strict")
     assert run.code == 2
     assert run.lines("error") == [
         "json-bad-operation/flows.json:12:26: error: step 'start' calls unknown "
         "operationId 'startSynk'; it must match an operationId of the source's OpenAPI "
-        "document; did you mean 'startSync'?"
+        "document; did you mean 'startSync'?; workflow 'start-one' is left out of the "
+        "package (everything else is generated)"
     ]
 
 

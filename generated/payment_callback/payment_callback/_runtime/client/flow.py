@@ -7,6 +7,7 @@ between the two clients. Cancelling an async run cancels the awaited effect at o
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import uuid
 from collections.abc import Callable, Generator, Mapping, Sequence
@@ -149,6 +150,56 @@ def with_secret(
 def body(value: object) -> object:
     """The request body, or the marker for none."""
     return NO_BODY if value is None else value
+
+
+def with_media(spec: RequestSpec, media_type: str) -> RequestSpec:
+    """A step's request sent as another media type the operation declares."""
+    return dataclasses.replace(spec, media_type=media_type)
+
+
+def with_params(
+    spec: RequestSpec,
+    *,
+    query: Mapping[str, object] | None = None,
+    cookie: Mapping[str, object] | None = None,
+    path: Mapping[str, object] | None = None,
+) -> RequestSpec:
+    """A step's request with parameters its operation does not declare, sent as written."""
+    headers = dict(spec.headers)
+    if cookie:
+        jar = cookies(cookie)
+        if jar:
+            headers["Cookie"] = "; ".join(c for c in (headers.get("Cookie"), jar) if c)
+    return dataclasses.replace(
+        spec,
+        query={**spec.query, **(query or {})},
+        path_params={**spec.path_params, **(path or {})},
+        headers=headers,
+    )
+
+
+def replaced(payload: Any, replacements: Sequence[tuple[str, Any]]) -> Any:
+    """Arazzo `requestBody.replacements`: each JSON Pointer target of (a copy of) the payload
+    set to its value; a missing object member is added, a missing array index is an error."""
+    result = copy.deepcopy(plain(payload))
+    for pointer, value in replacements:
+        if pointer in ("", "/"):
+            result = value
+            continue
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        node = result
+        for token in tokens[:-1]:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        last = tokens[-1]
+        if isinstance(node, list) and last == "-":
+            node.append(value)
+        elif isinstance(node, list):
+            node[int(last)] = value
+        elif isinstance(node, dict):
+            node[last] = value
+        else:
+            raise WorkflowError("", f"replacement target {pointer!r} is not in the payload")
+    return result
 
 
 def make_config(

@@ -24,6 +24,9 @@ import pydantic
 from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_jsonable_python
 
+from .bodies import decode as decode_media
+from .bodies import encode as encode_media
+from .bodies import media_kind
 from .errors import (
     ApiError,
     ClientError,
@@ -86,6 +89,12 @@ class RequestSpec:
     body: object = NO_BODY
     success: frozenset[int] | None = None
     deadline: float | None = None
+    # The OpenAPI server URL's path in front of `path` (`/api/v1`): not repeated when the
+    # client's base URL already ends with it (`Client("http://host/api/v1")`).
+    prefix: str = ""
+    media_type: str | None = None  # None: JSON
+    encoding: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    response: str = "json"  # json, text (str) or binary (bytes)
 
 
 @dataclass(frozen=True)
@@ -174,18 +183,32 @@ def _base_origin(base_url: str) -> tuple[str, str, int | None]:
 
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
-    url = config.base_url.rstrip("/") + expand_path(spec.path, spec.path_params)
+    url = join_url(config.base_url, spec.prefix, expand_path(spec.path, spec.path_params))
     target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
     same = origin(target) == _base_origin(config.base_url)
     if same:
         headers.update(config.secret_headers)
     content = None
-    if spec.body is not NO_BODY:
+    if spec.body is not NO_BODY and media_kind(spec.media_type) != "json":
+        content, media = encode_media(spec.body, str(spec.media_type), spec.encoding)
+        if not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = media
+    elif spec.body is not NO_BODY:
         content = encode_body(spec.body)
-        headers.setdefault("Content-Type", "application/json")
+        headers.setdefault("Content-Type", spec.media_type or "application/json")
     params = tuple(encode_query(spec.query)) if spec.query else ()
     return Prepared(spec.method.upper(), url, params, headers, content, same, target)
+
+
+def join_url(base_url: str, prefix: str, path: str) -> str:
+    """`base_url` + `prefix` + `path`, with or without trailing slashes; the prefix is left
+    out when the base URL already ends with it (the openai-python convention)."""
+    base = base_url.rstrip("/")
+    prefix = prefix.rstrip("/")
+    if prefix and path.startswith(prefix) and httpx.URL(base).path.endswith(prefix):
+        path = path[len(prefix) :] or "/"
+    return base + path
 
 
 def safe_url(url: str | httpx.URL) -> str:
@@ -214,9 +237,14 @@ def decode_json(raw: RawResponse) -> Any:
         ) from None
 
 
-def parse_success(raw: RawResponse, adapter: TypeAdapter[T] | None) -> ApiResponse[T]:
+def parse_success(
+    raw: RawResponse, adapter: TypeAdapter[T] | None, kind: str = "json"
+) -> ApiResponse[T]:
     """Decode and validate a success response into the operation's declared type."""
-    data = decode_json(raw)
+    if kind == "json":
+        data = decode_json(raw)
+    else:
+        data = decode_media(raw.content, kind, raw.headers.get("content-type", ""))
     if adapter is None:
         return ApiResponse(raw.status, raw.headers, data, None)  # type: ignore[arg-type]
     try:
@@ -345,7 +373,7 @@ class CallState:
         """Turn the final response into a value or raise its ApiError."""
         if not is_success(raw.status, spec.success):
             raise self.error_for(raw)
-        return parse_success(raw, adapter)
+        return parse_success(raw, adapter, spec.response)
 
 
 def _cap(value: float | None, left: float) -> float:
