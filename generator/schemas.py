@@ -28,9 +28,13 @@ _KEEP = (
 )  # fmt: skip
 # Formats that become richer Python types; the rest stay plain strings (an `email` would need
 # email-validator, a `uri` would reject the relative URLs journeys return).
-_FORMATS = frozenset(
-    {"date-time", "date", "time", "uuid", "int32", "int64", "float", "double", "binary"}
-)
+_FORMATS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ("date-time", "date", "time", "uuid", "binary"), frozenset({"string"})
+    ),
+    **dict.fromkeys(("int32", "int64"), frozenset({"integer"})),
+    **dict.fromkeys(("float", "double"), frozenset({"number"})),
+}
 _IDENTIFIER_TITLE = re.compile(r"^[A-Z][A-Za-z0-9]{2,63}$")
 _COMPONENT_RE = re.compile(r"^/(components/schemas|\$defs|definitions)/([^/]+)$")
 MAX_DEPTH = 64
@@ -522,7 +526,18 @@ def _keep(value: dict[str, Any]) -> dict[str, Any]:
             if flag and f"{bound.lower()}" in result:
                 result[f"exclusive{bound}"] = result.pop(bound.lower())
     fmt = value.get("format")
-    if isinstance(fmt, str) and fmt in _FORMATS:
+    kinds = value.get("type")
+    kinds = (
+        {kinds}
+        if isinstance(kinds, str)
+        else set(kinds or ()) if isinstance(kinds, list) else set()
+    )
+    if (
+        isinstance(fmt, str)
+        and fmt in _FORMATS
+        and (not kinds or kinds & _FORMATS[fmt])
+    ):
+        # a format of another type (`number` + `int32`) means nothing to the models
         result["format"] = fmt
     return result
 

@@ -39,6 +39,7 @@ CLIENT_RUNTIME = {
     "__init__.py",
     "client/__init__.py",
     "client/arazzo.py",
+    "client/bodies.py",
     "client/criteria.py",
     "client/errors.py",
     "client/expressions.py",

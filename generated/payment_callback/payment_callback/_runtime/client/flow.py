@@ -180,13 +180,16 @@ def with_params(
 
 def replaced(payload: Any, replacements: Sequence[tuple[str, Any]]) -> Any:
     """Arazzo `requestBody.replacements`: each JSON Pointer target of (a copy of) the payload
-    set to its value; a missing object member is added, a missing array index is an error."""
+    set to its value; a missing object member is added, a missing array index is an error.
+    """
     result = copy.deepcopy(plain(payload))
     for pointer, value in replacements:
         if pointer in ("", "/"):
             result = value
             continue
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        tokens = [
+            t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]
+        ]
         node = result
         for token in tokens[:-1]:
             node = node[int(token)] if isinstance(node, list) else node[token]
@@ -198,7 +201,9 @@ def replaced(payload: Any, replacements: Sequence[tuple[str, Any]]) -> Any:
         elif isinstance(node, dict):
             node[last] = value
         else:
-            raise WorkflowError("", f"replacement target {pointer!r} is not in the payload")
+            raise WorkflowError(
+                "", f"replacement target {pointer!r} is not in the payload"
+            )
     return result
 
 

@@ -183,7 +183,9 @@ def _base_origin(base_url: str) -> tuple[str, str, int | None]:
 
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
-    url = join_url(config.base_url, spec.prefix, expand_path(spec.path, spec.path_params))
+    url = join_url(
+        config.base_url, spec.prefix, expand_path(spec.path, spec.path_params)
+    )
     target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
     same = origin(target) == _base_origin(config.base_url)
