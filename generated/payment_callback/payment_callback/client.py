@@ -17,30 +17,16 @@ from pydantic import ConfigDict as _ConfigDict
 from pydantic import Field as _Field
 from pydantic import TypeAdapter as _TypeAdapter
 
-<<<<<<< HEAD
 from ._runtime.client import arazzo as _az
 from ._runtime.client import flow as _flow
-from ._runtime.client.polling import PollSchedule
-from ._runtime.client.retry import RetryPolicy, Timing
-from ._runtime.client.transport import (
-    NO_BODY,
-    ApiResponse,
-    AsyncTransport,
-    RequestSpec,
-    SyncTransport,
-)
-=======
-from . import _flow
-from ._runtime import arazzo as _az
-from ._runtime.polling import PollSchedule as _PollSchedule
-from ._runtime.retry import RetryPolicy as _RetryPolicy
-from ._runtime.retry import Timing as _Timing
-from ._runtime.transport import NO_BODY as _NO_BODY
-from ._runtime.transport import ApiResponse as _ApiResponse
-from ._runtime.transport import AsyncTransport as _AsyncTransport
-from ._runtime.transport import RequestSpec as _RequestSpec
-from ._runtime.transport import SyncTransport as _SyncTransport
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
+from ._runtime.client.polling import PollSchedule as _PollSchedule
+from ._runtime.client.retry import RetryPolicy as _RetryPolicy
+from ._runtime.client.retry import Timing as _Timing
+from ._runtime.client.transport import NO_BODY as _NO_BODY
+from ._runtime.client.transport import ApiResponse as _ApiResponse
+from ._runtime.client.transport import AsyncTransport as _AsyncTransport
+from ._runtime.client.transport import RequestSpec as _RequestSpec
+from ._runtime.client.transport import SyncTransport as _SyncTransport
 from .models import (
     JourneyOutcome,
     JourneyStatus,
@@ -345,20 +331,15 @@ class _Settings:
         """Default headers sent with every request."""
         return self._config.headers
 
-<<<<<<< HEAD
     def _env(
-        self, poll: PollSchedule | None, timeout: float | None = None
+        self, poll: _PollSchedule | None, timeout: float | None = None
     ) -> _flow.Env:
         """A run's environment; its budget is `timeout`, else the client's overall deadline."""
         seconds = self._config.deadline if timeout is None else timeout
         budget = _flow.Budget(self._config.timing, seconds)
         return _flow.Env(
-            self._config, self._secret, poll or PollSchedule(), _RUNNING, budget
+            self._config, self._secret, poll or _PollSchedule(), _RUNNING, budget
         )
-=======
-    def _env(self, poll: _PollSchedule | None) -> _flow.Env:
-        return _flow.Env(self._config, self._secret, poll or _PollSchedule(), _RUNNING)
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._config.base_url!r})"
@@ -508,12 +489,8 @@ class PaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackHappyPathInputs | _Mapping[str, Any] | None = None,
         *,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
     ) -> PaymentCallbackHappyPathOutputs:
         """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result.
 
@@ -532,12 +509,8 @@ class PaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackFailedInputs | _Mapping[str, Any] | None = None,
         *,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
     ) -> PaymentCallbackFailedOutputs:
         """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome.
 
@@ -557,13 +530,8 @@ class PaymentCallbackClient(_Settings):
         start: PaymentCallbackInput,
         *,
         callback: WaitForCallbackInput | None = None,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
-        timeout: float | None = 300.0,
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:
         """Run the journey: start it, post each given input at its state (or wait for it), return the outcome."""
@@ -726,12 +694,8 @@ class AsyncPaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackHappyPathInputs | _Mapping[str, Any] | None = None,
         *,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
     ) -> PaymentCallbackHappyPathOutputs:
         """Start a payment-callback journey, wait for a SUCCESS callback (from the provider), and read the final result.
 
@@ -750,12 +714,8 @@ class AsyncPaymentCallbackClient(_Settings):
         self,
         inputs: PaymentCallbackFailedInputs | _Mapping[str, Any] | None = None,
         *,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
     ) -> PaymentCallbackFailedOutputs:
         """Start a payment-callback journey, wait for a FAILED callback or timeout, and read the failure outcome.
 
@@ -775,13 +735,8 @@ class AsyncPaymentCallbackClient(_Settings):
         start: PaymentCallbackInput,
         *,
         callback: WaitForCallbackInput | None = None,
-<<<<<<< HEAD
         timeout: float | None = None,
-        poll: PollSchedule | None = None,
-=======
-        timeout: float | None = 300.0,
         poll: _PollSchedule | None = None,
->>>>>>> ee69cfe (OpenAPI as published: 3.2 read with the 3.1 model (QUERY method), boolean subschemas handed to openapi-pydantic in their object form, unambiguous deviations repaired with located warnings (properties: [], Swagger-2 required: true, response without description, info without version, invalid documentation-only fields, a default that does not match its type), union errors without the $ref noise; 3.0 exclusiveMinimum/Maximum booleans; unevaluatedProperties: false forbids extras; a recursive non-object component (oneOf + additionalProperties) is a root model; path item $refs followed; Accept/Content-Type/Authorization header parameters ignored (OAS); request bodies in form-urlencoded (OAS encoding: contentType/style/explode), multipart (bytes/streams as file parts), text and binary, non-JSON responses typed str/bytes (runtime bodies.py); Arazzo requestBody.contentType and replacements; undeclared step parameters sent as written with a warning; tools' operationPath shorthands read with a warning; a workflow that cannot be generated is left out with located warnings (and its callers), unguarded backward gotos are warnings bounded by the step cap; client.py imports every runtime/typing name privately so any schema name is mypy-clean; method names never shadow builtins; base URL with or without the server path prefix (RequestSpec.prefix, transport.join_url))
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:
         """Run the journey: start it, post each given input at its state (or wait for it), return the outcome."""
