@@ -6,13 +6,14 @@ from generator.dataweave.compiler import (
     compile_expression,
     compile_interpolation,
 )
-from generator.dataweave.errors import DataWeaveError
+from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.parser import parse
 
 __all__ = [
     "RUNTIME",
     "CompiledExpression",
     "DataWeaveError",
+    "DataWeaveWarning",
     "compile_expression",
     "compile_interpolation",
     "parse",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
@@ -51,8 +53,19 @@ def literal(c: Compiler, node: ast.Literal) -> str:
 
 
 def number(c: Compiler, node: ast.Number) -> str:
-    """A decimal literal, kept exactly as written."""
-    return f"{R}.num({node.text!r})"
+    """A decimal literal: an int or float literal when that is exact, else an exact Num."""
+    return number_code(node.text)
+
+
+def number_code(text: str) -> str:
+    """Code for the number text means (`1.50` is `1.5`, `1e3` is `1000`)."""
+    exact = Decimal(text)
+    if exact == exact.to_integral_value() and abs(exact) < 10**30:
+        return repr(int(exact))
+    near = float(exact)
+    if math.isfinite(near) and Decimal(repr(near)) == exact:
+        return repr(near)
+    return f"{R}.num({text!r})"
 
 
 def template(c: Compiler, node: ast.Template) -> str:
@@ -180,7 +193,7 @@ def unary(c: Compiler, node: ast.Unary) -> str:
         return repr(-operand.value)
     if isinstance(operand, ast.Number):
         text = operand.text[1:] if operand.text.startswith("-") else "-" + operand.text
-        return f"{R}.num({text!r})"
+        return number_code(text)
     return f"{R}.neg({c.compile(operand)})"
 
 

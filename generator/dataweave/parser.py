@@ -687,10 +687,7 @@ class Parser:
         while self.at("case"):
             case = self.take()
             pattern = self._pattern(case)
-            guard = None
-            if self.at("if"):
-                self.take()
-                guard = self.expression()
+            guard = self._guard()
             self.expect("->", "after the `case` pattern")
             cases.append(
                 ast.Case(case.line, case.column, pattern, guard, self.expression())
@@ -710,6 +707,18 @@ class Parser:
         self.expect("}", "to close `match` (expected `case`, `else` or `}`)")
         return ast.Match(start.line, start.column, value, tuple(cases))
 
+    def _guard(self) -> ast.Node | None:
+        """`if cond` of a case; `if (cond) ->` is a parenthesized condition, not a lambda."""
+        if not self.at("if"):
+            return None
+        self.take()
+        if self.at("(") and self._lambda_ahead():
+            self.take()
+            cond = self.expression()
+            self.expect(")", "to close the `case` condition")
+            return cond
+        return self.expression()
+
     def _pattern(self, case: Token) -> ast.Pattern:
         tok = self.tok
         if self.at("is"):
@@ -728,7 +737,11 @@ class Parser:
             return self._object_pattern()
         value = self._or()
         if isinstance(value, ast.Regex):
-            return ast.Pattern(tok.line, tok.column, "regex", value=value)
+            raise self.error(
+                "a regular expression pattern is written `case matches /.../ ->` "
+                "(or `case name matches /.../ ->`)",
+                tok,
+            )
         return ast.Pattern(tok.line, tok.column, "literal", value=value)
 
     def _named_pattern(self, tok: Token) -> ast.Pattern:
@@ -789,10 +802,7 @@ class Parser:
                 binder = self.take().text
                 self.take()
             path = self._update_path()
-            guard = None
-            if self.at("if"):
-                self.take()
-                guard = self.expression()
+            guard = self._guard()
             self.expect("->", "after the `update` field path")
             body = self.expression()
             cases.append(

@@ -8,7 +8,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from ..dataweave import DataWeaveError, compile_expression, compile_interpolation
+from ..dataweave import (
+    DataWeaveError,
+    DataWeaveWarning,
+    compile_expression,
+    compile_interpolation,
+)
 from ..diagnostics import Location, error
 from ..encode import py_literal
 from ..load import Document
@@ -21,6 +26,21 @@ SUPPORTED_BINDINGS = frozenset({"context", "payload", "platform"})
 _SITE_BINDINGS: ContextVar[frozenset[str]] = ContextVar(
     "site_bindings", default=frozenset()
 )
+# Located warnings of the DataWeave compiler (JourneyForge spellings DataWeave rejects).
+_DW_WARNINGS: ContextVar[list[tuple[Location, str]] | None] = ContextVar(
+    "dataweave_warnings", default=None
+)
+
+
+@contextmanager
+def dataweave_warnings() -> Iterator[list[tuple[Location, str]]]:
+    """Collect the warnings of every expression compiled inside the block."""
+    found: list[tuple[Location, str]] = []
+    token = _DW_WARNINGS.set(found)
+    try:
+        yield found
+    finally:
+        _DW_WARNINGS.reset(token)
 
 
 @contextmanager
@@ -50,7 +70,9 @@ class Code:
     bindings: frozenset[str] = frozenset()
 
 
-def _where(doc: Document, pointer: str, text: str, exc: DataWeaveError) -> Location:
+def _where(
+    doc: Document, pointer: str, text: str, exc: DataWeaveError | DataWeaveWarning
+) -> Location:
     """Map a position inside an expression to the journey file (block scalars start a line later)."""
     base = doc.location(pointer)
     if text.endswith(
@@ -110,6 +132,12 @@ def dataweave(
         raise error(
             where, f"cannot compile DataWeave expression: {exc.message}"
         ) from None
+    sink = _DW_WARNINGS.get()
+    if sink is not None:
+        sink.extend(
+            (_where(doc, pointer + "/expr", text, w), f"DataWeave: {w.message}")
+            for w in compiled.warnings
+        )
     return Code(compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | extra))
 
 

@@ -18,6 +18,7 @@ from ..schema.journey.spec import JourneySpec
 from .bindings import BindingsCode, parse_bindings
 from .calls import CallBuilder
 from .compile import JourneyCompiler
+from .expressions import dataweave_warnings
 from .ir import ServerIR, Unsupported
 from .sources import open_sources
 
@@ -36,7 +37,8 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     definition = bundle.journey.definition
     calls = CallBuilder(sources, sources.journey, definition.spec.apis)
     compiler = JourneyCompiler(bundle, sources.journey, definition, calls)
-    steps, inputs = compiler.steps(), compiler.inputs()
+    with dataweave_warnings() as expression_warnings:
+        steps, inputs = compiler.steps(), compiler.inputs()
     bound = (
         parse_bindings(sources.bindings, bundle, sources.journey)
         if sources.bindings is not None
@@ -84,7 +86,7 @@ def build_server(bundle: Bundle) -> tuple[ServerIR, list[Diagnostic]]:
     )
     warnings = [
         Diagnostic(where, text, Level.WARNING)
-        for where, text in calls.warnings + compiler.warnings
+        for where, text in calls.warnings + compiler.warnings + expression_warnings
     ]
     warnings += bound.warnings + [_warning(u) for u in server.unsupported]
     return server, warnings

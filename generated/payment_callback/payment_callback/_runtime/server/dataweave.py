@@ -65,7 +65,9 @@ class InterpolationError(DataWeaveRuntimeError):
 
 def _fail(operation: str, *values: Any) -> DataWeaveRuntimeError:
     types = ", ".join(type_name(v) for v in values)
-    return DataWeaveRuntimeError(f"cannot apply {operation} to ({types})")
+    # A null argument is an error `default` recovers from (dwlang: see NullArgumentError).
+    kind = NullArgumentError if None in values else DataWeaveRuntimeError
+    return kind(f"cannot apply {operation} to ({types})")
 
 
 # -- values made during one evaluation -----------------------------------------------------------
@@ -852,7 +854,7 @@ def sel(value: Any, key: str) -> Any:
                 found = _first(item, key) if key in item else _MISSING
                 if found is not _MISSING:
                     out.append(found)
-        return out
+        return out or None  # DataWeave: a selection that finds nothing is null
     if isinstance(value, Live) and value.live:
         if isinstance(value, Temporal):
             return _temporal_field(value, key)
@@ -1132,7 +1134,16 @@ _TEMPORAL_TYPES = frozenset(
 
 
 def coerce(value: Any, target: str) -> Any:
-    """`value as Target`."""
+    """`value as Target`; a failure is a CoercionError (`default` recovers from it)."""
+    try:
+        return _coerce(value, target)
+    except CoercionError:
+        raise
+    except DataWeaveRuntimeError as exc:
+        raise CoercionError(str(exc)) from None
+
+
+def _coerce(value: Any, target: str) -> Any:
     if target == "Any":
         return value
     if target == "String":
@@ -3389,7 +3400,7 @@ def sel_multi(value: Any, key: str) -> Any:
             for k, v in item.items()
             if k == key
         ]
-        return found
+        return found or None
     return None
 
 
@@ -3397,14 +3408,14 @@ def sel_desc(value: Any, key: str) -> Any:
     """`value..key`: every value under key at any depth, parents before children."""
     found: list[Any] = []
     _descend(value, key, found, 0)
-    return found if found or isinstance(value, Mapping | list | tuple) else None
+    return found or None
 
 
 def _descend(value: Any, key: str, found: list[Any], depth: int) -> None:
     if depth > 200:
         raise DataWeaveRuntimeError("value nested too deeply for `..`")
     if isinstance(value, Mapping):
-        for k, v in value.items():
+        for k, v in pairs_of(value):
             if k == key:
                 found.append(v)
             _descend(v, key, found, depth + 1)
@@ -3418,11 +3429,12 @@ def sel_kv(value: Any, key: str) -> Any:
     if isinstance(value, Mapping):
         return {key: value[key]} if key in value else None
     if isinstance(value, list | tuple):
-        return [
+        pairs = [
             {key: item[key]}
             for item in value
             if isinstance(item, Mapping) and key in item
         ]
+        return pairs or None
     return None
 
 
@@ -3451,7 +3463,9 @@ def exists_key(value: Any, key: str) -> bool:
         return any(isinstance(item, Mapping) and key in item for item in value)
     if value is None or isinstance(value, Live):
         return sel(value, key) is not None
-    raise _fail(f".{key}?", value)
+    if isinstance(value, str):
+        raise _fail(f".{key}?", value)
+    return False
 
 
 def exists(value: Any) -> bool:
@@ -3581,9 +3595,8 @@ def _bind(kind: str, data: Any, value: Any) -> tuple[Any, ...] | None:
             return (value[0], list(value[1:]))
         return None
     if isinstance(value, Mapping) and value:
-        first = next(iter(value))
-        rest = {k: v for i, (k, v) in enumerate(value.items()) if i}
-        return (first, value[first], rest)
+        pairs = pairs_of(value)
+        return (pairs[0][0], pairs[0][1], object_of(pairs[1:]))
     return None
 
 
@@ -3636,13 +3649,13 @@ def _update_at(value: Any, steps: tuple[Step, ...], guard: Any, body: Any) -> An
     if key not in value:
         if not creates:
             return value
-        return {**value, key: _update_at(None, rest, guard, body)}
-    updated: dict[str, Any] = {}
+        return object_of([*pairs_of(value), (key, _update_at(None, rest, guard, body))])
+    updated: list[tuple[str, Any]] = []
     done = False
-    for k, v in value.items():
+    for k, v in pairs_of(value):
         if k == key and (kind == "multi" or not done):
-            updated[k] = _update_at(v, rest, guard, body)
+            updated.append((k, _update_at(v, rest, guard, body)))
             done = True
         else:
-            updated[k] = v
-    return updated
+            updated.append((k, v))
+    return object_of(updated)
