@@ -77,3 +77,21 @@ def test_tool_journeygen_table_sets_specs_and_out(
     ).is_file()
     assert not (tmp_path / "openapi").exists()  # shared documents are not cases
     assert main(["generate", "--check", "-q"], stdout=out, stderr=err) == 0
+
+
+def test_the_wheel_lists_every_generator_package() -> None:
+    """A subpackage missing from pyproject's list is missing from `pip install .` (not -e)."""
+    import tomllib
+
+    from tests.support.paths import ROOT
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "generator").rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)
