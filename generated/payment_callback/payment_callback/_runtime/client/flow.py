@@ -18,7 +18,6 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from . import arazzo as _az
-from .expressions import plain
 from .errors import (
     ApiError,
     ClientError,
@@ -26,6 +25,7 @@ from .errors import (
     DeadlineExceeded,
     WorkflowError,
 )
+from .expressions import plain
 from .polling import PollSchedule, PollState
 from .retry import RetryPolicy, Timing, parse_retry_after
 from .transport import (
