@@ -7,7 +7,6 @@ from __future__ import annotations
 # (`ApiResponse`, `Timing`, `Mapping`), and the models are imported under their own names.
 from collections.abc import Mapping as _Mapping
 from types import TracebackType as _TracebackType
-from typing import IO as _IO
 from typing import Any
 from typing import Self as _Self
 
