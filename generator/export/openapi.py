@@ -16,17 +16,6 @@ from typing import Any
 
 from generator import naming
 
-# Reserved top-level JourneyStatus fields a step response may not project over (DSL §12.1).
-RESERVED_STATUS_FIELDS = (
-    "journeyId",
-    "journeyName",
-    "phase",
-    "currentState",
-    "updatedAt",
-    "tags",
-    "attributes",
-    "_links",
-)
 PAUSING = ("wait", "webhook", "timer")
 EXTERNAL = ("wait", "webhook")
 
@@ -48,10 +37,6 @@ class ExternalState:
     def response_schema(self) -> Mapping[str, Any] | None:
         schema = (self.body.get("response") or {}).get("schema")
         return schema if isinstance(schema, Mapping) else None
-
-    @property
-    def channel(self) -> str:
-        return str(self.body.get("channel", "manual" if self.type == "wait" else ""))
 
 
 def camel(name: str) -> str:
