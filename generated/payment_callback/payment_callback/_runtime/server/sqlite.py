@@ -11,9 +11,20 @@ from contextlib import contextmanager
 from typing import Any
 
 from .settings import DURABILITY_LEVELS
+from .sqlite_rows import (
+    MIGRATIONS,
+    SCHEMA,
+    dumps,
+    row_to_event,
+    row_to_idempotency,
+    row_to_journey,
+    row_to_schedule,
+    row_to_timer,
+)
 from .store import (
     EventReceipt,
     EventRecord,
+    IdempotencyRecord,
     JourneyRecord,
     ScheduleRecord,
     StaleVersionError,
@@ -25,149 +36,6 @@ from .store import (
 
 __all__ = ["SQLiteStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS journeys (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    phase TEXT NOT NULL,
-    current_state TEXT NOT NULL,
-    context TEXT NOT NULL,
-    output TEXT,
-    error TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    version INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    journey_id TEXT NOT NULL REFERENCES journeys(id),
-    from_state TEXT,
-    to_state TEXT NOT NULL,
-    event_id TEXT,
-    at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS history_by_journey ON history (journey_id, seq);
-CREATE TABLE IF NOT EXISTS events (
-    source TEXT NOT NULL,
-    event_id TEXT NOT NULL,
-    body_hash TEXT NOT NULL,
-    body BLOB NOT NULL,
-    received_at TEXT NOT NULL,
-    processed INTEGER NOT NULL DEFAULT 0,
-    outcome TEXT,
-    correlation_key TEXT,
-    journey_id TEXT,
-    PRIMARY KEY (source, event_id)
-);
-CREATE INDEX IF NOT EXISTS events_by_correlation ON events (source, correlation_key);
-CREATE TABLE IF NOT EXISTS correlations (
-    scope TEXT NOT NULL,
-    key TEXT NOT NULL,
-    journey_id TEXT NOT NULL REFERENCES journeys(id),
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (scope, key, journey_id)
-);
-CREATE INDEX IF NOT EXISTS correlations_lookup ON correlations (scope, key, created_at);
-CREATE TABLE IF NOT EXISTS timers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    journey_name TEXT NOT NULL,
-    journey_id TEXT NOT NULL REFERENCES journeys(id),
-    path TEXT NOT NULL,
-    state TEXT NOT NULL,
-    token TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    due_at TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',
-    fired_at TEXT
-);
-CREATE INDEX IF NOT EXISTS timers_due ON timers (status, journey_name, due_at);
-CREATE INDEX IF NOT EXISTS timers_by_journey ON timers (journey_id, status);
-CREATE TABLE IF NOT EXISTS schedules (
-    id TEXT PRIMARY KEY,
-    journey_name TEXT NOT NULL,
-    subject_id TEXT,
-    start_state TEXT NOT NULL,
-    interval TEXT NOT NULL,
-    max_runs INTEGER NOT NULL,
-    runs_executed INTEGER NOT NULL DEFAULT 0,
-    next_run_at TEXT NOT NULL,
-    last_context TEXT NOT NULL,
-    active_journey_id TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS schedules_due ON schedules (journey_name, next_run_at);
-CREATE INDEX IF NOT EXISTS schedules_identity
-    ON schedules (journey_name, subject_id, start_state);
-"""
-
-# Columns added after the first release: (table, column, declaration).
-_MIGRATIONS = (("journeys", "runtime", "TEXT"),)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _row_to_journey(row: sqlite3.Row) -> JourneyRecord:
-    return JourneyRecord(
-        id=row["id"],
-        name=row["name"],
-        phase=row["phase"],
-        current_state=row["current_state"],
-        context=json.loads(row["context"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        version=row["version"],
-        output=None if row["output"] is None else json.loads(row["output"]),
-        error=None if row["error"] is None else json.loads(row["error"]),
-        runtime=None if row["runtime"] is None else json.loads(row["runtime"]),
-    )
-
-
-def _row_to_timer(row: sqlite3.Row) -> TimerRecord:
-    return TimerRecord(
-        journey_name=row["journey_name"],
-        journey_id=row["journey_id"],
-        path=tuple(json.loads(row["path"])),
-        state=row["state"],
-        token=row["token"],
-        kind=row["kind"],
-        due_at=row["due_at"],
-        id=row["id"],
-        status=row["status"],
-    )
-
-
-def _row_to_schedule(row: sqlite3.Row) -> ScheduleRecord:
-    return ScheduleRecord(
-        id=row["id"],
-        journey_name=row["journey_name"],
-        subject_id=row["subject_id"],
-        start_state=row["start_state"],
-        interval=row["interval"],
-        max_runs=row["max_runs"],
-        next_run_at=row["next_run_at"],
-        last_context=json.loads(row["last_context"]),
-        runs_executed=row["runs_executed"],
-        active_journey_id=row["active_journey_id"],
-        created_at=row["created_at"],
-    )
-
-
-def _row_to_event(row: sqlite3.Row) -> EventRecord:
-    return EventRecord(
-        source=row["source"],
-        event_id=row["event_id"],
-        body=bytes(row["body"]),
-        body_hash=row["body_hash"],
-        received_at=row["received_at"],
-        processed=bool(row["processed"]),
-        outcome=row["outcome"],
-        correlation_key=row["correlation_key"],
-        journey_id=row["journey_id"],
-    )
-
-
 class _SQLiteTransaction:
     """StoreTransaction over one SQLite connection inside BEGIN IMMEDIATE."""
 
@@ -178,7 +46,7 @@ class _SQLiteTransaction:
         row = self._conn.execute(
             "SELECT * FROM journeys WHERE id = ?", (journey_id,)
         ).fetchone()
-        return None if row is None else _row_to_journey(row)
+        return None if row is None else row_to_journey(row)
 
     def insert_journey(self, record: JourneyRecord) -> None:
         self._conn.execute(
@@ -213,13 +81,13 @@ class _SQLiteTransaction:
 
     @staticmethod
     def _mutable_columns(record: JourneyRecord) -> tuple[Any, ...]:
-        output = None if record.output is None else _dumps(record.output)
-        error = None if record.error is None else _dumps(record.error)
-        runtime = None if record.runtime is None else _dumps(record.runtime)
+        output = None if record.output is None else dumps(record.output)
+        error = None if record.error is None else dumps(record.error)
+        runtime = None if record.runtime is None else dumps(record.runtime)
         return (
             record.phase,
             record.current_state,
-            _dumps(record.context),
+            dumps(record.context),
             output,
             error,
             runtime,
@@ -295,6 +163,42 @@ class _SQLiteTransaction:
             (outcome, int(processed), journey_id, source, event_id),
         )
 
+    def claim_idempotency_key(
+        self, record: IdempotencyRecord
+    ) -> IdempotencyRecord | None:
+        cursor = self._conn.execute(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response,"
+            " journey_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash,"
+            " status_code = excluded.status_code, response = excluded.response,"
+            " journey_id = excluded.journey_id, created_at = excluded.created_at,"
+            " expires_at = excluded.expires_at"
+            " WHERE idempotency_keys.expires_at <= excluded.created_at",
+            (
+                record.scope,
+                record.key,
+                record.request_hash,
+                record.status_code,
+                record.response,
+                record.journey_id,
+                record.created_at,
+                record.expires_at,
+            ),
+        )
+        if cursor.rowcount == 1:
+            return None
+        row = self._conn.execute(
+            "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?",
+            (record.scope, record.key),
+        ).fetchone()
+        return row_to_idempotency(row)
+
+    def purge_idempotency_keys(self, now: str) -> int:
+        cursor = self._conn.execute(
+            "DELETE FROM idempotency_keys WHERE expires_at <= ?", (now,)
+        )
+        return cursor.rowcount
+
     def add_timer(self, timer: TimerRecord) -> None:
         self._conn.execute(
             "INSERT INTO timers (journey_name, journey_id, path, state, token, kind, due_at,"
@@ -302,7 +206,7 @@ class _SQLiteTransaction:
             (
                 timer.journey_name,
                 timer.journey_id,
-                _dumps(list(timer.path)),
+                dumps(list(timer.path)),
                 timer.state,
                 timer.token,
                 timer.kind,
@@ -337,7 +241,7 @@ class _SQLiteTransaction:
             " WHERE id = ? AND status = 'pending'",
             (now, row["id"]),
         )
-        return _row_to_timer(row) if cursor.rowcount == 1 else None
+        return row_to_timer(row) if cursor.rowcount == 1 else None
 
     def set_timer_status(self, timer_id: int, status: str) -> None:
         self._conn.execute(
@@ -352,7 +256,7 @@ class _SQLiteTransaction:
             " AND start_state = ? ORDER BY created_at, id LIMIT 1",
             (journey_name, subject_id, start_state),
         ).fetchone()
-        return None if row is None else _row_to_schedule(row)
+        return None if row is None else row_to_schedule(row)
 
     def save_schedule(self, schedule: ScheduleRecord) -> None:
         self._conn.execute(
@@ -368,7 +272,7 @@ class _SQLiteTransaction:
                 schedule.max_runs,
                 schedule.runs_executed,
                 schedule.next_run_at,
-                _dumps(schedule.last_context),
+                dumps(schedule.last_context),
                 schedule.active_journey_id,
                 schedule.created_at,
             ),
@@ -381,13 +285,13 @@ class _SQLiteTransaction:
             " ORDER BY next_run_at, id LIMIT 1",
             (journey_name, now),
         ).fetchone()
-        return None if row is None else _row_to_schedule(row)
+        return None if row is None else row_to_schedule(row)
 
     def schedule_of_run(self, journey_id: str) -> ScheduleRecord | None:
         row = self._conn.execute(
             "SELECT * FROM schedules WHERE active_journey_id = ?", (journey_id,)
         ).fetchone()
-        return None if row is None else _row_to_schedule(row)
+        return None if row is None else row_to_schedule(row)
 
 
 class SQLiteStore:
@@ -426,7 +330,7 @@ class SQLiteStore:
         self._conn.execute(f"PRAGMA synchronous = {level}")
         self._conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(SCHEMA)
             self._migrate()
         # Reads of one instance use their own connection: WAL readers never wait for a writer,
         # so a read neither queues behind a transaction in progress nor blocks the event loop.
@@ -442,7 +346,7 @@ class SQLiteStore:
             self.reads_without_blocking = True
 
     def _migrate(self) -> None:
-        for table, column, declaration in _MIGRATIONS:
+        for table, column, declaration in MIGRATIONS:
             found = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
             if column not in {r["name"] for r in found}:
                 self._conn.execute(
@@ -468,7 +372,7 @@ class SQLiteStore:
                 "SELECT * FROM journeys WHERE id = ?", (journey_id,)
             )
             found = row.fetchone()
-        return None if found is None else _row_to_journey(found)
+        return None if found is None else row_to_journey(found)
 
     def history(self, journey_id: str) -> list[Transition]:
         """Return an instance's transitions, oldest first."""
@@ -490,7 +394,16 @@ class SQLiteStore:
                 "SELECT * FROM events WHERE source = ? AND event_id = ?",
                 (source, event_id),
             ).fetchone()
-        return None if row is None else _row_to_event(row)
+        return None if row is None else row_to_event(row)
+
+    def get_idempotency_key(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """Read the record holding a key (expired or not), or None."""
+        with self._read_lock:
+            row = self._reader.execute(
+                "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?",
+                (scope, key),
+            ).fetchone()
+        return None if row is None else row_to_idempotency(row)
 
     def events(self, source: str) -> list[EventRecord]:
         """Return every event received from one source, oldest first."""
@@ -499,7 +412,7 @@ class SQLiteStore:
                 "SELECT * FROM events WHERE source = ? ORDER BY received_at, rowid",
                 (source,),
             ).fetchall()
-        return [_row_to_event(r) for r in rows]
+        return [row_to_event(r) for r in rows]
 
     def next_due(self, journey_name: str) -> str | None:
         """Return when the earliest pending timer or schedule run is due, or None."""
@@ -523,7 +436,7 @@ class SQLiteStore:
             rows = self._conn.execute(
                 "SELECT * FROM timers WHERE journey_id = ? ORDER BY id", (journey_id,)
             ).fetchall()
-        return [_row_to_timer(r) for r in rows]
+        return [row_to_timer(r) for r in rows]
 
     def schedules(self, journey_name: str) -> list[ScheduleRecord]:
         """Return every schedule binding of a journey, oldest first."""
@@ -532,7 +445,7 @@ class SQLiteStore:
                 "SELECT * FROM schedules WHERE journey_name = ? ORDER BY created_at, id",
                 (journey_name,),
             ).fetchall()
-        return [_row_to_schedule(r) for r in rows]
+        return [row_to_schedule(r) for r in rows]
 
     def close(self) -> None:
         """Close the connection."""

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 __all__ = [
     "EventReceipt",
     "EventRecord",
+    "IdempotencyRecord",
     "JourneyRecord",
     "JourneyStore",
     "ScheduleRecord",
@@ -138,6 +139,27 @@ class EventRecord:
     journey_id: str | None = None
 
 
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """The first answer to a request sent with an ``Idempotency-Key``.
+
+    ``scope`` names the operation (``start:<journey>``), ``key`` is the header's value and
+    ``request_hash`` the canonical hash of the request body, so a retry with the same key and
+    body is answered ``status_code``/``response`` again and the same key with another body is
+    refused. The record is stored in the transaction that created ``journey_id``, so it exists
+    exactly when the journey does. After ``expires_at`` the key may be used afresh.
+    """
+
+    scope: str
+    key: str
+    request_hash: str
+    status_code: int
+    response: bytes
+    journey_id: str | None
+    created_at: str
+    expires_at: str
+
+
 class StoreTransaction(Protocol):
     """Operations available inside one atomic unit of work."""
 
@@ -172,6 +194,18 @@ class StoreTransaction(Protocol):
         journey_id: str | None = None,
     ) -> None:
         """Set an event's outcome, processed flag and (when known) its journey instance."""
+
+    def claim_idempotency_key(
+        self, record: IdempotencyRecord
+    ) -> IdempotencyRecord | None:
+        """Store the record unless its (scope, key) is held; return the holder, else None.
+
+        Insert-first on the UNIQUE (scope, key): a record whose ``expires_at`` is at or before
+        ``record.created_at`` no longer holds its key and is replaced.
+        """
+
+    def purge_idempotency_keys(self, now: str) -> int:
+        """Delete the records expired by ``now``; return how many."""
 
     def add_timer(self, timer: TimerRecord) -> None:
         """Persist a pending timer."""
@@ -218,6 +252,9 @@ class JourneyStore(Protocol):
 
     def get_event(self, source: str, event_id: str) -> EventRecord | None:
         """Read one received event."""
+
+    def get_idempotency_key(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """Read the record holding a key (expired or not), or None."""
 
     def close(self) -> None:
         """Release resources."""
