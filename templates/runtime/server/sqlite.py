@@ -12,8 +12,6 @@ from typing import Any
 
 from .settings import DURABILITY_LEVELS
 from .sqlite_rows import (
-    MIGRATIONS,
-    SCHEMA,
     dumps,
     row_to_event,
     row_to_idempotency,
@@ -21,6 +19,7 @@ from .sqlite_rows import (
     row_to_schedule,
     row_to_timer,
 )
+from .sqlite_schema import migrate, use_wal
 from .store import (
     EventReceipt,
     EventRecord,
@@ -35,6 +34,7 @@ from .store import (
 )
 
 __all__ = ["SQLiteStore"]
+
 
 class _SQLiteTransaction:
     """StoreTransaction over one SQLite connection inside BEGIN IMMEDIATE."""
@@ -325,13 +325,12 @@ class SQLiteStore:
         self._conn.row_factory = sqlite3.Row
         self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(self._conn, busy_timeout_ms)
         level = "FULL" if durability == "full" else "NORMAL"
         self._conn.execute(f"PRAGMA synchronous = {level}")
         self._conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
-            self._conn.executescript(SCHEMA)
-            self._migrate()
+            migrate(self._conn)
         # Reads of one instance use their own connection: WAL readers never wait for a writer,
         # so a read neither queues behind a transaction in progress nor blocks the event loop.
         self._reader, self._read_lock = self._conn, self._lock
@@ -344,14 +343,6 @@ class SQLiteStore:
             self._reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._read_lock = threading.RLock()
             self.reads_without_blocking = True
-
-    def _migrate(self) -> None:
-        for table, column, declaration in MIGRATIONS:
-            found = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
-            if column not in {r["name"] for r in found}:
-                self._conn.execute(
-                    f"ALTER TABLE {table} ADD COLUMN {column} {declaration}"
-                )
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
