@@ -1,0 +1,121 @@
+"""The journey linked to its HTTP surface: start, status and result operations, the step
+endpoint of each external-input state, and the phase values the contract declares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Diagnostic, Level, error
+from ..ir import ExternalStep, JourneyIR, Operation
+from ..load import escape_pointer_token
+from ..schemas import REF_PREFIX
+from .context import BuildContext
+from .links import guard, link_states
+
+
+def journey_ir(
+    ctx: BuildContext,
+    ops: list[Operation],
+    input_model: str | None,
+    output_model: str | None,
+) -> JourneyIR | None:
+    if ctx.journey is None or ctx.journey_doc is None:
+        return None
+    doc = ctx.journey_doc
+    by_kind = {op.kind: op for op in reversed(ops)}
+    start = by_kind.get("start")
+    if start is None:
+        raise error(
+            doc.location("/metadata/name"),
+            "the OpenAPI document has no start operation (POST .../start) for this journey",
+        )
+    states = doc.data["spec"]["states"]
+    order = [
+        n
+        for n in journey_order(doc.data["spec"])
+        if states[n].get("type") in ("webhook", "wait")
+    ]
+    linked = link_states(ctx, order, [op for op in ops if op.kind == "step"])
+    external = []
+    for name in order:
+        body = states[name]
+        op = linked.get(name)
+        if op is None:
+            # A provider-only webhook may be left out of the public contract: the server
+            # still serves it, the client just has no method for it. A wait state may not.
+            webhook = body["type"] == "webhook"
+            (ctx.warnings if webhook else ctx.problems).append(
+                Diagnostic(
+                    doc.location(f"/spec/states/{escape_pointer_token(name)}"),
+                    f"{body['type']} state {name!r} has no step endpoint in the OpenAPI document "
+                    f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI"
+                    + (
+                        "; the server serves it at that path, the client has no method for it"
+                        if webhook
+                        else ""
+                    ),
+                    Level.WARNING if webhook else Level.ERROR,
+                )
+            )
+            if not webhook:
+                continue
+        header, profile = guard(states, body)
+        model = (
+            op.body.model if op is not None and op.body else ctx.state_inputs.get(name)
+        )
+        external.append(ExternalStep(name, body["type"], op, model, header, profile))
+    status = by_kind.get("status")
+    result = by_kind.get("result")
+    return JourneyIR(
+        definition=ctx.journey,
+        start=start,
+        status=status,
+        result=result,
+        external_steps=tuple(external),
+        input_model=input_model,
+        output_model=output_model,
+        status_phases=_phases(ctx, status, ("Running", "Succeeded", "Failed")),
+        outcome_phases=_phases(ctx, result, ("SUCCEEDED", "FAILED")),
+        location=doc.location(""),
+    )
+
+
+def _phases(
+    ctx: BuildContext, op: Operation | None, default: tuple[str, ...]
+) -> tuple[str, ...]:
+    success = op.success if op else None
+    model = ctx.schemas.defs.get(success.model or "") if success else None
+    phase = (model.schema.get("properties") or {}).get("phase") if model else None
+    ref = phase.get("$ref") if isinstance(phase, dict) else None
+    enum = (
+        ctx.schemas.defs.get(ref[len(REF_PREFIX) :]) if isinstance(ref, str) else None
+    )
+    values = enum.schema.get("enum") if enum else None
+    return tuple(str(v) for v in values) if isinstance(values, list) else default
+
+
+def journey_order(spec: dict[str, Any]) -> list[str]:
+    """States in the order a run meets them (breadth-first from `start`), then the rest."""
+    states = spec["states"]
+    order: list[str] = []
+    queue = [spec.get("start")]
+    while queue:
+        name = queue.pop(0)
+        if not isinstance(name, str) or name in order or name not in states:
+            continue
+        order.append(name)
+        queue.extend(_successors(states[name]))
+    return order + [s for s in states if s not in order]
+
+
+def _successors(state: Any) -> list[str]:
+    if not isinstance(state, dict):
+        return []
+    found = [state.get("next"), state.get("default")]
+    for choice in state.get("choices") or []:
+        if isinstance(choice, dict):
+            found.append(choice.get("next"))
+    for key in ("onTimeout", "onError", "onFailure"):
+        value = state.get(key)
+        found.append(value.get("next") if isinstance(value, dict) else value)
+    return [s for s in found if isinstance(s, str)]

@@ -1,0 +1,192 @@
+"""Arazzo workflows -> `WorkflowIR`: each step linked to the operation it calls (by
+operationId, qualified operationId or operationPath); a workflow that cannot be generated is
+left out with located warnings, the rest of the package is not."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from .. import naming
+from ..diagnostics import Diagnostic, Level, SpecError, did_you_mean
+from ..ir import Operation, WorkflowIR, WorkflowStep
+from ..load import Document
+from .context import BuildContext
+
+_DIALECT_PATH = re.compile(r"^(\$sourceDescriptions\.)?([A-Za-z0-9_\-]+)#(/paths/.+)$")
+
+
+def workflows(ctx: BuildContext, ops: list[Operation]) -> list[WorkflowIR]:
+    if ctx.arazzo is None or ctx.arazzo_doc is None:
+        return []
+    sources = {s.name for s in ctx.arazzo.sourceDescriptions}
+    by_id: dict[tuple[str, str], Operation] = {
+        (op.source, op.operation_id): op for op in ops
+    }
+    plain: dict[str, Operation] = {}
+    for op in ops:
+        plain.setdefault(op.operation_id, op)
+    names = naming.assign(
+        (w.workflowId, "run_" + naming.snake(w.workflowId, default="workflow"))
+        for w in ctx.arazzo.workflows
+    )
+    result = []
+    for wi, workflow in enumerate(ctx.arazzo.workflows):
+        before = len(ctx.problems)
+        try:
+            built = _workflow(ctx, wi, workflow, names, sources, by_id, plain)
+        except SpecError as exc:
+            ctx.problems.extend(exc.diagnostics)
+            built = None
+        problems = ctx.problems[before:]
+        del ctx.problems[before:]
+        # A workflow that cannot be generated is left out; the rest of the package is not.
+        ctx.warnings.extend(
+            Diagnostic(
+                d.location,
+                f"{d.message}; workflow {workflow.workflowId!r} is left out of the "
+                "package (everything else is generated)",
+                Level.WARNING,
+            )
+            for d in problems
+        )
+        if built is not None and not problems:
+            result.append(built)
+    return result
+
+
+def _workflow(
+    ctx: BuildContext, wi: int, workflow: Any, names: dict[str, str], sources: set[str],
+    by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+) -> WorkflowIR:  # fmt: skip
+    doc = ctx.arazzo_doc
+    assert doc is not None
+    base = f"/workflows/{wi}"
+    inputs_model = None
+    if workflow.inputs is not None:
+        wanted = naming.class_prefix(workflow.workflowId) + "Inputs"
+        converted = ctx.schemas.model(doc, base + "/inputs", workflow.inputs, wanted)
+        inputs_model = ctx.schemas.model_name(converted)
+        if wanted in ctx.schemas.public_aliases:
+            inputs_model = wanted
+    step_names = naming.assign(
+        (s.stepId, naming.snake(s.stepId, default="step")) for s in workflow.steps
+    )
+    steps = []
+    for si, step in enumerate(workflow.steps):
+        site = f"{base}/steps/{si}"
+        linked = _link_step(ctx, doc, site, step, sources, by_id, plain)
+        steps.append(
+            WorkflowStep(
+                step, step_names[step.stepId], linked, step.workflowId,
+                doc.location(site),
+            )
+        )  # fmt: skip
+    return WorkflowIR(
+        workflow,
+        names[workflow.workflowId],
+        inputs_model,
+        None,
+        tuple(steps),
+        doc.location(base),
+    )
+
+def _dialect_path(
+    ctx: BuildContext, doc: Document, site: str, step: Any, sources: set[str],
+    by_id: dict[tuple[str, str], Operation],
+) -> Operation | None:  # fmt: skip
+    """Tools' well-known shorthands for an operationPath: `<source>#/paths/...` as the
+    operationPath, or `$sourceDescriptions.<source>#/paths/...` as the operationId.
+    Their meaning is unambiguous: a warning spells out the standard form."""
+    field, text = (
+        ("operationPath", step.operationPath)
+        if step.operationPath
+        else ("operationId", step.operationId)
+    )
+    if not isinstance(text, str):
+        return None
+    match = _DIALECT_PATH.match(text)
+    if match is None or match.group(2) not in sources:
+        return None
+    source, pointer = match.group(2), unquote(match.group(3))
+    op = _by_path((o for o in by_id.values()), source, pointer)
+    if op is None:
+        return None
+    standard = f"{{$sourceDescriptions.{source}.url}}#{match.group(3)}"
+    ctx.warnings.append(
+        Diagnostic(
+            doc.location(f"{site}/{field}"),
+            f"step {step.stepId!r}: {field} {text!r} is a tool's shorthand, not "
+            f"Arazzo; read as operationPath {standard!r}: write that",
+            Level.WARNING,
+        )
+    )
+    return op
+
+def _link_step(
+    ctx: BuildContext, doc: Document, site: str, step: Any, sources: set[str],
+    by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+) -> Operation | None:  # fmt: skip
+    dialect = _dialect_path(ctx, doc, site, step, sources, by_id)
+    if dialect is not None or step.operationId is None:
+        return dialect
+    op_id: str = step.operationId
+    source = step.extensions.get("x-source")
+    qualified = re.match(r"^\$sourceDescriptions\.([^.]+)\.(.+)$", op_id)
+    if qualified:
+        source, op_id = qualified.group(1), qualified.group(2)
+    if isinstance(source, str) and source not in sources:
+        ctx.problems.append(
+            Diagnostic(
+                doc.location(site),
+                f"step {step.stepId!r} names source {source!r}, which is not in sourceDescriptions",
+            )
+        )
+        return None
+    op = by_id.get((source, op_id)) if isinstance(source, str) else plain.get(op_id)
+    if op is not None:
+        return op
+    known = sorted(
+        {o for (s, o) in by_id if not isinstance(source, str) or s == source}
+    )
+    folded = [o for o in known if o.casefold() == op_id.casefold()]
+    at = doc.location(site + "/operationId")
+    if len(folded) == 1:
+        ctx.warnings.append(
+            Diagnostic(
+                at,
+                f"step {step.stepId!r} calls operationId {op_id!r}, which matches "
+                f"{folded[0]!r} only when case is ignored (operationIds are "
+                f"case-sensitive); calling {folded[0]!r}: write it so",
+                Level.WARNING,
+            )
+        )
+        key = (source, folded[0]) if isinstance(source, str) else None
+        return by_id[key] if key is not None else plain[folded[0]]
+    hint = did_you_mean(op_id, known)
+    ctx.problems.append(
+        Diagnostic(
+            at,
+            f"step {step.stepId!r} calls unknown operationId {op_id!r}; it must match "
+            "an operationId of the source's OpenAPI document"
+            + (f"; {hint}" if hint else ""),
+        )
+    )
+    return None
+
+
+def _by_path(ops: Any, source: str, pointer: str) -> Operation | None:
+    """The operation at `#/paths/<path>/<method>` of a source."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if len(tokens) != 3 or tokens[0] != "paths":
+        return None
+    _, path, method = tokens
+    return next(
+        (
+            o
+            for o in ops
+            if o.source == source and o.path == path and o.http_method == method.upper()
+        ),
+        None,
+    )
