@@ -32,14 +32,19 @@ sys.path.insert(0, str(ROOT))
 from generator.dataweave import compile_expression  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "journeyforge" / "examples"
-RUNTIME_FILE = ROOT / "templates" / "runtime" / "server" / "dataweave.py"
+RUNTIME_DIR = ROOT / "templates" / "runtime" / "server" / "dataweave"
 BASE = frozenset({"context", "payload", "platform"})
 
 
 def _runtime() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_dw_runtime", RUNTIME_FILE)
+    spec = importlib.util.spec_from_file_location(
+        "bench_dw_runtime",
+        RUNTIME_DIR / "__init__.py",
+        submodule_search_locations=[str(RUNTIME_DIR)],
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -1,0 +1,172 @@
+"""`as` coercions, with format schemas, and the conversion of values back to plain JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from .lang import regex
+from .temporal import (
+    _EPOCH,
+    Date,
+    DateTime,
+    LocalTime,
+    Temporal,
+    Time,
+    make_date,
+    make_datetime,
+    make_local_datetime,
+    make_local_time,
+    make_time,
+    parse_temporal,
+)
+from .values import (
+    CoercionError,
+    DataWeaveRuntimeError,
+    InterpolationError,
+    Live,
+    Num,
+    _fail,
+    _integer,
+    _is_number,
+    _to_number,
+    to_string,
+)
+
+_TEMPORAL_TYPES = frozenset(
+    {"DateTime", "Date", "LocalDateTime", "LocalTime", "Time", "TimeZone", "Period"}
+)
+
+
+def coerce(value: Any, target: str) -> Any:
+    """`value as Target`; a failure is a CoercionError (`default` recovers from it)."""
+    try:
+        return _coerce(value, target)
+    except CoercionError:
+        raise
+    except DataWeaveRuntimeError as exc:
+        raise CoercionError(str(exc)) from None
+
+
+def _coerce(value: Any, target: str) -> Any:
+    if target == "Any":
+        return value
+    if target == "String":
+        return to_string(value)
+    if target == "Number":
+        return _as_number(value)
+    if target in _TEMPORAL_TYPES:
+        return _as_temporal(value, target)
+    return _coerce_structural(value, target)
+
+
+def _as_number(value: Any) -> int | float:
+    if isinstance(value, DateTime) and value.live:
+        seconds = int((value.value - _EPOCH).total_seconds())
+        return seconds
+    if isinstance(value, bool):
+        raise _fail("as Number", value)
+    return _to_number(value, "as Number")
+
+
+def _as_temporal(value: Any, target: str) -> Live:
+    if target == "DateTime" and _is_number(value):
+        return make_datetime(_EPOCH + timedelta(seconds=_integer(value, "as DateTime")))
+    if not isinstance(value, str):
+        raise _fail(f"as {target}", value)
+    parsed = (
+        value if isinstance(value, Live) and value.live else parse_temporal(str(value))
+    )
+    converted = _convert_temporal(parsed, target) if parsed is not None else None
+    if converted is None:
+        raise DataWeaveRuntimeError(f"cannot coerce {str(value)!r} to {target}")
+    return converted
+
+
+def _convert_temporal(value: Live, target: str) -> Live | None:
+    if value.kind == target:
+        return value
+    if not isinstance(value, Temporal):
+        return None
+    moment, nano = value.value, value.nano
+    if isinstance(moment, datetime):
+        if target == "Date":
+            return make_date(moment.date())
+        if target == "LocalDateTime":
+            return make_local_datetime(moment, nano)
+        if target == "DateTime":
+            return make_datetime(moment, nano)
+        if target == "LocalTime":
+            return make_local_time(moment.time(), nano)
+        if target == "Time":
+            return make_time(moment.timetz(), nano)
+    if type(value) is Date and target in ("DateTime", "LocalDateTime"):
+        midnight = datetime.combine(moment, time())
+        if target == "DateTime":
+            return make_datetime(midnight)
+        return make_local_datetime(midnight)
+    if type(value) is Time and target == "LocalTime":
+        return make_local_time(moment, nano)
+    if type(value) is LocalTime and target == "Time":
+        return make_time(moment, nano)
+    return None
+
+
+def _coerce_structural(value: Any, target: str) -> Any:
+    if target == "Boolean" and isinstance(value, bool):
+        return value
+    if target == "Boolean" and isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    if target == "Regex" and isinstance(value, str):
+        return regex(str(value))
+    checks: dict[str, bool] = {
+        "Object": isinstance(value, Mapping),
+        "Array": isinstance(value, list | tuple),
+        "Null": value is None,
+        "Regex": isinstance(value, re.Pattern),
+    }
+    if checks.get(target, False):
+        return value
+    raise _fail(f"as {target}", value)
+
+
+def call(function: Any, *args: Any) -> Any:
+    """Call a local lambda; anything else is an error."""
+    if callable(function) and not isinstance(function, type):
+        return function(*args)
+    raise _fail("a function call", function)
+
+
+def hole(value: Any, placeholder: str) -> str:
+    """The text of one `${...}` placeholder; null is an error, non-strings become JSON."""
+    if value is None:
+        raise InterpolationError(f"{placeholder} evaluated to null")
+    if isinstance(value, str):
+        return str(value)
+    return json.dumps(
+        plain(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+
+
+def plain(value: Any) -> Any:
+    """value as plain JSON data (what a JSON reader makes of DataWeave's output)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if type(value) is Num:
+        return float(value)
+    return value
+
+
+def coerce_format(value: Any, target: str, schema: Any) -> Any:
+    """`value as Target {format: ...}`: schema properties are not supported yet."""
+    keys = ", ".join(sorted(schema)) if isinstance(schema, Mapping) else "?"
+    raise DataWeaveRuntimeError(
+        f"`as {target} {{{keys}}}`: coercion schema properties are not supported"
+    )
