@@ -31,7 +31,8 @@ from generator.dataweave.builtins import (
 from generator.dataweave.emit import HANDLERS as _HANDLERS
 from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.lexer import position_of, tokenize
-from generator.dataweave.parser import Parser, did_you_mean
+from generator.dataweave.parse_base import did_you_mean
+from generator.dataweave.parser import Parser
 from generator.dataweave.typing import (
     TYPE_NAMES,
     check_boolean,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 from generator.dataweave import ast
 from generator.dataweave.builtins import COERCION_TYPES
 from generator.dataweave.errors import DataWeaveError
-from generator.dataweave.parser import did_you_mean
+from generator.dataweave.parse_base import did_you_mean
 from generator.dataweave.typing import TYPE_NAMES
 from generator.dataweave.walk import local, reads_names
 

@@ -1,0 +1,272 @@
+"""The operator levels of the grammar: the precedence table of parser.py, loosest first, and
+`as` coercions with their types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator.dataweave import ast
+from generator.dataweave.builtins import BUILTINS, MODULE_FUNCTIONS
+from generator.dataweave.lexer import Token
+from generator.dataweave.parse_base import (
+    _ADDITIVE,
+    _CHAIN_STOPS,
+    _DECL_WORDS,
+    _EQUALITY,
+    _MULTIPLICATIVE,
+    _RELATIONAL,
+    INFIX_LANGUAGE,
+    ParserBase,
+    describe,
+    did_you_mean,
+)
+
+
+class OperatorParser(ParserBase):
+    """The operator levels of the grammar: the precedence table of parser.py, loosest first, and"""
+
+    def whole(self) -> ast.Node:
+        """An expression (optionally after header declarations and `---`) up to the end."""
+        if self.tok.kind == "KEYWORD" and self.tok.text in _DECL_WORDS:
+            start = self.tok
+            decls = self.declarations(closing="")
+            node: ast.Node = ast.Do(start.line, start.column, decls, self.expression())
+        else:
+            node = self.expression()
+        if self.tok.kind != "EOF":
+            raise self.error(
+                f"unexpected {describe(self.tok)} after a complete expression"
+            )
+        return node
+
+    def expression(self) -> ast.Node:
+        """Loosest level: `default`, infix calls, `match`, `update` (left-associative)."""
+        return self.nested(self._legacy_or if self.legacy else self._chain)
+
+    def _legacy_or(self) -> ast.Node:
+        return self._left_assoc(self._legacy_and, frozenset({"or"}))
+
+    def _legacy_and(self) -> ast.Node:
+        return self._left_assoc(self._legacy_equality, frozenset({"and"}))
+
+    def _legacy_equality(self) -> ast.Node:
+        return self._left_assoc(self._legacy_relational, _EQUALITY)
+
+    def _legacy_relational(self) -> ast.Node:
+        return self._relational_ops(self._legacy_default)
+
+    def _legacy_default(self) -> ast.Node:
+        node = self._chain_ops(self._additive, only_calls=True)
+        while self.at("default"):
+            op = self.take()
+            if self.at(":"):
+                self.take()
+            right = self._chain_ops(self._additive, only_calls=True)
+            node = ast.Binary(op.line, op.column, "default", node, right)
+        return node
+
+    def _chain(self) -> ast.Node:
+        return self._chain_ops(self._or, only_calls=False)
+
+    def _chain_ops(self, operand: Callable[[], ast.Node], only_calls: bool) -> ast.Node:
+        node = operand()
+        while True:
+            tok = self.tok
+            if self.at("default") and not only_calls:
+                self.take()
+                if self.at(":"):
+                    self.warn(
+                        "`default:` is not DataWeave: write `default`", self.take()
+                    )
+                node = ast.Binary(tok.line, tok.column, "default", node, operand())
+            elif self.at("++") or self.at("--"):
+                self.take()
+                node = ast.Binary(tok.line, tok.column, tok.text, node, operand())
+            elif (
+                tok.kind == "IDENT"
+                and tok.text in ("match", "update")
+                and self.at("{", 1)
+            ):
+                node = self._match(node) if tok.text == "match" else self._update(node)
+            elif tok.kind == "IDENT" and self._is_infix(tok):
+                name = self._qualified_name()
+                node = ast.Binary(tok.line, tok.column, name, node, operand())
+            else:
+                return node
+
+    def _is_infix(self, tok: Token) -> bool:
+        """Whether the identifier after a complete operand is an infix function call."""
+        name = tok.text
+        if name in _CHAIN_STOPS:
+            return False
+        if name in BUILTINS or name in INFIX_LANGUAGE or name in self.local_functions:
+            return True
+        if (
+            name in MODULE_FUNCTIONS
+        ):  # an imported module function (the compiler checks)
+            return True
+        if self.at("::", 1):
+            return True
+        if self.open_declarations:
+            return False
+        if self.at(":", 1):
+            raise self.error("expected `,` between object fields", tok)
+        known = set(BUILTINS) | self.local_functions | INFIX_LANGUAGE
+        raise self.error(
+            f"unknown function `{name}` called infix (`a {name} b`)"
+            + did_you_mean(name, known),
+            tok,
+        )
+
+    def _not(self) -> ast.Node:
+        """`not x`: x extends over comparisons (`not 1 == 2` is `not (1 == 2)`).
+
+        DataWeave extends it over `and`/`or` too (`not a or b` is `not (a or b)`); journeys
+        mean `(not a) or b` there, so that reading is compiled, with a warning.
+        """
+        op = self.take()
+        operand = self.nested(self._not if self.at("not") else self._equality)
+        if self.at("and") or self.at("or"):
+            self.warn(
+                f"DataWeave reads `not a {self.tok.text} b` as `not (a {self.tok.text} b)`; "
+                f"compiled as `(not a) {self.tok.text} b`: write the parentheses you mean",
+                op,
+            )
+        return ast.Unary(op.line, op.column, "not", operand)
+
+    def _left_assoc(
+        self, operand: Callable[[], ast.Node], ops: frozenset[str]
+    ) -> ast.Node:
+        node = operand()
+        while self.tok.kind in ("OP", "KEYWORD") and self.tok.text in ops:
+            op = self.take()
+            node = ast.Binary(op.line, op.column, op.text, node, operand())
+        return node
+
+    def _or(self) -> ast.Node:
+        return self._left_assoc(self._and, frozenset({"or"}))
+
+    def _and(self) -> ast.Node:
+        return self._left_assoc(self._equality, frozenset({"and"}))
+
+    def _equality(self) -> ast.Node:
+        return self._left_assoc(self._relational, _EQUALITY)
+
+    def _relational(self) -> ast.Node:
+        return self._relational_ops(self._additive)
+
+    def _relational_ops(self, operand: Callable[[], ast.Node]) -> ast.Node:
+        node = operand()
+        while (self.tok.kind == "OP" and self.tok.text in _RELATIONAL) or self.at("is"):
+            op = self.take()
+            if op.text == "is":
+                node = ast.Is(op.line, op.column, node, self.type_expr())
+            else:
+                node = ast.Binary(op.line, op.column, op.text, node, operand())
+        return node
+
+    def _additive(self) -> ast.Node:
+        return self._left_assoc(self._multiplicative, _ADDITIVE)
+
+    def _multiplicative(self) -> ast.Node:
+        return self._left_assoc(self._unary, _MULTIPLICATIVE)
+
+    def _unary(self) -> ast.Node:
+        tok = self.tok
+        if self.at("-") and self.peek(1).kind == "NUMBER":
+            number = self.peek(1)
+            if number.offset == tok.offset + 1:
+                return self._coercion()
+        if self.at("-") or self.at("!"):
+            self.take()
+            name = "-" if tok.text == "-" else "not"
+            return ast.Unary(tok.line, tok.column, name, self.nested(self._unary))
+        if self.at("not"):
+            if self.legacy:
+                op = self.take()
+                return ast.Unary(op.line, op.column, "not", self.nested(self._unary))
+            return self._not()
+        return self._coercion()
+
+    def _coercion(self) -> ast.Node:
+        node = self._postfix(self._primary())
+        while self.at("as"):
+            op = self.take()
+            target = self.type_expr()
+            schema = self._object() if self.at("{") else None
+            node = ast.Coerce(op.line, op.column, node, target, schema)
+        return node
+
+    def type_expr(self) -> ast.TypeRef:
+        """A type: `Name`, `Name<T, ...>`, `A | B`, a literal type, `{...}` or `(A) -> B`."""
+        first = self.tok
+        members = [self._type_atom()]
+        while self.at("|"):
+            self.take()
+            members.append(self._type_atom())
+        if len(members) == 1:
+            return members[0]
+        return ast.TypeRef(first.line, first.column, "union", args=tuple(members))
+
+    def _type_atom(self) -> ast.TypeRef:
+        tok = self.tok
+        if tok.kind == "STRING" or tok.kind == "NUMBER":
+            self.take()
+            value: ast.Scalar = str(tok.value)
+            if tok.kind == "NUMBER":
+                value = int(tok.text) if tok.text.isdigit() else tok.text
+            return ast.TypeRef(tok.line, tok.column, "literal", value=value)
+        if self.at("true") or self.at("false") or self.at("null"):
+            self.take()
+            literal = {"true": True, "false": False, "null": None}[tok.text]
+            return ast.TypeRef(tok.line, tok.column, "literal", value=literal)
+        if self.at("{"):
+            self._skip_balanced("{", "}")
+            return ast.TypeRef(tok.line, tok.column, "name", name="Object")
+        if self.at("("):
+            self._skip_balanced("(", ")")
+            if self.at("->"):
+                self.take()
+                self.type_expr()
+                return ast.TypeRef(tok.line, tok.column, "name", name="Function")
+            raise self.error("expected `->` after function parameter types")
+        if tok.kind != "IDENT":
+            raise self.error(f"expected a type name, found {describe(tok)}")
+        name = self._qualified_name()
+        args: tuple[ast.TypeRef, ...] = ()
+        if self.at("<"):
+            args = self._type_arguments()
+        return ast.TypeRef(tok.line, tok.column, "name", name=name, args=args)
+
+    def _type_arguments(self) -> tuple[ast.TypeRef, ...]:
+        self.take()
+        args = [self.type_expr()]
+        while self.at(","):
+            self.take()
+            args.append(self.type_expr())
+        if self.at(">>"):
+            # `Array<Array<T>>`: the lexer read both closing brackets as one `>>`.
+            tok = self.tok
+            self.tokens[self.pos] = Token(
+                "OP", ">", None, tok.line, tok.column + 1, tok.offset + 1
+            )
+        else:
+            self.expect(">", "to close the type arguments")
+        return tuple(args)
+
+    def _skip_balanced(self, open_: str, close: str) -> None:
+        start = self.take()
+        depth = 1
+        while depth:
+            if self.tok.kind == "EOF":
+                raise self.error(f"unclosed `{open_}`", start)
+            depth += self.at(open_) - self.at(close)
+            self.take()
+
+    def _qualified_name(self) -> str:
+        """`name` or `dw::core::Strings::name`."""
+        parts = [self.expect_name("a name").text]
+        while self.at("::"):
+            self.take()
+            parts.append(self.expect_name("a name after `::`").text)
+        return "::".join(parts)
