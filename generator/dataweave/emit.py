@@ -17,7 +17,8 @@ from generator.dataweave.typing import TYPE_NAMES
 from generator.dataweave.walk import local, reads_names
 
 if TYPE_CHECKING:
-    from generator.dataweave.compiler import Compiler, Local
+    from generator.dataweave.compiler import Compiler
+    from generator.dataweave.scope import Local
 
 R: Final = "_dw"
 _HELPERS: Final = MappingProxyType(
