@@ -1124,6 +1124,8 @@ STRINGS: list[Case] = [
         'substringAfter("abc", "x")',
         'substringAfter("abc", "")',
         'substringAfter(null, ".")',
+        "substringAfter(null, null)",
+        'substringBeforeLast(null, null)',
     ),
     *_strings(
         "substringAfterLast",

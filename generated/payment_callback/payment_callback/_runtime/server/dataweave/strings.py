@@ -8,7 +8,7 @@ from typing import Any
 
 from .operators import truth
 from .text import _java_split
-from .values import Callback, DataWeaveRuntimeError, _integer, _text
+from .values import Callback, DataWeaveRuntimeError, _fail, _integer, _text
 
 
 def _str_or_none(value: Any, operation: str) -> str | None:
@@ -274,6 +274,8 @@ def strings_append_if_missing(value: Any, suffix: Any) -> Any:
 def _substring_at(
     value: Any, separator: Any, operation: str, last: bool, after: bool
 ) -> Any:
+    if separator is None:  # no overload takes a null separator, even on a null text
+        raise _fail(operation, value, separator)
     text = _str_or_none(value, operation)
     if text is None:
         return None
