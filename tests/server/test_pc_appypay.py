@@ -188,7 +188,7 @@ def test_receiver_refuses_a_latin1_secret(env: Env) -> None:
     assert store.get_event("appypay", seed["id"]) is None
 
 
-def test_unknown_provider_fields_are_kept_and_bad_payloads_are_422(env: Env) -> None:
+def test_unknown_provider_fields_are_kept_and_bad_payloads_are_400(env: Env) -> None:
     client, store = env
     seed = {**_seed("Pending"), "newProviderField": {"x": 1}}
     _start(client, seed["merchantTransactionId"])
@@ -197,7 +197,7 @@ def test_unknown_provider_fields_are_kept_and_bad_payloads_are_422(env: Env) -> 
     assert stored is not None
     assert json.loads(stored.body)["newProviderField"] == {"x": 1}
     broken = {k: v for k, v in seed.items() if k != "merchantTransactionId"}
-    assert_problem(_deliver(client, {**broken, "id": "evt-broken"}), 422)
+    assert_problem(_deliver(client, {**broken, "id": "evt-broken"}), 400)
     assert store.get_event("appypay", "evt-broken") is None
 
 

@@ -154,11 +154,11 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
     ("malformed-json", {"content": b'{"paymentId": ', "headers": {"Content-Type": "application/json"}}, 400),
     ("text-plain", {"content": b'{"paymentId": "PAY-1"}', "headers": {"Content-Type": "text/plain"}}, 415),
     ("no-content-type", {"content": b'{"paymentId": "PAY-1", "status": "SUCCESS"}'}, 415),
-    ("enum-outside-schema", {"json": {"paymentId": "PAY-1", "status": "MAYBE"}}, 422),
-    ("missing-field", {"json": {"status": "SUCCESS"}}, 422),
+    ("enum-outside-schema", {"json": {"paymentId": "PAY-1", "status": "MAYBE"}}, 400),
+    ("missing-field", {"json": {"status": "SUCCESS"}}, 400),
     ("oversized", {"json": {**SUCCESS, "pad": "x" * 10_000}}, 413),
     ("not-utf8", {"content": b'{"paymentId": "\xff"}', "headers": {"Content-Type": "application/json"}}, 400),
-    ("not-an-object", {"json": ["SUCCESS"]}, 422),
+    ("not-an-object", {"json": ["SUCCESS"]}, 400),
     ("oversized-streamed", {"content": _chunks(64 * 1024), "headers": {"Content-Type": "application/json"}}, 413),
 ]  # fmt: skip
 
@@ -178,7 +178,7 @@ def test_bad_requests_get_problem_details_and_change_nothing(
     response = client.post(STEP.format(journey_id), headers=headers, **kwargs)
     problem = assert_problem(response, status)
     assert _snapshot(client, store, journey_id) == before
-    if status == 422:
+    if status == 400:
         assert problem["errors"] and all("input" not in e for e in problem["errors"])
         assert "MAYBE" not in response.text
 
@@ -189,7 +189,7 @@ def test_schema_problem_names_the_field_and_allowed_values_without_echoing(
     client, _, _ = server
     journey_id = start(client)
     response = callback(client, journey_id, {"paymentId": "PAY-1", "status": "X-9"})
-    problem = assert_problem(response, 422)
+    problem = assert_problem(response, 400)
     assert problem["errors"][0]["pointer"] == "/status"
     assert "SUCCESS" in problem["errors"][0]["detail"]
     assert "X-9" not in response.text
@@ -207,7 +207,7 @@ def test_repeated_step_with_the_same_idempotency_key_is_applied_once(
     assert again.json()["phase"] == "Succeeded"
     failed = {**SUCCESS, "status": "FAILED"}
     assert_problem(
-        client.post(STEP.format(journey_id), json=failed, headers=headers), 409
+        client.post(STEP.format(journey_id), json=failed, headers=headers), 422
     )
     assert sum(1 for t in store.history(journey_id) if t.to_state == "captured") == 1
 
@@ -217,7 +217,7 @@ def test_start_rejects_bad_input_without_calling_handlers(server: Server) -> Non
     response = client.post(
         "/journeys/payment-callback/start", json={"paymentId": "PAY-1"}
     )
-    problem = assert_problem(response, 422)
+    problem = assert_problem(response, 400)
     assert {e["pointer"] for e in problem["errors"]} == {"/amount", "/currency"}
     assert handlers.calls == []
 

@@ -25,8 +25,8 @@ def live() -> Iterator[Callable[..., LiveServer]]:
     is stopped at teardown."""
     started: list[LiveServer] = []
 
-    def launch(app: Any, lifespan: str = "off") -> LiveServer:
-        server = run_live(app, lifespan)
+    def launch(app: Any, lifespan: str = "off", **options: Any) -> LiveServer:
+        server = run_live(app, lifespan, **options)
         started.append(server)
         return server
 

@@ -26,15 +26,21 @@ class LiveServer:
     stop: Callable[[], None]
 
 
-def run_live(app: Any, lifespan: str = "off") -> LiveServer:
+def run_live(app: Any, lifespan: str = "off", **options: Any) -> LiveServer:
     """Serve an ASGI app with a real uvicorn on a free port until stop() is called.
 
-    `lifespan="on"` runs the app's lifespan: the scheduler firing timers and schedules.
+    `lifespan="on"` runs the app's lifespan: the scheduler firing timers and schedules;
+    `options` are further uvicorn.Config settings (e.g. a package's `uvicorn_options(app)`).
     """
     import uvicorn
 
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan=lifespan
+        app,
+        host="127.0.0.1",
+        port=free_port(),
+        log_level="warning",
+        lifespan=lifespan,
+        **options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,9 +1,10 @@
 """Assemble the FastAPI app for one compiled journey and its provider webhook receivers.
 
-Request bodies are read by ``read_json`` rather than by FastAPI's body parameters so that every
-rejection is a problem+json answer with the right status (415 wrong media type, 413 too large,
-enforced while reading, 400 malformed JSON, 422 schema) and nothing is reflected back. Engine work
-is synchronous and runs in the threadpool.
+Request bodies are read by ``intake.read_json`` rather than by FastAPI's body parameters so
+that every rejection is a problem+json answer with the right status (415 wrong media type, 413
+too large, enforced while reading, 408 too slow, 400 not strict JSON or breaking the schema) and
+nothing is reflected back; ``limits.TransportLimits`` refuses oversized request heads (431, 414)
+before routing. Engine work is synchronous and runs in the threadpool.
 
 The journey routes are ``_JourneyRoute``s: FastAPI documents them from the endpoint signatures as
 usual, but a request goes straight to the endpoint (path parameters and the request passed in)
@@ -16,7 +17,6 @@ exception handlers. Routes a user adds to the app keep FastAPI's own handling.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -37,79 +37,18 @@ from starlette.responses import Response
 
 from .auth import RequestMeta
 from .engine import ExternalInput, JourneyEngine
-from .problem import ProblemError, install_problem_handlers
+from .idempotency import idempotency_key
+from .intake import read_json
+from .limits import TransportLimits
+from .problem import install_problem_handlers
 from .scheduler import TimerScheduler
+from .settings import Settings
 from .store import JourneyRecord
 from .webhooks import ProviderBinding, receive_event
 
 __all__ = ["API_PREFIX", "create_journey_app", "read_json"]
 
 API_PREFIX = "/api/v1"
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-def _check_media_type(request: Request) -> None:
-    media = _media_type(request)
-    if media != "application/json" and not (
-        media.startswith("application/") and media.endswith("+json")
-    ):
-        raise ProblemError(
-            415,
-            "Unsupported Media Type",
-            "Send the body as application/json.",
-            slug="unsupported-media-type",
-        )
-
-
-def _too_large(limit: int) -> ProblemError:
-    return ProblemError(
-        413,
-        "Request body too large",
-        f"The limit is {limit} bytes.",
-        slug="body-too-large",
-    )
-
-
-def _check_declared_length(request: Request, limit: int) -> None:
-    declared = request.headers.get("content-length")
-    if declared is None:
-        return
-    if not declared.isdigit():
-        raise ProblemError(
-            400, "Bad Request", "Invalid Content-Length.", slug="bad-request"
-        )
-    if int(declared) > limit:
-        raise _too_large(limit)
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def read_json(request: Request, limit: int) -> tuple[bytes, Any]:
-    """Return the raw body and its parsed JSON, refusing bad media types, oversize and bad JSON."""
-    _check_media_type(request)
-    _check_declared_length(request, limit)
-    raw = await _read_limited(request, limit)
-    try:
-        return raw, json.loads(raw)
-    except ValueError:
-        raise ProblemError(
-            400,
-            "Malformed JSON",
-            "The request body is not valid JSON.",
-            slug="malformed-json",
-        ) from None
 
 
 class _JourneyRoute(APIRoute):
@@ -161,11 +100,11 @@ def _meta(request: Request) -> RequestMeta:
     return RequestMeta(dict(request.query_params), dict(request.cookies), certs)
 
 
-def _add_start(app: FastAPI, engine: JourneyEngine[Any], limit: int) -> None:
+def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> None:
     name = engine.definition.name
 
     async def start(request: Request) -> dict[str, Any]:
-        _, body = await read_json(request, limit)
+        _, body = await read_json(request, settings)
         return await run_in_threadpool(
             engine.start, body, _headers(request), _meta(request)
         )
@@ -205,13 +144,13 @@ def _add_step(
     app: FastAPI,
     engine: JourneyEngine[Any],
     ext: ExternalInput,
-    limit: int,
+    settings: Settings,
     route: str,
 ) -> None:
     async def submit(journeyId: str, request: Request) -> dict[str, Any]:
         headers = _headers(request)
-        _, body = await read_json(request, limit)
-        key = headers.get("idempotency-key")
+        _, body = await read_json(request, settings)
+        key = idempotency_key(headers)
         return await run_in_threadpool(
             engine.submit, journeyId, ext.name, body, headers, key, _meta(request)
         )
@@ -227,10 +166,13 @@ def _add_step(
 
 
 def _add_receiver(
-    app: FastAPI, engine: JourneyEngine[Any], binding: ProviderBinding, limit: int
+    app: FastAPI,
+    engine: JourneyEngine[Any],
+    binding: ProviderBinding,
+    settings: Settings,
 ) -> None:
     async def receive(request: Request) -> dict[str, Any]:
-        raw, body = await read_json(request, limit)
+        raw, body = await read_json(request, settings)
         headers = _headers(request)
         return await run_in_threadpool(
             receive_event, engine, binding, raw, body, headers
@@ -274,15 +216,16 @@ def create_journey_app(
     app.state.engine = engine
     app.state.scheduler = scheduler
     install_problem_handlers(app)
-    limit = engine.settings.max_body_bytes
-    _add_start(app, engine, limit)
+    app.add_middleware(TransportLimits, settings=engine.settings)
+    settings = engine.settings
+    _add_start(app, engine, settings)
     _add_reads(app, engine)
     for route, ext in engine.routes.items():
-        _add_step(app, engine, ext, limit, route)
+        _add_step(app, engine, ext, settings, route)
     for binding in bindings:
         if binding.target_step not in engine.inputs:
             raise ValueError(
                 f"binding {binding.provider!r}: no step {binding.target_step!r}"
             )
-        _add_receiver(app, engine, binding, limit)
+        _add_receiver(app, engine, binding, settings)
     return app

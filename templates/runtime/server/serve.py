@@ -7,7 +7,9 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["load_object", "serve"]
+from .limits import server_buffer_bytes
+
+__all__ = ["load_object", "serve", "uvicorn_options"]
 
 
 def load_object(spec: str) -> Any:
@@ -49,4 +51,20 @@ def serve(
     handlers = fake_handlers() if args.fake else load_object(args.handlers)()
     import uvicorn  # only the server needs it, and only when serving
 
-    uvicorn.run(create_app(handlers), host=args.host, port=args.port)
+    app = create_app(handlers)
+    uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(app))
+
+
+def uvicorn_options(app: Any) -> dict[str, Any]:
+    """Return uvicorn's transport settings for the app's limits (README "Limits").
+
+    The h11 protocol is chosen so the request-head buffer limit applies (a head beyond it is
+    refused by uvicorn with 400 before the app sees it); the app's own middleware answers
+    431/414 below that, and the body read timeout is the app's (408).
+    """
+    engine = getattr(app.state, "engine", None)
+    settings = getattr(engine, "settings", None)
+    options: dict[str, Any] = {"http": "h11", "timeout_keep_alive": 5}
+    if settings is not None:
+        options["h11_max_incomplete_event_size"] = server_buffer_bytes(settings)
+    return options

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "DEFAULT_BODY_TIMEOUT_SECONDS",
+    "DEFAULT_IDEMPOTENCY_TTL_SECONDS",
     "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_HEADER_BYTES",
+    "DEFAULT_MAX_HEADER_COUNT",
+    "DEFAULT_MAX_JSON_DEPTH",
+    "DEFAULT_MAX_TARGET_BYTES",
     "Settings",
     "api_key_env_name",
     "config_env_name",
@@ -19,6 +25,12 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_MAX_JSON_DEPTH = 64
+DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
+DEFAULT_MAX_HEADER_BYTES = 16_384
+DEFAULT_MAX_HEADER_COUNT = 100
+DEFAULT_MAX_TARGET_BYTES = 8_192
+DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400
 
 
 def env_prefix(name: str) -> str:
@@ -56,6 +68,12 @@ class Settings:
     so a transition or webhook the server acknowledged survives a power loss; ``"normal"`` is
     faster and survives a crash or kill of the process, but the last commits before a power
     loss or OS crash may be missing (never half-applied).
+
+    Limits at the door (README "Limits"): ``max_body_bytes`` (413), ``max_json_depth`` (nesting
+    of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
+    ``max_header_bytes`` and ``max_header_count`` (431), ``max_target_bytes`` for the request
+    target (414). ``idempotency_ttl_seconds`` is how long an ``Idempotency-Key`` on start is
+    remembered.
     """
 
     store_path: str = "journeys.sqlite3"
@@ -69,6 +87,12 @@ class Settings:
     jwt_leeway_seconds: int = 60
     timer_poll_seconds: float = 1.0
     durability: str = "full"
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
+    body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_header_count: int = DEFAULT_MAX_HEADER_COUNT
+    max_target_bytes: int = DEFAULT_MAX_TARGET_BYTES
+    idempotency_ttl_seconds: int = DEFAULT_IDEMPOTENCY_TTL_SECONDS
 
     def __post_init__(self) -> None:
         if self.durability not in DURABILITY_LEVELS:
@@ -76,6 +100,20 @@ class Settings:
                 f"durability must be one of {', '.join(DURABILITY_LEVELS)}, "
                 f"got {self.durability!r}"
             )
+        for name in (
+            "max_body_bytes",
+            "max_json_depth",
+            "max_header_bytes",
+            "max_header_count",
+            "max_target_bytes",
+            "idempotency_ttl_seconds",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a positive integer")
+        if not (
+            math.isfinite(self.body_timeout_seconds) and self.body_timeout_seconds > 0
+        ):
+            raise ValueError("body_timeout_seconds must be a finite number > 0")
         if not (math.isfinite(self.timer_scale) and self.timer_scale >= 0):
             raise ValueError(
                 f"timer_scale must be a finite number >= 0, got {self.timer_scale!r}"
@@ -109,7 +147,10 @@ class Settings:
 
         <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES, <PREFIX>_API_KEY_<PROFILE>,
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
-        <PREFIX>_JWT_LEEWAY_SECONDS and <PREFIX>_CONFIG_<KEY> for each platform.config key
+        <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
+        <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
+        <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_IDEMPOTENCY_TTL_SECONDS, and
+        <PREFIX>_CONFIG_<KEY> for each platform.config key
         (``config`` maps each key to its declared type: string, integer, number, boolean or
         object, the last given as JSON).
         """
@@ -133,7 +174,29 @@ class Settings:
                 env, f"{prefix}_JWT_LEEWAY_SECONDS", default=60
             ),
             durability=_durability(env, f"{prefix}_DURABILITY"),
+            **_limits(env, prefix),
         )
+
+
+def _limits(env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    def whole(name: str, default: int) -> int:
+        return _positive_int(env, f"{prefix}_{name}", default=default)
+
+    seconds = _scale(env, f"{prefix}_BODY_TIMEOUT_SECONDS")
+    return {
+        "max_json_depth": whole("MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH),
+        "body_timeout_seconds": (
+            seconds
+            if env.get(f"{prefix}_BODY_TIMEOUT_SECONDS")
+            else DEFAULT_BODY_TIMEOUT_SECONDS
+        ),
+        "max_header_bytes": whole("MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES),
+        "max_header_count": whole("MAX_HEADER_COUNT", DEFAULT_MAX_HEADER_COUNT),
+        "max_target_bytes": whole("MAX_TARGET_BYTES", DEFAULT_MAX_TARGET_BYTES),
+        "idempotency_ttl_seconds": whole(
+            "IDEMPOTENCY_TTL_SECONDS", DEFAULT_IDEMPOTENCY_TTL_SECONDS
+        ),
+    }
 
 
 def _durability(env: Mapping[str, str], name: str) -> str:

@@ -36,6 +36,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_json
 
 from .auth import RequestMeta
 from .context import RunContext
@@ -51,6 +52,14 @@ from .definition import (
     Timer,
 )
 from .firing import Firing
+from .idempotency import (
+    IdempotentReplay,
+    answer_of,
+    idempotency_key,
+    new_record,
+    prior_answer,
+    request_hash,
+)
 from .lifecycle import DEADLINE
 from .persistence import correlation_scope
 from .problem import ProblemError, schema_problem
@@ -79,6 +88,7 @@ from .store import (
     body_hash,
     utc_now,
 )
+from .strictjson import canonical_json
 from .views import ReadViews, not_found
 
 __all__ = [
@@ -114,9 +124,13 @@ H = TypeVar("H")
 
 
 def validate_payload(model: type[BaseModel], data: Any) -> dict[str, Any]:
-    """Validate JSON data with a model (422 on failure); return it as JSON, unknown fields kept."""
+    """Validate JSON data with a model, strictly (400 on failure); return it as JSON.
+
+    Strict as JSON Schema is: a string is not a number and a boolean is not a number, while
+    strings still stand for dates, times and enum values. Unknown fields are kept.
+    """
     try:
-        parsed = model.model_validate(data)
+        parsed = model.model_validate_json(to_json(data), strict=True)
     except ValidationError as exc:
         raise schema_problem(exc.errors(include_input=False)) from None
     dumped: dict[str, Any] = parsed.model_dump(
@@ -127,8 +141,7 @@ def validate_payload(model: type[BaseModel], data: Any) -> dict[str, Any]:
 
 def canonical_hash(data: Any) -> str:
     """Hash JSON by value, so a redelivery re-serialised by the sender still matches."""
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return body_hash(text.encode("utf-8"))
+    return body_hash(canonical_json(data).encode("utf-8"))
 
 
 class JourneyEngine(Firing[H], ReadViews[H]):
@@ -151,8 +164,19 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         headers: Mapping[str, str],
         meta: RequestMeta | None = None,
     ) -> dict[str, Any]:
-        """Validate the input, run to the first pause or terminal state, persist."""
+        """Validate the input, run to the first pause or terminal state, persist.
+
+        With an ``Idempotency-Key`` header the first answer is stored with the journey and a
+        retry with the same key and body is answered it again (see idempotency.py).
+        """
         self._check_platform()
+        key = idempotency_key(headers)
+        scope = f"start:{self.definition.name}"
+        key_hash = request_hash(body)
+        if key is not None:
+            found = prior_answer(self.store, scope, key, key_hash, utc_now())
+            if found is not None:
+                return found
         data = validate_payload(self.definition.input_model, body)
         journey_id = str(uuid.uuid4())
         now = utc_now()
@@ -169,10 +193,26 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         run.transitions.append(Transition(None, self.definition.start))
         self.run_thread(run, self.machine, root, ())
         self._refuse_unauthenticated(run, root)
-        with self.store.transaction() as tx:
-            run.services.tx = tx
-            record = self._save(tx, run, root, None, now)
-            self._index(tx, journey_id, data)
+        try:
+            with self.store.transaction() as tx:
+                run.services.tx = tx
+                record = self._save(tx, run, root, None, now)
+                self._index(tx, journey_id, data)
+                answer = self._start_answer(record)
+                if key is not None:
+                    ttl = self.settings.idempotency_ttl_seconds
+                    tx.purge_idempotency_keys(now)
+                    mine = new_record(
+                        scope, key, key_hash, answer, journey_id, now, ttl
+                    )
+                    holder = tx.claim_idempotency_key(mine)
+                    if holder is not None:
+                        raise IdempotentReplay(holder)
+        except IdempotentReplay as replay:
+            return answer_of(replay.holder, key_hash)
+        return answer
+
+    def _start_answer(self, record: JourneyRecord) -> dict[str, Any]:
         if self.definition.start_outcome and record.phase != RUNNING:
             return self.outcome_body(record)
         return self.status_body(record)
@@ -229,10 +269,11 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         receipt = tx.record_event(event)
         if receipt is EventReceipt.CONFLICT:
             raise ProblemError(
-                409,
-                "Idempotency key reused",
-                "This Idempotency-Key was already used with a different body.",
-                slug="event-conflict",
+                422,
+                "Idempotency-Key reused with a different body",
+                "This Idempotency-Key was first sent with another request body; use a new "
+                "key for a new request.",
+                slug="idempotency-key-reused",
             )
         if receipt is EventReceipt.DUPLICATE:
             return self._load(tx, journey_id)

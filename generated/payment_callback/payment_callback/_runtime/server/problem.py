@@ -90,9 +90,9 @@ def validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
 
 
 def schema_problem(errors: Sequence[Mapping[str, Any]]) -> ProblemError:
-    """Return the 422 problem for a payload that breaks its schema."""
+    """Return the 400 problem for a payload that breaks its schema (DSL §12)."""
     return ProblemError(
-        422,
+        400,
         "Request body does not match the schema",
         "See 'errors' for each violation.",
         slug="schema-violation",

@@ -160,7 +160,7 @@ def _required_text(event: Mapping[str, Any], path: str) -> str:
     value = lookup(event, path)
     if value is None or value == "" or isinstance(value, dict | list | bool):
         raise ProblemError(
-            422,
+            400,
             "Event is missing a required field",
             f"The event has no usable {path!r}.",
             slug="schema-violation",
