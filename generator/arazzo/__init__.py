@@ -15,11 +15,13 @@ from .criteria import (
     parse_criterion,
 )
 from .emit import (
+    emit_check,
     emit_condition,
     emit_criterion,
     emit_expression,
     emit_jsonpath,
     emit_value,
+    expression_text,
 )
 from .expressions import (
     ArazzoSyntaxError,
@@ -58,11 +60,13 @@ __all__ = [
     "Value",
     "ValueList",
     "ValueMap",
+    "emit_check",
     "emit_condition",
     "emit_criterion",
     "emit_expression",
     "emit_jsonpath",
     "emit_value",
+    "expression_text",
     "parse_condition",
     "parse_criterion",
     "parse_expression",

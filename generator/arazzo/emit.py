@@ -145,6 +145,65 @@ def emit_criterion(criterion: Criterion, ns: str = NS, ctx: str = CTX) -> str:
     return f"{ns}.jsonpath_matches({emit_jsonpath(criterion.query, ns)}, {subject})"
 
 
+def emit_check(
+    criterion: Criterion, text: str, ns: str = NS, ctx: str = CTX
+) -> str:
+    """Source of one `Check`: the criterion as written (a string constant), its test, and the
+    runtime expressions it reads, each with its text, so a failure can say what it saw."""
+    ns, ctx = _check_identifier(ns), _check_identifier(ctx)
+    seen = "".join(
+        f"({literal(expression_text(e))}, {emit_expression(e, ns, ctx)}), "
+        for e in _read_by(criterion)
+    )
+    observe = f", lambda {ctx}: ({seen})" if seen else ""
+    return (
+        f"{ns}.Check({literal(text)}, lambda {ctx}: "
+        f"{emit_criterion(criterion, ns, ctx)}{observe})"
+    )
+
+
+def _read_by(criterion: Criterion) -> list[Expression]:
+    """The distinct runtime expressions a criterion reads, in reading order."""
+    if not isinstance(criterion, SimpleCriterion):
+        return [criterion.context]
+    found: list[Expression] = []
+
+    def walk(node: Condition) -> None:
+        if isinstance(node, Compare):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, Not):
+            walk(node.operand)
+        elif isinstance(node, And | Or):
+            walk(node.left)
+            walk(node.right)
+        elif not isinstance(node, Lit) and node not in found:
+            found.append(node)
+
+    walk(criterion.condition)
+    return found
+
+
+def expression_text(expr: Expression) -> str:
+    """A runtime expression written back in the Arazzo syntax (dot paths, `#` pointers)."""
+    if isinstance(expr, BuiltinRef):
+        return f"${expr.name}"
+    if isinstance(expr, SourceRef):
+        return f"$sourceDescriptions.{expr.source}" + (
+            f".{expr.target}" if expr.target is not None else ""
+        )
+    head = (
+        f"${expr.message}.{expr.part}"
+        if isinstance(expr, MessageRef)
+        else f"${expr.root}"
+    )
+    path = "".join(f"[{n}]" if isinstance(n, int) else f".{n}" for n in expr.names)
+    pointer = "".join(
+        "/" + p.replace("~", "~0").replace("/", "~1") for p in expr.pointer
+    )
+    return head + path + (f"#{pointer}" if expr.pointer else "")
+
+
 def emit_jsonpath(node: Any, ns: str = NS) -> str:
     """Source constructing a parsed JSONPath query from the runtime's node classes."""
     name = type(node).__name__

@@ -20,7 +20,7 @@ from ..arazzo import (
     ContextRef,
     MessageRef,
     SourceRef,
-    emit_criterion,
+    emit_check,
     emit_expression,
     emit_value,
     parse_criterion,
@@ -132,8 +132,8 @@ class _Compiler:
                 )
             except ArazzoSyntaxError as exc:
                 raise error(where, f"{what}[{i}]: {exc}") from None
-            parts.append(f"({emit_criterion(parsed)})")
-        return "lambda ctx: " + " and ".join(parts)
+            parts.append(emit_check(parsed, item.condition))
+        return "(" + "".join(f"{part}, " for part in parts) + ")"
 
     def outputs(self, outputs: dict[str, str], where: Location, what: str) -> str:
         if not outputs:

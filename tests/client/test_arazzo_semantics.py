@@ -98,6 +98,40 @@ def test_unmet_criteria_fail_the_step(
     ):
         client.run_criteria_and_outputs({"itemId": "a"})
     assert info.value.step_id == "getItem" and info.value.status == 200
+    # the error quotes the criterion as written and the value it looked at
+    assert "success criterion \"$.tags[?@ == 'blue']\" not met" in str(info.value)
+    assert "$response.body was {" in str(info.value) and "'green'" in str(info.value)
+
+
+def test_an_unmet_simple_criterion_names_every_value_it_read(
+    semantics: ModuleType, api: tuple[Server, Api]
+) -> None:
+    server, state = api
+    state.items["a"]["name"] = "Gadget"
+    with (
+        _client(semantics, server) as client,
+        pytest.raises(semantics._az.WorkflowError) as info,
+    ):
+        client.run_criteria_and_outputs({"itemId": "a"})
+    assert info.value.reason == (
+        "success criterion \"$statusCode == 200 && $response.body.name == 'WIDGET'\" "
+        "not met ($statusCode was 200, $response.body.name was 'Gadget')"
+    )
+
+
+def test_success_criteria_alone_decide_and_a_plain_step_needs_2xx(
+    semantics: ModuleType, api: tuple[Server, Api]
+) -> None:
+    server, _ = api
+    with (
+        _client(semantics, server) as client,
+        pytest.raises(semantics._az.WorkflowError) as info,
+    ):
+        client.run_expecting_missing()
+    # `lookup` expects the 404 and passes; `plain` has no criteria, so its 404 fails it
+    assert info.value.step_id == "plain" and info.value.status == 404
+    assert info.value.reason.startswith("the call answered HTTP 404 for GET ")
+    assert [r.path for r in server.seen] == ["/items/missing", "/items/missing"]
 
 
 def test_retry_action_with_limit_and_retry_after_header(

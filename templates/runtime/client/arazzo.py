@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import jsonpath as jp
+from .checks import Check
 from .criteria import compare, jsonpath_matches, regex_matches, truthy
 from .errors import WorkflowError
 from .expressions import Exchange, RunContext, concat, evaluate
 
 __all__ = [
+    "Check",
     "Exchange",
     "RunContext",
     "WorkflowError",

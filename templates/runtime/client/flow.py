@@ -18,6 +18,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from . import arazzo as _az
+from .checks import Check, all_hold, first_unmet
 from .errors import (
     ApiError,
     ClientError,
@@ -338,7 +339,6 @@ def is_not_terminal(error: ClientError) -> bool:
 
 # -- Arazzo workflows --------------------------------------------------------------------------
 
-Predicate: TypeAlias = Callable[[Context], bool]
 Values: TypeAlias = Callable[[Context], dict[str, Any]]
 
 
@@ -358,11 +358,11 @@ class ActionPlan:
     retry_after: float | None = None
     retry_limit: int = 1
     max_taken: int | None = None
-    criteria: Predicate | None = None
+    criteria: tuple[Check, ...] = ()
 
     def matches(self, ctx: Context) -> bool:
         """True when every criterion of the action holds."""
-        return self.criteria is None or self.criteria(ctx)
+        return all_hold(self.criteria, ctx)
 
 
 @dataclass(frozen=True)
@@ -376,7 +376,7 @@ class StepPlan:
     poll: Literal["status", "result"] | None = None
     until_states: Sequence[str] = ()  # a status poll also ends when waiting at one
     guard_header: str | None = None
-    criteria: Predicate | None = None
+    criteria: tuple[Check, ...] = ()
     on_success: tuple[ActionPlan, ...] = ()
     on_failure: tuple[ActionPlan, ...] = ()
     outputs: Values = no_values
@@ -405,7 +405,7 @@ class _Run:
     retries: dict[tuple[int, str], int] = field(default_factory=dict)
     taken: dict[tuple[int, str], int] = field(default_factory=dict)
     retry_after: float | None = None
-    failure: str = "success criteria not met"
+    failure: str = ""
 
 
 def run_workflow(
@@ -456,12 +456,18 @@ def _step(
     book: Mapping[str, WorkflowPlan], run: _Run, index: int, env: Env
 ) -> Program[int | None]:
     step = run.plan.steps[index]
-    run.failure = "success criteria not met"
+    run.failure = ""
     ok = yield from (
         _call_workflow(book, run, step, env) if step.workflow else _call(run, step, env)
     )
-    if ok and step.criteria is not None:
-        ok = step.criteria(run.ctx)
+    # With successCriteria, the criteria alone decide (Arazzo 1.0.1: all assertions MUST be
+    # satisfied), whatever the status; without them, a 2xx answer is success. A failed
+    # sub-workflow stays failed.
+    if step.criteria and (ok or not step.workflow):
+        unmet = first_unmet(step.criteria, run.ctx)
+        ok = unmet is None
+        if unmet is not None:
+            run.failure = unmet.unmet(run.ctx)
     if ok:
         run.ctx.set_step_outputs(step.step_id, step.outputs(run.ctx))
         run.retries = {k: v for k, v in run.retries.items() if k[0] != index}
@@ -492,6 +498,7 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
         exchange.status_code, exchange.response_headers = error.status, error.headers
         exchange.response_body = error.body
         run.retry_after = error.retry_after
+        run.failure = f"the call answered {error}"
         run.ctx.begin_step(exchange)
         return False
     exchange.status_code, exchange.response_headers = reply.status, reply.headers
@@ -588,7 +595,9 @@ def _on_failure(
                 status=status,
             )
         return (yield from _jump(book, run, index, action, env))
-    raise WorkflowError(step.step_id, run.failure, status=status)
+    raise WorkflowError(
+        step.step_id, run.failure or "success criteria not met", status=status
+    )
 
 
 def _jump(
