@@ -259,7 +259,11 @@ class ServerIR:
         everything = code + "\n" + defs
         runtime = {"ExternalInput", "Fail", "JourneyDefinition", "Next", "RunContext"}
         runtime |= {"StepResult", "Succeed"}
-        runtime |= {n for n in ("TaskResult", "Leave", "JsonObject") if n in everything}
+        runtime |= {
+            n
+            for n in ("TaskAnswer", "TaskResult", "Leave", "JsonObject")
+            if n in everything
+        }
         runtime |= {n for n in ("Timer", "Parallel", "Branch") if f"{n}(" in defs}
         if self.branch_machines:
             runtime.add("Machine")

@@ -20,7 +20,7 @@ from ._runtime.server.engine import (
     RunContext,
     StepResult,
     Succeed,
-    TaskResult,
+    TaskAnswer,
 )
 from ._runtime.server.security import Guard
 from ._runtime.server.settings import env_prefix
@@ -82,7 +82,7 @@ def step_authorize(ctx: Ctx) -> StepResult:
     """spec: authorize (task httpCall:v1 payments.authorizePayment)"""
     context = ctx.context
 
-    def run() -> TaskResult:
+    def run() -> TaskAnswer:
         call = handlers.AuthorizePaymentCall.model_validate(
             {
                 "payment_id": _dw.hole(

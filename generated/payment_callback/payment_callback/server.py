@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from ._runtime.server.asgi import create_journey_app
 from ._runtime.server.cache import Cache
 from ._runtime.server.engine import JourneyEngine
+from ._runtime.server.handlers import HandlersError, check_handlers
 from ._runtime.server.settings import Settings
 from ._runtime.server.sqlite import SQLiteStore
 from ._runtime.server.store import JourneyStore
@@ -17,7 +18,14 @@ from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
 from .handlers import PaymentCallbackHandlers
 from .testing import FakeHandlers
 
-__all__ = ["FakeHandlers", "PaymentCallbackHandlers", "Settings", "create_app", "main"]
+__all__ = [
+    "FakeHandlers",
+    "HandlersError",
+    "PaymentCallbackHandlers",
+    "Settings",
+    "create_app",
+    "main",
+]
 
 
 def create_app(
@@ -31,7 +39,10 @@ def create_app(
 
     Its lifespan runs the scheduler firing durable timers and schedules: serve it with
     lifespan enabled (uvicorn's default). `cache` backs cache:v1 tasks (default: in-process).
+    Raises `HandlersError` naming every method of `PaymentCallbackHandlers` that `handlers` lacks
+    (with the nearest name it has) or cannot call with the call model.
     """
+    check_handlers(handlers, PaymentCallbackHandlers)
     settings = settings or Settings.from_env(
         ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
     )

@@ -21,7 +21,7 @@ def compile(
     lines = prelude([code for _, code in call.entries])
     lines += [
         "",
-        "def run() -> TaskResult:",
+        "def run() -> TaskAnswer:",
         f"    call = handlers.{call.method.call_class}.model_validate({{{items}}})",
         *(["    ctx.pass_headers(call.headers)"] if c.passthrough else []),
         f"    return ctx.handlers.{call.method.name}(call)",

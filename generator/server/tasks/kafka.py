@@ -56,7 +56,7 @@ def compile(
     return [
         *prelude([code for _, code in entries]),
         "",
-        "def run() -> TaskResult:",
+        "def run() -> TaskAnswer:",
         f"    call = handlers.{method.call_class}.model_validate({{{items}}})",
         f"    return ctx.handlers.{method.name}(call)",
         "",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +21,7 @@ __all__ = [
     "Next",
     "StepResult",
     "Succeed",
+    "TaskAnswer",
     "TaskResult",
 ]
 
@@ -71,6 +73,10 @@ class TaskResult(BaseModel):
     headers: dict[str, str] = {}
     body: Any = None
     error: dict[str, Any] | None = None
+
+
+# What a handler method returns: a TaskResult, or an awaitable of one (`async def` handlers).
+TaskAnswer: TypeAlias = TaskResult | Awaitable[TaskResult]
 
 
 class JsonObject(BaseModel):

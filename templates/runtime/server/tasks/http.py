@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from ..results import TaskResult
+from ..handlers import settle
+from ..results import TaskAnswer, TaskResult
 from .base import TaskContext
 
 __all__ = ["HttpTasks"]
@@ -17,10 +18,16 @@ _logger = logging.getLogger("journeygen.server")
 class HttpTasks(TaskContext):
     """Outbound calls through the handlers."""
 
-    def call(self, task: Callable[[], TaskResult]) -> dict[str, Any]:
-        """Run an outbound handler; an exception becomes an error result, never a crash."""
+    def call(self, task: Callable[[], TaskAnswer]) -> dict[str, Any]:
+        """Run an outbound handler (`def` or `async def`); an exception becomes an error
+        result, never a crash."""
         try:
-            return task().model_dump(mode="json")
+            result = settle(task())
+            if not isinstance(result, TaskResult):
+                raise TypeError(
+                    f"a handler returned {type(result).__name__}, not a TaskResult"
+                )
+            return result.model_dump(mode="json")
         except Exception as exc:
             _logger.warning("task handler raised %s", type(exc).__name__, exc_info=exc)
             error = {

@@ -74,6 +74,7 @@ from .results import (
     Next,
     StepResult,
     Succeed,
+    TaskAnswer,
     TaskResult,
 )
 from .run import Thread, root_from_record
@@ -113,6 +114,7 @@ __all__ = [
     "StepFn",
     "StepResult",
     "Succeed",
+    "TaskAnswer",
     "TaskResult",
     "Timer",
     "canonical_hash",

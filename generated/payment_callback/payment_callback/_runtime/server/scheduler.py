@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .engine import JourneyEngine
+from .handlers import lend_loop, loop_token
 
 __all__ = ["TimerScheduler"]
 
@@ -30,6 +31,7 @@ class TimerScheduler:
         self.poll_seconds = max(poll_seconds, _MIN_WAIT)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._loop_token: Any = None
 
     @property
     def running(self) -> bool:
@@ -41,6 +43,10 @@ class TimerScheduler:
         if self.running:
             return
         self._stop.clear()
+        try:  # started from the app's lifespan: async handlers run on its event loop
+            self._loop_token = loop_token()
+        except Exception:
+            self._loop_token = None
         self._thread = threading.Thread(
             target=self._loop,
             name=f"journeygen-timers-{self.engine.definition.name}",
@@ -57,6 +63,7 @@ class TimerScheduler:
         self._thread = None
 
     def _loop(self) -> None:
+        lend_loop(self._loop_token)
         while not self._stop.is_set():
             try:
                 self.engine.fire_due()
