@@ -238,6 +238,13 @@ class ServerIR:
         return tuple(sorted(names))
 
     @property
+    def scaffold_imports(self) -> tuple[str, ...]:
+        """What a scaffolded handlers module imports: the Protocol, the call models, TaskResult."""
+        return tuple(
+            sorted({self.protocol, "TaskResult"} | {m.call_class for m in self.methods})
+        )
+
+    @property
     def machines(self) -> tuple[MachineCode, ...]:
         """Every machine: branches innermost first, then the journey's own."""
         return self.branch_machines + ((self.top,) if self.top else ())

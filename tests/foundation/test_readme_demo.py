@@ -6,25 +6,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.paths import GENERATED, ROOT
+from tests.support.readme import README, as_run_here, demo, free_port, serving
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
 pytestmark = pytest.mark.slow
-
-
-def _demo(name: str) -> str:
-    match = re.search(rf"<!-- demo: {name} -->\n```sh\n(.+?)\n```", README, re.S)
-    assert match, f"the README has no `demo: {name}` command"
-    return match.group(1)
 
 
 def _python_examples() -> list[str]:
@@ -32,14 +24,8 @@ def _python_examples() -> list[str]:
     return [b for b in blocks if "from payment_callback" in b and "..." not in b]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _installed() -> None:
+def installed() -> None:
+    """The generated package imports outside the work tree (installed as the Quick start says)."""
     probe = subprocess.run(
         [sys.executable, "-c", "import payment_callback.server"],
         cwd="/",
@@ -56,39 +42,14 @@ def _installed() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _installed()
-    log = tmp_path_factory.mktemp("demo") / "server.log"
-    port = _free_port()
-    command = _demo("server").replace("--port 8080", f"--port {port}")
-    command = command.replace(".venv/bin/python", sys.executable)
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            ["bash", "-c", command],  # bash execs a lone simple command
-            cwd=log.parent,  # the store file it creates stays out of the work tree
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (
-                process.stdout.read() if process.stdout else ""
-            )
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail("the demo server did not listen within 60 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    installed()
+    # the store file the server creates stays out of the work tree
+    with serving(demo("server"), tmp_path_factory.mktemp("demo"), port=free_port()) as url:
+        yield url
 
 
 def test_the_readme_demo_runs_the_whole_journey(server: str) -> None:
-    command = _demo("client").replace("http://127.0.0.1:8080", server)
-    command = command.replace(".venv/bin/python", sys.executable)
+    command = as_run_here(demo("client").replace("http://127.0.0.1:8080", server))
     done = subprocess.run(
         ["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=120
     )

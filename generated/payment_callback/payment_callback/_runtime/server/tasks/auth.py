@@ -21,7 +21,7 @@ from ..auth import (
     read_certificates,
     read_token,
 )
-from ..results import TaskResult
+from ..results import TaskAnswer, TaskResult
 from ..security import auth_problem, check_api_key, require_secret
 from .http import HttpTasks
 
@@ -61,7 +61,7 @@ class AuthTasks(HttpTasks):
     def validate_jwt(
         self,
         call_model: type[C],
-        verify: Callable[[C], TaskResult],
+        verify: Callable[[C], TaskAnswer],
         *,
         profile: str = "default",
         source: JwtSource | None = None,
@@ -100,7 +100,7 @@ class AuthTasks(HttpTasks):
     def validate_mtls(
         self,
         call_model: type[C],
-        verify: Callable[[C], TaskResult],
+        verify: Callable[[C], TaskAnswer],
         *,
         profile: str = "default",
         trust_anchors: Sequence[str] = (),
