@@ -7,12 +7,15 @@ encoded by the renderer's filters for their context (string literal, docstring, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .diagnostics import Diagnostic, Location
 from .schema.arazzo import ArazzoDocument, Step, Workflow
 from .schema.journey import Journey
 from .schemas import ModelDef
+
+if TYPE_CHECKING:
+    from .server.ir import ServerPart
 
 ParamLocation = Literal["path", "query", "header", "cookie"]
 MediaKind = Literal["json", "form", "multipart", "text", "binary"]
@@ -186,3 +189,4 @@ class Bundle:
     arazzo: ArazzoDocument | None
     sources: tuple[str, ...]  # input files, relative to the spec root
     warnings: tuple[Diagnostic, ...] = ()
+    server: ServerPart | None = None  # the journey's server (None: no journey)

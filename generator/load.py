@@ -295,6 +295,40 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._documents: dict[Path, Document] = {}
+        # After `seal()` nothing is read: a file that could not be read is answered with the
+        # same error (None: it did not exist), and any other path is an internal error.
+        self._sealed = False
+        self._failures: dict[Path, SpecError | None] = {}
+
+    def seal(self) -> None:
+        """Stop reading files: from now on only documents already loaded are answered."""
+        self._sealed = True
+
+    def preload(self, path: Path) -> Document | None:
+        """Read one file below the root now, if it can be; a failure is kept and raised again
+        by the `load` (or `resolve`) that needs the file, where the error is located."""
+        resolved = path.resolve()
+        if resolved not in self._documents and not resolved.is_file():
+            self._failures[resolved] = None
+            return None
+        try:
+            return self.load(path)
+        except SpecError as exc:
+            self._failures[resolved] = exc
+            return None
+
+    def preload_ref(self, document: Document, ref: Any) -> Document | None:
+        """Read the file a `$ref` (or a sourceDescription url) of `document` names, when it
+        names one `resolve` would read."""
+        if not isinstance(ref, str) or not ref.partition("#")[0]:
+            return None
+        try:
+            target = self._target_path(
+                document, ref, Location(document.display), "$ref"
+            )
+        except SpecError:
+            return None  # refused without reading: `resolve` says why
+        return self.preload(target)
 
     def relative(self, path: Path) -> str:
         """The path relative to the spec root, POSIX style (safe to put in generated files)."""
@@ -307,7 +341,15 @@ class Workspace:
         if cached is not None:
             return cached
         display = display_path(path)
-        if not resolved.is_file():
+        if self._sealed:
+            if resolved not in self._failures:
+                raise RuntimeError(
+                    f"internal error: {display} read after the load stage"
+                )
+            failure = self._failures[resolved]
+            if failure is not None:
+                raise SpecError(failure.diagnostics)
+        if self._sealed or not resolved.is_file():
             raise error(at or Location(display), f"file not found: {display}")
         if resolved.stat().st_size > MAX_BYTES:
             raise error(Location(display), f"file is larger than {MAX_BYTES} bytes")
@@ -349,9 +391,15 @@ class Workspace:
     def _target_document(
         self, document: Document, ref: str, at: Location, what: str
     ) -> Document:
-        file_part = ref.partition("#")[0]
-        if not file_part:
+        if not ref.partition("#")[0]:
             return document
+        return self.load(self._target_path(document, ref, at, what), at)
+
+    def _target_path(
+        self, document: Document, ref: str, at: Location, what: str
+    ) -> Path:
+        """The file a reference names; SpecError when it names none journeygen may read."""
+        file_part = ref.partition("#")[0]
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", file_part):
             raise error(
                 at,
@@ -372,7 +420,7 @@ class Workspace:
                 "holding both (the nearest folder with openapi/ or apis/, or "
                 "[tool.journeygen] specs)",
             )
-        return self.load(target, at)
+        return target
 
 
 def _walk(document: Document, pointer: str, ref: str, at: Location) -> Any:

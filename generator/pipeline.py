@@ -105,14 +105,18 @@ def generate(
         from .build import build
         from .discover import find_case
         from .export.case import derived_case
+        from .inputs import load_case
         from .load import Workspace
         from .render import static_sources
 
         workspace = Workspace(tree)
         derived = derived_case(folder, workspace)
         case = derived or find_case(folder)
+        inputs = load_case(
+            case, workspace
+        )  # every file read; nothing is read after this
         checks = [] if derived is not None else _contract_checks(case, workspace)
-        bundle = build(case, workspace)
+        bundle = build(inputs)
         formatter.trust(static_sources())
         if assistant is not None:
             rendered, files = assistant.generate(bundle, formatter, stage_cache)

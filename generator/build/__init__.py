@@ -8,11 +8,15 @@ surface), `links` (external-input state <-> step endpoint <-> guard) and `workfl
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diagnostics import SpecError
 from ..discover import Case as Case
 from ..discover import find_case as find_case
+from ..inputs import Inputs
+from ..inputs import load_case as load_case
 from ..ir import Bundle
-from ..load import Workspace
+from ..server.assemble import build_server
 from .context import BuildContext
 from .documents import extra_sources, read_documents, source_name
 from .journey import journey_ir
@@ -23,9 +27,11 @@ from .operations import operations
 from .workflows import workflows
 
 
-def build(case: Case, workspace: Workspace) -> Bundle:
-    """Build the IR bundle for one case; raise SpecError with every problem found."""
-    ctx = BuildContext.start(case, workspace)
+def build(inputs: Inputs) -> Bundle:
+    """Build the IR bundle for one loaded case (`load_case`), its server included; raise
+    SpecError with every problem found."""
+    ctx = BuildContext.start(inputs)
+    case = inputs.case
     read_documents(ctx)
     names = package_names(ctx)
     input_model, output_model = journey_models(ctx, names.pascal)
@@ -46,7 +52,7 @@ def build(case: Case, workspace: Workspace) -> Bundle:
         for p in (primary.path, case.journey, case.arazzo, case.bindings)
         if p is not None
     ] + [doc.path for doc, _ in extra]
-    return Bundle(
+    bundle = Bundle(
         names=names,
         models=tuple(ctx.schemas.defs.values()),
         model_aliases=tuple(sorted(ctx.schemas.public_aliases.items())),
@@ -54,6 +60,9 @@ def build(case: Case, workspace: Workspace) -> Bundle:
         workflows=tuple(flows),
         journey=journey,
         arazzo=ctx.arazzo,
-        sources=tuple(workspace.relative(p) for p in sources),
+        sources=tuple(ctx.ws.relative(p) for p in sources),
         warnings=tuple(ctx.warnings + ctx.schemas.warnings),
     )
+    if journey is None:
+        return bundle
+    return replace(bundle, server=build_server(bundle, inputs))

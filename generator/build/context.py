@@ -10,6 +10,7 @@ from typing import TypeVar
 from .. import naming
 from ..diagnostics import Diagnostic, SpecError
 from ..discover import Case
+from ..inputs import Inputs
 from ..load import Document, Workspace
 from ..schema.arazzo import ArazzoDocument
 from ..schema.journey import Journey
@@ -23,13 +24,9 @@ T = TypeVar("T")
 class BuildContext:
     """One build: its documents (raw and typed), model names, problems and warnings."""
 
-    case: Case
-    ws: Workspace
+    inputs: Inputs
     scope: naming.Scope
     schemas: SchemaCollector
-    journey_doc: Document | None = None
-    arazzo_doc: Document | None = None
-    openapi_doc: Document = field(default=None)  # type: ignore[assignment]
     openapi: OpenAPI = field(default=None)  # type: ignore[assignment]
     journey: Journey | None = None
     arazzo: ArazzoDocument | None = None
@@ -40,10 +37,35 @@ class BuildContext:
     method_names: set[str] = field(default_factory=set)  # client methods taken so far
 
     @classmethod
-    def start(cls, case: Case, workspace: Workspace) -> BuildContext:
-        """A context for building `case` from documents below `workspace`."""
+    def start(cls, inputs: Inputs) -> BuildContext:
+        """A context for building the case whose documents are `inputs`."""
         scope = naming.Scope(naming.RESERVED_CLASS_NAMES)
-        return cls(case, workspace, scope, SchemaCollector(workspace, scope))
+        return cls(inputs, scope, SchemaCollector(inputs.workspace, scope))
+
+    @property
+    def case(self) -> Case:
+        """The case being built."""
+        return self.inputs.case
+
+    @property
+    def ws(self) -> Workspace:
+        """The (sealed) workspace the case's documents were loaded into."""
+        return self.inputs.workspace
+
+    @property
+    def journey_doc(self) -> Document | None:
+        """The journey document, if the case has one."""
+        return self.inputs.journey
+
+    @property
+    def arazzo_doc(self) -> Document | None:
+        """The Arazzo document, if the case has one."""
+        return self.inputs.arazzo
+
+    @property
+    def openapi_doc(self) -> Document:
+        """The case's own OpenAPI document."""
+        return self.inputs.openapi
 
 
 def attempt(problems: list[Diagnostic], action: Callable[[], T]) -> T | None:

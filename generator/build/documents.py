@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .. import naming
-from ..diagnostics import Diagnostic, SpecError, error
+from ..diagnostics import Diagnostic, SpecError
 from ..load import Document
 from ..schema.journey import parse_journey
 from ..schema.openapi import validate_openapi
@@ -16,21 +16,9 @@ from .context import BuildContext, attempt
 
 
 def read_documents(ctx: BuildContext) -> None:
-    """Load and validate the case's documents into `ctx`; raise SpecError with every problem."""
-    case = ctx.case
+    """Validate the case's loaded documents into `ctx`; raise SpecError with every problem."""
     problems: list[Diagnostic] = []
-    if case.journey:
-        journey_path = case.journey
-        ctx.journey_doc = attempt(problems, lambda: ctx.ws.load(journey_path))
-    if case.arazzo:
-        arazzo_path = case.arazzo
-        ctx.arazzo_doc = attempt(problems, lambda: ctx.ws.load(arazzo_path))
-    if problems:
-        raise SpecError(problems)
-    primary = attempt(problems, lambda: _primary_openapi(ctx))
-    if problems or primary is None:
-        raise SpecError(problems)
-    ctx.openapi_doc = primary
+    primary = ctx.openapi_doc
     ctx.schemas.reserve_components(primary)
     openapi = attempt(problems, lambda: validate_openapi(primary, ctx.warnings))
     if openapi is not None:
@@ -48,32 +36,6 @@ def read_documents(ctx: BuildContext) -> None:
     )
     if problems:
         raise SpecError(problems)
-
-
-def _primary_openapi(ctx: BuildContext) -> Document:
-    """The case's own OpenAPI document: the journey's, or the first OpenAPI
-    sourceDescription of the Arazzo document (resolved inside the spec tree)."""
-    if ctx.case.openapi is not None:
-        return ctx.ws.load(ctx.case.openapi)
-    doc = ctx.arazzo_doc
-    assert doc is not None
-    sources = doc.data.get("sourceDescriptions") if isinstance(doc.data, dict) else None
-    for i, source in enumerate(sources if isinstance(sources, list) else []):
-        if not isinstance(source, dict) or source.get("type") == "arazzo":
-            continue
-        url = source.get("url")
-        if not isinstance(url, str):
-            continue
-        target = ctx.ws.resolve(
-            doc, url, f"/sourceDescriptions/{i}/url", "sourceDescription url"
-        )
-        if isinstance(target.document.data, dict) and "openapi" in target.document.data:
-            return target.document
-    raise error(
-        doc.location("/sourceDescriptions"),
-        "no OpenAPI document among the sourceDescriptions; add one (type: openapi, "
-        "url: a file inside the spec tree)",
-    )
 
 
 def extra_sources(ctx: BuildContext) -> list[tuple[Document, str]]:

@@ -7,13 +7,13 @@ from typing import Any
 
 from .. import naming
 from ..diagnostics import Location, SpecError
+from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
 from ..schema.journey.spec import ApiRef
 from ..schema.journey.tasks import HttpCall
 from .expressions import Code, dataweave, value
 from .ir import BodyModel, CallField, HandlerMethod
 from .schematypes import Resolver, annotation, example
-from .sources import Sources
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 EXTRA_FIELDS = ("body", "headers", "query")
@@ -73,7 +73,7 @@ class CallCode:
 
 
 def find_operation(
-    sources: Sources, journey: Document, apis: dict[str, ApiRef], ref: str
+    sources: Inputs, journey: Document, apis: dict[str, ApiRef], ref: str
 ) -> Downstream | None:
     """Resolve `api.operationId` through `spec.apis.<api>.openApiRef`; None when it does not."""
     api, _, op_id = ref.partition(".")
@@ -81,8 +81,7 @@ def find_operation(
     if entry is None:
         return None
     target = entry.openApiRef
-    pointer = f"/spec/apis/{escape_pointer_token(api)}/openApiRef"
-    doc = sources.api_document(target, journey.location(pointer))
+    doc = sources.api_document(target)
     if doc is None:
         return None
     for path, item in (doc.data.get("paths") or {}).items():
@@ -94,10 +93,10 @@ def find_operation(
     return None
 
 
-def _resolver(sources: Sources, doc: Document, site: str) -> Resolver:
+def _resolver(sources: Inputs, doc: Document, site: str) -> Resolver:
     def resolve(schema: dict[str, Any]) -> dict[str, Any] | None:
         try:
-            found = sources.workspace.resolve(doc, schema["$ref"], site).value
+            found = sources.resolve(doc, schema["$ref"], site).value
         except SpecError:
             return None
         return found if isinstance(found, dict) else None
@@ -167,7 +166,7 @@ class CallBuilder:
     """Builds handler methods for the httpCall tasks of one journey."""
 
     def __init__(
-        self, sources: Sources, journey: Document, apis: dict[str, ApiRef]
+        self, sources: Inputs, journey: Document, apis: dict[str, ApiRef]
     ) -> None:
         self.sources = sources
         self.journey = journey

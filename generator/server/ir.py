@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Location
+from ..diagnostics import Diagnostic, Location
 from ..ir import PackageNames
 
 
@@ -325,3 +325,11 @@ _WEBHOOK_NAMES = (
     "GenericEvent",
 )
 _APPYPAY_NAMES = ("APPYPAY_RULES", "AppyPayEvent", "appypay_binding")
+
+
+@dataclass(frozen=True)
+class ServerPart:
+    """The server of a journey package as the build decided it: its IR and the warnings."""
+
+    ir: ServerIR
+    warnings: tuple[Diagnostic, ...] = ()

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..build import build
+from ..build import build, load_case
 from ..diagnostics import Location, error
 from ..discover import find_case
 from ..format import Formatter
 from ..load import Workspace
 from ..pipeline import spec_root
 from ..render import environment, templates_dir
-from .part import build_server
 
 
 def render_scaffold(case_folder: Path, root: Path | None = None) -> str:
     """The text of a handlers module for a case's journey; SpecError when it has no server."""
-    bundle = build(find_case(case_folder), Workspace(root or spec_root(case_folder)))
-    if bundle.journey is None:
+    workspace = Workspace(root or spec_root(case_folder))
+    bundle = build(load_case(find_case(case_folder), workspace))
+    if bundle.server is None:
         raise error(
             Location(str(case_folder)), "no *.journey.yaml here: nothing to scaffold"
         )
-    server, _ = build_server(bundle)
+    server = bundle.server.ir
     if server.unsupported:
         first = server.unsupported[0]
         raise error(
