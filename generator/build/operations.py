@@ -10,6 +10,7 @@ from .. import naming
 from ..diagnostics import error
 from ..ir import Body, MediaKind, Operation, OperationKind, Param, Response
 from ..load import Document, escape_pointer_token
+from ..oas_deviations import empty_content, ignored_header
 from .context import BuildContext
 from .media import (
     RAW_RESPONSE,
@@ -26,9 +27,6 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 _ANNOTATION_NAMES = frozenset(
     {"list", "dict", "str", "int", "float", "bool", "bytes", "type", "object", "tuple"}
 )
-# Header parameters OpenAPI says are ignored: they are set by the body's media type, the
-# response type and the security schemes (or the caller's `headers=`).
-IGNORED_HEADERS = ("accept", "content-type", "authorization")
 _STEP_PATH = re.compile(r"^/journeys/\{[^}]+\}/steps/([^/{}]+)$")
 # Method names the generated client defines itself; operations never take them.
 CLIENT_RESERVED = (
@@ -144,10 +142,11 @@ def _params(
                 value = resolved.value
             if not isinstance(value, dict) or not isinstance(value.get("name"), str):
                 raise error(doc.location(site), "a parameter needs a string 'name'")
-            if value.get("in") == "header" and str(value["name"]).lower() in (
-                IGNORED_HEADERS
-            ):
-                continue  # OAS 3: "the parameter definition SHALL be ignored"
+            if value.get("in") == "header" and (
+                dropped := ignored_header(doc, site, value["name"])
+            ):  # OAS 3: "the parameter definition SHALL be ignored"
+                ctx.warnings.extend([dropped] * (dropped not in ctx.warnings))
+                continue
             found[(value["name"], str(value.get("in")))] = (site, value)
     py_names = naming.assign(
         ((f"{loc}:{name}", naming.field_name(name)) for (name, loc) in found),
@@ -209,7 +208,8 @@ def _body(
         raise error(doc.location(site), "requestBody needs a 'content' mapping")
     media = json_media(content) or next(iter(content), None)
     if media is None:
-        raise error(doc.location(site + "/content"), "requestBody has no media type")
+        ctx.warnings.append(empty_content(doc, site, raw))
+        return None
     kind = media_kind(media)
     body = content[media] if isinstance(content[media], dict) else {}
     schema = body.get("schema", {})

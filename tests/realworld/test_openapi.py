@@ -20,9 +20,22 @@ def schemas(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return generate("oas-schemas", tmp_path_factory.mktemp("oas-schemas"))
 
 
-def test_valid_schemas_generate_without_a_word(schemas: Run) -> None:
+def test_valid_schemas_generate_with_a_warning_per_ignored_header(schemas: Run) -> None:
     assert schemas.code == 0, schemas.stderr
-    assert schemas.lines("warning") == []
+    assert schemas.lines("warning") == [
+        f"oas-schemas/api.yaml:{line}:11: warning: header parameter {name!r} is ignored: "
+        "OpenAPI says a header parameter named Accept, Content-Type or Authorization "
+        f"SHALL be ignored, so the client takes no such argument; {name} is set from "
+        f"{source}, or per call with headers=: remove the parameter, or describe it there"
+        for line, name, source in [
+            (8, "Accept", "the response media types (responses.<status>.content)"),
+            (
+                9,
+                "Authorization",
+                "the security schemes (components.securitySchemes and security)",
+            ),
+        ]
+    ]
 
 
 def test_a_recursive_one_of_through_additional_properties_is_a_root_model(
@@ -117,3 +130,28 @@ def test_a_tools_shorthand_is_a_warning_and_a_broken_workflow_is_left_out(
     assert not hasattr(client.FlowsClient, "run_calls_broken")
     strict = generate("dialect-left-out", tmp_path / "strict", "--strict")
     assert strict.code == 2
+
+
+def test_an_optional_request_body_without_media_type_is_no_body(tmp_path: Path) -> None:
+    run = generate("empty-content", tmp_path)
+    assert run.code == 0, run.stderr
+    assert run.lines("warning") == [
+        "empty-content/api.yaml:10:18: warning: requestBody content names no media type: "
+        "the operation is generated without a body; if it takes one, describe it, e.g. "
+        "content: {application/json: {schema: ...}}, else remove the requestBody"
+    ]
+    client = run.module()
+    params = inspect.signature(client.FlowsClient.publish_draft).parameters
+    assert "body" not in params
+    assert hasattr(client.FlowsClient, "run_publish")
+
+
+def test_a_required_request_body_without_media_type_is_refused(tmp_path: Path) -> None:
+    run = generate("empty-content-required", tmp_path)
+    assert run.code == 2
+    assert run.lines("error") == [
+        "empty-content-required/api.yaml:10:18: error: requestBody is required but its "
+        "content names no media type, so no request can carry it; describe it, e.g. "
+        "content: {application/json: {schema: ...}}"
+    ]
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
