@@ -6,19 +6,24 @@ Unique workflowIds in a document and stepIds in a workflow; `dependsOn`, step `w
 name a step, workflow, output or declared input that exists. Every unknown name comes with the
 nearest known ones. The rules read the raw document defensively: shapes the schema refuses are
 skipped here (the schema reports them).
+
+A problem inside one workflow (a name it uses that does not exist) leaves that workflow out of
+the package: `check_document` returns those per workflowId, beside the document's own problems
+(duplicate ids, broken components), which refuse it. A step, goto or dependsOn naming
+`$sourceDescriptions.<name>.<workflowId>` is checked against the workflows of that Arazzo
+source when its document is known (`external`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, did_you_mean
 from ..load import Document, escape_pointer_token
-from .criteria import parse_criterion
-from .expressions import ArazzoSyntaxError, ContextRef, parse_expression, parse_value
+from .rule_refs import References
 
 _SOURCES = "$sourceDescriptions."
 _COMPONENTS = "$components."
@@ -41,13 +46,32 @@ def _hint(name: str, known: list[str]) -> str:
     return f"; known: {', '.join(known)}" if known else ""
 
 
+@dataclass
+class Checked:
+    """The rule problems of one document: its own (it is refused) and those of each
+    workflow (that workflow is left out)."""
+
+    problems: list[Diagnostic] = field(default_factory=list)
+    left_out: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    def all(self) -> list[Diagnostic]:
+        return [*self.problems, *(d for ds in self.left_out.values() for d in ds)]
+
+
 class _Checker:
     """Collects the problems of one document."""
 
-    def __init__(self, document: Document, what: str) -> None:
+    def __init__(
+        self,
+        document: Document,
+        what: str,
+        external: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.doc = document
         self.what = what
-        self.problems: list[Diagnostic] = []
+        self.external = external or {}
+        self.found = Checked()
+        self.current: str | None = None  # the workflowId being checked
         data = _dict(document.data)
         self.workflows = [
             w for w in _list(data.get("workflows")) if isinstance(w, dict)
@@ -69,15 +93,30 @@ class _Checker:
         }
         self.components = _dict(data.get("components"))
 
-    def report(self, pointer: str, message: str, level: Level = Level.ERROR) -> None:
+    def report(
+        self,
+        pointer: str,
+        message: str,
+        level: Level = Level.ERROR,
+        workflow: Any = None,
+    ) -> None:
+        """Record a problem; one inside workflow `workflow` (default: the one being
+        checked) leaves that workflow out."""
         where = ".".join(
             p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]
         )
-        self.problems.append(
-            Diagnostic(
-                self.doc.location(pointer), f"{self.what}: {where}: {message}", level
-            )
+        found = Diagnostic(
+            self.doc.location(pointer), f"{self.what}: {where}: {message}", level
         )
+        owner = workflow if workflow is not None else self.current
+        if level is Level.ERROR and isinstance(owner, str):
+            self.found.left_out.setdefault(owner, []).append(found)
+        else:
+            self.found.problems.append(found)
+
+    @staticmethod
+    def hint(name: str, known: list[str]) -> str:
+        return _hint(name, known)
 
     # -- identifiers ---------------------------------------------------------------------------
 
@@ -118,12 +157,30 @@ class _Checker:
                     f"{what} {value!r} names sourceDescription {source!r} of type "
                     f"{self.sources[source]}; workflows live in arazzo sources",
                 )
+            elif source in self.external:
+                self.external_target(value, source, pointer, what)
             return
         if value not in self.by_id:
             self.report(
                 pointer,
                 f"{what} names unknown workflowId {value!r}"
                 + _hint(value, self.workflow_ids),
+            )
+
+    def external_target(self, value: str, source: str, pointer: str, what: str) -> None:
+        wid = value[len(_SOURCES) + len(source) + 1 :]
+        known = sorted(self.external[source])
+        if not wid:
+            self.report(
+                pointer,
+                f"{what} {value!r} names no workflow; write "
+                f"$sourceDescriptions.{source}.<workflowId>" + _hint("", known),
+            )
+        elif wid not in known:
+            self.report(
+                pointer,
+                f"{what} {value!r}: Arazzo source {source!r} has no workflow {wid!r}"
+                + _hint(wid, known),
             )
 
     def reusable(self, item: Any, pointer: str, kind: str) -> None:
@@ -179,201 +236,9 @@ class _Checker:
                     Level.WARNING,
                 )
 
-    # -- runtime expressions -------------------------------------------------------------------
-
-    def expressions(self, workflow: dict[str, Any], pointer: str) -> None:
-        for where, ref in self.references(workflow, pointer):
-            self.reference(ref, where, workflow)
-
-    def references(
-        self, workflow: dict[str, Any], pointer: str
-    ) -> Iterator[tuple[str, ContextRef]]:
-        for i, param in enumerate(_list(workflow.get("parameters"))):
-            yield from self.values(
-                _dict(param).get("value"), f"{pointer}/parameters/{i}/value"
-            )
-        for key in ("successActions", "failureActions"):
-            for i, action in enumerate(_list(workflow.get(key))):
-                yield from self.criteria(
-                    _dict(action).get("criteria"), f"{pointer}/{key}/{i}/criteria"
-                )
-        for name, value in _dict(workflow.get("outputs")).items():
-            yield from self.values(
-                value, f"{pointer}/outputs/{escape_pointer_token(name)}"
-            )
-        for j, step in enumerate(_list(workflow.get("steps"))):
-            step = _dict(step)
-            base = f"{pointer}/steps/{j}"
-            for i, param in enumerate(_list(step.get("parameters"))):
-                yield from self.values(
-                    _dict(param).get("value"), f"{base}/parameters/{i}/value"
-                )
-            body = _dict(step.get("requestBody"))
-            if "payload" in body:
-                yield from self.values(body["payload"], f"{base}/requestBody/payload")
-            for i, replacement in enumerate(_list(body.get("replacements"))):
-                yield from self.values(
-                    _dict(replacement).get("value"),
-                    f"{base}/requestBody/replacements/{i}/value",
-                )
-            yield from self.criteria(
-                step.get("successCriteria"), f"{base}/successCriteria"
-            )
-            for key, _ in _ACTION_LISTS:
-                for i, action in enumerate(_list(step.get(key))):
-                    yield from self.criteria(
-                        _dict(action).get("criteria"), f"{base}/{key}/{i}/criteria"
-                    )
-            for name, value in _dict(step.get("outputs")).items():
-                yield from self.values(
-                    value, f"{base}/outputs/{escape_pointer_token(name)}"
-                )
-
-    def values(self, value: Any, pointer: str) -> Iterator[tuple[str, ContextRef]]:
-        """Every context reference in a value, at the pointer of the string holding it."""
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from self.values(
-                    item, f"{pointer}/{escape_pointer_token(str(key))}"
-                )
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from self.values(item, f"{pointer}/{i}")
-        elif isinstance(value, str) and "$" in value:
-            try:
-                parsed = parse_value(value)
-            except ArazzoSyntaxError:
-                return  # reported where the expression is compiled
-            yield from ((pointer, ref) for ref in _context_refs(parsed))
-
-    def criteria(self, items: Any, pointer: str) -> Iterator[tuple[str, ContextRef]]:
-        for i, item in enumerate(_list(items)):
-            item = _dict(item)
-            condition, context = item.get("condition"), item.get("context")
-            if isinstance(context, str):
-                try:
-                    parsed: Any = parse_expression(context)
-                except ArazzoSyntaxError:
-                    parsed = None
-                yield from (
-                    (f"{pointer}/{i}/context", r) for r in _context_refs(parsed)
-                )
-            if not isinstance(condition, str):
-                continue
-            kind = item.get("type")
-            try:
-                parsed = parse_criterion(
-                    condition,
-                    type=kind if isinstance(kind, str | dict) else None,
-                    context=context if isinstance(context, str) else None,
-                )
-            except ArazzoSyntaxError:
-                continue
-            yield from (
-                (f"{pointer}/{i}/condition", r)
-                for r in _context_refs(getattr(parsed, "condition", None))
-            )
-
-    def reference(
-        self, ref: ContextRef, pointer: str, workflow: dict[str, Any]
-    ) -> None:
-        names = [str(n) for n in ref.names]
-        text = "$" + ".".join([ref.root, *names])
-        if ref.root == "steps" and names:
-            steps = {
-                s["stepId"]: s
-                for s in map(_dict, _list(workflow.get("steps")))
-                if isinstance(s.get("stepId"), str)
-            }
-            if names[0] not in steps:
-                self.report(
-                    pointer,
-                    f"{text!r} names unknown step {names[0]!r} (a $steps expression "
-                    "names a step of its own workflow)"
-                    + _hint(names[0], sorted(steps)),
-                )
-            elif len(names) >= 3 and names[1] == "outputs":
-                self.output(
-                    text, names[2:], steps[names[0]], f"step {names[0]!r}", pointer
-                )
-        elif ref.root == "workflows" and names:
-            if names[0] not in self.by_id:
-                self.report(
-                    pointer,
-                    f"{text!r} names unknown workflow {names[0]!r}"
-                    + _hint(names[0], self.workflow_ids),
-                )
-            elif len(names) >= 3 and names[1] == "outputs":
-                target = self.by_id[names[0]]
-                self.output(text, names[2:], target, f"workflow {names[0]!r}", pointer)
-        elif ref.root == "inputs" and names:
-            self.input(text, names, workflow, pointer)
-        elif ref.root == "components" and len(names) >= 2:
-            known = sorted(_dict(self.components.get(names[0])))
-            kinds = ("parameters", "inputs", "successActions", "failureActions")
-            if names[0] in kinds and names[1] not in known:
-                self.report(
-                    pointer,
-                    f"{text!r} names no entry of components.{names[0]}"
-                    + _hint(names[1], known),
-                )
-
-    def output(
-        self, text: str, rest: list[str], owner: dict[str, Any], what: str, pointer: str
-    ) -> None:
-        outputs = owner.get("outputs")
-        known = sorted(_dict(outputs))
-        # Output names may hold dots: `$steps.a.outputs.x.y` is output `x.y` or `x` + `.y`.
-        if any(".".join(rest[:n]) in known for n in range(1, len(rest) + 1)):
-            return
-        if not known:
-            self.report(pointer, f"{text!r}: {what} declares no outputs; add outputs")
-            return
-        self.report(
-            pointer,
-            f"{text!r}: {what} has no output {rest[0]!r}" + _hint(rest[0], known),
-        )
-
-    def input(
-        self, text: str, names: list[str], workflow: dict[str, Any], pointer: str
-    ) -> None:
-        schema = workflow.get("inputs")
-        ref = _dict(schema).get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/inputs/"):
-            key = ref.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
-            schema = _dict(self.components.get("inputs")).get(key)
-        wid = workflow.get("workflowId")
-        if schema is None:
-            self.report(
-                pointer,
-                f"{text!r}: workflow {wid!r} declares no inputs; add inputs: "
-                f"{{type: object, properties: {{{names[0]}: ...}}}}",
-            )
-            return
-        schema = _dict(schema)
-        properties = schema.get("properties")
-        if not isinstance(properties, dict) or set(schema) - {
-            "type",
-            "properties",
-            "required",
-            "description",
-            "title",
-            "additionalProperties",
-        }:
-            return  # composed or open schemas: whatever they allow is not checked here
-        if schema.get("additionalProperties", False) is not False:
-            return
-        # Input names may hold dots, as output names do: `$inputs.a.b` is `a.b` or `a` + `.b`.
-        if not any(".".join(names[:n]) in properties for n in range(1, len(names) + 1)):
-            self.report(
-                pointer,
-                f"{text!r}: workflow {wid!r} has no input {names[0]!r}"
-                + _hint(names[0], sorted(properties)),
-            )
-
     # -- the document --------------------------------------------------------------------------
 
-    def run(self) -> list[Diagnostic]:
+    def run(self) -> Checked:
         data = _dict(self.doc.data)
         self.unique(
             _list(data.get("sourceDescriptions")),
@@ -395,6 +260,8 @@ class _Checker:
             base = f"/workflows/{i}"
             steps = _list(workflow.get("steps"))
             self.unique(steps, "stepId", f"{base}/steps", "stepId", "a workflow")
+            wid = workflow.get("workflowId")
+            self.current = wid if isinstance(wid, str) else None
             step_ids = [
                 s["stepId"]
                 for s in map(_dict, steps)
@@ -424,27 +291,26 @@ class _Checker:
                 self.output_names(
                     _dict(step).get("outputs"), f"{base}/steps/{j}/outputs"
                 )
-            self.expressions(workflow, base)
+            References(self, workflow).check(base)
+            self.current = None
         for kind in ("successActions", "failureActions"):
             for name, action in _dict(self.components.get(kind)).items():
                 self.action(
                     action, f"/components/{kind}/{escape_pointer_token(name)}", None
                 )
-        return self.problems
+        return self.found
 
 
-def _context_refs(node: Any) -> Iterator[ContextRef]:
-    """Every ContextRef inside a parsed value, template or condition."""
-    if isinstance(node, ContextRef):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _context_refs(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            yield from _context_refs(getattr(node, f.name))
+def check_document(
+    document: Document,
+    what: str = "Arazzo",
+    external: Mapping[str, Sequence[str]] | None = None,
+) -> Checked:
+    """The problems of `document` that the Arazzo JSON Schema cannot see; `external` maps
+    an arazzo sourceDescription name to the workflowIds of its document."""
+    return _Checker(document, what, external).run()
 
 
 def semantic_problems(document: Document, what: str = "Arazzo") -> list[Diagnostic]:
-    """The problems of `document` that the Arazzo JSON Schema cannot see."""
-    return _Checker(document, what).run()
+    """Every problem of `document` the Arazzo JSON Schema cannot see, in one list."""
+    return check_document(document, what).all()

@@ -553,6 +553,8 @@ def compile_workflows(
     plans: dict[str, tuple[WorkflowIR, str]] = {}
     for workflow in bundle.workflows:
         wf = workflow.workflow
+        if wf.workflowId in bundle.arazzo.left_out:
+            continue  # the validation's warnings say why
         before = len(compiler.warnings)
         try:
             plans[wf.workflowId] = (workflow, compiler.plan(workflow))

@@ -9,6 +9,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     model_validator,
 )
@@ -181,3 +182,10 @@ class ArazzoDocument(_Node):
     sourceDescriptions: list[SourceDescription] = Field(min_length=1)
     workflows: list[Workflow] = Field(min_length=1)
     components: Components | None = None
+    # workflowIds the semantic rules leave out of the package (set by validate_arazzo)
+    _left_out: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def left_out(self) -> frozenset[str]:
+        """The workflows that cannot be generated (each reported by a located warning)."""
+        return self._left_out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -92,14 +93,15 @@ def validate_arazzo(
     document: Document,
     warnings: list[Diagnostic] | None = None,
     what: str = "Arazzo",
+    external: Mapping[str, Sequence[str]] | None = None,
 ) -> ArazzoDocument:
     """Validate an Arazzo document: the official JSON Schema, journeygen's model and the rules
     the schema cannot express (unique ids, names that exist). Every problem is reported at once;
     where the schema and the model disagree about one value, the schema's message is kept.
-    Warnings (deviations generated as written) are appended to `warnings`."""
-    from ..arazzo.rules import (
-        semantic_problems,
-    )  # late: the arazzo package imports render
+    Warnings (deviations generated as written, and workflows left out because they use a name
+    that does not exist) are appended to `warnings`; `external` maps each arazzo
+    sourceDescription to the workflowIds of its document."""
+    from ..arazzo.rules import check_document  # late: the arazzo package imports render
 
     problems = schema_problems(document, what)
     model: ArazzoDocument | None = None
@@ -108,12 +110,25 @@ def validate_arazzo(
     except SpecError as exc:
         seen = {d.location for d in problems}
         problems += [d for d in exc.diagnostics if d.location not in seen]
-    for found in semantic_problems(document, what):
+    checked = check_document(document, what, external)
+    for found in checked.problems:
         if found.level is Level.WARNING:
             if warnings is not None:
                 warnings.append(found)
         else:
             problems.append(found)
+    for wid, found_in in checked.left_out.items():
+        if warnings is not None:
+            warnings.extend(
+                Diagnostic(
+                    d.location,
+                    f"{d.message}; workflow {wid!r} is left out of the package "
+                    "(everything else is generated)",
+                    Level.WARNING,
+                )
+                for d in found_in
+            )
     if problems or model is None:
         raise SpecError(problems[:50])
+    model._left_out = frozenset(checked.left_out)
     return model
