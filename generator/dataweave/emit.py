@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Final
 
 from generator.dataweave import ast
 from generator.dataweave.builtins import COERCION_TYPES
+from generator.dataweave.declarations import do
 from generator.dataweave.errors import DataWeaveError
 from generator.dataweave.parse_base import did_you_mean
 from generator.dataweave.typing import TYPE_NAMES
-from generator.dataweave.walk import local, reads_names
+from generator.dataweave.walk import local
 
 if TYPE_CHECKING:
     from generator.dataweave.compiler import Compiler
-    from generator.dataweave.scope import Local
 
 R: Final = "_dw"
 _HELPERS: Final = MappingProxyType(
@@ -424,51 +424,6 @@ def _member(c: Compiler, member: ast.Field | ast.Spread) -> str:
         inner = part[1:]
         part = f"*({inner} if {c.boolean(member.condition)} else ())"
     return part
-
-
-def do(c: Compiler, node: ast.Do) -> str:
-    """`do { declarations --- body }` as nested immediately-called lambdas."""
-    return _declarations(c, node.decls, node.body)
-
-
-def _declarations(c: Compiler, decls: tuple[ast.Decl, ...], body: ast.Node) -> str:
-    if not decls:
-        return c.compile(body)
-    decl, rest = decls[0], decls[1:]
-    if isinstance(decl, ast.TypeDecl):
-        return _scoped(c, {decl.name: c.type_local(decl.type)}, rest, body)
-    if isinstance(decl, ast.ImportDecl):
-        return _scoped(c, c.import_locals(decl), rest, body)
-    if isinstance(decl, ast.VarDecl):
-        value = c.compile(decl.value)
-        inner = _scoped(c, {decl.name: c.local_of(decl.name)}, rest, body)
-        return f"(lambda {local(decl.name)}: {inner})({value})"
-    return _function(c, decl, rest, body)
-
-
-def _function(
-    c: Compiler, decl: ast.FunDecl, rest: tuple[ast.Decl, ...], body: ast.Node
-) -> str:
-    me = c.fun_local(decl.name, decl.params)
-    c.push({decl.name: me})
-    try:
-        function = c.lambda_(decl.params, decl.body)
-    finally:
-        c.pop()
-    if reads_names(decl.body, {decl.name}):
-        function = f"{R}.fix(lambda {local(decl.name)}: {function})"
-    inner = _scoped(c, {decl.name: me}, rest, body)
-    return f"(lambda {local(decl.name)}: {inner})({function})"
-
-
-def _scoped(
-    c: Compiler, names: dict[str, Local], rest: tuple[ast.Decl, ...], body: ast.Node
-) -> str:
-    c.push(names)
-    try:
-        return _declarations(c, rest, body)
-    finally:
-        c.pop()
 
 
 HANDLERS: Final[MappingProxyType[type, Callable[..., str]]] = MappingProxyType(

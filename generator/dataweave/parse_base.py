@@ -72,6 +72,9 @@ class ParserBase(abc.ABC):
         # JourneyForge's older grouping (infix functions tighter than comparisons, `not`
         # tight), used only to recover the meaning of an expression DataWeave reads as an error.
         self.legacy = False
+        # Inside an `if` condition `then` ends it (JourneyForge's `if c then a else b`);
+        # elsewhere `then` is dw::Core's infix function (`5 then $ + 1`).
+        self.in_condition = 0
 
     @property
     def tok(self) -> Token:

@@ -97,7 +97,7 @@ class OperatorParser(ParserBase):
     def _is_infix(self, tok: Token) -> bool:
         """Whether the identifier after a complete operand is an infix function call."""
         name = tok.text
-        if name in _CHAIN_STOPS:
+        if name in _CHAIN_STOPS and (name != "then" or self.in_condition):
             return False
         if name in BUILTINS or name in INFIX_LANGUAGE or name in self.local_functions:
             return True

@@ -229,6 +229,13 @@ class TermParser(OperatorParser):
 
     def _condition(self, start: Token) -> ast.Node:
         """`(cond)`, or JourneyForge's `(cond) then` / `cond then` (with a warning)."""
+        self.in_condition += 1
+        try:
+            return self._condition_body(start)
+        finally:
+            self.in_condition -= 1
+
+    def _condition_body(self, start: Token) -> ast.Node:
         fix = f"`then` is not DataWeave: write `{start.text} (condition) a else b`"
         if not self.at("("):
             cond = self.expression()

@@ -33,7 +33,6 @@ from tests.dataweave.dw_cases import (
     VALUES,
     Case,
 )
-from tests.dataweave.dw_support import evaluate
 from tests.dataweave.oracle import Oracle
 
 ALL_CASES = [
@@ -70,10 +69,7 @@ def ours(run: Callable[..., Any], dw: ModuleType, case: Case) -> Any:
     pins = {"now": datetime(2025, 1, 2, 8, 30, tzinfo=UTC), "random": 0.25}
     try:
         with dw.pinned(**pins):
-            if case.python:
-                value = evaluate(case.python, dw, {})
-            else:
-                value = run(case.source, payload=case.payload)
+            value = run(case.source, payload=case.payload)
     except (DataWeaveError, dw.DataWeaveRuntimeError):
         return FAILED
     return comparable(value, dw)

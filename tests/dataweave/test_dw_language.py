@@ -209,6 +209,22 @@ CASES: list[Case] = [
         "((x) -> x + 1)(2)",
         "((x, y = 10) -> x + y)(1)",
     ),
+    *_cases(
+        "mutually recursive fun",
+        "do { fun isEven(n) = if (n == 0) true else isOdd(n - 1) "
+        "fun isOdd(n) = if (n == 0) false else isEven(n - 1) --- [isEven(10), isOdd(4)] }",
+        "do { fun f(n) = if (n <= 0) 0 else g(n) + 1 fun g(n) = f(n - 2) --- f(9) }",
+        "do { fun a(n) = b(n) + 1 fun b(n) = n * 2 var x = a(3) --- x }",
+        "do { fun sizeOf(a) = 42 --- sizeOf([1]) }",
+    ),
+    *_cases(
+        "then",
+        "5 then $ + 1",
+        "[3, 1, 2] orderBy $ then $[0]",
+        "payload.items map $.price then sum($)",
+        "payload.n then $ + 1",
+        "then([1, 2], (a) -> sizeOf(a))",
+    ),
     Case(
         "header",
         "import * from dw::core::Arrays\n---\n[1, 2, 3] sumBy $",

@@ -107,6 +107,26 @@ def fix(make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Callable[..
     return recurse
 
 
+def fix_group(
+    make: Callable[..., tuple[Callable[..., Any], ...]], count: int
+) -> list[Callable[..., Any]]:
+    """Mutually recursive `fun`s: make receives all of them and answers their bodies."""
+    functions: list[Callable[..., Any]] = []
+
+    def entry(at: int) -> Callable[..., Any]:
+        def recurse(*args: Any) -> Any:
+            try:
+                return functions[at](*args)
+            except RecursionError:
+                raise DataWeaveRuntimeError("function recursion too deep") from None
+
+        return recurse
+
+    entries = [entry(at) for at in range(count)]
+    functions.extend(make(*entries))
+    return entries
+
+
 def _bind(kind: str, data: Any, value: Any) -> tuple[Any, ...] | None:
     """What a `case` pattern binds for value, or None when it does not match."""
     if kind in ("bind", "else"):
