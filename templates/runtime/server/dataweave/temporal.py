@@ -84,6 +84,11 @@ class Temporal(Live):
 
     value: Any
     nano: int
+    iso: str = ""  # set when it prints with a format schema: its text for `as String`
+
+    def dw_text(self) -> str:
+        """Its ISO text (also when it prints with a `{format: ...}` schema)."""
+        return self.iso or str(self)
 
     def instant(self) -> tuple[Any, int]:
         """A key ordering values of one kind (by instant for zoned kinds)."""
@@ -400,6 +405,26 @@ def _plus(value: Temporal, period: Period, sign: int, operation: str) -> Tempora
         base = datetime.combine(date(2000, 1, 1), moment)
         return _remake(value, (base + timedelta(seconds=extra_seconds)).timetz(), nano)
     return _remake(value, moment + timedelta(seconds=extra_seconds), nano)
+
+
+def with_text(like: Temporal, text: str) -> Temporal:
+    """like, printed as text (`as Date {format: ...}`); `as String` still gives ISO."""
+    made: Temporal = _live(type(like), text)
+    made.value, made.nano, made.iso = like.value, like.nano, like.dw_text()
+    return made
+
+
+def make_kind(kind: str, moment: Any, nano: int) -> Temporal:
+    """A live value of kind from its moment (naive datetimes and times: UTC)."""
+    if kind == "Date":
+        return make_date(moment)
+    if kind == "DateTime":
+        return make_datetime(moment, nano)
+    if kind == "LocalDateTime":
+        return make_local_datetime(moment, nano)
+    if kind == "Time":
+        return make_time(moment, nano)
+    return make_local_time(moment, nano)
 
 
 def _remake(like: Temporal, moment: Any, nano: int) -> Temporal:

@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from .lang import regex
+from .numformat import format_number, parse_number
+from .patterns import build, format_parts, parse_fields
 from .temporal import (
     _EPOCH,
     Date,
@@ -18,10 +20,12 @@ from .temporal import (
     Time,
     make_date,
     make_datetime,
+    make_kind,
     make_local_datetime,
     make_local_time,
     make_time,
     parse_temporal,
+    with_text,
 )
 from .values import (
     CoercionError,
@@ -29,9 +33,12 @@ from .values import (
     InterpolationError,
     Live,
     Num,
+    _dec,
     _fail,
     _integer,
+    _is_live,
     _is_number,
+    _number,
     _to_number,
     to_string,
 )
@@ -164,9 +171,84 @@ def plain(value: Any) -> Any:
     return value
 
 
+_SCHEMA_KEYS = frozenset({"format", "locale", "unit"})
+_UNITS = {"seconds": 1, "milliseconds": 1000}
+
+
 def coerce_format(value: Any, target: str, schema: Any) -> Any:
-    """`value as Target {format: ...}`: schema properties are not supported yet."""
-    keys = ", ".join(sorted(schema)) if isinstance(schema, Mapping) else "?"
-    raise DataWeaveRuntimeError(
-        f"`as {target} {{{keys}}}`: coercion schema properties are not supported"
+    """`value as Target {format: ..., locale: ..., unit: ...}`."""
+    if not isinstance(schema, Mapping):
+        raise _fail(f"as {target} with a schema", schema)
+    unknown = sorted(set(schema) - _SCHEMA_KEYS)
+    if unknown:
+        raise DataWeaveRuntimeError(
+            f"`as {target}` schema property `{unknown[0]}` is not supported for JSON "
+            "(supported: format, locale, unit)"
+        )
+    pattern, locale, unit = (
+        schema.get("format"),
+        schema.get("locale"),
+        schema.get("unit"),
     )
+    for name, given in (("format", pattern), ("locale", locale), ("unit", unit)):
+        if given is not None and not isinstance(given, str):
+            raise _fail(f"as {target} {{{name}: ...}}", given)
+    if unit is not None and unit not in _UNITS:
+        raise DataWeaveRuntimeError(f"unit {unit!r}: write `seconds` or `milliseconds`")
+    if target == "String":
+        return _format_as_string(value, pattern, locale)
+    if target == "Number":
+        return _format_as_number(value, pattern, locale, unit)
+    if target in _TEMPORAL_TYPES:
+        return _format_as_temporal(value, target, pattern, locale, unit)
+    return coerce(value, target)
+
+
+def _date_locale(locale: Any) -> None:
+    if locale is not None and not str(locale).lower().startswith("en"):
+        raise DataWeaveRuntimeError(
+            f"locale {locale!r} is not supported for dates (English names only)"
+        )
+
+
+def _format_as_string(value: Any, pattern: Any, locale: Any) -> Any:
+    if pattern is None:
+        return coerce(value, "String")
+    if _is_number(value) and not isinstance(value, bool):
+        return format_number(_dec(value), pattern, locale)
+    if isinstance(value, Temporal) and value.live:
+        _date_locale(locale)
+        zone = getattr(value.value, "tzinfo", None)
+        return format_parts(pattern, value.value, value.nano, zone)
+    return coerce(value, "String")
+
+
+def _format_as_number(value: Any, pattern: Any, locale: Any, unit: Any) -> Any:
+    if unit is not None and isinstance(value, DateTime) and value.live:
+        seconds = (value.value - _EPOCH).total_seconds()
+        return int(seconds) * _UNITS[unit] + value.nano * _UNITS[unit] // 1_000_000_000
+    if pattern is not None and isinstance(value, str) and not _is_live(value):
+        return _number(parse_number(str(value), pattern, locale))
+    return coerce(value, "Number")
+
+
+def _format_as_temporal(
+    value: Any, target: str, pattern: Any, locale: Any, unit: Any
+) -> Any:
+    if unit is not None and _is_number(value) and target == "DateTime":
+        millis = _integer(value, f"as {target}") * (1000 // _UNITS[unit])
+        return make_datetime(_EPOCH + timedelta(milliseconds=millis))
+    if pattern is None:
+        return coerce(value, target)
+    _date_locale(locale)
+    if isinstance(value, str) and not _is_live(value):
+        moment, nano, zone = build(
+            parse_fields(pattern, str(value)), target, str(value)
+        )
+        if zone is not None and isinstance(moment, datetime | time):
+            moment = moment.replace(tzinfo=zone)
+        made = make_kind(target, moment, nano)
+    else:
+        made = coerce(value, target)
+    zone = getattr(made.value, "tzinfo", None)
+    return with_text(made, format_parts(pattern, made.value, made.nano, zone))

@@ -143,6 +143,10 @@ class Live(str):
         """Become the plain text it prints as."""
         self.live = False
 
+    def dw_text(self) -> str:
+        """Its text for `as String` and `++` (a formatted date prints apart from it)."""
+        return str(self)
+
     def as_number(self) -> int | float | None:
         """The number `as Number` makes of it while live; None for most (a Period has one)."""
         return None
@@ -316,7 +320,7 @@ def _is_textual(value: Any) -> bool:
 def to_string(value: Any) -> str:
     """DataWeave `as String` for scalars; raises for null, objects and arrays."""
     if isinstance(value, str):
-        return str(value)
+        return value.dw_text() if isinstance(value, Live) and value.live else str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if _is_number(value):
