@@ -131,6 +131,7 @@ class ExternalStep:
     input_model: str | None
     guard_header: str | None = None
     guard_profile: str | None = None
+    pointer: str = ""  # the state's JSON pointer in the journey document
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,9 @@ class JourneyIR:
     start: Operation
     status: Operation | None
     result: Operation | None
-    external_steps: tuple[ExternalStep, ...]
+    external_steps: tuple[
+        ExternalStep, ...
+    ]  # the top level's, in the order a run meets them
     input_model: str | None
     output_model: str | None
     status_phases: tuple[
@@ -151,6 +154,16 @@ class JourneyIR:
         str, ...
     ]  # wire values of JourneyOutcome.phase, e.g. SUCCEEDED/FAILED
     location: Location
+    # the external-input states inside parallel branches (spec order), linked by the same
+    # linker (`generator.build.links`); `operation` None: no step endpoint is left for one
+    branch_steps: tuple[ExternalStep, ...] = ()
+
+    def state_posted_by(self, op: Operation) -> str | None:
+        """The external-input state a step endpoint submits to (None: no state takes it)."""
+        for step in (*self.external_steps, *self.branch_steps):
+            if step.operation == op:
+                return step.state
+        return None
 
 
 @dataclass(frozen=True)

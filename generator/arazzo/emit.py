@@ -145,11 +145,10 @@ def emit_criterion(criterion: Criterion, ns: str = NS, ctx: str = CTX) -> str:
     return f"{ns}.jsonpath_matches({emit_jsonpath(criterion.query, ns)}, {subject})"
 
 
-def emit_check(
-    criterion: Criterion, text: str, ns: str = NS, ctx: str = CTX
-) -> str:
+def emit_check(criterion: Criterion, text: str, ns: str = NS, ctx: str = CTX) -> str:
     """Source of one `Check`: the criterion as written (a string constant), its test, and the
-    runtime expressions it reads, each with its text, so a failure can say what it saw."""
+    runtime expressions it reads, each with its text, so a failure can say what it saw.
+    """
     ns, ctx = _check_identifier(ns), _check_identifier(ctx)
     seen = "".join(
         f"({literal(expression_text(e))}, {emit_expression(e, ns, ctx)}), "

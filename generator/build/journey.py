@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, error
-from ..ir import ExternalStep, JourneyIR, Operation
-from ..load import escape_pointer_token
+from ..ir import JourneyIR, Operation
 from ..schemas import REF_PREFIX
 from .context import BuildContext
-from .links import guard, link_states
+from .links import external_step, link, waiting_states
 
 
 def journey_ir(
@@ -35,19 +34,23 @@ def journey_ir(
         for n in journey_order(doc.data["spec"])
         if states[n].get("type") in ("webhook", "wait")
     ]
-    linked = link_states(ctx, order, [op for op in ops if op.kind == "step"])
-    external = []
-    for name in order:
-        body = states[name]
-        op = linked.get(name)
+    waiting = waiting_states(ctx.journey, order)
+    linked = link(waiting, [op for op in ops if op.kind == "step"], ctx.state_inputs)
+    external, branches = [], []
+    for state in waiting:
+        op = linked.get(state.pointer)
+        if state.branch:  # the server says what a branch state lacks, where it compiles it
+            branches.append(external_step(state, op, ctx.state_inputs))
+            continue
         if op is None:
             # A provider-only webhook may be left out of the public contract: the server
             # still serves it, the client just has no method for it. A wait state may not.
-            webhook = body["type"] == "webhook"
+            name, kind = state.name, state.body.type
+            webhook = kind == "webhook"
             (ctx.warnings if webhook else ctx.problems).append(
                 Diagnostic(
-                    doc.location(f"/spec/states/{escape_pointer_token(name)}"),
-                    f"{body['type']} state {name!r} has no step endpoint in the OpenAPI document "
+                    doc.location(state.pointer),
+                    f"{kind} state {name!r} has no step endpoint in the OpenAPI document "
                     f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI"
                     + (
                         "; the server serves it at that path, the client has no method for it"
@@ -59,11 +62,7 @@ def journey_ir(
             )
             if not webhook:
                 continue
-        header, profile = guard(states, body)
-        model = (
-            op.body.model if op is not None and op.body else ctx.state_inputs.get(name)
-        )
-        external.append(ExternalStep(name, body["type"], op, model, header, profile))
+        external.append(external_step(state, op, ctx.state_inputs))
     status = by_kind.get("status")
     result = by_kind.get("result")
     return JourneyIR(
@@ -77,6 +76,7 @@ def journey_ir(
         status_phases=_phases(ctx, status, ("Running", "Succeeded", "Failed")),
         outcome_phases=_phases(ctx, result, ("SUCCEEDED", "FAILED")),
         location=doc.location(""),
+        branch_steps=tuple(branches),
     )
 
 

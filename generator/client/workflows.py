@@ -449,16 +449,14 @@ class _Compiler:
     def submitted_later(self, step: WorkflowStep, workflow: WorkflowIR) -> list[str]:
         """External-input states later steps of the workflow post to: a status poll before
         them ends once the journey waits at one (it would never become terminal first).
-        """
-        states = {
-            s.operation.method_name: s.state
-            for s in (self.bundle.journey.external_steps if self.bundle.journey else ())
-            if s.operation is not None
-        }
+        A step endpoint no state takes is named after the state it would be."""
+        journey = self.bundle.journey
+        if journey is None:
+            return []
         later = workflow.steps[workflow.steps.index(step) + 1 :]
         ops = [self.operation(s) for s in later if s.workflow_id is None]
         found = [
-            states.get(op.method_name) or _branch_state(self.bundle, op.step_state)
+            journey.state_posted_by(op) or op.step_state
             for op in ops
             if op.kind == "step"
         ]
@@ -500,42 +498,6 @@ def _outputs_fields(workflow: WorkflowIR) -> tuple[OutputField, ...]:
         reserved=("steps",),
     )
     return tuple(OutputField(names[k], k) for k in workflow.workflow.outputs)
-
-
-_STOP_WORDS = frozenset({"wait", "for", "step", "on", "the", "to", "await"})
-
-
-def _branch_state(bundle: Bundle, endpoint: str | None) -> str | None:
-    """The wait/webhook state inside a parallel branch a step endpoint posts to: the state
-    of that name, else the one sharing the most words with it (as the server links them).
-    """
-    if not endpoint or bundle.journey is None:
-        return endpoint
-    spec = bundle.journey.definition.model_dump(by_alias=True).get("spec") or {}
-    names: list[str] = []
-    pending = [spec.get("states") or {}]
-    while pending:
-        for name, body in pending.pop().items():
-            body = body if isinstance(body, dict) else {}
-            if body.get("type") in ("wait", "webhook"):
-                names.append(str(name))
-            for branch in (body.get("parallel") or {}).get("branches") or ():
-                if isinstance(branch, dict) and isinstance(branch.get("states"), dict):
-                    pending.append(branch["states"])
-    if endpoint in names:
-        return endpoint
-
-    def words(text: str) -> set[str]:
-        return {w.lower() for w in naming.ascii_words(text)} - _STOP_WORDS
-
-    scored = sorted(((len(words(endpoint) & words(n)), n) for n in names), reverse=True)
-    if (
-        scored
-        and scored[0][0] > 0
-        and (len(scored) == 1 or scored[1][0] < scored[0][0])
-    ):
-        return scored[0][1]
-    return endpoint
 
 
 def compile_workflows(

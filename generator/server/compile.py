@@ -55,7 +55,6 @@ class JourneyCompiler:
         self.functions: list[StepCode] = []
         self.branch_machines: list[MachineCode] = []
         self.input_names: set[str] = set()
-        self.linked: set[str] = set()  # step operation paths linked to branch states
         self.http_bindings = lifecycle.http_bindings(journey.spec)
         self.passthrough = any(b[2] for _, b in self.http_bindings)
         self.top: MachineCode | None = None

@@ -65,7 +65,9 @@ def test_a_sealed_workspace_reads_nothing(tmp_path: Path) -> None:
 def test_an_unreadable_file_fails_where_it_is_needed(tmp_path: Path) -> None:
     """A file `$ref`ed but broken is reported by the stage that follows the `$ref`, located
     at the document's own error, as when it was read there."""
-    (tmp_path / "main.yaml").write_text("x:\n  $ref: broken.yaml#/a\n", encoding="utf-8")
+    (tmp_path / "main.yaml").write_text(
+        "x:\n  $ref: broken.yaml#/a\n", encoding="utf-8"
+    )
     (tmp_path / "broken.yaml").write_text("a: [1\n", encoding="utf-8")
     workspace = Workspace(tmp_path)
     main = workspace.load(tmp_path / "main.yaml")
