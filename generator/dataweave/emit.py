@@ -91,6 +91,17 @@ def regex(c: Compiler, node: ast.Regex) -> str:
 
 def temporal(c: Compiler, node: ast.Temporal) -> str:
     """A `|...|` literal, validated at generation."""
+    zoned = re.fullmatch(
+        r"([0-9T:.\-]+?)(?:Z|[+-][0-9:]+)?\s*\[?([A-Za-z][\w/+\-]*)\]?", node.text
+    )
+    if zoned and "T" in zoned.group(1) and not _TEMPORAL_TEXT.fullmatch(node.text):
+        local_text, zone = zoned.groups()
+        raise _fail(
+            f"a zone id is not part of a DataWeave date literal: write "
+            f'`|{local_text}| ++ ("{zone}" as TimeZone)` (that local time in {zone}) or '
+            f'`|{local_text}Z| >> "{zone}"` (that UTC instant seen in {zone})',
+            node,
+        )
     if not _TEMPORAL_TEXT.fullmatch(node.text):
         raise _fail(
             f"invalid date/time literal |{node.text}|; expected ISO-8601 such as "

@@ -1,6 +1,6 @@
 """`as T {format: ..., locale: ..., unit: ...}` cases: Java date/time patterns both ways,
 DecimalFormat number patterns both ways, epoch units (checked against the oracle in
-test_dw_language)."""
+test_dw_language); time zone ids (`>>`, `as TimeZone`, zone rules in arithmetic)."""
 
 from __future__ import annotations
 
@@ -82,4 +82,48 @@ FORMAT_EXPRS: tuple[str, ...] = (
     "1234.5 as String {format: \"#,##0.00 'EUR'\"}",
     'sizeOf(now() as String {format: "yyyy-MM-dd"})',
     'typeOf(now() as String {format: "HH:mm"})',
+)
+
+ZONE_EXPRS: tuple[str, ...] = (
+    '|2020-01-01T00:00:00Z| >> "America/New_York"',
+    '|2020-07-01T00:00:00Z| >> "America/New_York"',
+    '|2020-01-01T00:00:00Z| >> "CET"',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York").timezone',
+    'typeOf(|2020-01-01T00:00:00Z| >> "America/New_York")',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York") + |P6M|',
+    "|2020-01-01T00:00:00Z| >> |-05:00|",
+    '"America/New_York" as TimeZone',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York") as String',
+    '|2020-01-01T00:00:00| >> "America/New_York"',
+    '|2020-01-01T00:00:00| ++ ("America/New_York" as TimeZone)',
+    '|2020-07-01T00:00:00| ++ ("America/New_York" as TimeZone)',
+    '(|2020-07-01T00:00:00| ++ ("America/New_York" as TimeZone)) + |P6M|',
+    '(|2020-07-01T00:00:00| ++ ("America/New_York" as TimeZone)) + |PT4000H|',
+    '(|2020-03-08T01:30:00| ++ ("America/New_York" as TimeZone)) + |PT1H|',
+    '(|2020-03-07T02:30:00| ++ ("America/New_York" as TimeZone)) + |P1D|',
+    '|2020-03-08T02:30:00| ++ ("America/New_York" as TimeZone)',
+    '|10:00:00| >> "America/New_York"',
+    "|10:00:00Z| >> |-03:00|",
+    '|2020-01-01| >> "UTC"',
+    '|2020-01-01T00:00:00Z| >> "Nowhere/Land"',
+    '|2020-01-01T00:00:00Z| >> "-03:00"',
+    "|2020-01-01T00:00:00Z| >> 5",
+    'typeOf("America/New_York" as TimeZone)',
+    '("America/New_York" as TimeZone) ++ ""',
+    '"Nowhere/Land" as TimeZone',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York") == |2020-01-01T00:00:00Z|',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York") as String {format: "VV"}',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York") as String {format: "zzz"}',
+    '(|2020-01-01T00:00:00Z| >> "America/New_York").hour',
+    '|2020-01-01T00:00:00Z| >> ("Asia/Kolkata" as TimeZone)',
+    '"2020-01-01T00:00:00 Europe/Paris" as DateTime {format: "yyyy-MM-dd\'T\'HH:mm:ss VV"}',
+    '("2020-01-01T00:00:00 Europe/Paris" as DateTime {format: "yyyy-MM-dd\'T\'HH:mm:ss VV"}) + |P6M|',
+    '(|2020-11-01T00:30:00| ++ ("America/New_York" as TimeZone)) + |PT2H|',
+    '((|2020-01-01T00:00:00Z| >> "Europe/Paris") - |2019-01-01T00:00:00Z|) as String',
+    '(|2019-02-13T13:23:00.120Z| >> "CET") as String {format: "yyyy-MM-dd\'T\'HH:mm:ss.SSS"}',
+    "[1] >> [2]",
+    "1 >> [2]",
+    '|10:00:00| ++ ("Europe/Paris" as TimeZone)',
+    "|2020-01-01T00:00:00[America/New_York]|",
+    '|2020-01-01| ++ ("Europe/Paris" as TimeZone)',
 )

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from generator.dataweave import DataWeaveError, compile_expression
-from tests.dataweave.dw_format_cases import FORMAT_EXPRS
+from tests.dataweave.dw_format_cases import FORMAT_EXPRS, ZONE_EXPRS
 from tests.dataweave.dw_support import assert_safe_code, evaluate
 from tests.dataweave.oracle import Oracle
 
@@ -211,6 +211,7 @@ CASES: list[Case] = [
         "((x, y = 10) -> x + y)(1)",
     ),
     *_cases("as with a format schema", *FORMAT_EXPRS),
+    *_cases("time zone ids", *ZONE_EXPRS),
     *_cases(
         "mutually recursive fun",
         "do { fun isEven(n) = if (n == 0) true else isOdd(n - 1) "

@@ -7,7 +7,15 @@ from typing import Any
 
 from .core import _items
 from .operators import truth
-from .temporal import Period, Temporal, TimeZone, _temporal_field
+from .temporal import (
+    DateTime,
+    LocalDateTime,
+    Period,
+    Temporal,
+    TimeZone,
+    _temporal_field,
+    shift_zone,
+)
 from .values import (
     _MISSING,
     Callback,
@@ -97,8 +105,10 @@ def range_(start: Any, end: Any) -> list[int]:
     return list(range(low, high + step, step))
 
 
-def prepend(item: Any, items: Any) -> list[Any]:
-    """`item >> items`."""
+def prepend(item: Any, items: Any) -> Any:
+    """`item >> items`; `dateTime >> zone` moves a DateTime to another zone."""
+    if isinstance(item, DateTime | LocalDateTime) and item.live:
+        return shift_zone(item, items)
     return [item, *_items(items, ">>")]
 
 

@@ -24,6 +24,7 @@ from .temporal import (
     make_local_datetime,
     make_local_time,
     make_time,
+    make_zone_id,
     parse_temporal,
     with_text,
 )
@@ -42,6 +43,7 @@ from .values import (
     _to_number,
     to_string,
 )
+from .zones import is_zone_id
 
 _TEMPORAL_TYPES = frozenset(
     {"DateTime", "Date", "LocalDateTime", "LocalTime", "Time", "TimeZone", "Period"}
@@ -87,6 +89,8 @@ def _as_temporal(value: Any, target: str) -> Live:
     parsed = (
         value if isinstance(value, Live) and value.live else parse_temporal(str(value))
     )
+    if parsed is None and target == "TimeZone" and is_zone_id(str(value)):
+        parsed = make_zone_id(str(value))
     converted = _convert_temporal(parsed, target) if parsed is not None else None
     if converted is None:
         raise DataWeaveRuntimeError(f"cannot coerce {str(value)!r} to {target}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import ROUND_FLOOR, ROUND_HALF_UP
 from typing import Any
 
@@ -176,9 +176,9 @@ def _parts(value: Any, names: tuple[str, ...], operation: str) -> list[int]:
     return out
 
 
-def _zone_of(value: Any, operation: str) -> timezone:
+def _zone_of(value: Any, operation: str) -> tzinfo:
     if isinstance(value, TimeZone) and value.live:
-        return timezone(value.offset)
+        return value.zone
     if isinstance(value, str):
         parsed = parse_temporal(str(value))
         if isinstance(parsed, TimeZone):

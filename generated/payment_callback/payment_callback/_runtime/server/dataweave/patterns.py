@@ -168,8 +168,11 @@ def _field(value: Any, letter: str, count: int) -> str:
         return str(whole).zfill(count)
     if letter in "Vz":
         key = getattr(zone, "key", None)
-        if key:
+        if key and letter == "V":
             return str(key)
+        if key:
+            named = zone.tzname(moment if isinstance(moment, datetime) else None)
+            return str(named) if count <= 3 else str(key)
     offset = (
         zone.utcoffset(moment if isinstance(moment, datetime) else None)
         if zone

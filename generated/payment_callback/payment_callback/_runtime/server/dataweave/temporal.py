@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from .values import DataWeaveRuntimeError, Live, _live, _number
+from .zones import fixed_offset, zone_named
 
 _NANOS = 1_000_000_000
 
@@ -139,6 +140,7 @@ class TimeZone(Live):
 
     kind = "TimeZone"
     offset: timedelta
+    zone: tzinfo
 
 
 class Period(Live):
@@ -185,6 +187,10 @@ def make_datetime(moment: datetime, nano: int = 0) -> DateTime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.replace(microsecond=0)
+    if (
+        fixed_offset(moment.tzinfo) is None
+    ):  # a zone with rules: a wall time in a gap moves on
+        moment = moment.astimezone(UTC).astimezone(moment.tzinfo)
     text = f"{_date_text(moment)}T{_clock_text(moment, nano)}{_offset_text(moment.utcoffset())}"
     made: DateTime = _live(DateTime, text)
     made.value, made.nano = moment, nano
@@ -220,8 +226,36 @@ def make_time(clock: time, nano: int = 0) -> Time:
 def make_timezone(offset: timedelta) -> TimeZone:
     """A live TimeZone."""
     made: TimeZone = _live(TimeZone, _offset_text(offset))
-    made.offset = offset
+    made.offset, made.zone = offset, timezone(offset)
     return made
+
+
+def make_zone_id(name: str) -> TimeZone:
+    """A live TimeZone with an IANA id (`"America/New_York" as TimeZone`)."""
+    zone = zone_named(name)
+    made: TimeZone = _live(TimeZone, name)
+    made.zone = zone
+    made.offset = zone.utcoffset(datetime(2000, 1, 1)) or timedelta(0)
+    return made
+
+
+def zone_value(value: Any, operation: str) -> tzinfo:
+    """The zone a TimeZone, an offset text or a zone id text names."""
+    if isinstance(value, TimeZone) and value.live:
+        return value.zone
+    if isinstance(value, str) and not (isinstance(value, Live) and value.live):
+        parsed = parse_temporal(str(value))
+        if isinstance(parsed, TimeZone):
+            return parsed.zone
+        return zone_named(str(value))
+    raise DataWeaveRuntimeError(f"`{operation}` expects a TimeZone or a zone id")
+
+
+def shift_zone(value: Temporal, zone_like: Any) -> DateTime:
+    """`dateTime >> zone`: the same instant in another zone (a LocalDateTime is read as UTC)."""
+    zone = zone_value(zone_like, ">>")
+    moment = value.value if value.value.tzinfo else value.value.replace(tzinfo=UTC)
+    return make_datetime(moment.astimezone(zone), value.nano)
 
 
 def make_period(years: int = 0, months: int = 0, days: int = 0) -> Period:
@@ -404,6 +438,11 @@ def _plus(value: Temporal, period: Period, sign: int, operation: str) -> Tempora
     if isinstance(moment, time):
         base = datetime.combine(date(2000, 1, 1), moment)
         return _remake(value, (base + timedelta(seconds=extra_seconds)).timetz(), nano)
+    if (
+        moment.tzinfo is not None
+    ):  # a duration moves the instant, whatever the zone's rules
+        later = moment.astimezone(UTC) + timedelta(seconds=extra_seconds)
+        return _remake(value, later.astimezone(moment.tzinfo), nano)
     return _remake(value, moment + timedelta(seconds=extra_seconds), nano)
 
 
@@ -462,9 +501,10 @@ def _combine(left: Live, right: Live) -> Live | None:
             return make_local_datetime(moment, second.nano)
         if type(second) is TimeZone and type(first) in (Date, LocalDateTime, LocalTime):
             assert isinstance(first, Temporal)
-            zone = timezone(second.offset)
-            if type(first) is LocalTime:
-                return make_time(first.value.replace(tzinfo=zone), first.nano)
+            zone = second.zone
+            if type(first) is LocalTime:  # a Time keeps an offset, not a zone's rules
+                fixed = timezone(second.offset)
+                return make_time(first.value.replace(tzinfo=fixed), first.nano)
             moment = first.value
             if type(first) is Date:
                 moment = datetime.combine(moment, time())
