@@ -4,9 +4,11 @@ build stage: the server part only renders what this returns."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level
+from ..export.openapi import derive_openapi
 from ..inputs import Inputs
 from ..ir import Bundle
 from ..schema.journey.spec import JourneySpec
@@ -69,6 +71,9 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
         cache_max_entries=entries,
         status_phases=journey.status_phases,
         outcome_phases=journey.outcome_phases,
+        contract=json.dumps(
+            derive_openapi(journey_doc.data), ensure_ascii=False, separators=(",", ":")
+        ),
         http_bindings=tuple(
             (
                 site,

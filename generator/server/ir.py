@@ -207,6 +207,7 @@ class ServerIR:
     http_bindings: tuple[tuple[str, str], ...] = ()  # (site, RequestBinding(...) code)
     status_phases: tuple[str, ...] = ()
     outcome_phases: tuple[str, ...] = ()
+    contract: str = ""  # the per-journey OpenAPI export, as compact JSON text
 
     @property
     def protocol(self) -> str:

@@ -15,7 +15,7 @@ from ..ir import Bundle
 from ..parts import PartOutput
 from .ir import ServerIR
 
-MODULES = ("handlers", "engine", "testing", "server")
+MODULES = ("handlers", "engine", "testing", "contract", "server")
 
 
 def render(

@@ -36,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from .auth import RequestMeta
+from .contract import served_contract
 from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
 from .intake import read_json
@@ -194,11 +195,14 @@ def create_journey_app(
     bindings: Sequence[ProviderBinding] = (),
     title: str | None = None,
     version: str = "0.1.0",
+    contract: Mapping[str, Any] | None = None,
 ) -> FastAPI:
     """Build the app: start, status, steps, result, provider webhooks; errors as problem+json.
 
     The app's lifespan runs a ``TimerScheduler`` (``app.state.scheduler``) that fires durable
     timers, wait timeouts and schedule runs; serve it with lifespan enabled (uvicorn's default).
+    With ``contract`` (the journey's per-journey OpenAPI) /openapi.json and /docs serve it,
+    completed by ``contract.served_contract``, instead of FastAPI's rendering of the routes.
     """
     scheduler = TimerScheduler(engine, engine.settings.timer_poll_seconds)
 
@@ -228,4 +232,7 @@ def create_journey_app(
                 f"binding {binding.provider!r}: no step {binding.target_step!r}"
             )
         _add_receiver(app, engine, binding, settings)
+    if contract is not None:
+        served = served_contract(contract, bindings)
+        app.openapi = lambda: served  # type: ignore[method-assign]
     return app
