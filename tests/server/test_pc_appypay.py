@@ -1,4 +1,5 @@
-"""AppyPay deliveries through the GENERATED server's /webhooks/appypay (from the bindings file)."""
+"""AppyPay deliveries through the GENERATED server's /webhooks/appypay (from the bindings file),
+on each store (`store_target`: a SQLite file, then a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from payment_callback import SQLiteStore
+from payment_callback import JourneyStore
+from payment_callback._runtime.server.storage import open_store
 from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import assert_problem
@@ -34,14 +36,14 @@ EXPECTED = {
     ("Charge", "Pending"): ("acknowledged", "Running", None),
     ("Refund", "Success"): ("recorded", "Running", None),
 }
-Env = tuple[httpx.Client, SQLiteStore]
+Env = tuple[httpx.Client, JourneyStore]
 
 
 @pytest.fixture
-def env(live: Callable[[Any], LiveServer], db_path: str) -> Iterator[Env]:
+def env(live: Callable[[Any], LiveServer], store_target: str) -> Iterator[Env]:
     """A live generated server with the AppyPay receiver, and a client for it."""
-    settings = Settings(store_path=db_path, api_keys={"payments-callback": SECRET})
-    store = SQLiteStore(db_path)
+    settings = Settings(store_path=store_target, api_keys={"payments-callback": SECRET})
+    store = open_store(settings)
     running = live(create_app(FakeHandlers(), store=store, settings=settings))
     limits = httpx.Limits(max_connections=60)
     with httpx.Client(base_url=running.url, timeout=30, limits=limits) as client:
@@ -210,14 +212,14 @@ def test_success_for_a_finished_journey_is_409(env: Env) -> None:
 
 
 def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_processed(
-    db_path: str,
+    store_target: str,
 ) -> None:
     from payment_callback._runtime.server.engine import JourneyEngine
     from payment_callback._runtime.server.webhooks import receive_event
     from payment_callback.engine import BINDINGS, DEFINITION
 
-    settings = Settings(store_path=db_path, api_keys={"payments-callback": "s"})
-    store = SQLiteStore(db_path)
+    settings = Settings(store_path=store_target, api_keys={"payments-callback": "s"})
+    store = open_store(settings)
     engine = JourneyEngine(DEFINITION, FakeHandlers(), store, settings)
     journey_id = engine.start(
         {"paymentId": "ORDER-9", "amount": 1, "currency": "AOA"}, {}
@@ -250,3 +252,4 @@ def test_receiver_crash_after_event_insert_is_rolled_back_and_redelivery_process
         receive_event(engine, BINDINGS[0], b"{}", event, headers)["status"]
         == "already_processed"
     )
+    store.close()

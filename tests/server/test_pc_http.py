@@ -1,4 +1,5 @@
-"""The GENERATED payment-callback server over real HTTP: live uvicorn, a SQLite file, httpx."""
+"""The GENERATED payment-callback server over real HTTP: live uvicorn, httpx, and each store
+(`store_target`: a SQLite file, then a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,24 @@ from typing import Any
 
 import httpx
 import pytest
-from payment_callback import SQLiteStore
+from payment_callback import JourneyStore
+from payment_callback._runtime.server.storage import open_store
 from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import SECRET, START, STEP, assert_problem, callback, start
 from tests.support.live import LiveServer
 
-Server = tuple[httpx.Client, FakeHandlers, SQLiteStore]
+Server = tuple[httpx.Client, FakeHandlers, JourneyStore]
 SUCCESS = {"paymentId": "PAY-1", "status": "SUCCESS"}
 
 
 @pytest.fixture
-def settings(db_path: str) -> Settings:
+def settings(store_target: str) -> Settings:
     """Settings with the webhook secret and a small body limit."""
     return Settings(
-        store_path=db_path, api_keys={"payments-callback": SECRET}, max_body_bytes=4096
+        store_path=store_target,
+        api_keys={"payments-callback": SECRET},
+        max_body_bytes=4096,
     )
 
 
@@ -29,7 +33,7 @@ def settings(db_path: str) -> Settings:
 def server(live: Callable[[Any], LiveServer], settings: Settings) -> Iterator[Server]:
     """A live generated payment-callback server and a client for it."""
     handlers = FakeHandlers()
-    store = SQLiteStore(settings.store_path)
+    store = open_store(settings)
     running = live(create_app(handlers, store=store, settings=settings))
     with httpx.Client(base_url=running.url + "/api/v1", timeout=10) as client:
         yield client, handlers, store
@@ -37,7 +41,7 @@ def server(live: Callable[[Any], LiveServer], settings: Settings) -> Iterator[Se
 
 
 def _snapshot(
-    client: httpx.Client, store: SQLiteStore, journey_id: str
+    client: httpx.Client, store: JourneyStore, journey_id: str
 ) -> tuple[Any, ...]:
     status = client.get(f"/journeys/{journey_id}").json()
     return status, len(store.history(journey_id)), store.get_journey(journey_id)
@@ -112,9 +116,10 @@ def test_bad_secret_is_401_and_changes_nothing(server: Server, secret: Any) -> N
 
 
 def test_unconfigured_secret_refuses_every_callback(
-    live: Callable[[Any], LiveServer], db_path: str
+    live: Callable[[Any], LiveServer], store_target: str
 ) -> None:
-    running = live(create_app(FakeHandlers(), settings=Settings(store_path=db_path)))
+    settings = Settings(store_path=store_target)
+    running = live(create_app(FakeHandlers(), settings=settings))
     with httpx.Client(base_url=running.url + "/api/v1") as client:
         journey_id = start(client)
         for secret in (SECRET, None):
@@ -159,7 +164,7 @@ BAD_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
     ("oversized", {"json": {**SUCCESS, "pad": "x" * 10_000}}, 413),
     ("not-utf8", {"content": b'{"paymentId": "\xff"}', "headers": {"Content-Type": "application/json"}}, 400),
     ("not-an-object", {"json": ["SUCCESS"]}, 400),
-    ("oversized-streamed", {"content": _chunks(64 * 1024), "headers": {"Content-Type": "application/json"}}, 413),
+    ("oversized-streamed", {"content": lambda: _chunks(64 * 1024), "headers": {"Content-Type": "application/json"}}, 413),
 ]  # fmt: skip
 
 
@@ -174,6 +179,9 @@ def test_bad_requests_get_problem_details_and_change_nothing(
     client, _, store = server
     journey_id = start(client)
     before = _snapshot(client, store, journey_id)
+    kwargs = dict(kwargs)  # the parameters are shared by every store's run
+    if callable(kwargs.get("content")):
+        kwargs["content"] = kwargs["content"]()  # a fresh stream for each run
     headers = {"X-Webhook-Secret": SECRET, **kwargs.pop("headers", {})}
     response = client.post(STEP.format(journey_id), headers=headers, **kwargs)
     problem = assert_problem(response, status)
@@ -225,7 +233,7 @@ def test_start_rejects_bad_input_without_calling_handlers(server: Server) -> Non
 def test_restart_mid_journey_and_finish_it(
     live: Callable[[Any], LiveServer], settings: Settings
 ) -> None:
-    first_store = SQLiteStore(settings.store_path)
+    first_store = open_store(settings)
     first = live(create_app(FakeHandlers(), store=first_store, settings=settings))
     with httpx.Client(base_url=first.url + "/api/v1") as client:
         journey_id = start(client)

@@ -1,13 +1,19 @@
-"""SQLiteStore: persistence, insert-first dedup, atomic event + transition, crash recovery."""
+"""The store contract, on SQLite and on PostgreSQL (`store_target`): persistence, insert-first
+dedup, atomic event + transition, crash recovery; then what only SQLite has (WAL, PRAGMAs).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
+from jg_runtime.server.settings import Settings
 from jg_runtime.server.sqlite import SQLiteStore
+from jg_runtime.server.storage import open_store
 from jg_runtime.server.store import (
     EventReceipt,
     EventRecord,
@@ -32,6 +38,20 @@ def _journey(journey_id: str = "j1", state: str = "waitForCallback") -> JourneyR
     )
 
 
+@pytest.fixture
+def open_target(store_target: str) -> Iterator[Callable[[], Any]]:
+    """Open the store `store_target` names, as the server does; all closed at teardown."""
+    opened: list[Any] = []
+
+    def open_one() -> Any:
+        opened.append(open_store(Settings(store_path=store_target)))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
 def _event(event_id: str, body: bytes = b'{"a":1}') -> EventRecord:
     return EventRecord(
         source="appypay",
@@ -42,8 +62,10 @@ def _event(event_id: str, body: bytes = b'{"a":1}') -> EventRecord:
     )
 
 
-def test_journey_round_trips_through_a_reopened_file(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_journey_round_trips_through_a_reopened_store(
+    open_target: Callable[[], Any],
+) -> None:
+    store = open_target()
     original = _journey()
     with store.transaction() as tx:
         tx.insert_journey(original)
@@ -53,18 +75,22 @@ def test_journey_round_trips_through_a_reopened_file(db_path: str) -> None:
         tx.add_correlation("payment-callback:paymentId", "ORDER-1", "j1")
     store.close()
 
-    reopened = SQLiteStore(db_path)
+    reopened = open_target()
     assert reopened.get_journey("j1") == original
     assert [t.to_state for t in reopened.history("j1")] == ["authorize", "wait"]
     with reopened.transaction() as tx:
         assert tx.find_correlated("payment-callback:paymentId", "ORDER-1") == "j1"
         assert tx.find_correlated("payment-callback:paymentId", "ORDER-2") is None
+
+
+def test_the_sqlite_file_is_in_wal_mode(db_path: str) -> None:
+    SQLiteStore(db_path).close()
     journal = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]
     assert journal == "wal"
 
 
-def test_stale_version_is_refused(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_stale_version_is_refused(open_target: Callable[[], Any]) -> None:
+    store = open_target()
     with store.transaction() as tx:
         tx.insert_journey(_journey())
     moved = replace(_journey(), version=2, phase="Succeeded")
@@ -75,8 +101,10 @@ def test_stale_version_is_refused(db_path: str) -> None:
     assert store.get_journey("j1").phase == "Succeeded"  # type: ignore[union-attr]
 
 
-def test_event_dedup_reports_duplicate_and_conflict(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_event_dedup_reports_duplicate_and_conflict(
+    open_target: Callable[[], Any],
+) -> None:
+    store = open_target()
     with store.transaction() as tx:
         assert tx.record_event(_event("e1")) is EventReceipt.NEW
         assert tx.record_event(_event("e1")) is EventReceipt.UNPROCESSED
@@ -96,9 +124,9 @@ def test_event_dedup_reports_duplicate_and_conflict(db_path: str) -> None:
 
 
 def test_crash_after_event_insert_loses_nothing_and_redelivery_is_processed(
-    db_path: str,
+    open_target: Callable[[], Any],
 ) -> None:
-    store = SQLiteStore(db_path)
+    store = open_target()
     with store.transaction() as tx:
         tx.insert_journey(_journey())
 
@@ -121,10 +149,10 @@ def test_crash_after_event_insert_loses_nothing_and_redelivery_is_processed(
     assert [t.event_id for t in store.history("j1")] == ["e1"]
 
 
-def test_concurrent_inserts_of_one_event_admit_exactly_one(db_path: str) -> None:
-    stores = [
-        SQLiteStore(db_path) for _ in range(4)
-    ]  # several connections, like replicas
+def test_concurrent_inserts_of_one_event_admit_exactly_one(
+    open_target: Callable[[], Any],
+) -> None:
+    stores = [open_target() for _ in range(4)]  # several connections, like replicas
     receipts: list[EventReceipt] = []
     lock = threading.Lock()
 

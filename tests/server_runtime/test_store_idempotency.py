@@ -1,12 +1,32 @@
-"""SQLiteStore idempotency keys: insert-first claim, the holder returned, expiry, restart."""
+"""Idempotency keys on SQLite and on PostgreSQL (`store_target`): insert-first claim, the
+holder returned, expiry, restart, processes (replicas) agreeing on one holder."""
 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
-from jg_runtime.server.sqlite import SQLiteStore
+import pytest
+from jg_runtime.server.settings import Settings
+from jg_runtime.server.storage import open_store
 from jg_runtime.server.store import IdempotencyRecord
+
+_OPENED: list[Any] = []
+
+
+def _open(target: str) -> Any:
+    """The store `target` names (a SQLite file or a PostgreSQL URL), as the server opens it."""
+    _OPENED.append(open_store(Settings(store_path=target)))
+    return _OPENED[-1]
+
+
+@pytest.fixture(autouse=True)
+def _close_stores(store_target: str) -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def _record(
@@ -28,8 +48,8 @@ def _record(
     )
 
 
-def test_first_claim_wins_and_a_second_claim_gets_the_holder(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_first_claim_wins_and_a_second_claim_gets_the_holder(store_target: str) -> None:
+    store = _open(store_target)
     first = _record()
     with store.transaction() as tx:
         assert tx.claim_idempotency_key(first) is None
@@ -41,9 +61,9 @@ def test_first_claim_wins_and_a_second_claim_gets_the_holder(db_path: str) -> No
 
 
 def test_a_claim_rolled_back_with_its_transaction_leaves_the_key_free(
-    db_path: str,
+    store_target: str,
 ) -> None:
-    store = SQLiteStore(db_path)
+    store = _open(store_target)
     try:
         with store.transaction() as tx:
             tx.claim_idempotency_key(_record())
@@ -53,8 +73,8 @@ def test_a_claim_rolled_back_with_its_transaction_leaves_the_key_free(
     assert store.get_idempotency_key("start:payment-callback", "k1") is None
 
 
-def test_an_expired_key_is_claimed_afresh_and_purged(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_an_expired_key_is_claimed_afresh_and_purged(store_target: str) -> None:
+    store = _open(store_target)
     with store.transaction() as tx:
         tx.claim_idempotency_key(_record())
         tx.claim_idempotency_key(_record(key="k2"))
@@ -73,30 +93,32 @@ def test_an_expired_key_is_claimed_afresh_and_purged(db_path: str) -> None:
     assert store.get_idempotency_key(later.scope, "k1") == later
 
 
-def test_a_key_survives_reopening_the_file(db_path: str) -> None:
-    store = SQLiteStore(db_path)
+def test_a_key_survives_reopening_the_file(store_target: str) -> None:
+    store = _open(store_target)
     with store.transaction() as tx:
         tx.claim_idempotency_key(_record())
     store.close()
-    reopened = SQLiteStore(db_path)
+    reopened = _open(store_target)
     with reopened.transaction() as tx:
         holder = tx.claim_idempotency_key(replace(_record(), journey_id="j9"))
     assert holder is not None and holder.journey_id == "j1"
 
 
 def _claim(path: str, journey_id: str, results: multiprocessing.Queue[str]) -> None:
-    store = SQLiteStore(path)
+    store = _open(path)
     with store.transaction() as tx:
         holder = tx.claim_idempotency_key(_record(journey_id=journey_id))
+    store.close()
     results.put(journey_id if holder is None else f"held:{holder.journey_id}")
 
 
-def test_two_processes_claiming_one_key_agree_on_one_holder(db_path: str) -> None:
-    SQLiteStore(db_path).close()
+def test_two_processes_claiming_one_key_agree_on_one_holder(store_target: str) -> None:
+    _open(store_target).close()
     ctx = multiprocessing.get_context("fork")
     results: multiprocessing.Queue[str] = ctx.Queue()
     procs = [
-        ctx.Process(target=_claim, args=(db_path, f"j{n}", results)) for n in range(4)
+        ctx.Process(target=_claim, args=(store_target, f"j{n}", results))
+        for n in range(4)
     ]
     for proc in procs:
         proc.start()

@@ -1,5 +1,6 @@
 """Fixtures every test folder can use (registered by tests/conftest.py): a SQLite file path,
-live uvicorn servers, scripted TCP servers."""
+a fresh PostgreSQL database, a store target of each kind, live uvicorn servers, scripted TCP
+servers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.support.live import LiveServer, run_live
+from tests.support.postgres import fresh_database
 from tests.support.scripted import Behaviour, ScriptedServer
 
 
@@ -17,6 +19,24 @@ from tests.support.scripted import Behaviour, ScriptedServer
 def db_path(tmp_path: Path) -> str:
     """A fresh SQLite file path."""
     return str(tmp_path / "journeys.sqlite3")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database, dropped after the test."""
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """What `<PREFIX>_STORE` holds, once per store: a fresh SQLite file path, then the URL of
+    a fresh PostgreSQL database (dropped after the test)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "journeys.sqlite3")
+        return
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture

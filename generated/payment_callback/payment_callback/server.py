@@ -13,7 +13,7 @@ from ._runtime.server.cache import Cache
 from ._runtime.server.engine import JourneyEngine
 from ._runtime.server.handlers import HandlersError, check_handlers
 from ._runtime.server.settings import Settings
-from ._runtime.server.sqlite import SQLiteStore
+from ._runtime.server.storage import open_store
 from ._runtime.server.store import JourneyStore
 from .contract import CONTRACT_JSON
 from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
@@ -39,6 +39,8 @@ def create_app(
 ) -> FastAPI:
     """Return the ASGI app running the journey with these handlers (settings from the env).
 
+    The store is the one `settings.store_path` names: a SQLite file, or a PostgreSQL URL
+    (`postgresql://user@host:5432/db`, the package's `[postgres]` extra) shared by replicas.
     Its lifespan runs the scheduler firing durable timers and schedules: serve it with
     lifespan enabled (uvicorn's default). `cache` backs cache:v1 tasks (default: in-process).
     Raises `HandlersError` naming every method of `PaymentCallbackHandlers` that `handlers` lacks
@@ -48,7 +50,7 @@ def create_app(
     settings = settings or Settings.from_env(
         ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
     )
-    store = store or SQLiteStore(settings.store_path, durability=settings.durability)
+    store = store or open_store(settings, "payment-callback")
     engine = JourneyEngine(DEFINITION, handlers, store, settings, cache=cache)
     return create_journey_app(
         engine,

@@ -16,6 +16,7 @@ exception handlers. Routes a user adds to the app keep FastAPI's own handling.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import (
     AsyncIterator,
@@ -41,6 +42,7 @@ from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
 from .intake import read_json
 from .limits import TransportLimits
+from .outage import retrying
 from .problem import install_problem_handlers
 from .scheduler import TimerScheduler
 from .settings import Settings
@@ -93,6 +95,14 @@ def _headers(request: Request) -> Mapping[str, str]:
     return {k.lower(): v for k, v in request.headers.items()}
 
 
+async def _work(
+    idempotent: bool, fn: Callable[..., dict[str, Any]], *args: Any
+) -> dict[str, Any]:
+    """Run engine work in the threadpool, again after a transient store failure."""
+    call = functools.partial(fn, *args)
+    return await run_in_threadpool(retrying, call, idempotent=idempotent)
+
+
 def _meta(request: Request) -> RequestMeta:
     extensions = request.scope.get("extensions") or {}
     tls = extensions.get("tls") if isinstance(extensions, dict) else None
@@ -106,9 +116,9 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, settings)
-        return await run_in_threadpool(
-            engine.start, body, _headers(request), _meta(request)
-        )
+        headers = _headers(request)
+        keyed = idempotency_key(headers) is not None  # a replay is answered, not re-run
+        return await _work(keyed, engine.start, body, headers, _meta(request))
 
     _route(
         app,
@@ -152,8 +162,10 @@ def _add_step(
         headers = _headers(request)
         _, body = await read_json(request, settings)
         key = idempotency_key(headers)
-        return await run_in_threadpool(
-            engine.submit, journeyId, ext.name, body, headers, key, _meta(request)
+        return await _work(
+            key is not None,
+            engine.submit,
+            *(journeyId, ext.name, body, headers, key, _meta(request)),
         )
 
     _route(
@@ -175,9 +187,7 @@ def _add_receiver(
     async def receive(request: Request) -> dict[str, Any]:
         raw, body = await read_json(request, settings)
         headers = _headers(request)
-        return await run_in_threadpool(
-            receive_event, engine, binding, raw, body, headers
-        )
+        return await _work(True, receive_event, engine, binding, raw, body, headers)
 
     _route(
         app,

@@ -11,16 +11,20 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from .store import StoreUnavailableError
+
 __all__ = [
     "PROBLEM_JSON",
     "ProblemError",
     "install_problem_handlers",
     "problem_response",
+    "store_unavailable",
     "validation_errors",
 ]
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "urn:journeygen:problem:"
+RETRY_AFTER_SECONDS = 1  # what a 503 for a store outage tells the sender to wait
 _logger = logging.getLogger("journeygen.server")
 
 
@@ -116,6 +120,23 @@ async def _on_http(request: Request, exc: Exception) -> Response:
     return problem_response(problem, request.url.path)
 
 
+def store_unavailable(exc: StoreUnavailableError) -> ProblemError:
+    """The 503 answer (with ``Retry-After``) for a store outage; nothing was applied."""
+    return ProblemError(
+        503,
+        "Store unavailable",
+        f"{exc.detail}; nothing was changed, try again shortly.",
+        slug="store-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _on_store_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StoreUnavailableError)
+    _logger.warning("store unavailable on %s: %s", request.url.path, exc.detail)
+    return problem_response(store_unavailable(exc), request.url.path)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     _logger.error("unhandled error on %s", request.url.path, exc_info=exc)
     problem = ProblemError(500, "Internal Server Error", slug="internal")
@@ -127,4 +148,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(StoreUnavailableError, _on_store_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)

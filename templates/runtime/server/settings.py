@@ -67,13 +67,19 @@ class Settings:
     ``synchronous`` level for the store: ``"full"`` (the default) syncs every commit to disk,
     so a transition or webhook the server acknowledged survives a power loss; ``"normal"`` is
     faster and survives a crash or kill of the process, but the last commits before a power
-    loss or OS crash may be missing (never half-applied).
+    loss or OS crash may be missing (never half-applied); on PostgreSQL it is
+    ``synchronous_commit`` on or off.
 
     Limits at the door (README "Limits"): ``max_body_bytes`` (413), ``max_json_depth`` (nesting
     of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
     ``max_header_bytes`` and ``max_header_count`` (431), ``max_target_bytes`` for the request
     target (414). ``idempotency_ttl_seconds`` is how long an ``Idempotency-Key`` on start is
     remembered.
+
+    ``store_path`` is a SQLite file path or a PostgreSQL URL (``postgresql://`` or
+    ``postgres://``). For PostgreSQL, ``pool_min_size``/``pool_max_size`` bound this process's
+    connection pool, ``pool_timeout_seconds`` is how long a request waits for a connection
+    before it is answered 503, and ``connect_timeout_seconds`` bounds each new connection.
     """
 
     store_path: str = "journeys.sqlite3"
@@ -93,6 +99,10 @@ class Settings:
     max_header_count: int = DEFAULT_MAX_HEADER_COUNT
     max_target_bytes: int = DEFAULT_MAX_TARGET_BYTES
     idempotency_ttl_seconds: int = DEFAULT_IDEMPOTENCY_TTL_SECONDS
+    pool_min_size: int = 1
+    pool_max_size: int = 10
+    pool_timeout_seconds: float = 5.0
+    connect_timeout_seconds: int = 5
 
     def __post_init__(self) -> None:
         if self.durability not in DURABILITY_LEVELS:
@@ -149,7 +159,9 @@ class Settings:
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
         <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
-        <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_IDEMPOTENCY_TTL_SECONDS, and
+        <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_DURABILITY,
+        the PostgreSQL pool's <PREFIX>_POOL_MIN_SIZE, <PREFIX>_POOL_MAX_SIZE,
+        <PREFIX>_POOL_TIMEOUT_SECONDS, <PREFIX>_CONNECT_TIMEOUT_SECONDS, and
         <PREFIX>_CONFIG_<KEY> for each platform.config key
         (``config`` maps each key to its declared type: string, integer, number, boolean or
         object, the last given as JSON).
@@ -175,6 +187,12 @@ class Settings:
             ),
             durability=_durability(env, f"{prefix}_DURABILITY"),
             **_limits(env, prefix),
+            pool_min_size=_positive_int(env, f"{prefix}_POOL_MIN_SIZE", default=1),
+            pool_max_size=_positive_int(env, f"{prefix}_POOL_MAX_SIZE", default=10),
+            pool_timeout_seconds=_seconds(env, f"{prefix}_POOL_TIMEOUT_SECONDS", 5.0),
+            connect_timeout_seconds=_positive_int(
+                env, f"{prefix}_CONNECT_TIMEOUT_SECONDS", default=5
+            ),
         )
 
 
@@ -206,6 +224,21 @@ def _durability(env: Mapping[str, str], name: str) -> str:
             f"{name} must be one of {', '.join(DURABILITY_LEVELS)}, got {raw!r}"
         )
     return raw
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a number of seconds > 0, got {raw!r}"
+        ) from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a number of seconds > 0, got {raw!r}")
+    return value
 
 
 def _scale(env: Mapping[str, str], name: str) -> float:

@@ -26,6 +26,7 @@ __all__ = [
     "ScheduleRecord",
     "StaleVersionError",
     "StoreTransaction",
+    "StoreUnavailableError",
     "TimerRecord",
     "Transition",
     "body_hash",
@@ -45,6 +46,26 @@ def body_hash(body: bytes) -> str:
 
 class StaleVersionError(Exception):
     """Raised when an instance changed since it was read (optimistic concurrency)."""
+
+
+class StoreUnavailableError(Exception):
+    """The database could not be reached, dropped the connection, or gave up the transaction
+    (a serialization failure or deadlock): the work was rolled back and may be tried again.
+
+    ``in_doubt`` is true when the connection was lost during COMMIT, so the work may or may
+    not have been applied: only work that is deduplicated (a webhook delivery, a step with an
+    ``Idempotency-Key``, a read) is then run again. ``retryable`` is false when trying again
+    at once cannot help (no connection could be had within the pool's timeout). The server
+    answers it 503 with ``Retry-After``.
+    """
+
+    def __init__(
+        self, detail: str, *, in_doubt: bool = False, retryable: bool = True
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.in_doubt = in_doubt
+        self.retryable = retryable
 
 
 class EventReceipt(enum.Enum):

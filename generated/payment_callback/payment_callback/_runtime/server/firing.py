@@ -16,7 +16,13 @@ from .lifecycle import COMPENSATION, DEADLINE
 from .persistence import Persistence
 from .results import RUNNING
 from .run import Thread, root_from_record
-from .store import StoreTransaction, TimerRecord, Transition, utc_now
+from .store import (
+    StoreTransaction,
+    StoreUnavailableError,
+    TimerRecord,
+    Transition,
+    utc_now,
+)
 
 __all__ = ["Firing"]
 
@@ -49,6 +55,8 @@ class Firing(Persistence[H]):
                 if claimed is None:
                     return False
                 self._fire(tx, claimed)
+        except StoreUnavailableError:
+            raise  # rolled back: the timer is still pending and fires on the next round
         except Exception as exc:
             if claimed is None or claimed.id is None:
                 raise
