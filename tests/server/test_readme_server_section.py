@@ -31,4 +31,6 @@ def test_every_documented_variable_is_one_the_server_reads() -> None:
     assert (settings.max_body_bytes, settings.timer_scale) == (7, 7.0)
     assert (settings.durability, settings.environment) == ("normal", "prod")
     assert (settings.mtls_cert_header, settings.jwt_leeway_seconds) == ("X-Cert", 7)
-    assert len(variables) == 7 + len(PROFILES)
+    assert (settings.pool_min_size, settings.pool_max_size) == (7, 7)
+    assert (settings.pool_timeout_seconds, settings.connect_timeout_seconds) == (7.0, 7)
+    assert len(variables) == 11 + len(PROFILES)
