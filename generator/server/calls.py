@@ -13,6 +13,7 @@ from ..schema.journey.spec import ApiRef
 from ..schema.journey.tasks import HttpCall
 from .expressions import Code, dataweave, value
 from .ir import BodyModel, CallField, HandlerMethod
+from .results import result_types
 from .schematypes import Resolver, annotation, example
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -312,8 +313,13 @@ class CallBuilder:
         body_type = (
             body_model.class_name if body_model else annotation(body_schema, resolve)
         )
-        fields.append(CallField("body", "body", body_type if body_schema is not None else "Any",
-                                False, "JSON request body."))  # fmt: skip
+        if ds.op.get("requestBody") is not None:  # no body field where the API takes none
+            fields.append(CallField("body", "body", body_type if body_schema is not None else "Any",
+                                    False, "JSON request body."))  # fmt: skip
+        elif task.body is not None:
+            self.warnings.append((self.journey.location(pointer + "/body"),
+                                  f"{task.operationRef} declares no request body; this body is "
+                                  "not sent (remove it, or use an operation that takes one)"))  # fmt: skip
         fields.append(
             CallField(
                 "query", "query", "dict[str, Any]", False, "Other query parameters."
@@ -324,9 +330,13 @@ class CallBuilder:
         )
         entries = self._typed_entries(task, pointer, params, py)
         status, body = _success(ds, resolve)
+        result_type, result_models = result_types(
+            call_class[:-4], ds.op.get("responses") or {}, resolve, self.classes.claim,
+            lambda schema, class_name: _body_model(schema, resolve, class_name),
+        )  # fmt: skip
         method = HandlerMethod(
             name, state, call_class, tuple(fields), body_model, self._summary(ds),
-            str(task.operationRef), status, body, True,
+            str(task.operationRef), status, body, True, result_type, result_models,
         )  # fmt: skip
         return CallCode(method, entries)
 
@@ -370,7 +380,12 @@ class CallBuilder:
         if body is not None:
             entries.append(("body", body))
         target = str(task.operationRef or f"{task.method or 'GET'} {url}")
-        method = HandlerMethod(name, state, call_class, GENERIC_FIELDS, None, target, target,
+        verb = str(task.method or "GET").upper()
+        fields = tuple(
+            f for f in GENERIC_FIELDS
+            if f.py_name != "body" or task.body is not None or verb not in ("GET", "HEAD")
+        )  # fmt: skip
+        method = HandlerMethod(name, state, call_class, fields, None, target, target,
                                200, None, False)  # fmt: skip
         return CallCode(method, tuple(entries))
 

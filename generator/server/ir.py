@@ -47,6 +47,13 @@ class HandlerMethod:
     fake_status: int
     fake_body: Any
     typed: bool  # typed from the downstream OpenAPI document
+    result_type: str | None = None  # the body type of TaskResult[...]; None: bare TaskResult
+    result_models: tuple[tuple[str, BodyModel], ...] = ()  # (status, model) to declare
+
+    @property
+    def returns(self) -> str:
+        """The handler method's result type: `TaskResult` or `TaskResult[<body type>]`."""
+        return "TaskResult" if self.result_type is None else f"TaskResult[{self.result_type}]"
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,13 @@ class ServerIR:
             if m.body_model
             for f in m.body_model.fields
         ]
+        annotations += [
+            f.annotation
+            for m in self.methods
+            for _, model in m.result_models
+            for f in model.fields
+        ]
+        annotations += [m.result_type for m in self.methods if m.result_type]
         found = {"Protocol"}
         found |= {n for n in ("Any", "Literal") if any(n in a for a in annotations)}
         return tuple(sorted(found))
@@ -236,14 +250,15 @@ class ServerIR:
             names.add(method.call_class)
             if method.body_model:
                 names.add(method.body_model.class_name)
+            names.update(model.class_name for _, model in method.result_models)
         return tuple(sorted(names))
 
     @property
     def scaffold_imports(self) -> tuple[str, ...]:
         """What a scaffolded handlers module imports: the Protocol, the call models, TaskResult."""
-        return tuple(
-            sorted({self.protocol, "TaskResult"} | {m.call_class for m in self.methods})
-        )
+        names = {self.protocol, "TaskResult"} | {m.call_class for m in self.methods}
+        names |= {model.class_name for m in self.methods for _, model in m.result_models}
+        return tuple(sorted(names))
 
     @property
     def machines(self) -> tuple[MachineCode, ...]:

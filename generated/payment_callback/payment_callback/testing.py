@@ -108,7 +108,7 @@ class FakeHandlers:
 
     def authorize_payment(self, call: handlers.AuthorizePaymentCall) -> TaskResult:
         """Answer payments.authorizePayment (by default: status 202, its first documented 2xx response)."""
-        default = TaskResult(status=202, ok=True, body=None)
+        default: TaskResult = TaskResult(status=202, ok=True, body=None)
         return self._answer(
             "authorize_payment", call, self.answers.authorize_payment, default
         )

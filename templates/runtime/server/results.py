@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias
 
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import TypeVar
 
 __all__ = [
     "CANCELLED",
@@ -24,6 +25,8 @@ __all__ = [
     "TaskAnswer",
     "TaskResult",
 ]
+
+B = TypeVar("B", default=Any, covariant=True)  # the body type of a TaskResult
 
 RUNNING, SUCCEEDED, FAILED = "Running", "Succeeded", "Failed"
 CANCELLED = "Cancelled"
@@ -65,18 +68,22 @@ class Leave:
 StepResult = Next | Succeed | Fail | Leave
 
 
-class TaskResult(BaseModel):
-    """What an outbound task handler returns; stored as context.<resultVar>."""
+class TaskResult(BaseModel, Generic[B]):
+    """What an outbound task handler returns; stored as context.<resultVar>.
+
+    `TaskResult[B]` types `body` as the downstream operation documents its responses (the
+    generated handlers Protocol says which); a bare `TaskResult` takes any JSON body.
+    """
 
     status: int
     ok: bool
     headers: dict[str, str] = {}
-    body: Any = None
+    body: B | None = None
     error: dict[str, Any] | None = None
 
 
 # What a handler method returns: a TaskResult, or an awaitable of one (`async def` handlers).
-TaskAnswer: TypeAlias = TaskResult | Awaitable[TaskResult]
+TaskAnswer: TypeAlias = TaskResult[Any] | Awaitable[TaskResult[Any]]
 
 
 class JsonObject(BaseModel):
