@@ -99,8 +99,8 @@ def test_every_shape_problem_is_listed_at_once_with_its_position() -> None:
         "j.journey.yaml:12:20: error: journey: spec.states.call.task.resultVar: "
         "kafkaPublish:v1 does not allow resultVar (a publish has no result) (got 'r')",
         "j.journey.yaml:21:25: error: journey: spec.states.fork.parallel.branches.0.states"
-        ".x.type: Input should be 'task', 'choice', 'transform', 'parallel', 'wait', "
-        "'webhook', 'timer', 'subjourney', 'succeed' or 'fail' (got 'teleport')",
+        ".x.type: not a state type; write one of 'task', 'choice', 'transform', 'parallel', "
+        "'wait', 'webhook', 'timer', 'subjourney', 'succeed' or 'fail' (got 'teleport')",
         "j.journey.yaml:24:20: error: journey: spec.states.plug.task.kind: task.kind must "
         "have the form <pluginType>:v<major>, e.g. httpCall:v1 (got 'not a kind')",
     ]

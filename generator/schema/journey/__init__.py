@@ -14,6 +14,7 @@ from ...load import Document
 from ..validate import validate_document
 from .base import Expression, MapperHolder, Open, SchemaHolder, Target
 from .check import Checker, walk_states
+from .lenient import lenient
 from .spec import Journey, JourneySpec
 from .states import STATE_MODELS, AnyState, State
 from .tasks import TASK_MODELS, Task
@@ -46,10 +47,44 @@ class ParsedJourney:
 
 
 def parse_journey(document: Document) -> ParsedJourney:
-    """Validate a journey document; raise SpecError with every error found."""
-    journey = validate_document(document, Journey, "journey")
-    found = Checker(document, journey).run()
-    errors = [d for d in found if d.level is Level.ERROR]
-    if errors:
-        raise SpecError(errors)
-    return ParsedJourney(journey, tuple(found))
+    """Validate a journey document; raise SpecError with every error found.
+
+    Shape errors (pydantic's) do not hide the checker's: the checker also runs on the parts
+    of a document that validate (`lenient.py`), so every problem is listed at once."""
+    try:
+        journey = validate_document(document, Journey, "journey")
+    except SpecError as exc:
+        found = lenient(document)
+        if found is None:
+            raise
+        checkable, partial, replaced = found
+        more = [
+            d for d in Checker(checkable, partial).run()
+            if not _inside(document, d, replaced)
+        ]  # fmt: skip
+        raise SpecError([*exc.diagnostics, *more]) from None
+    found_all = Checker(document, journey).run()
+    if any(d.level is Level.ERROR for d in found_all):
+        raise SpecError(found_all)
+    return ParsedJourney(journey, tuple(found_all))
+
+
+def _inside(document: Document, diagnostic: Diagnostic, replaced: list[str]) -> bool:
+    """Whether a diagnostic lies in a part of the document the lenient copy replaced."""
+    at = diagnostic.location
+    for pointer in replaced:
+        start = document.location(pointer)
+        end = _end(document, pointer)
+        if (start.line, start.column) <= (at.line, at.column) < end:
+            return True
+    return False
+
+
+def _end(document: Document, pointer: str) -> tuple[int, int]:
+    """The first position after `pointer`'s subtree (the next sibling's or after)."""
+    later = [
+        pos for key, pos in document.positions.items()
+        if not key.startswith(pointer + "/") and key != pointer
+        and pos > document.positions.get(pointer, (0, 0))
+    ]  # fmt: skip
+    return min(later, default=(1 << 30, 0))

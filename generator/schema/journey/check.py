@@ -1,8 +1,9 @@
 """Rules of the journey DSL that span fields, and every unknown field, as located diagnostics.
 
 Runs on a journey that validated (`parse_journey`): shape errors are pydantic's, listed at once
-by `validate_document`; these are the cross-references (a start naming a state, a subjourney
-ref naming a subjourney, a mapperRef naming a mapper) and the fields the DSL does not define.
+by `validate_document`; the checker adds the fields the DSL does not define (here), the
+transitions (`transitions.py`), the rules of each state and task kind (`rules.py`) and the
+`${...}` placeholders (`interpolation.py`).
 
 Unknown fields: a field written in another case (`resultvar`) is read as the field and warned
 about; an `x-` field is an extension and silent; any other unknown field is a warning that it is
@@ -11,17 +12,24 @@ ignored, with a did-you-mean when a field of that object is close.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
-from ...diagnostics import Diagnostic, Level
+from ...diagnostics import Diagnostic, Level, did_you_mean
 from ...load import Document, escape_pointer_token
 from .base import MapperHolder, case_match, known_fields
-from .spec import Journey, JourneySpec
-from .states import SubjourneyState, TransformState
+from .blocks import AttributeBindings, attribute_source
+from .placement import misplaced
+from .spec import Bindings, Journey, JourneySpec
+from .states import (
+    STATE_MODELS,
+    SubjourneyState,
+    TransformState,
+    WaitState,
+    WebhookState,
+)
 from .tasks import UnknownTask
 
 
@@ -47,10 +55,15 @@ class Checker:
 
     def run(self) -> list[Diagnostic]:
         """Every problem of the journey: errors and warnings, in document order."""
+        from . import interpolation, rules, transitions  # they import this module
+
         self.fields(self.journey, self.doc.data, "")
         spec = self.journey.spec
         self.machines(spec)
         self.references(spec)
+        transitions.check(self)
+        rules.check(self)
+        interpolation.check(self)
         return self.diagnostics
 
     # -- unknown fields ---------------------------------------------------------------------
@@ -60,9 +73,12 @@ class Checker:
             return  # a plugin's own fields are its contract, not the DSL's
         cls = type(model)
         known = known_fields(cls)
+        placed = self.placed(model, raw, pointer)
         for key in raw:
             if not isinstance(key, str) or key in known or key.startswith("x-"):
                 continue
+            if key in placed or isinstance(model, Bindings):
+                continue  # reported where it is read (placed) or by rules.py (bindings)
             self.unknown(cls, key, raw[key], _child(pointer, key), pointer)
         for name, info in cls.model_fields.items():
             alias = info.alias or name
@@ -73,6 +89,43 @@ class Checker:
                 self.nested(
                     getattr(model, name), raw[written], _child(pointer, written)
                 )
+
+    def placed(self, model: BaseModel, raw: dict[Any, Any], pointer: str) -> set[str]:
+        """Warn about each field written at the wrong level and read where it belongs."""
+        where = _dotted(pointer)
+        if isinstance(model, WaitState | WebhookState):
+            block = model.type
+            moves = misplaced(raw, block)
+            for key, wanted in moves.items():
+                read = "the state's next" if wanted == "next" else f"{block}.{wanted}"
+                fix = (
+                    f"write next: {raw[key]!r} beside {block}:" if wanted == "next"
+                    else f"indent it under {block}:"
+                )  # fmt: skip
+                self.report(
+                    _child(pointer, key),
+                    f"{key!r} at {where} belongs inside the {block} block (DSL §12); "
+                    f"read as {read}; {fix}",
+                    Level.WARNING,
+                )
+            return set(moves)
+        if isinstance(model, AttributeBindings):
+            found = {
+                k for k, v in raw.items()
+                if isinstance(k, str) and k not in known_fields(AttributeBindings)
+                and attribute_source(v) is not None
+            }  # fmt: skip
+            for key in sorted(found):
+                source = attribute_source(raw[key])
+                self.report(
+                    _child(pointer, key),
+                    f"attribute binding {key!r} at {where} belongs under {source} "
+                    f"(DSL §2.8.4); read as {where}.{source}.{key}; indent it under "
+                    f"{source}:",
+                    Level.WARNING,
+                )
+            return found
+        return set()
 
     def nested(self, value: Any, raw: Any, pointer: str) -> None:
         if isinstance(value, BaseModel):
@@ -98,10 +151,13 @@ class Checker:
                 Level.WARNING,
             )
             return
-        close = difflib.get_close_matches(key, known_fields(cls), n=1, cutoff=0.75)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        if not close and isinstance(value, dict) and "type" in value:
-            hint = "; it looks like a state: states belong in a states map"
+        close = did_you_mean(key, known_fields(cls))
+        hint = f"; {close}" if close else ""
+        if isinstance(value, dict) and value.get("type") in STATE_MODELS:
+            hint = (
+                "; it looks like a state indented one level too deep: states belong "
+                "in a states map"
+            )
         self.report(
             pointer,
             f"unknown field {key!r} at {where} is ignored{hint} (extensions are "
@@ -113,35 +169,39 @@ class Checker:
 
     def machines(self, spec: JourneySpec) -> None:
         if spec.start not in spec.states:
+            hint = did_you_mean(spec.start, spec.states)
             self.report(
                 "/spec/start",
-                f"spec.start {spec.start!r} is not a state of this journey; name one of "
-                f"spec.states ({', '.join(spec.states)})",
+                f"spec.start {spec.start!r} is not a state of this journey; "
+                + (hint or f"name one of spec.states ({', '.join(spec.states)})"),
             )
-        if spec.compensation is not None and spec.compensation.start not in (
-            spec.compensation.states
-        ):
+        comp = spec.compensation
+        if comp is not None and comp.start not in comp.states:
             self.report(
-                "/spec/compensation",
-                "spec.compensation needs a non-empty states map and a start naming one "
-                "of them",
-            )
+                "/spec/compensation/start",
+                f"spec.compensation.start {comp.start!r} is not a state of "
+                "spec.compensation.states; "
+                + (did_you_mean(comp.start, comp.states) or f"name one of ({', '.join(comp.states)})"),
+            )  # fmt: skip
         for ref, sub in (spec.subjourneys or {}).items():
             if sub.start not in sub.states:
                 self.report(
-                    _child("/spec/subjourneys", ref),
-                    f"subjourney {ref!r} needs a non-empty states map and a start "
-                    "naming one of them",
-                )
+                    _child("/spec/subjourneys", ref) + "/start",
+                    f"subjourney {ref!r} start {sub.start!r} is not a state of its "
+                    "states map; "
+                    + (did_you_mean(sub.start, sub.states) or f"name one of ({', '.join(sub.states)})"),
+                )  # fmt: skip
 
     def references(self, spec: JourneySpec) -> None:
         known = sorted(spec.subjourneys or {})
         for pointer, state in walk_states(spec):
             if isinstance(state, SubjourneyState) and state.subjourney.ref not in known:
+                hint = did_you_mean(state.subjourney.ref, known)
                 self.report(
                     pointer + "/subjourney/ref",
                     f"subjourney ref {state.subjourney.ref!r} is not a key of "
-                    f"spec.subjourneys (known: {', '.join(known) or 'none'})",
+                    f"spec.subjourneys (known: {', '.join(known) or 'none'})"
+                    + (f"; {hint}" if hint else ""),
                 )
             if isinstance(state, TransformState) and state.resultVar is not None:
                 self.report(
@@ -155,10 +215,11 @@ class Checker:
                 self.report(pointer, "use mapper or mapperRef, not both (DSL §10.1)")
             elif holder.mapperRef is not None and holder.mapperRef not in spec.mappers:
                 names = ", ".join(spec.mappers) or "none"
+                hint = did_you_mean(holder.mapperRef, spec.mappers)
                 self.report(
                     pointer + "/mapperRef",
                     f"mapperRef {holder.mapperRef!r} is not a key of spec.mappers "
-                    f"(known: {names})",
+                    f"(known: {names})" + (f"; {hint}" if hint else ""),
                 )
 
 

@@ -7,6 +7,17 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .base import Expression, Open, ResponseProjection, SchemaHolder
+from .blocks import (
+    Access,
+    ApiResponses,
+    CookiesConfig,
+    Defaults,
+    ErrorsConfig,
+    HttpSurface,
+    Policies,
+    Route,
+    SpecMetadata,
+)
 from .states import State
 
 
@@ -114,10 +125,10 @@ class HttpSite(Open):
 class HttpBinding(Open):
     """`spec.bindings.http` (DSL §17.1)."""
 
-    route: Any = None
+    route: Route | None = None
     start: HttpSite | None = None
     steps: dict[str, HttpSite] = Field(default_factory=dict)
-    apiResponses: Any = None
+    apiResponses: ApiResponses | None = None
 
 
 class Bindings(Open):
@@ -160,13 +171,6 @@ class Resources(Open):
     caches: dict[str, CacheResource] = Field(default_factory=dict)
 
 
-class Policies(Open):
-    """`spec.policies` (DSL §13, §19): configuration the engine does not enforce yet."""
-
-    httpResilience: Any = None
-    httpClientAuth: Any = None
-
-
 class JourneySpec(Open):
     """`spec`."""
 
@@ -186,12 +190,12 @@ class JourneySpec(Open):
     resources: Resources | None = None
     policies: Policies | None = None
     mappers: dict[str, Expression] = Field(default_factory=dict)
-    defaults: Any = None
-    httpSurface: Any = None
-    metadata: Any = None
-    cookies: Any = None
-    errors: Any = None
-    access: Any = None
+    defaults: Defaults | None = None
+    httpSurface: HttpSurface | None = None
+    metadata: SpecMetadata | None = None
+    cookies: CookiesConfig | None = None
+    errors: ErrorsConfig | None = None
+    access: Access | None = None
 
 
 class Journey(Open):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag, field_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ...diagnostics import did_you_mean
 from .base import (
     Expression,
     MapperHolder,
@@ -19,6 +20,7 @@ from .base import (
     SchemaHolder,
     Target,
 )
+from .placement import relocate
 from .tasks import Task, Value
 
 
@@ -84,8 +86,8 @@ class FailState(Open):
 
 
 class ExternalInput(Open):
-    """The `wait` / `webhook` block (DSL §12.1, §12.2). `default` is the corpus's spelling of
-    the state's `next` inside the block, read the same way."""
+    """The `wait` / `webhook` block (DSL §12.1, §12.2). `default` is the JourneyForge
+    examples' spelling of the state's `next` inside the block, read the same way."""
 
     channel: str | None = None
     input: SchemaHolder | None = None
@@ -96,13 +98,19 @@ class ExternalInput(Open):
 
 
 class WaitState(Open):
-    """`type: wait`: manual/external input at `/steps/<state>`."""
+    """`type: wait`: manual/external input at `/steps/<state>`. Block fields written beside
+    the block are read inside it (placement.py); `timeoutSec`/`onTimeout` here stay None."""
 
     type: Literal["wait"]
     wait: ExternalInput = Field(default_factory=ExternalInput)
     next: str | None = None
     timeoutSec: Any = None
     onTimeout: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placed(cls, data: Any) -> Any:
+        return relocate(data, "wait")
 
 
 class WebhookState(Open):
@@ -113,6 +121,11 @@ class WebhookState(Open):
     next: str | None = None
     timeoutSec: Any = None
     onTimeout: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placed(cls, data: Any) -> Any:
+        return relocate(data, "webhook")
 
 
 class TimerBlock(Open):
@@ -199,8 +212,11 @@ class UnknownState(Open):
             raise PydanticCustomError("missing", "Field required")
         names = [repr(n) for n in STATE_MODELS]
         listing = ", ".join(names[:-1]) + " or " + names[-1]
+        hint = did_you_mean(value, STATE_MODELS) if isinstance(value, str) else ""
         raise PydanticCustomError(
-            "literal_error", "Input should be {listing}", {"listing": listing}
+            "literal_error",
+            "not a state type{hint}; write one of {listing}",
+            {"listing": listing, "hint": f" ({hint})" if hint else ""},
         )
 
 

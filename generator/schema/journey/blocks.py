@@ -1,0 +1,311 @@
+"""The configuration blocks of `spec` that no state reads directly: defaults, policies, cookies,
+error configuration, access, HTTP surface, metadata bindings (DSL §2.3, §2.6, §2.8.4, §13, §19,
+§22, §23, §24).
+
+Each is typed so an unknown or misspelled key anywhere in them is reported (check.py) instead of
+being kept silently; maps whose keys are the author's (policy ids, header names) stay maps.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Expression, Open
+
+
+class HttpDefaults(Open):
+    """`spec.defaults.http`."""
+
+    timeoutMs: int | None = Field(default=None, ge=1, strict=True)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class TaskDefaults(Open):
+    """`spec.defaults.tasks`."""
+
+    resiliencePolicyRef: str | None = None
+
+
+class Defaults(Open):
+    """`spec.defaults` (DSL §2.3)."""
+
+    http: HttpDefaults | None = None
+    tasks: TaskDefaults | None = None
+
+
+class Links(Open):
+    """`spec.httpSurface.links` (DSL §2.6)."""
+
+    enabled: bool = True
+
+
+class HttpSurface(Open):
+    """`spec.httpSurface`."""
+
+    links: Links | None = None
+
+
+class PathSource(Open):
+    """`{path: <dotPath>}` of a metadata binding."""
+
+    path: str = Field(min_length=1)
+
+
+class HeaderSource(Open):
+    """`{header: <name>}` of a metadata binding."""
+
+    header: str = Field(min_length=1)
+
+
+class BaggageSource(Open):
+    """`{key: <baggage key>}` of a metadata binding."""
+
+    key: str = Field(min_length=1)
+
+
+class TagBindings(Open):
+    """`spec.metadata.bindings.tags`."""
+
+    fromPayload: list[PathSource] = Field(default_factory=list)
+    fromHeaders: list[HeaderSource] = Field(default_factory=list)
+    fromBaggage: list[BaggageSource] = Field(default_factory=list)
+
+
+# The source list a misplaced attribute binding belongs to, by the one key it has.
+ATTRIBUTE_SOURCES = {"path": "fromPayload", "header": "fromHeaders", "key": "fromBaggage"}
+
+
+def attribute_source(value: Any) -> str | None:
+    """`fromPayload` for `{path: ...}` (etc.): where an attribute written directly under
+    `attributes` belongs; None when the value is not one source."""
+    if isinstance(value, dict) and len(value) == 1:
+        return ATTRIBUTE_SOURCES.get(next(iter(value)))
+    return None
+
+
+class AttributeBindings(Open):
+    """`spec.metadata.bindings.attributes`: attribute name -> source.
+
+    An attribute written directly under `attributes` (`orderId: {path: order.id}`) is read
+    under the list its source names (`fromPayload`); the checker warns where it is."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _misplaced(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        moved: dict[str, Any] = {k: v for k, v in data.items() if k in _LISTS}
+        for key, value in data.items():
+            if key in _LISTS:
+                continue
+            where = attribute_source(value)
+            target = moved.get(where) if where is not None else None
+            free = target is None or (isinstance(target, dict) and key not in target)
+            if where is not None and free:
+                moved[where] = {**(target or {}), key: value}
+                continue
+            moved[key] = value
+        return moved
+
+    fromPayload: dict[str, PathSource] = Field(default_factory=dict)
+    fromHeaders: dict[str, HeaderSource] = Field(default_factory=dict)
+    fromBaggage: dict[str, BaggageSource] = Field(default_factory=dict)
+
+
+_LISTS = frozenset(ATTRIBUTE_SOURCES.values())
+
+
+class MetadataBindings(Open):
+    """`spec.metadata.bindings` (DSL §2.8.4)."""
+
+    tags: TagBindings | None = None
+    attributes: AttributeBindings | None = None
+
+
+class SpecMetadata(Open):
+    """`spec.metadata`."""
+
+    bindings: MetadataBindings | None = None
+
+
+class Backoff(Open):
+    """`backoff` of a resilience policy."""
+
+    kind: Literal["fixed", "exponential"] = "exponential"
+    baseDelayMs: int | None = Field(default=None, ge=0)
+    maxDelayMs: int | None = Field(default=None, ge=0)
+    jitter: Literal["none", "full"] = "none"
+
+
+class CircuitBreaker(Open):
+    """`circuitBreaker` of a resilience policy (defined, not enforced: DSL §13)."""
+
+    enabled: bool = True
+    failureRateThreshold: float | None = None
+    slidingWindowSize: int | None = None
+    openTimeoutSec: int | None = None
+
+
+class Bulkhead(Open):
+    """`bulkhead` of a resilience policy (defined, not enforced: DSL §13)."""
+
+    maxConcurrent: int | None = None
+    queueSize: int | None = None
+
+
+class ResiliencePolicy(Open):
+    """One `spec.policies.httpResilience.definitions.<id>` (DSL §13)."""
+
+    maxAttempts: int = Field(default=1, ge=1, strict=True)
+    retryOn: list[str] = Field(default_factory=list)
+    backoff: Backoff | None = None
+    circuitBreaker: CircuitBreaker | None = None
+    bulkhead: Bulkhead | None = None
+
+
+class HttpResilience(Open):
+    """`spec.policies.httpResilience`."""
+
+    default: str | None = None
+    definitions: dict[str, ResiliencePolicy] = Field(default_factory=dict)
+
+
+class ClientAuth(Open):
+    """`auth` of an oauth2ClientCredentials policy."""
+
+    method: Literal["clientSecretPost", "clientSecretBasic", "tlsClientAuth"] = (
+        "clientSecretPost"
+    )
+    clientId: str | None = None
+    clientSecretRef: str | None = None
+    clientCertRef: str | None = None
+
+
+class PemRef(Open):
+    """One outbound trust anchor of an mtlsClient policy."""
+
+    pemRef: str
+
+
+class AuthPolicy(Open):
+    """One `spec.policies.httpClientAuth.definitions.<id>` (DSL §19.1)."""
+
+    kind: Literal["bearerStatic", "oauth2ClientCredentials", "mtlsClient"]
+    tokenRef: str | None = None
+    tokenEndpoint: str | None = None
+    auth: ClientAuth | None = None
+    form: dict[str, str] = Field(default_factory=dict)
+    clientCertRef: str | None = None
+    trustAnchors: list[PemRef] = Field(default_factory=list)
+
+
+class HttpClientAuth(Open):
+    """`spec.policies.httpClientAuth`."""
+
+    default: str | None = None
+    definitions: dict[str, AuthPolicy] = Field(default_factory=dict)
+
+
+class Policies(Open):
+    """`spec.policies` (DSL §13, §19)."""
+
+    httpResilience: HttpResilience | None = None
+    httpClientAuth: HttpClientAuth | None = None
+
+
+class CookieDomain(Open):
+    """One `spec.cookies.jar.domains` entry."""
+
+    pattern: str = Field(min_length=1)
+
+
+class CookieJar(Open):
+    """`spec.cookies.jar`."""
+
+    domains: list[CookieDomain] = Field(default_factory=list)
+
+
+class CookieInclude(Open):
+    """`spec.cookies.returnToClient.include`."""
+
+    names: list[str] = Field(default_factory=list)
+    namePatterns: list[str] = Field(default_factory=list)
+
+
+class ReturnToClient(Open):
+    """`spec.cookies.returnToClient` (DSL §22.4): `mode` is required."""
+
+    mode: Literal["none", "allFromAllowedDomains", "filtered"]
+    include: CookieInclude | None = None
+
+
+class CookiesConfig(Open):
+    """`spec.cookies` (DSL §22.1)."""
+
+    jar: CookieJar | None = None
+    returnToClient: ReturnToClient | None = None
+
+
+class Normaliser(Open):
+    """One `spec.errors.normalisers.<id>`."""
+
+    mapper: Expression
+
+
+class Envelope(Open):
+    """`spec.errors.envelope`: `format: custom` needs a mapper (checked in rules.py)."""
+
+    format: Literal["problemDetails", "custom"] = "problemDetails"
+    mapper: Expression | None = None
+
+
+class ErrorsConfig(Open):
+    """`spec.errors` (DSL §24)."""
+
+    canonicalFormat: Literal["rfc9457"] = "rfc9457"
+    normalisers: dict[str, Normaliser] = Field(default_factory=dict)
+    envelope: Envelope | None = None
+
+
+class ReadAccess(Open):
+    """`spec.access.read`."""
+
+    guardRef: str | None = Field(default=None, min_length=1)
+
+
+class Access(Open):
+    """`spec.access` (DSL §23.1)."""
+
+    read: ReadAccess | None = None
+
+
+class Route(Open):
+    """`spec.bindings.http.route` (kind: Api)."""
+
+    path: str | None = Field(default=None, pattern=r"^/")
+    method: Literal["POST"] = "POST"
+
+
+class ApiResponseWhen(Open):
+    """`when` of an apiResponses rule."""
+
+    phase: Literal["SUCCEEDED", "FAILED"]
+    errorType: str | None = None
+    predicate: Expression | None = None
+
+
+class ApiResponseRule(Open):
+    """One `spec.bindings.http.apiResponses.rules` entry."""
+
+    when: ApiResponseWhen
+    status: int | None = None
+    statusExpr: Expression | None = None
+
+
+class ApiResponses(Open):
+    """`spec.bindings.http.apiResponses` (kind: Api)."""
+
+    rules: list[ApiResponseRule] = Field(default_factory=list)
+    default: dict[str, Any] = Field(default_factory=dict)
