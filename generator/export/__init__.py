@@ -19,6 +19,7 @@ from generator.diagnostics import Diagnostic, SpecError
 from generator.export.arazzo import derive_arazzo
 from generator.export.openapi import derive_openapi
 from generator.load import Document, Workspace
+from generator.schema.journey.placement import repair
 
 __all__ = ["Exported", "derive_arazzo", "derive_openapi", "dump", "export_journey"]
 
@@ -106,7 +107,7 @@ def _check(document: Document) -> tuple[str, Mapping[str, Any]]:
 def export_journey(path: Path, *, root: Path | None = None) -> Exported:
     """The derived contract (and, for `kind: Journey`, workflows) of one journey file."""
     workspace = Workspace((root or path.parent).resolve())
-    name, journey = _check(workspace.load(path))
+    name, journey = _check(repair(workspace.load(path)))
     openapi_file = f"{name}.openapi.yaml"
     openapi = derive_openapi(journey)
     files = {openapi_file: dump(openapi)}

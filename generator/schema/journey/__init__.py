@@ -15,6 +15,7 @@ from ..validate import validate_document
 from .base import Expression, MapperHolder, Open, SchemaHolder, Target
 from .check import Checker, walk_states
 from .lenient import lenient
+from .placement import repair
 from .spec import Journey, JourneySpec
 from .states import STATE_MODELS, AnyState, State
 from .tasks import TASK_MODELS, Task
@@ -34,6 +35,7 @@ __all__ = [
     "Target",
     "Task",
     "parse_journey",
+    "repair",
     "walk_states",
 ]
 
@@ -44,6 +46,8 @@ class ParsedJourney:
 
     journey: Journey
     warnings: tuple[Diagnostic, ...]
+    # The document as it is read: misplaced fields where they belong (placement.repair).
+    document: Document
 
 
 def parse_journey(document: Document) -> ParsedJourney:
@@ -66,7 +70,7 @@ def parse_journey(document: Document) -> ParsedJourney:
     found_all = Checker(document, journey).run()
     if any(d.level is Level.ERROR for d in found_all):
         raise SpecError(found_all)
-    return ParsedJourney(journey, tuple(found_all))
+    return ParsedJourney(journey, tuple(found_all), repair(document))
 
 
 def _inside(document: Document, diagnostic: Diagnostic, replaced: list[str]) -> bool:

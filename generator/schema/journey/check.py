@@ -30,7 +30,9 @@ from .states import (
     WaitState,
     WebhookState,
 )
-from .tasks import UnknownTask
+from .tasks import TASK_MODELS, UnknownTask
+
+TASK_MODELS_TUPLE = tuple(TASK_MODELS.values())
 
 
 def _child(pointer: str, key: str | int) -> str:
@@ -77,8 +79,10 @@ class Checker:
         for key in raw:
             if not isinstance(key, str) or key in known or key.startswith("x-"):
                 continue
-            if key in placed or isinstance(model, Bindings):
-                continue  # reported where it is read (placed) or by rules.py (bindings)
+            if key in placed or isinstance(model, Bindings) or (
+                key == "cookies" and isinstance(model, TASK_MODELS_TUPLE)
+            ):
+                continue  # reported where it is read (placed) or by rules.py
             self.unknown(cls, key, raw[key], _child(pointer, key), pointer)
         for name, info in cls.model_fields.items():
             alias = info.alias or name
@@ -97,17 +101,18 @@ class Checker:
             block = model.type
             moves = misplaced(raw, block)
             for key, wanted in moves.items():
-                read = "the state's next" if wanted == "next" else f"{block}.{wanted}"
-                fix = (
-                    f"write next: {raw[key]!r} beside {block}:" if wanted == "next"
-                    else f"indent it under {block}:"
-                )  # fmt: skip
-                self.report(
-                    _child(pointer, key),
-                    f"{key!r} at {where} belongs inside the {block} block (DSL §12); "
-                    f"read as {read}; {fix}",
-                    Level.WARNING,
-                )
+                if wanted == "next":
+                    message = (
+                        f"'default' beside the {block} block at {where} is read as the "
+                        f"state's next (DSL §12 writes next: beside {block}:); write "
+                        f"next: {raw[key]}"
+                    )
+                else:
+                    message = (
+                        f"{key!r} at {where} belongs inside the {block} block (DSL §12); "
+                        f"read as {block}.{key}; indent it under {block}:"
+                    )
+                self.report(_child(pointer, key), message, Level.WARNING)
             return set(moves)
         if isinstance(model, AttributeBindings):
             found = {

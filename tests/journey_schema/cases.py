@@ -1,0 +1,558 @@
+"""The DSL reference's MUST / MUST NOT rules, one small invalid journey each.
+
+Each case names the reference section it covers, the journey (a `spec.states` block and any
+other `spec` blocks), and what `journeygen generate` prints for it: the located diagnostics
+(`line:col: level: message`, the file name left out) and the exit code. Errors exit 2 and write
+nothing; a warning case is run with `--strict` (exit 2, the warning printed as an error) and
+once without (exit 0, the package written) in test_rules.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HEAD = """apiVersion: {api}
+kind: {kind}
+metadata: {{name: j}}
+spec:
+{spec}  start: {start}
+  states:
+"""
+
+CALL = """    call:
+      type: task
+      task:
+        kind: httpCall:v1
+        method: GET
+        url: https://example.com/items
+        resultVar: item
+      next: done
+"""
+DONE = """    done:
+      type: succeed
+"""
+WAIT = """    w:
+      type: wait
+      wait:
+        channel: manual
+        input: {schema: {type: object, properties: {ok: {type: boolean}}}}
+      next: done
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One rule of the reference and what breaking it prints."""
+
+    id: str
+    section: str
+    rule: str
+    states: str
+    expected: tuple[str, ...]
+    spec: str = ""
+    kind: str = "Journey"
+    start: str = "call"
+    warning: bool = False
+    api: str = "v1"
+
+    def text(self) -> str:
+        head = HEAD.format(api=self.api, kind=self.kind, spec=self.spec, start=self.start)
+        return head + self.states
+
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "api-version", "§2.2", "apiVersion must be v1",
+        CALL + DONE,
+        ("1:13: error: apiVersion must be 'v1' (got 'v2'); write apiVersion: v1",),
+        api="v2",
+    ),
+    Case(
+        "start-names-a-state", "§2.2", "spec.states must contain spec.start",
+        CALL + DONE,
+        ("5:10: error: spec.start 'cal' is not a state of this journey; did you mean 'call'?",),
+        start="cal",
+    ),
+    Case(
+        "unsupported-binding", "§2.2, §17.3", "spec.bindings MUST NOT contain unsupported bindings",
+        CALL + DONE,
+        ("6:16: error: spec.bindings.websocket is not supported: journeygen serves journeys "
+         "over HTTP only (spec.bindings.http); remove it (DSL §2.2: a spec MUST NOT contain "
+         "bindings the engine does not support)",),
+        spec="  bindings:\n    websocket: {}\n",
+    ),
+    Case(
+        "unknown-binding", "§2.2, §17", "spec.bindings entries are binding ids",
+        CALL + DONE,
+        ("6:10: error: unknown binding 'htp' at spec.bindings; did you mean 'http'?",),
+        spec="  bindings:\n    htp: {}\n",
+    ),
+    Case(
+        "next-into-subjourney", "§2.2, §5.8",
+        "subjourney states MUST NOT be referenced from top-level states via next",
+        CALL.replace("next: done", "next: inner") + DONE,
+        ("19:13: error: state 'call': next 'inner' is a state of subjourney 'sub'; a "
+         "subjourney's states are entered only through a type: subjourney state (DSL §2.2, §5.8)",),
+        spec="  subjourneys:\n    sub:\n      start: inner\n      states:\n        inner: {type: succeed}\n",
+    ),
+    Case(
+        "subjourney-start", "§2.2", "each subjourney declares a start naming one of its states",
+        CALL + DONE,
+        ("7:14: error: subjourney 'sub' start 'innr' is not a state of its states map; did you "
+         "mean 'inner'?",),
+        spec="  subjourneys:\n    sub:\n      start: innr\n      states:\n        inner: {type: succeed}\n",
+    ),
+    Case(
+        "api-wait", "§2.2.2", "wait and webhook MUST NOT be used in kind: Api",
+        CALL.replace("next: done", "next: w") + WAIT + DONE,
+        ("16:13: error: type: wait MUST NOT be used in kind: Api specs (an API call cannot "
+         "pause); use kind: Journey or remove the state (DSL §2.2.2)",),
+        kind="Api",
+    ),
+    Case(
+        "api-start-mode", "§2.7", "spec.lifecycle.startMode MUST NOT be declared for kind: Api",
+        CALL + DONE,
+        ("5:26: error: spec.lifecycle.startMode MUST NOT be declared for kind: Api (DSL §2.7); "
+         "remove it",),
+        spec="  lifecycle: {startMode: sync}\n", kind="Api",
+    ),
+    Case(
+        "execution-budget", "§2.4", "maxDurationSec MUST be an integer >= 1",
+        CALL + DONE,
+        ("5:31: error: journey: spec.execution.maxDurationSec: Input should be greater than or "
+         "equal to 1 (got 0)",),
+        spec="  execution: {maxDurationSec: 0, onTimeout: {errorCode: T, reason: slow}}\n",
+    ),
+    Case(
+        "compensation-start", "§2.5", "compensation start MUST refer to a key in compensation.states",
+        CALL + DONE,
+        ("7:12: error: spec.compensation.start 'undo' is not a state of "
+         "spec.compensation.states; did you mean 'undone'?",),
+        spec="  compensation:\n    mode: async\n    start: undo\n    states:\n      undone: {type: succeed}\n",
+    ),
+    Case(
+        "attributes-misplaced", "§2.8.4", "attribute bindings are listed under fromPayload/fromHeaders/fromBaggage",
+        CALL + DONE,
+        ("8:18: warning: attribute binding 'orderId' at spec.metadata.bindings.attributes belongs "
+         "under fromPayload (DSL §2.8.4); read as spec.metadata.bindings.attributes.fromPayload"
+         ".orderId; indent it under fromPayload:",),
+        spec="  metadata:\n    bindings:\n      attributes:\n        orderId: {path: order.id}\n",
+        warning=True,
+    ),
+    Case(
+        "unknown-variable", "§4", "unknown variables in ${...} are a validation error",
+        CALL.replace("/items", "/items/${contxt.id}") + DONE,
+        ("12:14: error: ${contxt.id}: 'contxt' is not a variable (placeholders read context, "
+         "payload or platform; DSL §4: unknown variables are a validation error); did you mean "
+         "'context'?",),
+    ),
+    Case(
+        "bare-variable", "§4", "placeholders read ${context.<dotPath>}",
+        CALL.replace("/items", "/items/${itemId}") + DONE,
+        ("12:14: error: ${itemId}: 'itemId' is not a variable (placeholders read context, "
+         "payload or platform; DSL §4: unknown variables are a validation error); write "
+         "${context.itemId}",),
+    ),
+    Case(
+        "undeclared-platform-config", "§2.3.1", "tools SHOULD warn on undeclared platform.config keys",
+        CALL.replace("/items", "/items/${platform.config.region}") + DONE,
+        ("12:14: warning: platform.config.region is not declared under spec.platform.config "
+         "(DSL §2.3.1); declare it: spec.platform.config.region: {type: string}",),
+        warning=True,
+    ),
+    Case(
+        "expression-language", "§4, §10", "a lang with no registered engine MUST fail validation",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: jsonata, expr: '{"a": 1}'}
+      next: done
+""" + DONE,
+        ("10:24: error: expression language 'jsonata' is not supported: journeygen runs lang: "
+         "dataweave only; rewrite the expression in DataWeave",),
+    ),
+    Case(
+        "task-kind-unknown", "§5", "a task kind with no plugin MUST fail validation",
+        CALL.replace("httpCall:v1", "httpcall:v1") + DONE,
+        ("10:15: error: task kind 'httpcall:v1' is not a task plugin journeygen provides; did "
+         "you mean 'httpCall:v1'? (DSL §5: a kind with no plugin MUST fail validation)",),
+    ),
+    Case(
+        "task-kind-form", "§5", "task.kind MUST have the form <pluginType>:v<major>",
+        CALL.replace("httpCall:v1", "http call") + DONE,
+        ("10:15: error: journey: spec.states.call.task.kind: task.kind must have the form "
+         "<pluginType>:v<major>, e.g. httpCall:v1 (got 'http call')",),
+    ),
+    Case(
+        "state-type-unknown", "§1.1, §5", "a state's type is one of the DSL's state types",
+        CALL + DONE.replace("succeed", "succed"),
+        ("16:13: error: journey: spec.states.done.type: not a state type (did you mean "
+         "'succeed'?); write one of 'task', 'choice', 'transform', 'parallel', 'wait', "
+         "'webhook', 'timer', 'subjourney', 'succeed' or 'fail' (got 'succed')",),
+    ),
+    Case(
+        "next-names-a-state", "§5, §12", "next MUST refer to a state id",
+        CALL.replace("next: done", "next: dnoe") + DONE,
+        ("14:13: error: state 'call': next 'dnoe' is not a state of spec.states; did you mean "
+         "'done'?",),
+    ),
+    Case(
+        "next-required", "§5.1", "a task's next is required",
+        CALL.replace("      next: done\n", "") + DONE,
+        ("8:7: error: state 'call' (task) needs a next naming the state that follows it; add "
+         "next: <state> (DSL §5)",),
+    ),
+    Case(
+        "misspelled-field", "§5.1", "fields are the DSL's (an unknown one is ignored: warned)",
+        CALL.replace("resultVar", "resutVar") + DONE,
+        ("13:19: warning: unknown field 'resutVar' at spec.states.call.task is ignored; did you "
+         "mean 'resultVar'? (extensions are written 'x-...')",),
+        warning=True,
+    ),
+    Case(
+        "field-case", "§5.1", "field names are case-sensitive (read as the field: warned)",
+        CALL.replace("resultVar", "resultvar") + DONE,
+        ("13:20: warning: field 'resultvar' at spec.states.call.task is read as 'resultVar' "
+         "(field names are case-sensitive); write 'resultVar'",),
+        warning=True,
+    ),
+    Case(
+        "notify-result", "§5.1", "mode: notify MUST omit resultVar",
+        CALL.replace("method: GET", "mode: notify\n        method: POST") + DONE,
+        ("14:20: error: httpCall:v1 mode: notify MUST omit resultVar (a notify call has no "
+         "result) (DSL §5.1); remove it",),
+    ),
+    Case(
+        "get-with-body", "§5.1", "body present with GET is a validation error",
+        CALL.replace("resultVar: item", "resultVar: item\n        body: {a: 1}") + DONE,
+        ("14:15: error: httpCall:v1 body with method GET is a validation error (DSL §5.1); "
+         "remove the body or use POST",),
+    ),
+    Case(
+        "url-absolute", "§5.1", "url must be absolute",
+        CALL.replace("https://example.com/items", "/items") + DONE,
+        ("12:14: error: httpCall:v1 url '/items' must be absolute (http:// or https://) (DSL §5.1)",),
+    ),
+    Case(
+        "operation-or-url", "§5.1", "choose exactly one of operationRef or method + url",
+        CALL.replace("method: GET", "operationRef: items.list\n        method: GET") + DONE,
+        ("10:9: error: httpCall:v1 takes operationRef or method + url, not both (DSL §5.1); "
+         "remove one",),
+    ),
+    Case(
+        "result-var-identifier", "§5.1", "resultVar must match [A-Za-z_][A-Za-z0-9_]*",
+        CALL.replace("resultVar: item", "resultVar: my-item") + DONE,
+        ("13:20: error: resultVar 'my-item' must be an identifier ([A-Za-z_][A-Za-z0-9_]*)",),
+    ),
+    Case(
+        "kafka-no-result", "§5.2", "resultVar MUST NOT be used with kafkaPublish:v1",
+        """    call:
+      type: task
+      task:
+        kind: kafkaPublish:v1
+        topic: orders
+        value: {mapper: {lang: dataweave, expr: 'context'}}
+        resultVar: r
+      next: done
+""" + DONE,
+        ("13:20: error: journey: spec.states.call.task.resultVar: kafkaPublish:v1 does not "
+         "allow resultVar (a publish has no result) (got 'r')",),
+    ),
+    Case(
+        "xml-var-result", "§5.3", "resultVar is required when target.kind is var",
+        """    call:
+      type: task
+      task:
+        kind: xmlDecode:v1
+        sourceVar: raw
+        target: {kind: var}
+      next: done
+""" + DONE,
+        ("10:9: error: xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)",),
+    ),
+    Case(
+        "schedule-start", "§5.4", "schedule start MUST be a state id in spec.states",
+        """    call:
+      type: task
+      task:
+        kind: schedule:v1
+        start: tick
+        interval: P1D
+        maxRuns: 3
+      next: done
+""" + DONE,
+        ("11:16: error: state 'call': schedule start 'tick' is not a state of spec.states; "
+         "name one of: call, done",),
+    ),
+    Case(
+        "schedule-required", "§5.4", "interval and maxRuns are required",
+        """    call:
+      type: task
+      task:
+        kind: schedule:v1
+        start: done
+      next: done
+""" + DONE,
+        ("10:9: error: schedule:v1 needs interval (DSL §5.4)",
+         "10:9: error: schedule:v1 needs maxRuns (DSL §5.4)"),
+    ),
+    Case(
+        "choice-predicate", "§5.4", "a choice branch has when.predicate and next",
+        """    call:
+      type: choice
+      choices:
+        - next: done
+      default: done
+""" + DONE,
+        ("10:11: error: a choice branch needs when.predicate {lang: dataweave, expr: ...} (DSL §5.4)",),
+    ),
+    Case(
+        "subjourney-ref", "§5.8", "ref MUST refer to a key under spec.subjourneys",
+        """    call:
+      type: subjourney
+      subjourney: {ref: collect}
+      next: done
+""" + DONE,
+        ("14:25: error: subjourney ref 'collect' is not a key of spec.subjourneys (known: "
+         "collectShipping); did you mean 'collectShipping'?",),
+        spec="  subjourneys:\n    collectShipping:\n      start: s\n      states:\n        s: {type: succeed}\n",
+        start="call",
+    ),
+    Case(
+        "mapper-ref", "§10.1", "the referenced mapper MUST be defined under spec.mappers",
+        """    call:
+      type: transform
+      transform: {mapperRef: buildProfil}
+      next: done
+""" + DONE,
+        ("11:30: error: mapperRef 'buildProfil' is not a key of spec.mappers (known: "
+         "buildProfile); did you mean 'buildProfile'?",),
+        spec="  mappers:\n    buildProfile: {lang: dataweave, expr: '{}'}\n",
+    ),
+    Case(
+        "mapper-and-ref", "§10.1", "a state MUST NOT mix mapper and mapperRef",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: dataweave, expr: '{}'}
+        mapperRef: buildProfile
+      next: done
+""" + DONE,
+        ("12:9: error: use mapper or mapperRef, not both (DSL §10.1)",),
+        spec="  mappers:\n    buildProfile: {lang: dataweave, expr: '{}'}\n",
+    ),
+    Case(
+        "output-reserved", "§11", "projected fields MUST NOT override reserved JourneyOutcome fields",
+        CALL + DONE,
+        ("10:18: error: projected property 'phase' collides with the reserved JourneyOutcome "
+         "field 'phase' (DSL §11, §12.1: MUST NOT be overridden); rename it",),
+        spec="  output:\n    response:\n      outputVar: extra\n      schema:\n        properties:\n          phase: {type: string}\n",
+    ),
+    Case(
+        "wait-input", "§12.1", "wait.input.schema is required",
+        CALL.replace("next: done", "next: w")
+        + WAIT.replace("        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n", "") + DONE,
+        ("18:9: error: wait.input.schema is required: the JSON Schema of the step payload (DSL §12)",),
+    ),
+    Case(
+        "wait-channel", "§12.1", "wait.channel must be manual",
+        CALL.replace("next: done", "next: w") + WAIT.replace("manual", "callback") + DONE,
+        ("18:18: error: wait.channel must be manual (got 'callback'); use a webhook state for "
+         "callbacks (DSL §12.1)",),
+    ),
+    Case(
+        "wait-timeout", "§12.1", "if timeoutSec is set, onTimeout is required",
+        CALL.replace("next: done", "next: w")
+        + WAIT.replace("channel: manual", "channel: manual\n        timeoutSec: 60") + DONE,
+        ("19:21: error: wait.timeoutSec needs onTimeout: the state to go to when no submission "
+         "arrives (DSL §12)",),
+    ),
+    Case(
+        "wait-reserved", "§12.1", "projected properties MUST NOT collide with JourneyStatus fields",
+        CALL.replace("next: done", "next: w")
+        + WAIT.replace(
+            "        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n",
+            "        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n        response:\n          outputVar: extra\n"
+            "          schema: {properties: {currentState: {type: string}}}\n",
+        ) + DONE,
+        ("22:47: error: projected property 'currentState' collides with the reserved "
+         "JourneyStatus field 'currentState' (DSL §11, §12.1: MUST NOT be overridden); rename it",),
+    ),
+    Case(
+        "wait-beside-block", "§12.1", "response and next belong inside / beside the wait block",
+        CALL.replace("next: done", "next: w") + """    w:
+      type: wait
+      wait:
+        channel: manual
+        input: {schema: {type: object, properties: {ok: {type: boolean}}}}
+      response: {outputVar: extra, schema: {type: object}}
+      default: done
+""" + DONE,
+        ("20:17: warning: 'response' at spec.states.w belongs inside the wait block (DSL §12); "
+         "read as wait.response; indent it under wait:",
+         "21:16: warning: 'default' beside the wait block at spec.states.w is read as the "
+         "state's next (DSL §12 writes next: beside wait:); write next: done"),
+        warning=True,
+    ),
+    Case(
+        "wait-empty-block", "§12.1", "the wait block holds channel and input",
+        CALL.replace("next: done", "next: w") + """    w:
+      type: wait
+      wait:
+      channel: manual
+      input: {schema: {type: object, properties: {ok: {type: boolean}}}}
+      next: done
+""" + DONE,
+        ("18:16: warning: 'channel' at spec.states.w belongs inside the wait block (DSL §12); "
+         "read as wait.channel; indent it under wait:",
+         "19:14: warning: 'input' at spec.states.w belongs inside the wait block (DSL §12); "
+         "read as wait.input; indent it under wait:"),
+        warning=True,
+    ),
+    Case(
+        "timer-one-of", "§12.3", "exactly one of timer.duration or timer.until",
+        CALL.replace("next: done", "next: t") + """    t:
+      type: timer
+      timer: {duration: PT5M, until: '2030-01-01T00:00:00Z'}
+      next: done
+""" + DONE,
+        ("17:14: error: a timer needs exactly one of timer.duration or timer.until (DSL §12.3) "
+         "(got duration and until)",),
+    ),
+    Case(
+        "timer-duration", "§12.3", "a literal duration MUST be an ISO-8601 duration",
+        CALL.replace("next: done", "next: t") + """    t:
+      type: timer
+      timer: {duration: 5 minutes}
+      next: done
+""" + DONE,
+        ("17:25: error: timer.duration '5 minutes' is not an ISO-8601 duration; write e.g. "
+         "PT5M, PT1H or P1D (DSL §12.3)",),
+    ),
+    Case(
+        "timer-in-api", "§12.3", "type: timer MUST NOT be used in kind: Api",
+        CALL.replace("next: done", "next: t") + """    t:
+      type: timer
+      timer: {duration: PT1S}
+      next: done
+""" + DONE,
+        ("16:13: error: type: timer MUST NOT be used in kind: Api specs (an API call cannot "
+         "pause); use kind: Journey or remove the state (DSL §2.2.2)",),
+        kind="Api",
+    ),
+    Case(
+        "resilience-ref", "§13", "resiliencePolicyRef must refer to an id in definitions",
+        CALL.replace("resultVar: item", "resultVar: item\n        resiliencePolicyRef: standrd")
+        + DONE,
+        ("18:30: error: resiliencePolicyRef 'standrd' is not an id of "
+         "spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation "
+         "error); did you mean 'standard'?",),
+        spec="  policies:\n    httpResilience:\n      definitions:\n        standard: {maxAttempts: 3}\n",
+    ),
+    Case(
+        "transform-attributes-api", "§14", "target kind attributes is rejected for kind: Api",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: dataweave, expr: '{a: "b"}'}
+        target: {kind: attributes}
+      next: done
+""" + DONE,
+        ("11:24: error: transform target kind: attributes is rejected for kind: Api (no journey "
+         "instance holds attributes; DSL §14)",),
+        kind="Api",
+    ),
+    Case(
+        "cache-get-result", "§15", "resultVar is required for get",
+        """    call:
+      type: task
+      task:
+        kind: cache:v1
+        operation: get
+        key: {mapper: {lang: dataweave, expr: 'context.id'}}
+      next: done
+""" + DONE,
+        ("10:9: error: cache:v1 get needs resultVar (where the cached value is stored) (DSL §15)",),
+    ),
+    Case(
+        "parallel-branch-start", "§16", "branch start must refer to a state in the branch",
+        """    call:
+      type: parallel
+      parallel:
+        branches:
+          - name: a
+            start: go
+            states:
+              gone: {type: succeed}
+      next: done
+""" + DONE,
+        ("12:20: error: branch 'a' of state 'call': start 'go' is not a state of the branch's "
+         "states; did you mean 'gone'?",),
+    ),
+    Case(
+        "auth-policy-ref", "§19", "auth.policyRef resolves against httpClientAuth.definitions",
+        CALL.replace("resultVar: item", "resultVar: item\n        auth: {policyRef: backend}")
+        + DONE,
+        ("14:27: error: auth.policyRef 'backend' is not an id of "
+         "spec.policies.httpClientAuth.definitions (DSL §19); define the policy",),
+    ),
+    Case(
+        "cookies-non-http", "§22.3", "task.cookies is invalid on non-HTTP tasks",
+        """    call:
+      type: task
+      task:
+        kind: xmlDecode:v1
+        sourceVar: raw
+        cookies: {useJar: false}
+      next: done
+""" + DONE,
+        ("12:18: error: task.cookies is allowed only on httpCall:v1 tasks, not xmlDecode:v1 "
+         "(DSL §22.3); remove it",),
+    ),
+    Case(
+        "cookie-mode", "§22.1", "returnToClient.mode MUST be present",
+        CALL + DONE,
+        ("6:21: error: journey: spec.cookies.returnToClient: required field 'mode' is missing; add it",),
+        spec="  cookies:\n    returnToClient: {include: {names: [session]}}\n",
+    ),
+    Case(
+        "cookie-pattern", "§22.4", "invalid regex patterns in namePatterns MUST be reported",
+        CALL + DONE,
+        ("6:63: error: namePatterns entry '(x' is not a valid regular expression (missing ), "
+         "unterminated subpattern at position 0) (DSL §22.4)",),
+        spec="  cookies:\n    returnToClient: {mode: filtered, include: {namePatterns: ['(x']}}\n",
+    ),
+    Case(
+        "guard-ref", "§23.1", "guardRef refers to a key under spec.subjourneys",
+        CALL + DONE,
+        ("5:29: error: spec.access.read.guardRef 'readGuard' is not a key of spec.subjourneys "
+         "(DSL §23.1); define the guard subjourney",),
+        spec="  access: {read: {guardRef: readGuard}}\n",
+    ),
+    Case(
+        "custom-envelope", "§24", "envelope.format custom MUST include a mapper",
+        CALL + DONE,
+        ("6:15: error: spec.errors.envelope with format: custom needs a mapper {lang: "
+         "dataweave, expr: ...} (DSL §24)",),
+        spec="  errors:\n    envelope: {format: custom}\n",
+    ),
+    Case(
+        "canonical-format", "§24", "canonicalFormat, when present, MUST be rfc9457",
+        CALL + DONE,
+        ("5:29: error: journey: spec.errors.canonicalFormat: Input should be 'rfc9457' (got 'rfc7807')",),
+        spec="  errors: {canonicalFormat: rfc7807}\n",
+    ),
+    Case(
+        "dataweave-if-then", "§10 (DataWeave)", "DataWeave writes if (c) a else b (no then)",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: dataweave, expr: 'if (true) then 1 else 2'}
+        target: {kind: var}
+        resultVar: n
+      next: done
+""" + DONE,
+        ("10:51: warning: DataWeave: `then` is not DataWeave: write `if (condition) a else b`",),
+        warning=True,
+    ),
+)
