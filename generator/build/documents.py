@@ -29,7 +29,7 @@ def read_documents(ctx: BuildContext) -> None:
     )
     ctx.journey = parsed.journey if parsed else None
     if parsed is not None:  # the document as the schema reads it (misplaced fields moved)
-        ctx.journey_doc = parsed.document
+        ctx.inputs.journey = parsed.document
     ctx.warnings.extend(parsed.warnings if parsed else ())
     ctx.arazzo = (
         attempt(problems, lambda: validate_arazzo(arazzo_doc, ctx.warnings))
