@@ -33,4 +33,13 @@ def test_every_documented_variable_is_one_the_server_reads() -> None:
     assert (settings.mtls_cert_header, settings.jwt_leeway_seconds) == ("X-Cert", 7)
     assert (settings.pool_min_size, settings.pool_max_size) == (7, 7)
     assert (settings.pool_timeout_seconds, settings.connect_timeout_seconds) == (7.0, 7)
-    assert len(variables) == 11 + len(PROFILES)
+    limits = (
+        settings.max_json_depth,
+        settings.body_timeout_seconds,
+        settings.max_header_bytes,
+        settings.max_header_count,
+        settings.max_target_bytes,
+        settings.idempotency_ttl_seconds,
+    )
+    assert limits == (7, 7.0, 7, 7, 7, 7)
+    assert len(variables) == 17 + len(PROFILES)
