@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 HEAD = """apiVersion: {api}
 kind: {kind}
-metadata: {{name: j}}
+metadata: {{name: {name}}}
 spec:
 {spec}  start: {start}
   states:
@@ -54,9 +54,10 @@ class Case:
     start: str = "call"
     warning: bool = False
     api: str = "v1"
+    name: str = "j"
 
     def text(self) -> str:
-        head = HEAD.format(api=self.api, kind=self.kind, spec=self.spec, start=self.start)
+        head = HEAD.format(api=self.api, name=self.name, kind=self.kind, spec=self.spec, start=self.start)
         return head + self.states
 
 
@@ -512,15 +513,15 @@ CASES: tuple[Case, ...] = (
     Case(
         "cookie-mode", "§22.1", "returnToClient.mode MUST be present",
         CALL + DONE,
-        ("6:21: error: journey: spec.cookies.returnToClient: required field 'mode' is missing; add it",),
-        spec="  cookies:\n    returnToClient: {include: {names: [session]}}\n",
+        ("7:21: error: journey: spec.cookies.returnToClient: required field 'mode' is missing; add it",),
+        spec="  cookies:\n    jar: {}\n    returnToClient: {include: {names: [session]}}\n",
     ),
     Case(
         "cookie-pattern", "§22.4", "invalid regex patterns in namePatterns MUST be reported",
         CALL + DONE,
-        ("6:63: error: namePatterns entry '(x' is not a valid regular expression (missing ), "
+        ("7:63: error: namePatterns entry '(x' is not a valid regular expression (missing ), "
          "unterminated subpattern at position 0) (DSL §22.4)",),
-        spec="  cookies:\n    returnToClient: {mode: filtered, include: {namePatterns: ['(x']}}\n",
+        spec="  cookies:\n    jar: {}\n    returnToClient: {mode: filtered, include: {namePatterns: ['(x']}}\n",
     ),
     Case(
         "guard-ref", "§23.1", "guardRef refers to a key under spec.subjourneys",
@@ -541,6 +542,74 @@ CASES: tuple[Case, ...] = (
         CALL + DONE,
         ("5:29: error: journey: spec.errors.canonicalFormat: Input should be 'rfc9457' (got 'rfc7807')",),
         spec="  errors: {canonicalFormat: rfc7807}\n",
+    ),
+    Case(
+        "metadata-name", "§2.2", "metadata.name must be a DNS-label-like string",
+        CALL + DONE,
+        ("3:18: error: journey: metadata.name: String should match pattern "
+         "'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' (got 'My_Journey')",),
+        name="My_Journey",
+    ),
+    Case(
+        "metadata-description", "§2.2", "metadata.description MUST be a non-empty string",
+        CALL + DONE,
+        ("3:34: error: metadata.description must be a non-empty string when present (DSL "
+         "§2.2); remove it or describe the journey",),
+        name="j, description: ''",
+    ),
+    Case(
+        "route-path", "§2.2.2", "route.path MUST be an absolute path starting with /",
+        CALL + DONE,
+        ("5:35: error: journey: spec.bindings.http.route.path: String should match pattern "
+         "'^/' (got 'apis/get-user')",),
+        spec="  bindings: {http: {route: {path: apis/get-user}}}\n", kind="Api",
+    ),
+    Case(
+        "cancellable-boolean", "§2.7", "cancellable, when present, MUST be a boolean",
+        CALL + DONE,
+        ("5:28: error: journey: spec.lifecycle.cancellable: Input should be a valid boolean "
+         "(got 'yes')",),
+        spec="  lifecycle: {cancellable: 'yes'}\n",
+    ),
+    Case(
+        "defaults-policy", "§2.3", "an unknown defaults resiliencePolicyRef is a validation warning",
+        CALL + DONE,
+        ("5:43: warning: spec.defaults.tasks.resiliencePolicyRef 'standard' is not an id of "
+         "spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); define "
+         "the policy",),
+        spec="  defaults: {tasks: {resiliencePolicyRef: standard}}\n",
+        warning=True,
+    ),
+    Case(
+        "schedule-non-interactive", "§5.4", "states reachable from a schedule start MUST be non-interactive",
+        """    call:
+      type: task
+      task:
+        kind: schedule:v1
+        start: w
+        interval: P1D
+        maxRuns: 3
+      next: done
+""" + WAIT + DONE,
+        ("11:16: error: schedule:v1 start 'w' reaches external-input state(s) w; scheduled "
+         "runs MUST be non-interactive (DSL §5.4): start them at a state that reaches no wait "
+         "or webhook",),
+    ),
+    Case(
+        "step-binding", "§17.1", "bindings.http.steps are keyed by external-input state ids",
+        CALL.replace("next: done", "next: w") + WAIT + DONE,
+        ("5:35: warning: spec.bindings.http.steps.wait names no wait or webhook state, so it "
+         "is never applied (DSL §17.1); external-input states: w",),
+        spec="  bindings: {http: {steps: {wait: {queryToContext: {a: b}}}}}\n",
+        warning=True,
+    ),
+    Case(
+        "return-without-jar", "§22.4", "returnToClient without a jar is a configuration error",
+        CALL + DONE,
+        ("5:29: warning: spec.cookies.returnToClient without spec.cookies.jar has no cookies "
+         "to return (DSL §22.4: a configuration error); add spec.cookies.jar",),
+        spec="  cookies: {returnToClient: {mode: none}}\n",
+        warning=True,
     ),
     Case(
         "dataweave-if-then", "§10 (DataWeave)", "DataWeave writes if (c) a else b (no then)",

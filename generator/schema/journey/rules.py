@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ...diagnostics import did_you_mean
+from ...diagnostics import Level, did_you_mean
 from .base import IDENTIFIER, Expression
 from .check import walk_states
 from .states import (
@@ -62,6 +62,8 @@ def check(c: Checker) -> None:
     bindings(c)
     languages(c)
     spec_blocks(c)
+    step_bindings(c)
+    scheduled_runs(c)
     for pointer, state in walk_states(journey.spec):
         if journey.kind == "Api":
             api_state(c, pointer, state)
@@ -93,6 +95,49 @@ def bindings(c: Checker) -> None:
             c.report(pointer, f"unknown binding {key!r} at spec.bindings; " + (hint or "the only binding journeygen serves is http"))  # fmt: skip
 
 
+def step_bindings(c: Checker) -> None:
+    """DSL §17.1: bindings.http.steps are keyed by external-input state ids."""
+    http = c.journey.spec.bindings.http if c.journey.spec.bindings else None
+    inputs = [
+        p.rsplit("/", 1)[-1] for p, s in walk_states(c.journey.spec)
+        if isinstance(s, WaitState | WebhookState)
+    ]  # fmt: skip
+    for step in http.steps if http else {}:
+        if step not in inputs:
+            hint = did_you_mean(step, inputs)
+            c.report(f"/spec/bindings/http/steps/{_token(step)}", f"spec.bindings.http.steps.{step} names no wait or webhook state, so it is never applied (DSL §17.1); " + (hint or f"external-input states: {', '.join(inputs) or 'none'}"), Level.WARNING)  # fmt: skip
+
+
+def scheduled_runs(c: Checker) -> None:
+    """DSL §5.4: the states a schedule:v1 start reaches MUST be non-interactive."""
+    states = c.journey.spec.states
+    for pointer, state in walk_states(c.journey.spec):
+        task = state.task if isinstance(state, TaskState) else None
+        if not isinstance(task, Schedule) or task.start not in states:
+            continue
+        seen, todo = set(), [task.start]
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in states:
+                continue
+            seen.add(name)
+            todo.extend(_next_states(states[name]))
+        waiting = sorted(n for n in seen if isinstance(states[n], WaitState | WebhookState))
+        if waiting:
+            c.report(pointer + "/task/start", f"schedule:v1 start {task.start!r} reaches external-input state(s) {', '.join(waiting)}; scheduled runs MUST be non-interactive (DSL §5.4): start them at a state that reaches no wait or webhook")  # fmt: skip
+
+
+def _next_states(state: Any) -> list[str]:
+    """Every state a top-level state may go to next."""
+    found = [getattr(state, "next", None)]
+    if isinstance(state, ChoiceState):
+        found += [b.next for b in state.choices] + [state.default]
+    if isinstance(state, WaitState | WebhookState):
+        block = state.wait if isinstance(state, WaitState) else state.webhook
+        found += [block.default, block.onTimeout if isinstance(block.onTimeout, str) else None]
+    return [f for f in found if isinstance(f, str)]
+
+
 def languages(c: Checker) -> None:
     """DSL §4, §10: every `lang` names an engine journeygen runs."""
     for pointer, model in walk_models(c.journey, c.doc.data, ""):
@@ -114,6 +159,13 @@ def spec_blocks(c: Checker) -> None:
     envelope = spec.errors.envelope if spec.errors else None
     if envelope is not None and envelope.format == "custom" and envelope.mapper is None:
         c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} (DSL §24)")  # fmt: skip
+    if spec.cookies is not None and spec.cookies.returnToClient is not None and spec.cookies.jar is None:
+        c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
+    tasks = spec.defaults.tasks if spec.defaults else None
+    default_ref = tasks.resiliencePolicyRef if tasks else None
+    defined = spec.policies.httpResilience.definitions if spec.policies and spec.policies.httpResilience else {}
+    if default_ref is not None and default_ref not in defined:
+        c.report("/spec/defaults/tasks/resiliencePolicyRef", f"spec.defaults.tasks.resiliencePolicyRef {default_ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); " + (did_you_mean(default_ref, defined) or "define the policy"), Level.WARNING)  # fmt: skip
     if spec.cookies is not None and spec.cookies.returnToClient is not None:
         include = spec.cookies.returnToClient.include
         for i, pattern in enumerate(include.namePatterns if include else []):

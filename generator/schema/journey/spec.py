@@ -94,7 +94,7 @@ class Compensation(Open):
 class Lifecycle(Open):
     """`spec.lifecycle` (DSL §2.7)."""
 
-    cancellable: bool = True
+    cancellable: bool = Field(default=True, strict=True)
     startMode: Literal["sync", "async"] = "sync"
 
 

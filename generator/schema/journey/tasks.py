@@ -45,7 +45,7 @@ class AuthRef(Open):
 class Cookies(Open):
     """`cookies` of an httpCall task (DSL §22.3)."""
 
-    useJar: bool = True
+    useJar: bool = Field(default=True, strict=True)
 
 
 class HttpCall(Open):
