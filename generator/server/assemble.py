@@ -15,7 +15,6 @@ from ..schema.journey.spec import JourneySpec
 from .bindings import BindingsCode, parse_bindings
 from .calls import CallBuilder
 from .compile import JourneyCompiler
-from .expressions import dataweave_warnings
 from .ir import ServerIR, ServerPart, Unsupported
 
 
@@ -32,8 +31,8 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
     definition = bundle.journey.definition
     calls = CallBuilder(loaded, journey_doc, definition.spec.apis)
     compiler = JourneyCompiler(bundle, journey_doc, definition, calls)
-    with dataweave_warnings() as expression_warnings:
-        steps, inputs = compiler.steps(), compiler.inputs()
+    steps, inputs = compiler.steps(), compiler.inputs()
+    expression_warnings = compiler.expressions.warnings
     bindings = loaded.bindings()
     bound = (
         parse_bindings(bindings, bundle, journey_doc)

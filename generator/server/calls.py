@@ -11,7 +11,7 @@ from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
 from ..schema.journey.spec import ApiRef
 from ..schema.journey.tasks import HttpCall
-from .expressions import Code, dataweave, value
+from .expressions import Code, Expressions
 from .ir import BodyModel, CallField, HandlerMethod
 from .results import result_types
 from .schematypes import Resolver, annotation, example
@@ -179,8 +179,11 @@ class CallBuilder:
         )
         self.warnings: list[tuple[Location, str]] = []
 
-    def build(self, state: str, task: HttpCall, pointer: str) -> CallCode:
-        """Compile one httpCall task; typed when its operationRef resolves."""
+    def build(
+        self, exprs: Expressions, state: str, task: HttpCall, pointer: str
+    ) -> CallCode:
+        """Compile one httpCall task (its values with `exprs`); typed when its
+        operationRef resolves."""
         ref = task.operationRef
         ds = (
             find_operation(self.sources, self.journey, self.apis, ref)
@@ -203,8 +206,8 @@ class CallBuilder:
                      f"operationRef {ref!r} does not resolve through spec.apis; "
                      "its handler gets an untyped call")
                 )  # fmt: skip
-            return self._generic(state, task, pointer, name, call_class)
-        return self._typed(state, task, pointer, name, call_class, ds)
+            return self._generic(exprs, state, task, pointer, name, call_class)
+        return self._typed(exprs, state, task, pointer, name, call_class, ds)
 
     def _auth_names(self, state: str) -> tuple[str, str]:
         name = self.scope.claim(
@@ -290,8 +293,8 @@ class CallBuilder:
         return f"{ds.method.upper()} {ds.path}"
 
     def _typed(
-        self, state: str, task: HttpCall, pointer: str, name: str, call_class: str,
-        ds: Downstream,
+        self, exprs: Expressions, state: str, task: HttpCall, pointer: str, name: str,
+        call_class: str, ds: Downstream,
     ) -> CallCode:  # fmt: skip
         resolve = _resolver(self.sources, ds.doc, ds.pointer)
         params = _params(ds, resolve)
@@ -328,7 +331,7 @@ class CallBuilder:
         fields.append(
             CallField("headers", "headers", "dict[str, str]", False, "Other headers.")
         )
-        entries = self._typed_entries(task, pointer, params, py)
+        entries = self._typed_entries(exprs, task, pointer, params, py)
         status, body = _success(ds, resolve)
         result_type, result_models = result_types(
             call_class[:-4], ds.op.get("responses") or {}, resolve, self.classes.claim,
@@ -341,15 +344,15 @@ class CallBuilder:
         return CallCode(method, entries)
 
     def _typed_entries(
-        self, task: HttpCall, pointer: str, params: list[tuple[str, dict[str, Any]]],
-        py: dict[str, str],
+        self, exprs: Expressions, task: HttpCall, pointer: str,
+        params: list[tuple[str, dict[str, Any]]], py: dict[str, str],
     ) -> tuple[tuple[str, Code], ...]:  # fmt: skip
         declared = {
             (loc, p["name"].lower()): py[f"{loc}:{p['name']}"] for loc, p in params
         }
         entries: list[tuple[str, Code]] = []
         extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
-        for loc, key, code in self._dsl_params(task, pointer):
+        for loc, key, code in self._dsl_params(exprs, task, pointer):
             field = declared.get((loc, key.lower()))
             if field is not None:
                 entries.append((field, code))
@@ -359,24 +362,25 @@ class CallBuilder:
             else:
                 extra["query" if loc == "query" else "headers"][key] = code
         entries.extend(self._extras(extra))
-        body = self._body(task, pointer)
+        body = self._body(exprs, task, pointer)
         if body is not None:
             entries.append(("body", body))
         return tuple(entries)
 
     def _generic(
-        self, state: str, task: HttpCall, pointer: str, name: str, call_class: str
-    ) -> CallCode:
+        self, exprs: Expressions, state: str, task: HttpCall, pointer: str, name: str,
+        call_class: str,
+    ) -> CallCode:  # fmt: skip
         url = task.url
         entries: list[tuple[str, Code]] = [
-            ("method", value(self.journey, pointer + "/method", str(task.method or "GET").upper())),
-            ("url", value(self.journey, pointer + "/url", url if isinstance(url, str) else "")),
+            ("method", exprs.value(pointer + "/method", str(task.method or "GET").upper())),
+            ("url", exprs.value(pointer + "/url", url if isinstance(url, str) else "")),
         ]  # fmt: skip
         extra: dict[str, dict[str, Code]] = {"query": {}, "headers": {}}
-        for loc, key, code in self._dsl_params(task, pointer):
+        for loc, key, code in self._dsl_params(exprs, task, pointer):
             extra["headers" if loc == "header" else "query"][key] = code
         entries.extend(self._extras(extra))
-        body = self._body(task, pointer)
+        body = self._body(exprs, task, pointer)
         if body is not None:
             entries.append(("body", body))
         target = str(task.operationRef or f"{task.method or 'GET'} {url}")
@@ -399,23 +403,25 @@ class CallBuilder:
                 result.append((field, Code("{" + items + "}", used)))
         return result
 
-    def _dsl_params(self, task: HttpCall, pointer: str) -> list[tuple[str, str, Code]]:
+    def _dsl_params(
+        self, exprs: Expressions, task: HttpCall, pointer: str
+    ) -> list[tuple[str, str, Code]]:
         found: list[tuple[str, str, Code]] = []
         params = task.params
         groups = [("path", "path"), ("query", "query"), ("headers", "header")]
         for key, loc in groups if params is not None else ():
             for name, raw in getattr(params, key).items():
                 site = f"{pointer}/params/{key}/{escape_pointer_token(name)}"
-                found.append((loc, name, value(self.journey, site, raw)))
+                found.append((loc, name, exprs.value(site, raw)))
         for name, raw in (task.headers or {}).items():
             site = f"{pointer}/headers/{escape_pointer_token(name)}"
-            found.append(("header", name, value(self.journey, site, raw)))
+            found.append(("header", name, exprs.value(site, raw)))
         return found
 
-    def _body(self, task: HttpCall, pointer: str) -> Code | None:
+    def _body(self, exprs: Expressions, task: HttpCall, pointer: str) -> Code | None:
         body = task.body
         if body is None:
             return None
         if isinstance(body, dict) and isinstance(body.get("mapper"), dict):
-            return dataweave(self.journey, pointer + "/body/mapper", body["mapper"])
-        return value(self.journey, pointer + "/body", body)
+            return exprs.dataweave(pointer + "/body/mapper", body["mapper"])
+        return exprs.value(pointer + "/body", body)

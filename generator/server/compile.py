@@ -25,7 +25,7 @@ from ..schema.journey import Journey, MapperHolder
 from ..schema.journey.spec import JourneySpec
 from . import lifecycle
 from .calls import CallBuilder
-from .expressions import Code, UnsupportedBindingError, dataweave
+from .expressions import Code, Expressions, UnsupportedBindingError
 from .ir import HandlerMethod, InputCode, MachineCode, StepCode, Unsupported
 from .scope import NotSupportedError, Scope
 from .states import COMPILERS
@@ -59,11 +59,13 @@ class JourneyCompiler:
         self.passthrough = any(b[2] for _, b in self.http_bindings)
         self.top: MachineCode | None = None
         self.subjourney_starts: dict[str, tuple[str, str]] = {}  # ref -> (var, start)
+        # the journey's own expressions; its DataWeave warnings collect in `.warnings`
+        self.expressions = Expressions(doc)
 
     def steps(self) -> list[StepCode]:
         """Compile the journey (branches included); return every engine function."""
         lifecycle.subjourneys(self)
-        scope = Scope(self.states, "/spec/states", "")
+        scope = Scope(self.states, "/spec/states", "", self.expressions)
         top = self.machine(scope, "")
         extras = [
             *lifecycle.outcomes(self),
@@ -160,12 +162,12 @@ class JourneyCompiler:
 
     # -- values ---------------------------------------------------------------------------
 
-    def mapper(self, node: Any, pointer: str) -> Code:
-        """A `{mapper: {lang, expr}}` field, or a literal."""
+    def mapper(self, scope: Scope, node: Any, pointer: str) -> Code:
+        """A `{mapper: {lang, expr}}` field of a state of `scope`, or a literal."""
         if isinstance(node, MapperHolder):
             if node.mapper is None:
                 raise NotSupportedError(
                     "an object where a literal or mapper is expected"
                 )
-            return dataweave(self.doc, pointer + "/mapper", node.mapper)
+            return scope.exprs.dataweave(pointer + "/mapper", node.mapper)
         return Code(py_literal(node))

@@ -9,7 +9,6 @@ from .. import naming
 from ..load import escape_pointer_token
 from ..schema.journey.base import Expression
 from ..schema.journey.spec import JourneySpec
-from .expressions import dataweave, site_bindings
 from .ir import StepCode
 from .scope import Scope, prelude
 
@@ -32,7 +31,7 @@ def subjourneys(c: JourneyCompiler) -> None:
         machine = c.names.claim("SUBJOURNEY_" + label[4:].upper())
         c.subjourney_starts[str(ref)] = (machine, sub.start)
         scope = Scope(
-            sub.states, base + "/states", label, subjourney=str(ref),
+            sub.states, base + "/states", label, c.expressions, subjourney=str(ref),
             inline=f"subjourney {str(ref)!r}",
         )  # fmt: skip
         scopes.append((scope, machine))
@@ -45,7 +44,7 @@ def predicate(
     extra: frozenset[str], params: str,
 ) -> str:  # fmt: skip
     """A module-level predicate function over the run's end (outcomes, alsoFor)."""
-    code = dataweave(c.doc, pointer, node, predicate=True, extra=extra)
+    code = c.expressions.dataweave(pointer, node, predicate=True, extra=extra)
     function = c.names.claim("predicate_" + naming.snake(summary, default="predicate"))
     lines = (*prelude([code]), f"return bool({code.code})")
     c.functions.append(
@@ -101,11 +100,13 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
         else:
             also.append("None")
     machine = c.names.claim("COMPENSATION")
+    # compensation states also see the run's `outcome`
+    exprs = c.expressions.seeing(frozenset({"outcome"}))
     scope = Scope(
-        found.states, base + "/states", "compensation", inline="spec.compensation"
-    )
-    with site_bindings(frozenset({"outcome"})):
-        c.branch_machines.append(c.machine(scope, machine))
+        found.states, base + "/states", "compensation", exprs,
+        inline="spec.compensation",
+    )  # fmt: skip
+    c.branch_machines.append(c.machine(scope, machine))
     rules_code = f"({''.join(a + ', ' for a in also)})"
     return [
         (

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..load import escape_pointer_token
-from .expressions import Code
+from .expressions import Code, Expressions
 from .ir import InputCode, ParallelCode, TimerCode
 
 
@@ -42,6 +42,9 @@ class Scope:
     states: Mapping[str, Any]  # name -> typed state (generator.schema.journey)
     base: str  # JSON pointer of the states map
     label: str  # prefix of function names ("" at top level)
+    exprs: (
+        Expressions  # compiles this machine's expressions (with the bindings it sees)
+    )
     parent: Scope | None = None
     subjourney: str | None = None  # the spec.subjourneys id this scope compiles
     # "subjourney 'x'" / "spec.compensation": internal states only

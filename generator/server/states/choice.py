@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...schema.journey.states import ChoiceState
-from ..expressions import Code, dataweave
+from ..expressions import Code
 from ..scope import NotSupportedError, Scope, prelude
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: ChoiceState) -> 
                 "choice condition other than when.predicate", f"/choices/{i}"
             )
         pointer = f"{scope.pointer(state)}/choices/{i}/when/predicate"
-        code = dataweave(c.doc, pointer, choice.when.predicate, predicate=True)
+        code = scope.exprs.dataweave(pointer, choice.when.predicate, predicate=True)
         branches.append((code, c.goto(scope, state, choice.next)))
     lines = prelude([code for code, _ in branches])
     for code, goto in branches:

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from ... import naming
 from ...schema.journey.states import ParallelState
-from ..expressions import dataweave
 from ..ir import BranchCode, ParallelCode, StepCode
 from ..scope import NotSupportedError, Scope, prelude
 
@@ -34,14 +33,14 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: ParallelState) -
         label = "_".join(
             w for w in (scope.label, naming.snake(name, default="branch")) if w
         )
-        child = Scope(states, where + "/states", label, parent=scope)
+        child = Scope(states, where + "/states", label, scope.exprs, parent=scope)
         machine = c.names.claim("BRANCH_" + label.upper())
         c.branch_machines.append(c.machine(child, machine))
         branches.append(BranchCode(name, str(start), machine))
     join_fn = None
     if join.mapper is not None:
-        code = dataweave(
-            c.doc, f"{scope.pointer(state)}/parallel/join/mapper", join.mapper,
+        code = scope.exprs.dataweave(
+            f"{scope.pointer(state)}/parallel/join/mapper", join.mapper,
             extra=frozenset({"branches"}),
         )  # fmt: skip
         join_fn = c.function(scope, "join", state)

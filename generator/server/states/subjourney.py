@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostics import error
 from ...schema.journey.states import SubjourneyState
-from ..expressions import Code, dataweave
+from ..expressions import Code
 from ..scope import NotSupportedError, Scope, prelude
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def compile(
             raise error(
                 c.doc.location(where + "/input"), "subjourney input needs a mapper"
             )
-        code = dataweave(c.doc, where + "/input/mapper", spec.input.mapper)
+        code = scope.exprs.dataweave(where + "/input/mapper", spec.input.mapper)
         codes.append(code)
         arg = code.code
     lines = [

@@ -18,5 +18,6 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: TaskState) -> No
     compile_task = TASKS.get(str(kind))
     if compile_task is None:
         raise NotSupportedError(f"task kind {kind!r}", "/task/kind")
-    lines, summary = compile_task(c, state, body.task, scope.pointer(state) + "/task")
+    pointer = scope.pointer(state) + "/task"
+    lines, summary = compile_task(c, scope, state, body.task, pointer)
     c.step(scope, state, [*lines, c.goto(scope, state, body.next)], summary)

@@ -19,7 +19,7 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: TimerState) -> N
         raise NotSupportedError("timer without exactly one of duration/until", "/timer")
     mode = modes[0]
     raw = body.timer.duration if mode == "duration" else body.timer.until
-    code = c.mapper(raw, f"{scope.pointer(state)}/timer/{mode}")
+    code = c.mapper(scope, raw, f"{scope.pointer(state)}/timer/{mode}")
     nxt = c.plain_next(scope, state, body.next, "next")
     function = c.function(scope, "timer", state)
     lines = (*prelude([code]), f"return {code.code}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...schema.journey.states import TransformState
-from ..expressions import dataweave
 from ..scope import NotSupportedError, Scope, prelude
 
 if TYPE_CHECKING:
@@ -17,7 +16,7 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: TransformState) 
     if body.transform.mapper is None:
         raise NotSupportedError("transform without a dataweave mapper", "/transform")
     pointer = scope.pointer(state) + "/transform/mapper"
-    code = dataweave(c.doc, pointer, body.transform.mapper)
+    code = scope.exprs.dataweave(pointer, body.transform.mapper)
     lines = [*prelude([code]), f"result = {code.code}", *write(body)]
     lines.append(c.goto(scope, state, body.next))
     c.step(scope, state, lines, f"{state} (transform)")

@@ -16,8 +16,12 @@ from . import api_key, cache, http_call, jwt, kafka, mtls, schedule
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
+    from ..scope import Scope
 
-TaskCompiler = Callable[["JourneyCompiler", str, Any, str], tuple[list[str], str]]
+# (compiler, the state's machine, state name, typed task, the task's pointer) -> (lines, summary)
+TaskCompiler = Callable[
+    ["JourneyCompiler", "Scope", str, Any, str], tuple[list[str], str]
+]
 
 TASKS: dict[str, TaskCompiler] = {
     "httpCall:v1": http_call.compile,

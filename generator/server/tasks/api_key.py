@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...schema.journey.tasks import ApiKeyValidate, KeySource
-from ..scope import NotSupportedError
+from ..scope import NotSupportedError, Scope
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: ApiKeyValidate, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: ApiKeyValidate, pointer: str
 ) -> tuple[list[str], str]:
     """`ctx.validate_api_key(profile, header[, authVar])`."""
     source = task.source or KeySource()

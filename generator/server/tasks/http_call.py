@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...schema.journey.tasks import HttpCall
-from ..scope import prelude
+from ..scope import Scope, prelude
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: HttpCall, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: HttpCall, pointer: str
 ) -> tuple[list[str], str]:
     """Build the call model from the task, call the handler through ctx.call."""
-    call = c.calls.build(state, task, pointer)
+    call = c.calls.build(scope.exprs, state, task, pointer)
     c.methods.append(call.method)
     items = ", ".join(f"{name!r}: {code.code}" for name, code in call.entries)
     lines = prelude([code for _, code in call.entries])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...schema.journey.tasks import JwtValidate, KeySource
-from ..scope import NotSupportedError
+from ..scope import NotSupportedError, Scope
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
@@ -21,7 +21,7 @@ def auth_common(task: Any) -> tuple[str, str]:
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: JwtValidate, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: JwtValidate, pointer: str
 ) -> tuple[list[str], str]:
     """`ctx.validate_jwt(<call model>, <handler>, ...)`."""
     profile, var = auth_common(task)

@@ -8,31 +8,31 @@ from ...encode import py_literal
 from ...load import escape_pointer_token
 from ...schema.journey.base import MapperHolder
 from ...schema.journey.tasks import KafkaPublish
-from ..expressions import Code, dataweave, value
-from ..scope import prelude
+from ..expressions import Code
+from ..scope import Scope, prelude
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: KafkaPublish, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: KafkaPublish, pointer: str
 ) -> tuple[list[str], str]:
     """Publish through the handler; `Fail('KAFKA_PUBLISH_FAILED', ...)` when refused."""
     assert task.value is not None and task.value.mapper is not None  # the schema's MUST
     entries: list[tuple[str, Code]] = [
         ("topic", Code(py_literal(task.topic))),
-        ("value", dataweave(c.doc, pointer + "/value/mapper", task.value.mapper)),
+        ("value", scope.exprs.dataweave(pointer + "/value/mapper", task.value.mapper)),
     ]
     if isinstance(task.key, MapperHolder) and task.key.mapper is not None:
         entries.append(
-            ("key", dataweave(c.doc, pointer + "/key/mapper", task.key.mapper))
+            ("key", scope.exprs.dataweave(pointer + "/key/mapper", task.key.mapper))
         )
     elif isinstance(task.key, str):
-        entries.append(("key", value(c.doc, pointer + "/key", task.key)))
+        entries.append(("key", scope.exprs.value(pointer + "/key", task.key)))
     if task.headers is not None:
         parts = [
-            (k, value(c.doc, f"{pointer}/headers/{escape_pointer_token(k)}", v))
+            (k, scope.exprs.value(f"{pointer}/headers/{escape_pointer_token(k)}", v))
             for k, v in task.headers.items()
         ]
         code = ", ".join(f"{k!r}: {part.code}" for k, part in parts)

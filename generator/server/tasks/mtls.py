@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...schema.journey.tasks import MtlsValidate
-from ..scope import NotSupportedError
+from ..scope import NotSupportedError, Scope
 from .jwt import auth_common
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: MtlsValidate, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: MtlsValidate, pointer: str
 ) -> tuple[list[str], str]:
     """`ctx.validate_mtls(<call model>, <handler>, ..., policy=MtlsPolicy(...))`."""
     profile, var = auth_common(task)

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from ...schema.journey.tasks import Schedule
 from ..expressions import Code
-from ..scope import NotSupportedError, prelude
+from ..scope import NotSupportedError, Scope, prelude
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
 
 
 def compile(
-    c: JourneyCompiler, state: str, task: Schedule, pointer: str
+    c: JourneyCompiler, scope: Scope, state: str, task: Schedule, pointer: str
 ) -> tuple[list[str], str]:
     """`failure = ctx.schedule(start, interval=..., max_runs=..., ...)`."""
     if task.start not in c.states:
@@ -22,15 +22,15 @@ def compile(
     if "interval" not in given or "maxRuns" not in given:
         raise NotSupportedError("schedule:v1 without interval and maxRuns", "/task")
     codes: dict[str, Code] = {
-        "interval": c.mapper(task.interval, pointer + "/interval"),
-        "max_runs": c.mapper(task.maxRuns, pointer + "/maxRuns"),
+        "interval": c.mapper(scope, task.interval, pointer + "/interval"),
+        "max_runs": c.mapper(scope, task.maxRuns, pointer + "/maxRuns"),
     }
     for key, arg, raw in (
         ("startAt", "start_at", task.startAt), ("subjectId", "subject_id", task.subjectId),
         ("context", "context", task.context),
     ):  # fmt: skip
         if key in given:
-            codes[arg] = c.mapper(raw, f"{pointer}/{key}")
+            codes[arg] = c.mapper(scope, raw, f"{pointer}/{key}")
     args = ", ".join(f"{k}={code.code}" for k, code in codes.items())
     return [
         *prelude(list(codes.values())),
