@@ -33,6 +33,9 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
     compiler = JourneyCompiler(bundle, journey_doc, definition, calls)
     steps, inputs = compiler.steps(), compiler.inputs()
     expression_warnings = compiler.expressions.warnings
+    runtime_names = set(compiler.runtime_names)
+    if compiler.expressions.runtime:
+        runtime_names.add(("", "dataweave"))
     bindings = loaded.bindings()
     bound = (
         parse_bindings(bindings, bundle, journey_doc)
@@ -73,6 +76,7 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
         contract=json.dumps(
             derive_openapi(journey_doc.data), ensure_ascii=False, separators=(",", ":")
         ),
+        runtime_names=tuple(sorted(runtime_names)),
         http_bindings=tuple(
             (
                 site,

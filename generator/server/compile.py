@@ -61,6 +61,8 @@ class JourneyCompiler:
         self.subjourney_starts: dict[str, tuple[str, str]] = {}  # ref -> (var, start)
         # the journey's own expressions; its DataWeave warnings collect in `.warnings`
         self.expressions = Expressions(doc)
+        # (runtime module, name) of every runtime name the emitted code uses
+        self.runtime_names: set[tuple[str, str]] = set()
 
     def steps(self) -> list[StepCode]:
         """Compile the journey (branches included); return every engine function."""
@@ -112,6 +114,11 @@ class JourneyCompiler:
             raise NotSupportedError(f"state type {body.type!r}", "/type")
         kind.compile(self, scope, state, body)
 
+    def uses(self, module: str, name: str) -> None:
+        """Record that emitted code uses `name` of the runtime module `module` (relative to
+        `_runtime/server`: "engine", "auth", "lifecycle", "states.subjourney")."""
+        self.runtime_names.add((module, name))
+
     def step(self, scope: Scope, state: str, lines: list[str], summary: str) -> None:
         """Add the step function of an internal state (run when the state is entered)."""
         function = self.function(scope, "step", state)
@@ -149,6 +156,8 @@ class JourneyCompiler:
         code = self.target(scope, state, target, key)
         if code is None:
             raise NotSupportedError(f"missing {key}", "")
+        if code.startswith("Leave("):
+            self.uses("engine", "Leave")
         return f"return {code}"
 
     def plain_next(self, scope: Scope, state: str, target: str | None, key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..load import Document
 from ..schema.journey.base import Expression
 
 ALL_BINDINGS = frozenset({"context", "payload", "platform"})
+DW_RUNTIME = "_dw"  # the name compiled DataWeave code calls its runtime module by
 SUPPORTED_BINDINGS = frozenset({"context", "payload", "platform"})
 
 
@@ -69,6 +71,8 @@ class Expressions:
     doc: Document
     bindings: frozenset[str] = frozenset()
     warnings: list[tuple[Location, str]] = field(default_factory=list)
+    # the runtime modules the compiled code calls (`_dw`), for engine.py's imports
+    runtime: set[str] = field(default_factory=set)
 
     def seeing(self, names: frozenset[str]) -> Expressions:
         """The compiler for sites that also see `names`."""
@@ -118,6 +122,7 @@ class Expressions:
             (_where(doc, pointer + "/expr", text, w), f"DataWeave: {w.message}")
             for w in compiled.warnings
         )
+        self._note_runtime(compiled.code)
         return Code(
             compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | extra)
         )
@@ -143,7 +148,14 @@ class Expressions:
             raise error(
                 where, f"cannot compile ${{...}} placeholder: {exc.message}"
             ) from None
+        self._note_runtime(compiled.code)
         return Code(
             compiled.code,
             _checked(compiled.bindings, SUPPORTED_BINDINGS | self.bindings),
         )
+
+    def _note_runtime(self, code: str) -> None:
+        """Record that compiled code calls the DataWeave runtime (the name `_dw` in it)."""
+        tree = ast.parse(code, mode="eval")
+        if any(isinstance(n, ast.Name) and n.id == DW_RUNTIME for n in ast.walk(tree)):
+            self.runtime.add(DW_RUNTIME)

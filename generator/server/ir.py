@@ -215,6 +215,9 @@ class ServerIR:
     status_phases: tuple[str, ...] = ()
     outcome_phases: tuple[str, ...] = ()
     contract: str = ""  # the per-journey OpenAPI export, as compact JSON text
+    # (module under _runtime/server, name) of every runtime name the engine code uses, as the
+    # compiler recorded them; ("", "dataweave"): the DataWeave runtime module itself
+    runtime_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def protocol(self) -> str:
@@ -265,59 +268,50 @@ class ServerIR:
         """Every machine: branches innermost first, then the journey's own."""
         return self.branch_machines + ((self.top,) if self.top else ())
 
-    @property
-    def definition_code(self) -> str:
-        """Every expression the module-level definitions use (for the import scan)."""
-        parts = [i.code for m in self.machines for i in m.inputs]
-        parts += [t.code for m in self.machines for t in m.timers]
-        parts += [p.code for m in self.machines for p in m.parallels]
-        parts += [code for m in self.machines for _, code in m.extras]
-        return "\n".join(parts)
+    def _names(self, module: str) -> list[str]:
+        return sorted(n for m, n in self.runtime_names if m == module)
 
     @property
     def engine_imports(self) -> tuple[str, ...]:
-        """The import lines engine.py needs (sorted, only what it uses)."""
-        code = "\n".join(line for step in self.steps for line in step.lines)
-        defs = self.definition_code
-        everything = code + "\n" + defs
+        """The import lines engine.py needs (sorted, only what it uses), from the runtime
+        names the compiler recorded as it emitted code and from what the IR holds."""
+        machines = self.machines
         runtime = {"ExternalInput", "Fail", "JourneyDefinition", "Next", "RunContext"}
-        runtime |= {"StepResult", "Succeed"}
-        runtime |= {
-            n
-            for n in ("TaskAnswer", "TaskResult", "Leave", "JsonObject")
-            if n in everything
-        }
-        runtime |= {n for n in ("Timer", "Parallel", "Branch") if f"{n}(" in defs}
+        runtime |= {"StepResult", "Succeed", *self._names("engine")}
+        if any(m.timers for m in machines):
+            runtime.add("Timer")
+        if any(m.parallels for m in machines):
+            runtime |= {"Parallel", "Branch"}
         if self.branch_machines:
             runtime.add("Machine")
         if self.platform_keys:
             runtime.add("PlatformKey")
         if self.http_bindings:
             runtime.add("RequestBinding")
-        if not self.input_model:
+        if not self.input_model or any(not i.input_model for i in self.inputs):
             runtime.add("JsonObject")
         hooks = {"ProviderBinding"} | (set(self.binding_imports) & set(_WEBHOOK_NAMES))
         appypay = set(self.binding_imports) & set(_APPYPAY_NAMES)
         guard = any(i.guard for i in self.inputs) or "Guard" in self.binding_imports
-        auth = {n for n in ("JwtSource", "MtlsPolicy") if f"{n}(" in code}
+        auth = self._names("auth")
         lines = ["from . import handlers, models"]
-        if "_dw." in code:
+        if ("", "dataweave") in self.runtime_names:
             lines.append("from ._runtime.server import dataweave as _dw")
         if appypay:
             lines.append(
                 f"from ._runtime.server.appypay import {', '.join(sorted(appypay))}"
             )
         if auth:
-            lines.append(f"from ._runtime.server.auth import {', '.join(sorted(auth))}")
+            lines.append(f"from ._runtime.server.auth import {', '.join(auth)}")
         lines.append(
             f"from ._runtime.server.engine import {', '.join(sorted(runtime))}"
         )
-        lifecycle = [n for n in _LIFECYCLE_NAMES if f"{n}(" in defs]
+        lifecycle = self._names("lifecycle")
         if lifecycle:
             lines.append(
                 f"from ._runtime.server.lifecycle import {', '.join(lifecycle)}"
             )
-        if "run_subjourney(" in code:
+        if self._names("states.subjourney"):
             lines.append(
                 "from ._runtime.server.states.subjourney import run_subjourney"
             )

@@ -67,6 +67,7 @@ def outcomes(c: JourneyCompiler) -> list[tuple[str, str]]:
                 frozenset({"output", "error"}), "ctx: Ctx, output: Any, error: Any",
             )  # fmt: skip
         items.append(f"NamedOutcome({str(name)!r}, {entry.when.phase!r}, {function})")
+        c.uses("lifecycle", "NamedOutcome")
     return [("outcomes", f"({''.join(i + ', ' for i in items)})")]
 
 
@@ -76,6 +77,7 @@ def execution(c: JourneyCompiler) -> list[tuple[str, str]]:
     if found is None:
         return []
     limit, timeout = found.maxDurationSec, found.onTimeout
+    c.uses("lifecycle", "Deadline")
     return [
         ("execution", f"Deadline({limit!r}, {timeout.errorCode!r}, {timeout.reason!r})")
     ]
@@ -108,6 +110,7 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
     )  # fmt: skip
     c.branch_machines.append(c.machine(scope, machine))
     rules_code = f"({''.join(a + ', ' for a in also)})"
+    c.uses("lifecycle", "Compensation")
     return [
         (
             "compensation",

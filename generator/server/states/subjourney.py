@@ -38,6 +38,7 @@ def compile(
         *prelude(codes),
         f"found = run_subjourney(ctx, {machine}, {start!r}, {arg}, {ref!r})",
     ]
+    c.uses("states.subjourney", "run_subjourney")
     if var is not None and kind == "outcome":
         lines.append(f"ctx.context[{var!r}] = found.outcome()")
     if behavior == "propagate":

@@ -19,6 +19,7 @@ def compile(
     c.methods.append(call.method)
     items = ", ".join(f"{name!r}: {code.code}" for name, code in call.entries)
     lines = prelude([code for _, code in call.entries])
+    c.uses("engine", "TaskAnswer")
     lines += [
         "",
         "def run() -> TaskAnswer:",

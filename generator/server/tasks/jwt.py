@@ -34,6 +34,7 @@ def compile(
         ) or source.name is None:  # fmt: skip
             raise NotSupportedError("jwtValidate:v1 source", "/task/source")
         src = f"JwtSource({source.location!r}, {source.name!r}, {source.scheme!r})"
+        c.uses("auth", "JwtSource")
     method = c.calls.jwt_method(state, profile, tuple(scopes))
     c.methods.append(method)
     return [

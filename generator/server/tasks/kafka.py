@@ -52,6 +52,7 @@ def compile(
     method = c.calls.kafka_method(state, task.topic)
     c.methods.append(method)
     reason = f"publishing to topic {task.topic!r} failed"
+    c.uses("engine", "TaskAnswer")
     items = ", ".join(f"{name!r}: {code.code}" for name, code in entries)
     return [
         *prelude([code for _, code in entries]),

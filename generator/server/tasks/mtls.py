@@ -42,6 +42,7 @@ def compile(
         f"allow_serials={filters.get('allowSerials')!r}, "
         f"allow_any_from_trusted={task.allowAnyFromTrusted!r})"
     )
+    c.uses("auth", "MtlsPolicy")
     method = c.calls.mtls_method(state, profile, filters)
     c.methods.append(method)
     return [
