@@ -181,6 +181,9 @@ def render(
         "components": components_literal(bundle.arazzo),
         "sources": sources_literal(bundle.arazzo),
         "running": running_phases(bundle.journey),
+        "binary_bodies": any(
+            op.body is not None and op.body.kind == "binary" for op in bundle.operations
+        ),
     }
     return PartOutput(
         {

@@ -6,11 +6,18 @@ Every `code`/`lines` value here is Python built by this package with spec string
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location
 from ..ir import PackageNames
+
+
+def annotation_names(annotation: str) -> set[str]:
+    """The names a type annotation refers to (`Literal['Any']` refers to Literal only)."""
+    tree = ast.parse(annotation, mode="eval")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 @dataclass(frozen=True)
@@ -241,9 +248,8 @@ class ServerIR:
             for f in model.fields
         ]
         annotations += [m.result_type for m in self.methods if m.result_type]
-        found = {"Protocol"}
-        found |= {n for n in ("Any", "Literal") if any(n in a for a in annotations)}
-        return tuple(sorted(found))
+        used = {name for a in annotations for name in annotation_names(a)}
+        return tuple(sorted({"Protocol"} | (used & {"Any", "Literal"})))
 
     @property
     def handler_exports(self) -> tuple[str, ...]:
