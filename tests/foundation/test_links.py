@@ -92,10 +92,3 @@ def test_branch_states_are_linked_in_the_ir_and_both_parts_read_it() -> None:
     by_endpoint = {o.step_state: journey.state_posted_by(o) for o in bundle.operations}
     assert by_endpoint["approveLevel2Finance"] == "waitForFinanceApproval"
     assert Path(journey.location.path).name == "b2b-purchase-order.journey.yaml"
-
-
-def test_handler_typing_imports_come_from_the_names_an_annotation_uses() -> None:
-    from generator.server.ir import annotation_names
-
-    assert annotation_names("Literal['Any', 'x']") == {"Literal"}
-    assert annotation_names("dict[str, Any] | None") == {"dict", "str", "Any"}

@@ -44,7 +44,9 @@ def installed() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     installed()
     # the store file the server creates stays out of the work tree
-    with serving(demo("server"), tmp_path_factory.mktemp("demo"), port=free_port()) as url:
+    with serving(
+        demo("server"), tmp_path_factory.mktemp("demo"), port=free_port()
+    ) as url:
         yield url
 
 

@@ -74,7 +74,9 @@ def test_a_server_team_writes_only_its_handlers(tmp_path: Path) -> None:
     _sh(scaffold, tmp_path)
     handlers = tmp_path / "my_service" / "handlers.py"
     written = handlers.read_text(encoding="utf-8")
-    method = re.compile(r"    def authorize_payment\(.*?raise NotImplementedError\([^)]*\)\n", re.S)
+    method = re.compile(
+        r"    def authorize_payment\(.*?raise NotImplementedError\([^)]*\)\n", re.S
+    )
     assert method.search(written), written
     handlers.write_text(method.sub(lambda _: demo("team-handler") + "\n", written))
     _mypy_strict(handlers, ROOT / "generated" / "payment_callback")
