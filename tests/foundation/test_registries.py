@@ -79,7 +79,8 @@ def test_every_task_kind_has_a_compiler_or_a_located_not_supported(kind: str) ->
     doc = _journey_with_task(kind)
     journey = parse_journey(doc).journey
     compiler = JourneyCompiler(cast(Any, None), doc, journey, cast(Any, None))
-    compiler.machine(Scope(journey.spec.states, "/spec/states", ""), "")
+    scope = Scope(journey.spec.states, "/spec/states", "", compiler.expressions)
+    compiler.machine(scope, "")
     (unsupported,) = compiler.unsupported
     assert unsupported.construct == f"task kind {kind!r}"
     assert str(unsupported.location) == "j.journey.yaml:10:15"  # the task's kind
