@@ -18,7 +18,7 @@ import ast as pyast
 from dataclasses import dataclass
 from typing import Final
 
-from generator.dataweave import ast
+from generator.dataweave import ast, walk
 from generator.dataweave.builtins import (
     COERCION_TYPES,
     FunctionSpec,
@@ -231,6 +231,14 @@ class Compiler(Scopes):
                 "a `[?( )]` filter, a `match` case or an `update` case",
                 node,
             )
+        arity = self.dollar_arities[-1]
+        if node.depth > arity:
+            given = ", ".join(f"`{'$' * n}`" for n in range(1, arity + 1))
+            raise _fail(
+                f"`{'$' * node.depth}` is not defined here: this callback takes "
+                f"{arity} parameter(s) ({given})",
+                node,
+            )
         return _DOLLAR_NAMES[node.depth - 1]
 
     def call(self, node: ast.Call) -> str:
@@ -272,8 +280,18 @@ class Compiler(Scopes):
                 else f"{required} to {len(local.params)}"
             )
             raise _fail(f"`{name}` takes {expected} argument(s), got {len(args)}", at)
-        compiled = ", ".join(self.compile(arg) for arg in args)
-        return f"{local.python}({compiled})"
+        # DataWeave leaves out the first defaulted parameters, not the last: with
+        # `fun f(x = 1, y = 2)`, `f(5)` binds y.
+        skip = len(local.params) - len(args)
+        bound = [p for p in local.params if p.default is None or (skip := skip - 1) < 0]
+        compiled = [self.compile(arg) for arg in args]
+        if bound == list(local.params[: len(args)]):
+            return f"{local.python}({', '.join(compiled)})"
+        named = ", ".join(
+            f"{walk.local(p.name)}={code}"
+            for p, code in zip(bound, compiled, strict=True)
+        )
+        return f"{local.python}({named})"
 
     def apply(
         self, name: str, spec: FunctionSpec, args: tuple[ast.Node, ...], at: ast.Node
@@ -321,11 +339,13 @@ class Compiler(Scopes):
         """`lambda _s_item, _s_index: <node>` for an implicit-parameter callback."""
         names = list(_DOLLAR_NAMES[:arity]) + [f"_u{i}" for i in range(3, arity)]
         self.dollar_depth += 1
+        self.dollar_arities.append(arity)
         self.push({})
         try:
             return f"lambda {', '.join(names)}: {self.compile(node)}"
         finally:
             self.pop()
+            self.dollar_arities.pop()
             self.dollar_depth -= 1
 
     def lambda_(

@@ -211,7 +211,7 @@ def _string(cur: _Cursor) -> Token:
         if char == "\\":
             text.append(_escape(cur))
             continue
-        if char == "$" and (cur.peek(1) == "(" or _IDENT.match(cur.peek(1))):
+        if char == "$":  # `$(expr)`, `$name`, and `$`/`$$`/`$$$` themselves
             if text:
                 parts.append("".join(text))
                 text = []
@@ -231,6 +231,11 @@ def _interpolation(cur: _Cursor) -> tuple[int, int]:
     """Offsets of the expression of `$(expr)` or `$name` at the cursor (which moves past it)."""
     line, column = cur.line, cur.column
     cur.advance(1)
+    if cur.peek() != "(" and not _IDENT.match(cur.peek()):
+        begin = cur.pos - 1
+        while cur.peek() == "$" and cur.pos - begin < 3:
+            cur.advance(1)
+        return begin, cur.pos
     if cur.peek() != "(":
         match = _IDENT.match(cur.source, cur.pos, cur.end)
         assert match is not None

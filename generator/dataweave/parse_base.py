@@ -167,5 +167,13 @@ class ParserBase(abc.ABC):
         """`[a, b]` (parser.Parser)."""
 
     @abc.abstractmethod
+    def _field(self) -> ast.Field:
+        """`key: value` (parser.Parser)."""
+
+    def _field_ahead(self) -> bool:
+        """Whether a `key: value` pair starts here (DataWeave's object without braces)."""
+        return self.tok.kind in ("IDENT", "STRING", "TEMPLATE") and self.at(":", 1)
+
+    @abc.abstractmethod
     def _object(self) -> ast.Object:
         """`{k: v}` (parser.Parser)."""

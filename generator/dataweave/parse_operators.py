@@ -30,14 +30,21 @@ class OperatorParser(ParserBase):
         if self.tok.kind == "KEYWORD" and self.tok.text in _DECL_WORDS:
             start = self.tok
             decls = self.declarations(closing="")
-            node: ast.Node = ast.Do(start.line, start.column, decls, self.expression())
+            node: ast.Node = ast.Do(start.line, start.column, decls, self.body())
         else:
-            node = self.expression()
+            node = self.body()
         if self.tok.kind != "EOF":
             raise self.error(
                 f"unexpected {describe(self.tok)} after a complete expression"
             )
         return node
+
+    def body(self) -> ast.Node:
+        """A script or `do` body: an expression, or one `key: value` pair as an object."""
+        if self._field_ahead():
+            start = self.tok
+            return ast.Object(start.line, start.column, (self._field(),))
+        return self.expression()
 
     def expression(self) -> ast.Node:
         """Loosest level: `default`, infix calls, `match`, `update` (left-associative)."""

@@ -93,6 +93,13 @@ class PatternParser(TermParser):
         if self.at("if", 1) or self.at("->", 1):
             self.take()
             return ast.Pattern(tok.line, tok.column, "bind", binder=tok.text)
+        if self.at(":", 1):  # `case name: "literal" ->` binds the matched literal
+            self.take()
+            self.take()
+            value = self._or()
+            return ast.Pattern(
+                tok.line, tok.column, "literal", binder=tok.text, value=value
+            )
         value = self._or()
         return ast.Pattern(tok.line, tok.column, "literal", value=value)
 

@@ -153,7 +153,7 @@ class TermParser(OperatorParser):
             if self._lambda_ahead():
                 return self._lambda()
             self.take()
-            node = self.expression()
+            node = self.body()
             self.expect(")", "to close the parenthesis")
             return node
         if self.at("{"):

@@ -66,7 +66,7 @@ class Parser(PatternParser):
         start = self.take()
         self.expect("{", "after `do`")
         decls = self.declarations(closing="}")
-        body = self.expression()
+        body = self.body()
         self.expect("}", "to close the `do` block")
         return ast.Do(start.line, start.column, decls, body)
 
@@ -206,10 +206,14 @@ class Parser(PatternParser):
 
     def _field(self) -> ast.Field:
         tok = self.tok
-        if tok.kind not in ("IDENT", "KEYWORD", "STRING"):
+        if tok.kind not in ("IDENT", "KEYWORD", "STRING", "TEMPLATE"):
             raise self.error(f"expected an object key, found {describe(tok)}")
         self.take()
+        # `"$(name)": v` / `"$$": v`: an interpolated key is computed.
+        key: str | ast.Node = (
+            self._template(tok) if tok.kind == "TEMPLATE" else str(tok.value)
+        )
         if self.at("@") or self.at("#"):
             raise self.error(_REJECTED_OPS[self.tok.text])
         self.expect(":", "after an object key")
-        return ast.Field(tok.line, tok.column, str(tok.value), self.expression())
+        return ast.Field(tok.line, tok.column, key, self.expression())

@@ -90,6 +90,7 @@ class Scopes:
         self.implicit_root = implicit_root
         self.scopes: list[dict[str, Local]] = []
         self.dollar_depth = 0
+        self.dollar_arities: list[int] = []  # parameters of each enclosing `$` callback
         self.depth = 0
         self.used: set[str] = set()
         self.implicit: set[str] = set()

@@ -151,6 +151,8 @@ def sel_multi(value: Any, key: str) -> Any:
 
 def sel_desc(value: Any, key: str) -> Any:
     """`value..key`: every value under key at any depth, parents before children."""
+    if value is None:  # unlike `.k`, DataWeave's `..k` is not null-safe
+        raise _fail("..", value)
     found: list[Any] = []
     _descend(value, key, found, 0)
     return found or None
