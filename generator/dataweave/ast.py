@@ -244,6 +244,14 @@ class Array(Node):
 
 
 @dataclass(frozen=True)
+class CondItem(Node):
+    """An array item kept only when its condition holds: `[(x) if cond]`."""
+
+    value: Node
+    condition: Node
+
+
+@dataclass(frozen=True)
 class VarDecl(Node):
     """A `var name = value` declaration."""
 

@@ -396,8 +396,16 @@ def update(c: Compiler, node: ast.Update) -> str:
 
 
 def array(c: Compiler, node: ast.Array) -> str:
-    """`[a, b]`."""
-    return f"[{', '.join(c.compile(item) for item in node.items)}]"
+    """`[a, b]`; a conditional item `(x) if c` is spliced in when c holds."""
+    parts = [
+        (
+            f"*([{c.compile(item.value)}] if {c.boolean(item.condition)} else [])"
+            if isinstance(item, ast.CondItem)
+            else c.compile(item)
+        )
+        for item in node.items
+    ]
+    return f"[{', '.join(parts)}]"
 
 
 def object_(c: Compiler, node: ast.Object) -> str:

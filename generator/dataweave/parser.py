@@ -163,7 +163,11 @@ class Parser(PatternParser):
         open_ = self.take()
         items: list[ast.Node] = []
         while not self.at("]"):
-            items.append(self.expression())
+            item = self.expression()
+            if self.at("if"):  # `(item) if condition`: kept only when it holds
+                cond = self.take()
+                item = ast.CondItem(cond.line, cond.column, item, self.expression())
+            items.append(item)
             if not self.at("]"):
                 self.expect(",", "between array items")
         self.take()

@@ -16,8 +16,10 @@ from .values import (
     NullArgumentError,
     _fail,
     _integer,
+    _is_number,
     _is_textual,
     _number,
+    number_text,
     pairs_of,
     to_string,
     type_name,
@@ -136,8 +138,12 @@ def _bind(kind: str, data: Any, value: Any) -> tuple[Any, ...] | None:
     if kind == "type":
         return (value,) if is_type(value, data) else None
     if kind == "regex":
-        if not isinstance(value, str) or not isinstance(data, re.Pattern):
+        if not isinstance(data, re.Pattern):
             return None
+        if _is_number(value) and not isinstance(value, bool):
+            value = number_text(value)
+        elif not isinstance(value, str):  # DataWeave's `matches` takes a String
+            raise _fail("matches", value)
         found = data.fullmatch(value)
         if found is None:
             return None
