@@ -155,6 +155,7 @@ class TypeRef(Node):
     name: str = ""
     args: tuple[TypeRef, ...] = ()
     value: Scalar = None
+    schema: Node | None = None  # `type T = String {format: "#.00"}`: applied by `as T`
 
 
 @dataclass(frozen=True)

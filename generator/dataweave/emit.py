@@ -300,9 +300,11 @@ def is_(c: Compiler, node: ast.Is) -> str:
 def coerce(c: Compiler, node: ast.Coerce) -> str:
     """`value as Type` (with `{format: ...}` schema properties)."""
     ref = node.type
+    schema = node.schema
     alias = c.lookup(ref.name) if ref.kind == "name" else None
     while alias is not None and alias.kind == "type" and alias.type is not None:
         ref = alias.type
+        schema = schema if schema is not None else ref.schema
         alias = c.lookup(ref.name) if ref.kind == "name" else None
     if ref.kind != "name" or ref.name not in COERCION_TYPES:
         supported = ", ".join(sorted(COERCION_TYPES))
@@ -313,8 +315,8 @@ def coerce(c: Compiler, node: ast.Coerce) -> str:
             node.type,
         )
     value = c.compile(node.value)
-    if node.schema is not None:
-        return f"{R}.coerce_format({value}, {ref.name!r}, {c.compile(node.schema)})"
+    if schema is not None:
+        return f"{R}.coerce_format({value}, {ref.name!r}, {c.compile(schema)})"
     return f"{R}.coerce({value}, {ref.name!r})"
 
 

@@ -36,6 +36,8 @@ without `---`.
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator.dataweave import ast
 from generator.dataweave.errors import DataWeaveWarning
 from generator.dataweave.lexer import Token, tokenize
@@ -115,7 +117,10 @@ class Parser(PatternParser):
         if tok.text == "type":
             name = self.expect_name("a type name")
             self.expect("=", "after the type name")
-            return ast.TypeDecl(tok.line, tok.column, name.text, self.type_expr())
+            declared = self.type_expr()
+            if self.at("{") and declared.kind == "name":  # schema properties
+                declared = dataclasses.replace(declared, schema=self._object())
+            return ast.TypeDecl(tok.line, tok.column, name.text, declared)
         if tok.text == "import":
             return self._import(tok)
         raise self.error("namespaces (`ns`) are XML-only; JSON has no namespaces", tok)

@@ -5,6 +5,21 @@ test_dw_language); time zone ids (`>>`, `as TimeZone`, zone rules in arithmetic)
 from __future__ import annotations
 
 FORMAT_EXPRS: tuple[str, ...] = (
+    '"02/31/2020" as Date {format: "MM/dd/uuuu", mode: "LENIENT"}',
+    '"02/31/2020" as Date {format: "MM/dd/uuuu", mode: "SMART"}',
+    '"02/31/2020" as Date {format: "MM/dd/uuuu", mode: "STRICT"}',
+    '"02/28/2020" as Date {format: "MM/dd/yyyy", mode: "STRICT"}',
+    '"02/28/2020" as Date {format: "MM/dd/uuuu", mode: "STRICT"}',
+    '"13/40/2020" as Date {format: "MM/dd/uuuu", mode: "LENIENT"}',
+    '"02/32/2020" as Date {format: "MM/dd/uuuu"}',
+    '"25:00" as LocalTime {format: "HH:mm", mode: "LENIENT"}',
+    '"25:00" as LocalTime {format: "HH:mm"}',
+    '"24:00" as LocalTime {format: "kk:mm"}',
+    '"02/31/2020" as Date {format: "MM/dd/uuuu", mode: "OTHER"}',
+    'do { type Currency = String { format: "\\$#,###.00" } --- [{ price: "22.30" }, { price: "20.31" }] map { price: $.price as Currency } }',
+    'do { type Currency = String { format: "\\$#,###.00" } --- [22.3, 20.31] map ($ as Currency) }',
+    'do { type D = Date { format: "MM/dd/yyyy" } --- "01/02/2020" as D }',
+    'do { type D = Date { format: "MM/dd/yyyy" } type E = D --- "01/02/2020" as E }',
     '"2020-01-01" as Date {format: "yyyy-MM-dd"}',
     '"01/02/2020" as Date {format: "MM/dd/yyyy"}',
     '("01/02/2020" as Date {format: "MM/dd/yyyy"}) as String',

@@ -175,7 +175,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-_SCHEMA_KEYS = frozenset({"format", "locale", "unit"})
+_SCHEMA_KEYS = frozenset({"format", "locale", "unit", "mode"})
 _UNITS = {"seconds": 1, "milliseconds": 1000}
 
 
@@ -187,14 +187,20 @@ def coerce_format(value: Any, target: str, schema: Any) -> Any:
     if unknown:
         raise DataWeaveRuntimeError(
             f"`as {target}` schema property `{unknown[0]}` is not supported for JSON "
-            "(supported: format, locale, unit)"
+            "(supported: format, locale, unit, mode)"
         )
     pattern, locale, unit = (
         schema.get("format"),
         schema.get("locale"),
         schema.get("unit"),
     )
-    for name, given in (("format", pattern), ("locale", locale), ("unit", unit)):
+    mode = schema.get("mode")
+    for name, given in (
+        ("format", pattern),
+        ("locale", locale),
+        ("unit", unit),
+        ("mode", mode),
+    ):
         if given is not None and not isinstance(given, str):
             raise _fail(f"as {target} {{{name}: ...}}", given)
     if unit is not None and unit not in _UNITS:
@@ -204,7 +210,9 @@ def coerce_format(value: Any, target: str, schema: Any) -> Any:
     if target == "Number":
         return _format_as_number(value, pattern, locale, unit)
     if target in _TEMPORAL_TYPES:
-        return _format_as_temporal(value, target, pattern, locale, unit)
+        return _format_as_temporal(
+            value, target, pattern, locale, unit, mode or "SMART"
+        )
     return coerce(value, target)
 
 
@@ -237,7 +245,7 @@ def _format_as_number(value: Any, pattern: Any, locale: Any, unit: Any) -> Any:
 
 
 def _format_as_temporal(
-    value: Any, target: str, pattern: Any, locale: Any, unit: Any
+    value: Any, target: str, pattern: Any, locale: Any, unit: Any, mode: str
 ) -> Any:
     if unit is not None and _is_number(value) and target == "DateTime":
         millis = _integer(value, f"as {target}") * (1000 // _UNITS[unit])
@@ -246,9 +254,8 @@ def _format_as_temporal(
         return coerce(value, target)
     _date_locale(locale)
     if isinstance(value, str) and not _is_live(value):
-        moment, nano, zone = build(
-            parse_fields(pattern, str(value)), target, str(value)
-        )
+        fields = parse_fields(pattern, str(value))
+        moment, nano, zone = build(fields, target, str(value), mode)
         if zone is not None and isinstance(moment, datetime | time):
             moment = moment.replace(tzinfo=zone)
         made = make_kind(target, moment, nano)

@@ -298,6 +298,7 @@ def parse_fields(pattern: str, text: str) -> dict[str, Any]:
         if letter in "uy":
             two = len(found) == 2 and _two(pattern, letter)
             fields["year"] = 2000 + int(found) if two else int(found)
+            fields["year_of_era"] = letter == "y"
         elif letter in "ML":
             fields["month"] = (
                 [m.lower()[: len(found)] for m in MONTHS].index(found.lower()) + 1
@@ -309,7 +310,7 @@ def parse_fields(pattern: str, text: str) -> dict[str, Any]:
         elif letter == "D":
             fields["yday"] = int(found)
         elif letter in "Hk":
-            fields["hour"] = int(found) % 24
+            fields["hour"] = int(found) % 24 if letter == "k" else int(found)
         elif letter in "hK":
             fields["hour12"] = int(found) % 12
         elif letter == "a":
@@ -344,19 +345,39 @@ def _smart_day(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def build(fields: dict[str, Any], target: str, text: str) -> tuple[Any, int, Any]:
-    """(moment, nano, zone) for target from parsed fields; fails on missing or invalid ones."""
+def _lenient_day(year: int, month: int, day: int) -> date:
+    """Java's LENIENT resolution: months and days past their range roll over."""
+    first = date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return first + timedelta(days=day - 1)
+
+
+_DAYS = {"SMART": _smart_day, "LENIENT": _lenient_day, "STRICT": date}
+
+
+def build(
+    fields: dict[str, Any], target: str, text: str, mode: str = "SMART"
+) -> tuple[Any, int, Any]:
+    """(moment, nano, zone) for target from parsed fields; fails on missing or invalid ones.
+    mode is Java's resolver style: SMART (a day past the month's end is its last day),
+    LENIENT (rolls over) or STRICT (fails; the year must be `u`, as `y` needs an era).
+    """
+    if mode not in _DAYS:
+        raise DataWeaveRuntimeError(f"mode {mode!r}: write SMART, LENIENT or STRICT")
+    if mode == "STRICT" and fields.get("year_of_era"):
+        raise DataWeaveRuntimeError(
+            f"cannot coerce {text!r} to {target}: STRICT mode needs the year as `uuuu` "
+            "(`yyyy` is a year of an era)"
+        )
     try:
         day: date | None = None
         if "year" in fields and "month" in fields and "day" in fields:
-            day = _smart_day(fields["year"], fields["month"], fields["day"])
+            day = _DAYS[mode](fields["year"], fields["month"], fields["day"])
         elif "year" in fields and "yday" in fields:
             day = date(fields["year"], 1, 1) + timedelta(days=fields["yday"] - 1)
         clock = None
         if "hour" in fields:
-            clock = time(
-                fields["hour"], fields.get("minute", 0), fields.get("second", 0)
-            )
+            hour = fields["hour"] % 24 if mode == "LENIENT" else fields["hour"]
+            clock = time(hour, fields.get("minute", 0), fields.get("second", 0))
     except ValueError as exc:
         raise DataWeaveRuntimeError(
             f"cannot coerce {text!r} to {target}: {exc}"
