@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from generator.dataweave import ast
+from generator.dataweave.errors import DataWeaveError
 from generator.dataweave.walk import local, reads_names
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def _declarations(c: Compiler, decls: tuple[ast.Decl, ...], body: ast.Node) -> s
         inner = _scoped(c, {decl.name: c.local_of(decl.name)}, rest, body)
         return f"(lambda {local(decl.name)}: {inner})({value})"
     group = _function_group(decls)
+    _check_forward_calls(group, decls[len(group) :])
     if len(group) > 1:
         return _functions(c, group, decls[len(group) :], body)
     return _function(c, decl, rest, body)
@@ -51,6 +53,25 @@ def _function_group(decls: tuple[ast.Decl, ...]) -> tuple[ast.FunDecl, ...]:
         if later and reads_names(decl.body, later):
             return tuple(run)
     return tuple(run[:1])
+
+
+def _check_forward_calls(
+    group: tuple[ast.FunDecl, ...], rest: tuple[ast.Decl, ...]
+) -> None:
+    """A call of a `fun` declared later, past another declaration, is refused with the fix
+    (DataWeave sees it; journeygen's scopes nest, so the functions must be declared together).
+    """
+    later = {d.name for d in rest if isinstance(d, ast.FunDecl)}
+    for decl in group:
+        for name in sorted(later - {f.name for f in group}):
+            if reads_names(decl.body, {name}):
+                raise DataWeaveError(
+                    f"`{decl.name}` calls `{name}`, declared later in this block after "
+                    f"another declaration: declare `fun {name}` next to `fun {decl.name}` "
+                    "(functions declared together may call each other in any order)",
+                    decl.line,
+                    decl.column,
+                )
 
 
 def _functions(

@@ -45,6 +45,19 @@ CONTEXT = frozenset({"context"})
         ("context.a match { }", 1, 11, "at least one `case"),
         ("context.a is Strin", 1, 14, "unknown type `Strin`; did you mean `String`?"),
         (
+            "do { fun a(n) = b(n) var y = 1 fun b(n) = n --- a(1) }",
+            1,
+            6,
+            "declare `fun b` next to `fun a`",
+        ),
+        ("[1] map $$$", 1, 9, "`$$$` is not defined here"),
+        (
+            "|2020-01-01T00:00:00[America/New_York]|",
+            1,
+            1,
+            '`|2020-01-01T00:00:00| ++ ("America/New_York" as TimeZone)`',
+        ),
+        (
             "do {\n  fun f(a) = a\n  ---\n  f(1, 2)\n}",
             4,
             3,
