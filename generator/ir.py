@@ -15,6 +15,7 @@ from .schema.journey import Journey
 from .schemas import ModelDef
 
 if TYPE_CHECKING:
+    from .client.assemble import ClientPart
     from .server.ir import ServerPart
 
 ParamLocation = Literal["path", "query", "header", "cookie"]
@@ -202,4 +203,5 @@ class Bundle:
     arazzo: ArazzoDocument | None
     sources: tuple[str, ...]  # input files, relative to the spec root
     warnings: tuple[Diagnostic, ...] = ()
+    client: ClientPart | None = None  # the client (set by build)
     server: ServerPart | None = None  # the journey's server (None: no journey)

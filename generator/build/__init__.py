@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..client.assemble import build_client
 from ..diagnostics import SpecError
 from ..discover import Case as Case
 from ..discover import find_case as find_case
@@ -63,6 +64,7 @@ def build(inputs: Inputs) -> Bundle:
         sources=tuple(ctx.ws.relative(p) for p in sources),
         warnings=tuple(ctx.warnings + ctx.schemas.warnings),
     )
+    bundle = replace(bundle, client=build_client(bundle))
     if journey is None:
         return bundle
     return replace(bundle, server=build_server(bundle, inputs))

@@ -1,195 +1,22 @@
 """The client part: `<pkg>/client.py`, the typed sync and async clients (their engine is the
-static runtime module `_runtime/client/flow.py`)."""
+static runtime module `_runtime/client/flow.py`), rendered from what the build decided
+(`Bundle.client`, see `generator.client.assemble`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
-from .. import naming
-from ..diagnostics import error
-from ..ir import Bundle, JourneyIR
+from ..ir import Bundle
 from ..parts import PartOutput
-from .operations import OpView, model_imports, op_views
-from .workflows import (
-    WorkflowView,
-    compile_workflows,
-    components_literal,
-    sources_literal,
-)
-
-_RUN_RESERVED = ("self", "start", "timeout", "poll", "idempotency_key")
-_WAIT_PREFIXES = ("wait_for_", "await_", "wait_")
-
-
-@dataclass(frozen=True)
-class ExternalView:
-    """One external-input state as a keyword argument of `run_<journey>()`."""
-
-    state: str
-    arg: str
-    annotation: str
-    op: OpView | None
-    guard_header: str | None
-    call_args: str = "journey_id, body"
-
-
-def _external_args(op: OpView | None, guard: str | None) -> str:
-    """Arguments of the step's spec builder from `journey_id`, `body` (the input) only.
-
-    The journey id fills the path parameter; a required header that is the journey's guard
-    gets an empty placeholder the engine replaces with the client's webhook secret.
-    """
-    if op is None:
-        return "journey_id, body"
-    args: list[str] = []
-    path_taken = False
-    for param in op.op.params:
-        if param.location == "path" and not path_taken:
-            value, path_taken = "journey_id", True
-        elif (
-            param.location == "header"
-            and guard is not None
-            and param.wire.lower() == guard.lower()
-        ):
-            value = '""'
-        elif param.required:
-            raise error(
-                op.op.location,
-                f"step endpoint {op.op.operation_id!r} needs {param.location} parameter "
-                f"{param.wire!r}, which run_<journey>() cannot fill; make it optional",
-            )
-        else:
-            continue
-        args.append(value if param.required else f"{param.py_name}={value}")
-    if op.op.body is not None:
-        args.append("body" if op.op.body.required else "body=body")
-    return ", ".join(args)
-
-
-@dataclass(frozen=True)
-class JourneyView:
-    """What `run_<journey>()` needs."""
-
-    method_name: str
-    start: OpView
-    start_body: str
-    status: OpView | None
-    result: OpView
-    outcome: str
-    external: tuple[ExternalView, ...]
-    running: tuple[str, ...]
-
-
-def _arg_name(state: str) -> str:
-    name = naming.snake(state, default="input")
-    for prefix in _WAIT_PREFIXES:
-        if name.startswith(prefix) and len(name) > len(prefix):
-            return naming.safe_identifier(name[len(prefix) :])
-    return naming.safe_identifier(name)
-
-
-def running_phases(journey: JourneyIR | None) -> tuple[str, ...]:
-    """Status phases that are not an outcome phase (case-insensitively), casefolded."""
-    if journey is None:
-        return ("running",)
-    terminal = {p.casefold() for p in journey.outcome_phases}
-    found = sorted({p.casefold() for p in journey.status_phases} - terminal)
-    return tuple(found) or ("running",)
-
-
-def journey_view(
-    bundle: Bundle, ops: dict[str, OpView], taken: set[str]
-) -> JourneyView | None:
-    """The journey view, or None when the case has no journey or no result endpoint."""
-    journey = bundle.journey
-    if journey is None or journey.result is None or journey.start.body is None:
-        return None
-    args = naming.assign(
-        ((s.state, _arg_name(s.state)) for s in journey.external_steps),
-        reserved=_RUN_RESERVED,
-    )
-    external = tuple(
-        ExternalView(
-            state=s.state,
-            arg=args[s.state],
-            annotation=(
-                s.operation.body.annotation
-                if s.operation and s.operation.body
-                else s.input_model or "Any"
-            ),
-            op=ops[s.operation.method_name] if s.operation else None,
-            guard_header=s.guard_header,
-            call_args=_external_args(
-                ops[s.operation.method_name] if s.operation else None, s.guard_header
-            ),
-        )
-        for s in journey.external_steps
-    )
-    method = naming.Scope(taken).claim("run_" + bundle.names.module)
-    result = ops[journey.result.method_name]
-    return JourneyView(
-        method_name=method,
-        start=ops[journey.start.method_name],
-        start_body=journey.start.body.annotation,
-        status=ops[journey.status.method_name] if journey.status else None,
-        result=result,
-        outcome=result.returns,
-        external=external,
-        running=running_phases(journey),
-    )
-
-
-def _annotations(
-    ops: list[OpView], journey: JourneyView | None, flows: list[WorkflowView]
-) -> list[str]:
-    found = [v.signature + " " + v.returns for v in ops]
-    if journey is not None:
-        found += [journey.start_body, journey.outcome] + [
-            e.annotation for e in journey.external
-        ]
-    found += [f.inputs_model for f in flows if f.inputs_model]
-    return found
 
 
 def render(
     env: jinja2.Environment, bundle: Bundle, base: str, context: dict[str, Any]
 ) -> PartOutput:
     """Render the client files of one package."""
-    views = op_views(bundle)
-    by_name = {v.name: v for v in views}
-    pascal = bundle.names.pascal
-    aclient = bundle.names.async_client
-    classes = naming.Scope(
-        [m.name for m in bundle.models]
-        + [a for a, _ in bundle.model_aliases]
-        + [f"{pascal}Client", aclient]
-    )
-    flows, warnings = compile_workflows(bundle, by_name, classes)
-    taken = {v.name for v in views} | {f.method_name for f in flows}
-    journey = journey_view(bundle, by_name, taken)
-    client_context = {
-        **context,
-        "ops": views,
-        "flows": flows,
-        "journey": journey,
-        "client": f"{pascal}Client",
-        "aclient": aclient,
-        "imports": model_imports(bundle, _annotations(views, journey, flows)),
-        "components": components_literal(bundle.arazzo),
-        "sources": sources_literal(bundle.arazzo),
-        "running": running_phases(bundle.journey),
-        "binary_bodies": any(
-            op.body is not None and op.body.kind == "binary" for op in bundle.operations
-        ),
-    }
-    return PartOutput(
-        {
-            f"{base}/client.py": env.get_template("client/client.py.jinja").render(
-                client_context
-            ),
-        },
-        tuple(warnings),
-    )
+    assert bundle.client is not None, "build() decides the client"
+    template = env.get_template("client/client.py.jinja")
+    text = template.render({**context, **bundle.client.context()})
+    return PartOutput({f"{base}/client.py": text}, bundle.client.warnings)

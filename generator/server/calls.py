@@ -316,7 +316,9 @@ class CallBuilder:
         body_type = (
             body_model.class_name if body_model else annotation(body_schema, resolve)
         )
-        if ds.op.get("requestBody") is not None:  # no body field where the API takes none
+        if (
+            ds.op.get("requestBody") is not None
+        ):  # no body field where the API takes none
             fields.append(CallField("body", "body", body_type if body_schema is not None else "Any",
                                     False, "JSON request body."))  # fmt: skip
         elif task.body is not None:

@@ -54,13 +54,19 @@ class HandlerMethod:
     fake_status: int
     fake_body: Any
     typed: bool  # typed from the downstream OpenAPI document
-    result_type: str | None = None  # the body type of TaskResult[...]; None: bare TaskResult
+    result_type: str | None = (
+        None  # the body type of TaskResult[...]; None: bare TaskResult
+    )
     result_models: tuple[tuple[str, BodyModel], ...] = ()  # (status, model) to declare
 
     @property
     def returns(self) -> str:
         """The handler method's result type: `TaskResult` or `TaskResult[<body type>]`."""
-        return "TaskResult" if self.result_type is None else f"TaskResult[{self.result_type}]"
+        return (
+            "TaskResult"
+            if self.result_type is None
+            else f"TaskResult[{self.result_type}]"
+        )
 
 
 @dataclass(frozen=True)
@@ -266,7 +272,9 @@ class ServerIR:
     def scaffold_imports(self) -> tuple[str, ...]:
         """What a scaffolded handlers module imports: the Protocol, the call models, TaskResult."""
         names = {self.protocol, "TaskResult"} | {m.call_class for m in self.methods}
-        names |= {model.class_name for m in self.methods for _, model in m.result_models}
+        names |= {
+            model.class_name for m in self.methods for _, model in m.result_models
+        }
         return tuple(sorted(names))
 
     @property

@@ -73,7 +73,9 @@ def result_types(
         statuses[key] = [code]
         words = "" if code.startswith("2") and first_success else _status_words(code)
         first_success = first_success and not code.startswith("2")
-        target = resolve(schema) if isinstance(schema, dict) and "$ref" in schema else schema
+        target = (
+            resolve(schema) if isinstance(schema, dict) and "$ref" in schema else schema
+        )
         props = target.get("properties") if isinstance(target, dict) else None
         model = (
             model_of(schema, claim(f"{base}{words}Response"))
@@ -90,4 +92,3 @@ def result_types(
             types.append(text)
     models = [(", ".join(statuses[key]), model) for key, model in keys]
     return (" | ".join(types) if types else None), tuple(models)
-

@@ -74,7 +74,11 @@ class TagBindings(Open):
 
 
 # The source list a misplaced attribute binding belongs to, by the one key it has.
-ATTRIBUTE_SOURCES = {"path": "fromPayload", "header": "fromHeaders", "key": "fromBaggage"}
+ATTRIBUTE_SOURCES = {
+    "path": "fromPayload",
+    "header": "fromHeaders",
+    "key": "fromBaggage",
+}
 
 
 def attribute_source(value: Any) -> str | None:

@@ -79,8 +79,10 @@ class Checker:
         for key in raw:
             if not isinstance(key, str) or key in known or key.startswith("x-"):
                 continue
-            if key in placed or isinstance(model, Bindings) or (
-                key == "cookies" and isinstance(model, TASK_MODELS_TUPLE)
+            if (
+                key in placed
+                or isinstance(model, Bindings)
+                or (key == "cookies" and isinstance(model, TASK_MODELS_TUPLE))
             ):
                 continue  # reported where it is read (placed) or by rules.py
             self.unknown(cls, key, raw[key], _child(pointer, key), pointer)

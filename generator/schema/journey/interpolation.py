@@ -28,7 +28,9 @@ PLATFORM = {
     "run": ("id", "startedAt", "traceparent"),
     "config": None,  # the keys of spec.platform.config
 }
-_PATH = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)((?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*(.?)")
+_PATH = re.compile(
+    r"\s*([A-Za-z_][A-Za-z0-9_]*)((?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*(.?)"
+)
 _CONFIG = re.compile(r"\bplatform\s*\.\s*config\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -67,7 +69,9 @@ def _placeholder(c: Checker, pointer: str, inner: str, declared: set[str]) -> No
         return
     if path[0] not in PLATFORM:
         hint = did_you_mean(path[0], PLATFORM) or f"platform has {', '.join(PLATFORM)}"
-        c.report(pointer, f"{shown}: platform.{path[0]} does not exist (DSL §10); {hint}")
+        c.report(
+            pointer, f"{shown}: platform.{path[0]} does not exist (DSL §10); {hint}"
+        )
         return
     fields = PLATFORM[path[0]]
     if fields is None:
@@ -98,7 +102,9 @@ def _sites(c: Checker) -> Iterator[tuple[str, str]]:
             yield from _strings(at + "/headers", task.headers)
             if task.params is not None:
                 for part in ("path", "query", "headers"):
-                    yield from _strings(f"{at}/params/{part}", getattr(task.params, part))
+                    yield from _strings(
+                        f"{at}/params/{part}", getattr(task.params, part)
+                    )
             if isinstance(task.body, str):
                 yield at + "/body", task.body
         elif isinstance(task, KafkaPublish):

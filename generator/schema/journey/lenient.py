@@ -34,7 +34,9 @@ def lenient(document: Document) -> tuple[Document, Journey, list[str]] | None:
             journey = Journey.model_validate(data)
         except ValidationError as exc:
             pointers = {_pointer(err["loc"], data)[0] for err in exc.errors()}
-            if not all(_repair(data, p, replaced) for p in sorted(pointers, reverse=True)):
+            if not all(
+                _repair(data, p, replaced) for p in sorted(pointers, reverse=True)
+            ):
                 return None
             continue
         return dataclasses.replace(document, data=data), journey, replaced

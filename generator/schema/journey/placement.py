@@ -48,9 +48,7 @@ def misplaced(data: dict[str, Any], block: str) -> dict[str, str]:
     if inner is not None and not isinstance(inner, dict):
         return {}
     inner = inner or {}
-    moves = {
-        key: key for key in BLOCK_FIELDS if key in data and key not in inner
-    }
+    moves = {key: key for key in BLOCK_FIELDS if key in data and key not in inner}
     if "default" in data and "next" not in data and "default" not in inner:
         moves["default"] = "next"
     return moves
@@ -109,7 +107,9 @@ def _raw_states(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     yield from _machine(spec.get("states"), "/spec/states")
     for ref, sub in (spec.get("subjourneys") or {}).items():
         if isinstance(sub, dict):
-            yield from _machine(sub.get("states"), f"/spec/subjourneys/{_token(ref)}/states")
+            yield from _machine(
+                sub.get("states"), f"/spec/subjourneys/{_token(ref)}/states"
+            )
     comp = spec.get("compensation")
     if isinstance(comp, dict):
         yield from _machine(comp.get("states"), "/spec/compensation/states")
@@ -127,7 +127,9 @@ def _machine(states: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
         branches = parallel.get("branches") if isinstance(parallel, dict) else None
         for i, branch in enumerate(branches if isinstance(branches, list) else []):
             if isinstance(branch, dict):
-                yield from _machine(branch.get("states"), f"{here}/parallel/branches/{i}/states")
+                yield from _machine(
+                    branch.get("states"), f"{here}/parallel/branches/{i}/states"
+                )
 
 
 def _token(key: Any) -> str:

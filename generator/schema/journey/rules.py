@@ -56,8 +56,14 @@ OUTCOME_RESERVED = (
 def check(c: Checker) -> None:
     journey = c.journey
     if journey.apiVersion != "v1":
-        c.report("/apiVersion", f"apiVersion must be 'v1' (got {journey.apiVersion!r}); write apiVersion: v1")
-    if journey.metadata.description is not None and not journey.metadata.description.strip():
+        c.report(
+            "/apiVersion",
+            f"apiVersion must be 'v1' (got {journey.apiVersion!r}); write apiVersion: v1",
+        )
+    if (
+        journey.metadata.description is not None
+        and not journey.metadata.description.strip()
+    ):
         c.report("/metadata/description", "metadata.description must be a non-empty string when present (DSL §2.2); remove it or describe the journey")  # fmt: skip
     bindings(c)
     languages(c)
@@ -81,7 +87,11 @@ def check(c: Checker) -> None:
 
 def bindings(c: Checker) -> None:
     """DSL §2.2 / §17: spec.bindings MUST NOT contain bindings the engine does not support."""
-    raw = (c.doc.data.get("spec") or {}).get("bindings") if isinstance(c.doc.data, dict) else None
+    raw = (
+        (c.doc.data.get("spec") or {}).get("bindings")
+        if isinstance(c.doc.data, dict)
+        else None
+    )
     if not isinstance(raw, dict):
         return
     for key in raw:
@@ -122,7 +132,9 @@ def scheduled_runs(c: Checker) -> None:
                 continue
             seen.add(name)
             todo.extend(_next_states(states[name]))
-        waiting = sorted(n for n in seen if isinstance(states[n], WaitState | WebhookState))
+        waiting = sorted(
+            n for n in seen if isinstance(states[n], WaitState | WebhookState)
+        )
         if waiting:
             c.report(pointer + "/task/start", f"schedule:v1 start {task.start!r} reaches external-input state(s) {', '.join(waiting)}; scheduled runs MUST be non-interactive (DSL §5.4): start them at a state that reaches no wait or webhook")  # fmt: skip
 
@@ -134,7 +146,10 @@ def _next_states(state: Any) -> list[str]:
         found += [b.next for b in state.choices] + [state.default]
     if isinstance(state, WaitState | WebhookState):
         block = state.wait if isinstance(state, WaitState) else state.webhook
-        found += [block.default, block.onTimeout if isinstance(block.onTimeout, str) else None]
+        found += [
+            block.default,
+            block.onTimeout if isinstance(block.onTimeout, str) else None,
+        ]
     return [f for f in found if isinstance(f, str)]
 
 
@@ -146,7 +161,8 @@ def languages(c: Checker) -> None:
             c.report(
                 pointer + "/lang",
                 f"expression language {model.lang!r} is not supported: journeygen runs "
-                f"lang: dataweave only; " + (hint or "rewrite the expression in DataWeave"),
+                f"lang: dataweave only; "
+                + (hint or "rewrite the expression in DataWeave"),
             )
 
 
@@ -159,11 +175,19 @@ def spec_blocks(c: Checker) -> None:
     envelope = spec.errors.envelope if spec.errors else None
     if envelope is not None and envelope.format == "custom" and envelope.mapper is None:
         c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} (DSL §24)")  # fmt: skip
-    if spec.cookies is not None and spec.cookies.returnToClient is not None and spec.cookies.jar is None:
+    if (
+        spec.cookies is not None
+        and spec.cookies.returnToClient is not None
+        and spec.cookies.jar is None
+    ):
         c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
     tasks = spec.defaults.tasks if spec.defaults else None
     default_ref = tasks.resiliencePolicyRef if tasks else None
-    defined = spec.policies.httpResilience.definitions if spec.policies and spec.policies.httpResilience else {}
+    defined = (
+        spec.policies.httpResilience.definitions
+        if spec.policies and spec.policies.httpResilience
+        else {}
+    )
     if default_ref is not None and default_ref not in defined:
         c.report("/spec/defaults/tasks/resiliencePolicyRef", f"spec.defaults.tasks.resiliencePolicyRef {default_ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); " + (did_you_mean(default_ref, defined) or "define the policy"), Level.WARNING)  # fmt: skip
     if spec.cookies is not None and spec.cookies.returnToClient is not None:
@@ -175,7 +199,11 @@ def spec_blocks(c: Checker) -> None:
                 c.report(f"/spec/cookies/returnToClient/include/namePatterns/{i}", f"namePatterns entry {pattern!r} is not a valid regular expression ({exc}) (DSL §22.4)")  # fmt: skip
     if spec.output is not None and spec.output.response is not None:
         _reserved(c, "/spec/output/response/schema", spec.output.response.schema_, OUTCOME_RESERVED, "JourneyOutcome")  # fmt: skip
-    if c.journey.kind == "Api" and spec.lifecycle is not None and "startMode" in spec.lifecycle.model_fields_set:
+    if (
+        c.journey.kind == "Api"
+        and spec.lifecycle is not None
+        and "startMode" in spec.lifecycle.model_fields_set
+    ):
         c.report("/spec/lifecycle/startMode", "spec.lifecycle.startMode MUST NOT be declared for kind: Api (DSL §2.7); remove it")  # fmt: skip
 
 
@@ -185,7 +213,11 @@ def api_state(c: Checker, pointer: str, state: Any) -> None:
         c.report(pointer + "/type", f"type: {state.type} MUST NOT be used in kind: Api specs (an API call cannot pause); use kind: Journey or remove the state (DSL §2.2.2)")  # fmt: skip
     if isinstance(state, TaskState) and isinstance(state.task, Schedule):
         c.report(pointer + "/task/kind", "schedule:v1 MUST NOT be used in kind: Api specs (DSL §5.4)")  # fmt: skip
-    if isinstance(state, TransformState) and state.transform.target is not None and state.transform.target.kind == "attributes":
+    if (
+        isinstance(state, TransformState)
+        and state.transform.target is not None
+        and state.transform.target.kind == "attributes"
+    ):
         c.report(pointer + "/transform/target/kind", "transform target kind: attributes is rejected for kind: Api (no journey instance holds attributes; DSL §14)")  # fmt: skip
 
 
@@ -207,7 +239,11 @@ def task(c: Checker, pointer: str, state: TaskState) -> None:
             c.report(pointer + "/task/resultVar", "cache:v1 put MUST omit resultVar (a put has no result) (DSL §15); remove it")  # fmt: skip
         _identifier(c, pointer + "/task/resultVar", body.resultVar)
     elif isinstance(body, XmlDecode):
-        if body.target is not None and body.target.kind == "var" and body.resultVar is None:
+        if (
+            body.target is not None
+            and body.target.kind == "var"
+            and body.resultVar is None
+        ):
             c.report(pointer + "/task", "xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)")  # fmt: skip
         _identifier(c, pointer + "/task/sourceVar", body.sourceVar)
         _identifier(c, pointer + "/task/resultVar", body.resultVar)
@@ -218,7 +254,9 @@ def task(c: Checker, pointer: str, state: TaskState) -> None:
         if isinstance(body.interval, str) and not _DURATION.match(body.interval):
             c.report(pointer + "/task/interval", f"schedule:v1 interval {body.interval!r} is not an ISO-8601 duration; write e.g. P1D or PT1H (DSL §5.4)")  # fmt: skip
         runs = body.maxRuns
-        if isinstance(runs, str) or (isinstance(runs, int) and (isinstance(runs, bool) or runs < 1)):
+        if isinstance(runs, str) or (
+            isinstance(runs, int) and (isinstance(runs, bool) or runs < 1)
+        ):
             c.report(pointer + "/task/maxRuns", f"schedule:v1 maxRuns must be a positive integer or a mapper (got {runs!r}) (DSL §5.4)")  # fmt: skip
         if isinstance(body.startAt, str) and not _TIMESTAMP.match(body.startAt):
             c.report(pointer + "/task/startAt", f"schedule:v1 startAt {body.startAt!r} is not an RFC 3339 timestamp; write e.g. 2025-01-01T00:00:00Z (DSL §5.4)")  # fmt: skip
@@ -235,7 +273,11 @@ def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
         c.report(pointer, f"httpCall:v1 needs {missing} (DSL §5.1)")
     if body.method is not None and body.method.upper() not in METHODS:
         c.report(pointer + "/method", f"httpCall:v1 method {body.method!r} is not an HTTP method; use one of {', '.join(METHODS)}")  # fmt: skip
-    if isinstance(body.url, str) and not body.url.startswith("${") and not re.match(r"^https?://", body.url):
+    if (
+        isinstance(body.url, str)
+        and not body.url.startswith("${")
+        and not re.match(r"^https?://", body.url)
+    ):
         c.report(pointer + "/url", f"httpCall:v1 url {body.url!r} must be absolute (http:// or https://) (DSL §5.1)")  # fmt: skip
     if body.body is not None and (body.method or "").upper() == "GET":
         c.report(pointer + "/body", "httpCall:v1 body with method GET is a validation error (DSL §5.1); remove the body or use POST")  # fmt: skip
@@ -246,11 +288,19 @@ def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
     else:
         _identifier(c, pointer + "/resultVar", body.resultVar)
     ref = body.resiliencePolicyRef
-    resilience = policies.httpResilience.definitions if policies and policies.httpResilience else {}
+    resilience = (
+        policies.httpResilience.definitions
+        if policies and policies.httpResilience
+        else {}
+    )
     if ref is not None and ref not in resilience:
         c.report(pointer + "/resiliencePolicyRef", f"resiliencePolicyRef {ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation error); " + (did_you_mean(ref, resilience) or "define the policy"))  # fmt: skip
     auth = body.auth.policyRef if body.auth is not None else None
-    clients = policies.httpClientAuth.definitions if policies and policies.httpClientAuth else {}
+    clients = (
+        policies.httpClientAuth.definitions
+        if policies and policies.httpClientAuth
+        else {}
+    )
     if auth is not None and auth not in clients:
         c.report(pointer + "/auth/policyRef", f"auth.policyRef {auth!r} is not an id of spec.policies.httpClientAuth.definitions (DSL §19); " + (did_you_mean(auth, clients) or "define the policy"))  # fmt: skip
 
@@ -264,11 +314,19 @@ def external(c: Checker, pointer: str, state: WaitState | WebhookState) -> None:
     if isinstance(state, WaitState) and block.channel not in (None, "manual"):
         c.report(at + "/channel", f"wait.channel must be manual (got {block.channel!r}); use a webhook state for callbacks (DSL §12.1)")  # fmt: skip
     if block.timeoutSec is not None:
-        if isinstance(block.timeoutSec, bool) or not isinstance(block.timeoutSec, int) or block.timeoutSec < 1:
+        if (
+            isinstance(block.timeoutSec, bool)
+            or not isinstance(block.timeoutSec, int)
+            or block.timeoutSec < 1
+        ):
             c.report(at + "/timeoutSec", f"{state.type}.timeoutSec must be a positive integer of seconds (got {block.timeoutSec!r})")  # fmt: skip
         if block.onTimeout is None:
             c.report(at + "/timeoutSec", f"{state.type}.timeoutSec needs onTimeout: the state to go to when no submission arrives (DSL §12)")  # fmt: skip
-    if state.next is not None and block.default is not None and state.next != block.default:
+    if (
+        state.next is not None
+        and block.default is not None
+        and state.next != block.default
+    ):
         c.report(f"{at}/default", f"{state.type} state has next {state.next!r} and {state.type}.default {block.default!r}; keep one next")  # fmt: skip
     if block.response is not None:
         _identifier(c, at + "/response/outputVar", block.response.outputVar)
@@ -290,7 +348,9 @@ def timer(c: Checker, pointer: str, state: TimerState) -> None:
 def _identifier(c: Checker, pointer: str, name: str | None) -> None:
     if name is not None and not _IDENT.match(name):
         field = pointer.rsplit("/", 1)[-1]
-        c.report(pointer, f"{field} {name!r} must be an identifier ([A-Za-z_][A-Za-z0-9_]*)")
+        c.report(
+            pointer, f"{field} {name!r} must be an identifier ([A-Za-z_][A-Za-z0-9_]*)"
+        )
 
 
 def _reserved(c: Checker, pointer: str, schema: Any, reserved: tuple[str, ...], envelope: str) -> None:  # fmt: skip

@@ -99,7 +99,8 @@ class ExternalInput(Open):
 
 class WaitState(Open):
     """`type: wait`: manual/external input at `/steps/<state>`. Block fields written beside
-    the block are read inside it (placement.py); `timeoutSec`/`onTimeout` here stay None."""
+    the block are read inside it (placement.py); `timeoutSec`/`onTimeout` here stay None.
+    """
 
     type: Literal["wait"]
     wait: ExternalInput = Field(default_factory=ExternalInput)

@@ -58,12 +58,18 @@ def check(c: Checker) -> None:
     spec = c.journey.spec
     top = Machine("/spec/states", "spec.states", spec.states)
     subjourney_states = {
-        name: ref for ref, sub in (spec.subjourneys or {}).items() for name in sub.states
+        name: ref
+        for ref, sub in (spec.subjourneys or {}).items()
+        for name in sub.states
     }
     machines = [top]
     for ref, sub in (spec.subjourneys or {}).items():
         machines.append(
-            Machine(f"/spec/subjourneys/{_token(ref)}/states", f"subjourney {ref!r}", sub.states)
+            Machine(
+                f"/spec/subjourneys/{_token(ref)}/states",
+                f"subjourney {ref!r}",
+                sub.states,
+            )
         )
     if spec.compensation is not None:
         machines.append(
@@ -114,7 +120,9 @@ def _unknown(
     )
 
 
-def _targets(c: Checker, here: str, state: Any) -> Iterator[tuple[str, str, str | None]]:
+def _targets(
+    c: Checker, here: str, state: Any
+) -> Iterator[tuple[str, str, str | None]]:
     """(pointer, key, target) of every transition of a state; target None when a required
     next is missing."""
     raw = _raw(c.doc.data, here)
@@ -147,7 +155,9 @@ def _targets(c: Checker, here: str, state: Any) -> Iterator[tuple[str, str, str 
     yield (f"{here}/next", "next", nxt) if nxt is not None else (here, "next", None)
 
 
-def _named(pointer: str, key: str, target: str | None) -> Iterator[tuple[str, str, str]]:
+def _named(
+    pointer: str, key: str, target: str | None
+) -> Iterator[tuple[str, str, str]]:
     if target is not None:
         yield pointer, key, target
 
@@ -168,7 +178,8 @@ def _with_branches(c: Checker, machines: list[Machine]) -> Iterator[Machine]:
                     c.report(
                         pointer + "/start",
                         f"{label}: start {branch.start!r} is not a state of the "
-                        "branch's states; " + (hint or f"name one of: {', '.join(states)}"),
+                        "branch's states; "
+                        + (hint or f"name one of: {', '.join(states)}"),
                     )
                 yield from _with_branches(c, [inner])
 
