@@ -23,7 +23,7 @@ from typing import Any
 __all__ = ["JsonRefusal", "canonical_json", "parse_strict", "pointer"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -139,38 +139,39 @@ def _decode(raw: bytes) -> str:
 
 
 def _depth_pointer(text: str, max_depth: int) -> str | None:
-    """Scan brackets outside strings; return where nesting first exceeds max_depth."""
-    stack: list[int | str] = []
+    """Scan the text outside strings; return where nesting first exceeds max_depth.
+
+    An array's entry on the stack is the index of its current element (counted by commas), an
+    object's is None; the key of an object member is the last string before its value.
+    """
+    stack: list[int | None] = []
     path: list[str | int] = []
-    pending_key: str | None = None
+    last_string: str | None = None
     for match in _TOKENS.finditer(text):
         lexeme = match.group()
         if lexeme.startswith('"'):
-            pending_key = lexeme
-            continue
-        if lexeme in "[{":
+            last_string = lexeme
+        elif lexeme == ",":
+            if stack and stack[-1] is not None:
+                stack[-1] += 1
+        elif lexeme in "[{":
             if stack:
-                path.append(_container_key(stack, pending_key))
-            stack.append(0 if lexeme == "[" else "")
+                path.append(_member(stack[-1], last_string))
+            stack.append(0 if lexeme == "[" else None)
             if len(stack) > max_depth:
                 return pointer(tuple(path))
         elif stack:
             stack.pop()
             if path:
                 path.pop()
-        pending_key = None
     return None
 
 
-def _container_key(stack: list[int | str], pending_key: str | None) -> str | int:
-    # Approximate but cheap: the index within an array is not tracked, the key of an object
-    # member is the last string seen before the bracket.
-    if isinstance(stack[-1], int):
-        return 0
-    if pending_key is None:
-        return ""
+def _member(index: int | None, last_string: str | None) -> str | int:
+    if index is not None:
+        return index
     try:
-        key: str = json.loads(pending_key)
+        key: str = json.loads(last_string or '""')
     except ValueError:
         return ""
     return key
