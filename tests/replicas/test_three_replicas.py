@@ -136,6 +136,21 @@ def test_a_callback_and_a_webhook_racing_from_two_replicas_have_one_winner(
             assert replay.status_code in (200, 409) and (replay.status_code == 200) == (
                 s == 200
             )
+        # a start replayed with its Idempotency-Key on every replica at once: one journey
+        body = {"paymentId": "PAY-KEYED", "amount": 1.0, "currency": "AOA"}
+        with ThreadPoolExecutor(max_workers=9) as pool:
+            starts = list(
+                pool.map(
+                    lambda n: clients[n % 3].post(
+                        f"{API}/journeys/payment-callback/start",
+                        json=body,
+                        headers={"Idempotency-Key": "start-key-1"},
+                    ),
+                    range(9),
+                )
+            )
+        assert {r.status_code for r in starts} == {200}
+        assert len({r.json()["journeyId"] for r in starts}) == 1
         for client in clients:
             client.close()
 

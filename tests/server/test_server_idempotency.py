@@ -1,5 +1,6 @@
 """Idempotent start of the GENERATED payment-callback server: a retried start with the same
-Idempotency-Key never makes a second journey, across a restart and across two processes.
+Idempotency-Key never makes a second journey, across a restart and across two processes, on
+each store (`db_path` here is `store_target`: a SQLite file, then a PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
-from payment_callback import SQLiteStore
+from payment_callback import JourneyStore
+from payment_callback._runtime.server.storage import open_store
 from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import PROBLEM, START
@@ -26,15 +29,21 @@ Launch = Callable[..., tuple[httpx.Client, FakeHandlers]]
 
 
 @pytest.fixture
+def db_path(store_target: str) -> str:
+    """The store every test here runs on: each kind in turn."""
+    return store_target
+
+
+@pytest.fixture
 def launch(
     live: Callable[..., LiveServer], db_path: str
 ) -> Iterator[Callable[..., tuple[httpx.Client, FakeHandlers]]]:
     clients: list[httpx.Client] = []
-    stores: list[SQLiteStore] = []
+    stores: list[JourneyStore] = []
 
     def start(**settings: Any) -> tuple[httpx.Client, FakeHandlers]:
         handlers = FakeHandlers()
-        store = SQLiteStore(db_path)
+        store = open_store(Settings(store_path=db_path))
         stores.append(store)
         app = create_app(
             handlers, store=store, settings=Settings(store_path=db_path, **settings)
@@ -51,6 +60,11 @@ def launch(
 
 
 def _journeys(db_path: str) -> int:
+    if db_path.startswith("postgresql://"):
+        with psycopg.connect(db_path) as pg:
+            row = pg.execute("SELECT COUNT(*) FROM journeys").fetchone()
+        assert row is not None
+        return int(row[0])
     with sqlite3.connect(db_path) as conn:
         count: int = conn.execute("SELECT COUNT(*) FROM journeys").fetchone()[0]
     return count
