@@ -1,4 +1,5 @@
-"""Durable timers, wait timeouts and parallel joins on real uvicorn servers and SQLite files."""
+"""Durable timers, wait timeouts and parallel joins on real uvicorn servers, on each store
+(`db_path` here is `store_target`: a SQLite file, then a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ from tests.support.paths import CorpusPackage
 REMINDER = "payment-reminder-with-timeout"
 START = {"userId": "u-1", "paymentId": "pay-1", "amount": 12.5, "currency": "AOA"}
 DAY = 86_400
+
+
+@pytest.fixture
+def db_path(store_target: str) -> str:
+    """The store every test here runs on: each kind in turn."""
+    return store_target
 
 
 def _reminder(corpus_packages: dict[str, CorpusPackage]) -> Any:

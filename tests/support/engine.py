@@ -64,6 +64,12 @@ def result_when_done(client: httpx.Client, journey_id: str) -> dict[str, Any]:
 
 
 def rows(db: str, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    """Read rows from the SQLite file directly (what is really persisted)."""
+    """Read rows from the store directly (what is really persisted): a SQLite file, or a
+    PostgreSQL URL (the query's `?` placeholders become `%s`)."""
+    if db.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(db) as pg:
+            return list(pg.execute(sql.replace("?", "%s"), args).fetchall())
     with sqlite3.connect(db) as conn:
         return list(conn.execute(sql, args).fetchall())
