@@ -24,6 +24,12 @@ HOUR = 3600
 STEP = API + "/journeys/{}/steps/awaitApproval"
 
 
+@pytest.fixture
+def db_path(store_target: str) -> str:
+    """The store every test here runs on: a SQLite file, then a PostgreSQL database."""
+    return store_target
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return server_module(generate_case(NAME, tmp_path_factory.mktemp("deadline")))

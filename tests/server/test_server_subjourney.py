@@ -20,6 +20,12 @@ NAME = "engine-subjourney"
 JOURNEYS = Path(__file__).resolve().parent / "journeys"
 
 
+@pytest.fixture
+def db_path(store_target: str) -> str:
+    """The store every test here runs on: a SQLite file, then a PostgreSQL database."""
+    return store_target
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return server_module(generate_case(NAME, tmp_path_factory.mktemp("subjourney")))
@@ -107,7 +113,7 @@ def test_a_propagated_failure_fails_the_run_with_the_subjourney_error(
     assert "shipping" not in context
     states = rows(
         db_path,
-        "SELECT to_state FROM history WHERE to_state IS NOT NULL ORDER BY rowid",
+        "SELECT to_state FROM history WHERE to_state IS NOT NULL ORDER BY seq",
     )
     assert [s for (s,) in states] == ["checkRisk", "decide", "quote"]
 

@@ -50,10 +50,12 @@ def create_app(
     settings = settings or Settings.from_env(
         ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
     )
+    owned = store is None  # opened here: closed with the app's lifespan
     store = store or open_store(settings, "payment-callback")
     engine = JourneyEngine(DEFINITION, handlers, store, settings, cache=cache)
     return create_journey_app(
         engine,
+        close_store=owned,
         bindings=BINDINGS,
         title="JourneyForge – payment-callback",
         version="0.1.0",

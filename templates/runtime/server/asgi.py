@@ -206,6 +206,7 @@ def create_journey_app(
     title: str | None = None,
     version: str = "0.1.0",
     contract: Mapping[str, Any] | None = None,
+    close_store: bool = False,
 ) -> FastAPI:
     """Build the app: start, status, steps, result, provider webhooks; errors as problem+json.
 
@@ -213,6 +214,7 @@ def create_journey_app(
     timers, wait timeouts and schedule runs; serve it with lifespan enabled (uvicorn's default).
     With ``contract`` (the journey's per-journey OpenAPI) /openapi.json and /docs serve it,
     completed by ``contract.served_contract``, instead of FastAPI's rendering of the routes.
+    ``close_store``: the store was opened for this app; it is closed when the lifespan ends.
     """
     scheduler = TimerScheduler(engine, engine.settings.timer_poll_seconds)
 
@@ -223,6 +225,8 @@ def create_journey_app(
             yield
         finally:
             await run_in_threadpool(scheduler.stop)
+            if close_store:
+                await run_in_threadpool(engine.store.close)
 
     app = FastAPI(
         title=title or engine.definition.name, version=version, lifespan=lifespan

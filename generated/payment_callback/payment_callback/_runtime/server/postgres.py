@@ -103,12 +103,14 @@ class _Listener:
             wake()
 
     def _loop(self) -> None:
+        pause = 0.25
         while not self._stop.is_set():
             try:
                 with psycopg.connect(
                     self._url, autocommit=True, **self._kwargs
                 ) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    pause = 0.25
                     self._wake(None)  # anything added while we were not listening
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=0.5):
@@ -117,7 +119,8 @@ class _Listener:
                 if self._stop.is_set():
                     break
                 _logger.warning("LISTEN connection lost (%s); reconnecting", exc)
-                self._stop.wait(0.5)
+                self._stop.wait(pause)  # the scheduler still polls meanwhile
+                pause = min(pause * 2, 5.0)
 
     def close(self) -> None:
         self._stop.set()
