@@ -242,15 +242,16 @@ class PostgresStore:
         for attempt in range(_READ_ATTEMPTS):
             conn = self._getconn()
             try:
-                found = work(conn)
-                conn.commit()
-                return found
+                conn.autocommit = True  # a read needs no transaction (nor its COMMIT)
+                return work(conn)
             except _TRANSIENT as exc:
                 self._rollback(conn)
                 if attempt + 1 == _READ_ATTEMPTS:
                     raise unavailable(exc) from exc
                 time.sleep(0.02 * (attempt + 1))
             finally:
+                with contextlib.suppress(psycopg.Error):
+                    conn.autocommit = False  # as the pool hands it out
                 self._pool.putconn(conn)
         raise AssertionError("unreachable")
 

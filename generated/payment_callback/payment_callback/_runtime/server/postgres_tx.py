@@ -216,12 +216,22 @@ class PostgresTransaction:
         )
 
     def add_history(self, journey_id: str, transitions: Sequence[Transition]) -> None:
-        for t in transitions:
-            self._run(
+        if not transitions:
+            return
+        if self.failed is not None:
+            raise self.failed
+        try:  # one pipelined round trip for the whole burst
+            self._conn.cursor().executemany(
                 "INSERT INTO history (journey_id, from_state, to_state, event_id, at)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                (journey_id, t.from_state, t.to_state, t.event_id, t.at),
+                [
+                    (journey_id, t.from_state, t.to_state, t.event_id, t.at)
+                    for t in transitions
+                ],
             )
+        except _TRANSIENT as exc:
+            self.failed = unavailable(exc)
+            raise self.failed from exc
 
     def add_correlation(self, scope: str, key: str, journey_id: str) -> None:
         self._run(
