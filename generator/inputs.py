@@ -1,7 +1,8 @@
 """The load stage of one case: every document it reads, read once, before anything is built.
 
 `load_case` reads the case's journey, Arazzo and OpenAPI documents (a problem there stops the
-case, located), then everything those documents lead to: every sourceDescription, the bindings
+case, located), then everything those documents lead to: every sourceDescription (and those of
+the Arazzo documents named as sources, transitively), the bindings
 file, each `spec.apis.<name>.openApiRef` document and every file a `$ref` in any of them names,
 transitively. Then the workspace is sealed: the later stages resolve `$ref`s from memory, and
 a file one of them needs that could not be read raises the error reading it gave, at the place
@@ -61,8 +62,7 @@ def load_case(case: Case, workspace: Workspace) -> Inputs:
     if case.bindings is not None:
         pending += _loaded(workspace.preload(case.bindings))
     if arazzo is not None:
-        for url in _source_urls(arazzo):
-            pending += _loaded(workspace.preload_ref(arazzo, url))
+        pending += _arazzo_sources(workspace, arazzo)
     if journey is not None:
         for ref in _api_refs(journey):
             inputs.apis[ref] = _api_document(workspace, ref)
@@ -120,6 +120,26 @@ def _primary_openapi(case: Case, arazzo: Document | None, ws: Workspace) -> Docu
         "no OpenAPI document among the sourceDescriptions; add one (type: openapi, "
         "url: a file inside the spec tree)",
     )
+
+
+def _arazzo_sources(ws: Workspace, entry: Document) -> list[Document]:
+    """Every sourceDescription document of the entry Arazzo document and, transitively, of
+    the Arazzo documents it names (a multi-document Arazzo description)."""
+    found: list[Document] = []
+    queue, seen = [entry], {entry.path.resolve()}
+    while queue:
+        document = queue.pop(0)
+        for url in _source_urls(document):
+            loaded = ws.preload_ref(document, url)
+            if loaded is None:
+                continue
+            found.append(loaded)
+            data = loaded.data
+            path = loaded.path.resolve()
+            if isinstance(data, dict) and "arazzo" in data and path not in seen:
+                seen.add(path)
+                queue.append(loaded)
+    return found
 
 
 def _source_urls(arazzo: Document) -> list[str]:

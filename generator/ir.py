@@ -188,6 +188,36 @@ class WorkflowIR:
     outputs_model: str | None
     steps: tuple[WorkflowStep, ...]
     location: Location
+    # Several Arazzo documents: which one holds the workflow (index into Bundle.arazzo_parts)
+    # and the key its plan has in the client's workflow book (its workflowId in the entry
+    # document, `$sourceDescriptions.<source>.<workflowId>` in another).
+    part: int = 0
+    key: str = ""
+
+    @property
+    def book_key(self) -> str:
+        """The plan's key in the generated `_WORKFLOWS` book."""
+        return self.key or self.workflow.workflowId
+
+
+@dataclass(frozen=True)
+class ArazzoPart:
+    """One Arazzo document of the case's description: the entry one (label '') or one an
+    `arazzo` sourceDescription names (label: the source names leading to it, dot-joined).
+    """
+
+    document: ArazzoDocument
+    label: str
+    # this document's arazzo sourceDescription names -> index into Bundle.arazzo_parts
+    arazzo_sources: tuple[tuple[str, int], ...] = ()
+
+    def key(self, workflow_id: str) -> str:
+        """The book key of one of this document's workflows."""
+        return (
+            f"$sourceDescriptions.{self.label}.{workflow_id}"
+            if self.label
+            else workflow_id
+        )
 
 
 @dataclass(frozen=True)
@@ -205,3 +235,5 @@ class Bundle:
     warnings: tuple[Diagnostic, ...] = ()
     client: ClientPart | None = None  # the client (set by build)
     server: ServerPart | None = None  # the journey's server (None: no journey)
+    # every Arazzo document of the description, the entry one first (empty: no Arazzo)
+    arazzo_parts: tuple[ArazzoPart, ...] = ()

@@ -18,6 +18,7 @@ from ..inputs import Inputs
 from ..inputs import load_case as load_case
 from ..ir import Bundle
 from ..server.assemble import build_server
+from .arazzo_parts import part_sources
 from .context import BuildContext
 from .documents import extra_sources, read_documents, source_name
 from .journey import journey_ir
@@ -37,6 +38,9 @@ def build(inputs: Inputs) -> Bundle:
     names = package_names(ctx)
     input_model, output_model = journey_models(ctx, names.pascal)
     extra = extra_sources(ctx)
+    known = {ctx.openapi_doc.path.resolve(): source_name(ctx, ctx.openapi_doc.path)}
+    known.update((doc.path.resolve(), name) for doc, name in extra)
+    extra += part_sources(ctx, known)
     component_models(ctx, ctx.openapi_doc)
     for source_doc, _ in extra:
         component_models(ctx, source_doc)
@@ -53,6 +57,7 @@ def build(inputs: Inputs) -> Bundle:
         for p in (primary.path, case.journey, case.arazzo, case.bindings)
         if p is not None
     ] + [doc.path for doc, _ in extra]
+    sources += [p.document.path for p in ctx.arazzo_parts[1:]]
     bundle = Bundle(
         names=names,
         models=tuple(ctx.schemas.defs.values()),
@@ -61,6 +66,7 @@ def build(inputs: Inputs) -> Bundle:
         workflows=tuple(flows),
         journey=journey,
         arazzo=ctx.arazzo,
+        arazzo_parts=tuple(p.ir() for p in ctx.arazzo_parts),
         sources=tuple(ctx.ws.relative(p) for p in sources),
         warnings=tuple(ctx.warnings + ctx.schemas.warnings),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import naming
 from ..diagnostics import Diagnostic, SpecError
@@ -35,6 +35,10 @@ class BuildContext:
     # the model class of each external-input state's own input schema
     state_inputs: dict[str, str | None] = field(default_factory=dict)
     method_names: set[str] = field(default_factory=set)  # client methods taken so far
+    # every Arazzo document of the description, the entry one first (arazzo_parts.PartDoc)
+    arazzo_parts: list[Any] = field(default_factory=list)
+    # per part: its OpenAPI sourceDescription names -> the source name of their operations
+    canonical_sources: list[dict[str, str]] = field(default_factory=list)
 
     @classmethod
     def start(cls, inputs: Inputs) -> BuildContext:

@@ -11,7 +11,7 @@ from ..diagnostics import Diagnostic, SpecError
 from ..load import Document
 from ..schema.journey import parse_journey
 from ..schema.openapi import validate_openapi
-from ..schema.validate import validate_arazzo
+from .arazzo_parts import read_parts
 from .context import BuildContext, attempt
 
 
@@ -31,11 +31,8 @@ def read_documents(ctx: BuildContext) -> None:
     if parsed is not None:  # the document as the schema reads it (misplaced fields moved)
         ctx.inputs.journey = parsed.document
     ctx.warnings.extend(parsed.warnings if parsed else ())
-    ctx.arazzo = (
-        attempt(problems, lambda: validate_arazzo(arazzo_doc, ctx.warnings))
-        if arazzo_doc
-        else None
-    )
+    if arazzo_doc is not None:
+        read_parts(ctx, problems)  # the entry document and those it names
     if problems:
         raise SpecError(problems)
 

@@ -5,6 +5,7 @@ left out with located warnings, the rest of the package is not."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -14,10 +15,14 @@ from ..ir import Operation, WorkflowIR, WorkflowStep
 from ..load import Document
 from .context import BuildContext
 
+_OPERATION_PATH = re.compile(
+    r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$"
+)
 _DIALECT_PATH = re.compile(r"^(\$sourceDescriptions\.)?([A-Za-z0-9_\-]+)#(/paths/.+)$")
 
 
 def workflows(ctx: BuildContext, ops: list[Operation]) -> list[WorkflowIR]:
+    """The workflows of every Arazzo document of the case, the entry document's first."""
     if ctx.arazzo is None or ctx.arazzo_doc is None:
         return []
     sources = {s.name for s in ctx.arazzo.sourceDescriptions}
@@ -31,11 +36,53 @@ def workflows(ctx: BuildContext, ops: list[Operation]) -> list[WorkflowIR]:
         (w.workflowId, "run_" + naming.snake(w.workflowId, default="workflow"))
         for w in ctx.arazzo.workflows
     )
+    result = _part_workflows(ctx, 0, names, sources, by_id, plain)
+    taken = set(names.values())
+    ids = {w.workflowId for w in ctx.arazzo.workflows}
+    for index in range(1, len(ctx.arazzo_parts)):
+        part = ctx.arazzo_parts[index]
+        canonical = ctx.canonical_sources[index]
+        # The part's operations under its own source names (steps name those).
+        own = [
+            replace(op, source=name)
+            for name, source in canonical.items()
+            for op in ops
+            if op.source == source
+        ]
+        local = {(op.source, op.operation_id): op for op in own}
+        unqualified: dict[str, Operation] = {}
+        for op in own:
+            unqualified.setdefault(op.operation_id, op)
+        wanted = []
+        for w in part.model.workflows:
+            name = "run_" + naming.snake(w.workflowId, default="workflow")
+            if name in taken:
+                name = "run_" + naming.snake(f"{part.label}_{w.workflowId}")
+            wanted.append((w.workflowId, name))
+        part_names = naming.assign(wanted, reserved=sorted(taken))
+        taken.update(part_names.values())
+        result += _part_workflows(
+            ctx, index, part_names, set(canonical), local, unqualified, ids
+        )
+        ids.update(w.workflowId for w in part.model.workflows)
+    return result
+
+
+def _part_workflows(
+    ctx: BuildContext, index: int, names: dict[str, str], sources: set[str],
+    by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+    seen: set[str] | None = None,
+) -> list[WorkflowIR]:  # fmt: skip
+    part = ctx.arazzo_parts[index]
+    model, label = part.model, part.label
     result = []
-    for wi, workflow in enumerate(ctx.arazzo.workflows):
+    for wi, workflow in enumerate(model.workflows):
         before = len(ctx.problems)
         try:
-            built = _workflow(ctx, wi, workflow, names, sources, by_id, plain)
+            built = _workflow(
+                ctx, part.document, wi, workflow, names, sources, by_id, plain,
+                prefix=label if seen and workflow.workflowId in seen else "",
+            )  # fmt: skip
         except SpecError as exc:
             ctx.problems.extend(exc.diagnostics)
             built = None
@@ -52,20 +99,21 @@ def workflows(ctx: BuildContext, ops: list[Operation]) -> list[WorkflowIR]:
             for d in problems
         )
         if built is not None and not problems:
-            result.append(built)
+            key = f"$sourceDescriptions.{label}.{workflow.workflowId}" if label else ""
+            result.append(replace(built, part=index, key=key))
     return result
 
 
 def _workflow(
-    ctx: BuildContext, wi: int, workflow: Any, names: dict[str, str], sources: set[str],
-    by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
+    ctx: BuildContext, doc: Document, wi: int, workflow: Any, names: dict[str, str],
+    sources: set[str], by_id: dict[tuple[str, str], Operation],
+    plain: dict[str, Operation], prefix: str = "",
 ) -> WorkflowIR:  # fmt: skip
-    doc = ctx.arazzo_doc
-    assert doc is not None
     base = f"/workflows/{wi}"
     inputs_model = None
     if workflow.inputs is not None:
-        wanted = naming.class_prefix(workflow.workflowId) + "Inputs"
+        named = f"{prefix}-{workflow.workflowId}" if prefix else workflow.workflowId
+        wanted = naming.class_prefix(named) + "Inputs"
         converted = ctx.schemas.model(doc, base + "/inputs", workflow.inputs, wanted)
         inputs_model = ctx.schemas.model_name(converted)
         if wanted in ctx.schemas.public_aliases:
@@ -129,8 +177,16 @@ def _link_step(
     by_id: dict[tuple[str, str], Operation], plain: dict[str, Operation],
 ) -> Operation | None:  # fmt: skip
     dialect = _dialect_path(ctx, doc, site, step, sources, by_id)
-    if dialect is not None or step.operationId is None:
+    if dialect is not None:
         return dialect
+    if step.operationPath is not None:
+        standard = _OPERATION_PATH.match(step.operationPath)
+        if standard is None or standard.group(1) not in sources:
+            return None  # the compiler says what is wrong with it
+        pointer = unquote(standard.group(2))
+        return _by_path(by_id.values(), standard.group(1), pointer)
+    if step.operationId is None:
+        return None
     op_id: str = step.operationId
     source = step.extensions.get("x-source")
     qualified = re.match(r"^\$sourceDescriptions\.([^.]+)\.(.+)$", op_id)

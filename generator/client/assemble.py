@@ -10,12 +10,8 @@ from .. import naming
 from ..diagnostics import Diagnostic, error
 from ..ir import Bundle, JourneyIR
 from .operations import OpView, model_imports, op_views
-from .workflows import (
-    WorkflowView,
-    compile_workflows,
-    components_literal,
-    sources_literal,
-)
+from .plan_data import components_literal, sources_literal
+from .workflows import WorkflowView, compile_workflows
 
 _RUN_RESERVED = ("self", "start", "timeout", "poll", "idempotency_key")
 _WAIT_PREFIXES = ("wait_for_", "await_", "wait_")
@@ -166,6 +162,8 @@ class ClientPart:
     running: tuple[str, ...]
     binary_bodies: bool  # an operation takes a binary body (`bytes | _IO[bytes]`)
     warnings: tuple[Diagnostic, ...] = ()
+    # the other Arazzo documents: label, suffix, components and sources literals
+    other_parts: tuple[dict[str, str], ...] = ()
 
     def context(self) -> dict[str, object]:
         """The template's variables."""
@@ -180,6 +178,7 @@ class ClientPart:
             "sources": self.sources,
             "running": self.running,
             "binary_bodies": self.binary_bodies,
+            "other_parts": self.other_parts,
         }
 
 
@@ -211,4 +210,14 @@ def build_client(bundle: Bundle) -> ClientPart:
             op.body is not None and op.body.kind == "binary" for op in bundle.operations
         ),
         warnings=tuple(warnings),
+        other_parts=tuple(
+            {
+                "label": part.label,
+                "suffix": f"_{i}",
+                "components": components_literal(part.document),
+                "sources": sources_literal(part.document),
+            }
+            for i, part in enumerate(bundle.arazzo_parts)
+            if i > 0
+        ),
     )

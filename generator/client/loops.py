@@ -5,23 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, Location, error
-from ..ir import Bundle, WorkflowIR
+from ..ir import ArazzoPart, Bundle, WorkflowIR
 from ..schema.arazzo import Reusable
 
 BOUND = "x-maxIterations"
+_SOURCES = "$sourceDescriptions."
 # The runtime's cap on step executions of one workflow run (flow.py.jinja DEFAULT_MAX_STEPS).
 MAX_STEPS = 10_000
 
 
-def _resolve(item: Any, bundle: Bundle) -> Any:
-    if (
-        not isinstance(item, Reusable)
-        or bundle.arazzo is None
-        or bundle.arazzo.components is None
-    ):
+def parts_of(bundle: Bundle) -> tuple[ArazzoPart, ...]:
+    """The Arazzo documents of a bundle, the entry one first."""
+    if bundle.arazzo_parts:
+        return bundle.arazzo_parts
+    return (ArazzoPart(bundle.arazzo, ""),) if bundle.arazzo is not None else ()
+
+
+def target_key(parts: tuple[ArazzoPart, ...], index: int, ref: str) -> str | None:
+    """The book key of the workflow `ref` names in document `index`: a workflowId of that
+    document, or `$sourceDescriptions.<name>.<workflowId>` of an Arazzo source it names
+    (None: no such source)."""
+    part = parts[index]
+    if not ref.startswith(_SOURCES):
+        return part.key(ref)
+    name, _, wid = ref[len(_SOURCES) :].partition(".")
+    target = dict(part.arazzo_sources).get(name)
+    return parts[target].key(wid) if target is not None else None
+
+
+def _resolve(item: Any, bundle: Bundle, part: int = 0) -> Any:
+    parts = parts_of(bundle)
+    components = parts[part].document.components if parts else None
+    if not isinstance(item, Reusable) or components is None:
         return item
     name = item.reference.rsplit(".", 1)[-1]
-    components = bundle.arazzo.components
     return (
         components.successActions.get(name)
         or components.failureActions.get(name)
@@ -33,7 +50,7 @@ def _gotos(workflow: WorkflowIR, index: int, bundle: Bundle) -> list[Any]:
     step = workflow.steps[index].step
     wf = workflow.workflow
     items = [*step.onSuccess, *step.onFailure, *wf.successActions, *wf.failureActions]
-    resolved = [_resolve(a, bundle) for a in items]
+    resolved = [_resolve(a, bundle, workflow.part) for a in items]
     return [
         a
         for a in resolved
@@ -70,6 +87,8 @@ def check_loops(workflow: WorkflowIR, bundle: Bundle) -> list[Diagnostic]:
 
 
 def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
+    """The book keys of the workflows one depends on, calls or jumps to (a reference to no
+    Arazzo source is left to the compiler, which reports it)."""
     wf = workflow.workflow
     targets = list(wf.dependsOn)
     for step in workflow.steps:
@@ -81,25 +100,27 @@ def _edges(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
             *wf.successActions,
             *wf.failureActions,
         ]
-        for action in (_resolve(a, bundle) for a in items):
+        for action in (_resolve(a, bundle, workflow.part) for a in items):
             if (
                 not isinstance(action, Reusable)
                 and action.type == "goto"
                 and action.workflowId
             ):
                 targets.append(action.workflowId)
-    return targets
+    parts = parts_of(bundle)
+    keys = (target_key(parts, workflow.part, t) for t in targets)
+    return [k for k in keys if k is not None]
 
 
 def workflow_targets(workflow: WorkflowIR, bundle: Bundle) -> list[str]:
-    """The workflows one calls, depends on or jumps to (by workflowId as written)."""
-    return [t for t in _edges(workflow, bundle) if not t.startswith("$")]
+    """The book keys of the workflows one calls, depends on or jumps to."""
+    return _edges(workflow, bundle)
 
 
 def check_workflow_graph(bundle: Bundle) -> None:
     """Workflows calling (or depending on) themselves, directly or not, are an error."""
-    graph = {w.workflow.workflowId: _edges(w, bundle) for w in bundle.workflows}
-    where = {w.workflow.workflowId: w.location for w in bundle.workflows}
+    graph = {w.book_key: _edges(w, bundle) for w in bundle.workflows}
+    where = {w.book_key: w.location for w in bundle.workflows}
     done: set[str] = set()
     for start in graph:
         _visit(start, graph, where, [], done)

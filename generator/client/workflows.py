@@ -16,30 +16,30 @@ from pydantic import BaseModel
 from .. import naming
 from ..arazzo import (
     ArazzoSyntaxError,
-    BuiltinRef,
-    ContextRef,
-    MessageRef,
-    SourceRef,
     emit_check,
     emit_expression,
-    emit_value,
     parse_criterion,
     parse_expression,
-    parse_value,
 )
-from ..diagnostics import Diagnostic, Level, Location, SpecError, did_you_mean, error
+from ..diagnostics import Diagnostic, Level, Location, SpecError, error
 from ..encode import py_literal
 from ..ir import Bundle, Operation, WorkflowIR, WorkflowStep
 from ..schema.arazzo import (
-    ArazzoDocument,
     Criterion,
     FailureAction,
     Parameter,
     Reusable,
     SuccessAction,
 )
-from .loops import check_loops, check_workflow_graph, workflow_targets
+from .loops import (
+    check_loops,
+    check_workflow_graph,
+    parts_of,
+    target_key,
+    workflow_targets,
+)
 from .operations import OpView
+from .requests import RequestCompiler, value
 
 _OPERATION_PATH = re.compile(
     r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$"
@@ -65,6 +65,7 @@ class WorkflowView:
     ir: WorkflowIR
     method_name: str
     workflow_id: str
+    key: str  # its plan's key in _WORKFLOWS
     inputs_model: str | None
     outputs_model: str
     outputs: tuple[OutputField, ...]
@@ -77,36 +78,26 @@ class _Compiler:
     def __init__(self, bundle: Bundle, ops: dict[str, OpView]) -> None:
         assert bundle.arazzo is not None
         self.bundle = bundle
-        self.doc: ArazzoDocument = bundle.arazzo
+        self.parts = parts_of(bundle)
         self.ops = ops
-        self.ids = {w.workflow.workflowId for w in bundle.workflows}
-        components = self.doc.components
+        self.ids = {w.book_key for w in bundle.workflows}
+        self.warnings: list[Diagnostic] = []
+        self.use(0)
+
+    def use(self, index: int) -> None:
+        """Compile the workflows of Arazzo document `index` next (its components)."""
+        self.index = index
+        self.part = self.parts[index]
+        components = self.part.document.components
         self.parameters = components.parameters if components else {}
         self.success_actions = components.successActions if components else {}
         self.failure_actions = components.failureActions if components else {}
-        self.warnings: list[Diagnostic] = []
+        self.names: dict[str, str] = {}  # book key -> the name as written, per plan
 
     # -- values and criteria ------------------------------------------------------------------
 
     def value(self, raw: Any, where: Location, what: str) -> str:
-        try:
-            return emit_value(parse_value(raw))
-        except ArazzoSyntaxError as exc:
-            raise error(where, f"{what}: {exc}") from None
-
-    def argument(self, raw: Any, where: Location, what: str) -> str:
-        """A value for a typed operation argument: runtime expressions are typed Any already;
-        literals, lists, maps and templates go through `as_written` so that the generated code
-        type-checks whatever the parameter's declared type (the value is sent as written).
-        """
-        try:
-            parsed = parse_value(raw)
-        except ArazzoSyntaxError as exc:
-            raise error(where, f"{what}: {exc}") from None
-        text = emit_value(parsed)
-        if isinstance(parsed, BuiltinRef | MessageRef | ContextRef | SourceRef):
-            return text
-        return f"_az.as_written({text})"
+        return value(raw, where, what)
 
     def expression(self, text: str, where: Location, what: str) -> str:
         try:
@@ -174,127 +165,7 @@ class _Compiler:
         return list(merged.values())
 
     def request(self, step: WorkflowStep, view: OpView, params: list[Parameter]) -> str:
-        where, sid = step.location, step.step.stepId
-        declared = {(p.wire, p.location): p for p in view.op.params}
-        args: dict[str, str] = {}
-        extra: list[str] = []
-        undeclared: dict[str, list[str]] = {}
-        for param in params:
-            if param.in_ is None:
-                raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
-            if param.in_ == "header" and not naming.is_header_name(param.name):
-                raise error(
-                    where,
-                    f"step {sid!r}: header parameter {param.name!r} is not a valid HTTP "
-                    f"header name ({naming.HEADER_NAME_RULE})",
-                )
-            value = self.argument(
-                param.value, where, f"step {sid!r} parameter {param.name!r}"
-            )
-            target = declared.get((param.name, param.in_))
-            if target is not None:
-                args[target.py_name] = value
-            elif param.in_ == "header":
-                extra.append(f"{py_literal(param.name)}: {value}")
-            elif param.in_ != "path" or "{" + param.name + "}" in view.op.path:
-                undeclared.setdefault(param.in_, []).append(
-                    f"{py_literal(param.name)}: {value}"
-                )
-                self.warnings.append(self.undeclared(step, view, param, sent=True))
-            else:
-                raise error(
-                    where, self.undeclared(step, view, param, sent=False).message
-                )
-        for p in view.op.params:
-            if p.required and p.py_name not in args:
-                raise error(
-                    where,
-                    f"step {sid!r} does not give required {p.location} parameter {p.wire!r}",
-                )
-        args.update(self.body(step, view))
-        media = args.pop("_media", None)
-        if view.takes_key:
-            args["idempotency_key"] = "None"
-        args["headers"] = "{" + ", ".join(extra) + "}"
-        call = f"{view.spec_fn}({', '.join(f'{k}={v}' for k, v in args.items())})"
-        if media is not None:
-            call = f"_flow.with_media({call}, {media})"
-        if undeclared:
-            parts = "".join(
-                f"{where}={{{', '.join(items)}}}, "
-                for where, items in undeclared.items()
-            )
-            call = f"_flow.with_params({call}, {parts})"
-        return f"lambda ctx: {call}"
-
-    def undeclared(
-        self, step: WorkflowStep, view: OpView, param: Parameter, *, sent: bool
-    ) -> Diagnostic:
-        """A step parameter the operation does not declare (with the nearest names)."""
-        names = [p.wire for p in view.op.params if p.location == param.in_]
-        hint = did_you_mean(param.name, names)
-        what = (
-            f"step {step.step.stepId!r}: parameter {param.name!r} in {param.in_} is not "
-            f"a parameter of operation {view.op.operation_id!r}"
-            + (f" ({hint})" if hint else "")
-        )
-        if not sent:
-            return Diagnostic(step.location, f"{what}; no request can carry it")
-        return Diagnostic(
-            step.location,
-            f"{what}; it is sent as written: declare it in the OpenAPI document or use a "
-            "declared name",
-            Level.WARNING,
-        )
-
-    def body(self, step: WorkflowStep, view: OpView) -> dict[str, str]:
-        where, sid, body = step.location, step.step.stepId, step.step.requestBody
-        if body is None:
-            if view.op.body is not None and view.op.body.required:
-                raise error(
-                    where,
-                    f"step {sid!r} gives no requestBody; operation {view.op.operation_id!r} requires one",
-                )
-            return {}
-        if view.op.body is None:
-            raise error(
-                where,
-                f"step {sid!r} gives a requestBody but operation {view.op.operation_id!r} takes none",
-            )
-        payload = self.argument(
-            body.payload, where, f"step {sid!r} requestBody.payload"
-        )
-        if body.replacements:
-            pairs = "".join(
-                f"({py_literal(r.target)}, "
-                f"{self.value(r.value, where, f'step {sid!r} replacement {r.target!r}')}), "
-                for r in body.replacements
-            )
-            payload = f"_flow.replaced({payload}, ({pairs}))"
-        result = {"body": payload}
-        media = self.media(step, view, body.contentType)
-        if media is not None:
-            result["_media"] = py_literal(media)
-        return result
-
-    def media(self, step: WorkflowStep, view: OpView, wanted: str | None) -> str | None:
-        """The media type a step sends when it is not the operation's first one."""
-        assert view.op.body is not None
-        if wanted is None:
-            return None
-        base = wanted.split(";", 1)[0].strip().lower()
-        declared = {
-            m.split(";", 1)[0].strip().lower(): m for m in view.op.body.media_types
-        }
-        if base not in declared:
-            raise error(
-                step.location,
-                f"step {step.step.stepId!r}: requestBody contentType {wanted!r} is not a "
-                f"media type of operation {view.op.operation_id!r} "
-                f"({', '.join(sorted(declared))})",
-            )
-        chosen = declared[base]
-        return None if chosen == view.op.body.content_type else chosen
+        return RequestCompiler(self.warnings).request(step, view, params)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -357,14 +228,18 @@ class _Compiler:
         return [f"step={ids.index(action.stepId)}"]
 
     def workflow_ref(self, ref: str, where: Location, what: str) -> str:
-        if ref.startswith("$sourceDescriptions."):
+        """The book key of the workflow `ref` names in the current document."""
+        key = target_key(self.parts, self.index, ref)
+        if key is None:
             raise error(
                 where,
-                f"{what}: workflows of other Arazzo documents ({ref!r}) are not supported by journeygen",
+                f"{what}: {ref!r} names no Arazzo sourceDescription of this document",
             )
-        if ref not in self.ids:
+        if key not in self.ids:
             raise error(where, f"{what}: unknown workflowId {ref!r}")
-        return ref
+        if key != ref:
+            self.names[key] = ref
+        return key
 
     # -- steps and workflows ------------------------------------------------------------------
 
@@ -463,19 +338,25 @@ class _Compiler:
         return sorted({s for s in found if s})
 
     def plan(self, workflow: WorkflowIR) -> str:
+        self.use(workflow.part)
         wf = workflow.workflow
         where = workflow.location
-        for dep in wf.dependsOn:
+        depends = [
             self.workflow_ref(dep, where, f"workflow {wf.workflowId!r} dependsOn")
+            for dep in wf.dependsOn
+        ]
         steps = "".join(self.step(s, workflow) + ", " for s in workflow.steps)
+        suffix = f"_{self.index}" if self.index else ""
         fields = [
             f"workflow_id={py_literal(wf.workflowId)}",
             f"steps=({steps})",
             f"outputs={self.outputs(wf.outputs, where, f'workflow {wf.workflowId!r} output')}",
-            "depends_on=(" + "".join(py_literal(d) + ", " for d in wf.dependsOn) + ")",
-            "components=_COMPONENTS",
-            "sources=_SOURCES",
+            "depends_on=(" + "".join(py_literal(d) + ", " for d in depends) + ")",
+            f"components=_COMPONENTS{suffix}",
+            f"sources=_SOURCES{suffix}",
         ]
+        if self.names:
+            fields.append(f"names={py_literal(dict(sorted(self.names.items())))}")
         bound = _bound(
             wf.extensions.get("x-maxIterations"), where, f"workflow {wf.workflowId!r}"
         )
@@ -515,11 +396,11 @@ def compile_workflows(
     plans: dict[str, tuple[WorkflowIR, str]] = {}
     for workflow in bundle.workflows:
         wf = workflow.workflow
-        if wf.workflowId in bundle.arazzo.left_out:
+        if wf.workflowId in compiler.parts[workflow.part].document.left_out:
             continue  # the validation's warnings say why
         before = len(compiler.warnings)
         try:
-            plans[wf.workflowId] = (workflow, compiler.plan(workflow))
+            plans[workflow.book_key] = (workflow, compiler.plan(workflow))
         except SpecError as exc:  # the first problem of every workflow, not only one
             del compiler.warnings[before:]
             warnings.extend(_left_out(d, wf.workflowId) for d in exc.diagnostics)
@@ -530,17 +411,29 @@ def compile_workflows(
             ir=workflow,
             method_name=workflow.method_name,
             workflow_id=workflow.workflow.workflowId,
+            key=workflow.book_key,
             inputs_model=workflow.inputs_model,
             outputs_model=workflow.outputs_model
-            or taken.claim(
-                naming.class_prefix(workflow.workflow.workflowId) + "Outputs"
-            ),
+            or taken.claim(_outputs_prefix(workflow, bundle) + "Outputs"),
             outputs=_outputs_fields(workflow),
             plan=plan,
         )
         for workflow, plan in plans.values()
     ]
     return views, warnings
+
+
+def _outputs_prefix(workflow: WorkflowIR, bundle: Bundle) -> str:
+    """The class-name prefix of a workflow's outputs model: its workflowId's, or (for a
+    workflow of another Arazzo document whose id the entry document also uses) its key's.
+    """
+    wid = workflow.workflow.workflowId
+    clash = any(
+        w.workflow.workflowId == wid and w.part < workflow.part
+        for w in bundle.workflows
+    )
+    label = parts_of(bundle)[workflow.part].label
+    return naming.class_prefix(f"{label}-{wid}" if clash and label else wid)
 
 
 def _left_out(problem: Diagnostic, workflow_id: str) -> Diagnostic:
@@ -575,23 +468,3 @@ def _drop_callers(
                         Level.WARNING,
                     )
                 )
-
-
-def components_literal(doc: ArazzoDocument | None) -> str:
-    """`$components` data as a Python literal (spec strings through py_literal)."""
-    if doc is None or doc.components is None:
-        return "{}"
-    return py_literal(
-        doc.components.model_dump(mode="json", by_alias=True, exclude_none=True)
-    )
-
-
-def sources_literal(doc: ArazzoDocument | None) -> str:
-    """`$sourceDescriptions` data as a Python literal."""
-    if doc is None:
-        return "{}"
-    data = {
-        s.name: s.model_dump(mode="json", by_alias=True, exclude_none=True)
-        for s in doc.sourceDescriptions
-    }
-    return py_literal(data)

@@ -393,6 +393,13 @@ class WorkflowPlan:
     max_steps: int = DEFAULT_MAX_STEPS
     components: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, Any] = field(default_factory=dict)
+    # book key -> the name this workflow's document gives that workflow, where they differ
+    # (a workflow of another Arazzo document, `$sourceDescriptions.<name>.<workflowId>`)
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name_of(self, key: str) -> str:
+        """How this workflow's `$workflows` expressions name the workflow `key`."""
+        return self.names.get(key, key)
 
 
 @dataclass
@@ -423,7 +430,10 @@ def run_workflow(
     )
     for dependency in plan.depends_on:
         outputs = _public((yield from run_workflow(book, dependency, inputs, env)))
-        ctx.workflows[dependency] = {"inputs": dict(inputs), "outputs": outputs}
+        ctx.workflows[plan.name_of(dependency)] = {
+            "inputs": dict(inputs),
+            "outputs": outputs,
+        }
     run = _Run(plan, ctx)
     index: int | None = 0
     while index is not None and index < len(plan.steps):
@@ -552,7 +562,10 @@ def _call_workflow(
         run.ctx.begin_step(_az.Exchange())
         run.failure = f"workflow {step.workflow!r} failed: {exc}"
         return False
-    run.ctx.workflows[step.workflow] = {"inputs": inputs, "outputs": outputs}
+    run.ctx.workflows[run.plan.name_of(step.workflow)] = {
+        "inputs": inputs,
+        "outputs": outputs,
+    }
     run.ctx.begin_step(_az.Exchange(response_body=outputs))
     run.ctx.outputs = dict(outputs)
     return True
@@ -622,7 +635,7 @@ def _jump(
         outputs = _public(
             (yield from run_workflow(book, action.workflow, run.ctx.inputs, env))
         )
-        run.ctx.workflows[action.workflow] = {
+        run.ctx.workflows[run.plan.name_of(action.workflow)] = {
             "inputs": dict(run.ctx.inputs),
             "outputs": outputs,
         }
