@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..diagnostics import Level
 from ..load import escape_pointer_token
 from .criteria import parse_criterion
 from .expressions import ArazzoSyntaxError, ContextRef, parse_expression, parse_value
@@ -107,6 +108,7 @@ class References:
     def criteria(self, items: Any, pointer: str) -> Iterator[tuple[str, ContextRef]]:
         for i, item in enumerate(_list(items)):
             item = _dict(item)
+            self.version_beside_type(item, f"{pointer}/{i}")
             condition, context = item.get("condition"), item.get("context")
             if isinstance(context, str):
                 try:
@@ -130,6 +132,16 @@ class References:
             yield from (
                 (f"{pointer}/{i}/condition", r)
                 for r in _context_refs(getattr(parsed, "condition", None))
+            )
+
+    def version_beside_type(self, item: dict[str, Any], pointer: str) -> None:
+        kind, version = item.get("type"), item.get("version")
+        if "version" in item and isinstance(kind, str):
+            self.checker.report(
+                f"{pointer}/version",
+                "'version' is not a field of a criterion (the official JSON Schema lets "
+                f"it pass); read as type: {{type: {kind}, version: {version}}}: write that",
+                Level.WARNING,
             )
 
     def reference(

@@ -61,6 +61,20 @@ class Criterion(_Node):
         Literal["simple", "regex", "jsonpath", "xpath"] | CriterionExpressionType | None
     ) = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _version_beside_type(cls, data: Any) -> Any:
+        """`type: jsonpath` with `version` beside it (the official JSON Schema lets it pass)
+        means `type: {type: jsonpath, version: ...}`; the rules warn about it."""
+        if (
+            isinstance(data, dict)
+            and "version" in data
+            and isinstance(data.get("type"), str)
+        ):
+            data = dict(data)
+            data["type"] = {"type": data["type"], "version": data.pop("version")}
+        return data
+
 
 class Reusable(_Node):
     reference: str

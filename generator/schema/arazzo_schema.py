@@ -130,7 +130,7 @@ def _describe(err: ValidationError) -> Iterator[tuple[str, str]]:
                 )
             return
         for name in _unexpected(err):
-            hint = did_you_mean(name, allowed)
+            hint = did_you_mean(name, allowed) or _misplaced(name, instance)
             fix = hint or "remove it or prefix it with 'x-'"
             yield (
                 f"{pointer}/{escape_pointer_token(name)}",
@@ -272,10 +272,51 @@ def _alternatives(err: ValidationError, pointer: str) -> Iterator[tuple[str, str
         return
     if all(isinstance(b, dict) and set(b) == {"required"} for b in branches):
         options = ", ".join(b["required"][0] for b in branches)
-        yield pointer, f"{{where}}: needs exactly one of {options}; add one"
+        yield pointer, f"{{where}}: needs exactly one of {options}; add one" + _tool_step(
+            err.instance
+        )
         return
     names = [_branch_name(b) for b in branches]
     got = _shown(err.instance)
     if isinstance(err.instance, dict) and err.instance:
         got = "a mapping with " + ", ".join(repr(k) for k in list(err.instance)[:6])
-    yield pointer, f"{{where}}: expected {' or '.join(names)} (got {got})"
+    fix = ""
+    if isinstance(err.instance, str) and any("Parameter Object" in n for n in names):
+        fix = (
+            f"; a parameter is a mapping: write {{name: {err.instance}, in: query, "
+            "value: <value>} (in: path, query, header or cookie)"
+        )
+    yield pointer, f"{{where}}: expected {' or '.join(names)} (got {got}){fix}"
+
+
+def _misplaced(name: str, instance: Any) -> str:
+    """Where a field published documents put in the wrong object belongs (or '')."""
+    if not isinstance(instance, dict):
+        return ""
+    value = instance.get(name)
+    if name == "extensions" and isinstance(value, dict) and value:
+        keys = ", ".join(str(k) for k in value)
+        return (
+            "specification extensions are fields of the object itself: write "
+            f"{keys} beside the other fields, not under 'extensions'"
+        )
+    kind = instance.get("type")
+    if name == "version" and isinstance(kind, str) and "condition" in instance:
+        return (
+            "the version of a criterion's expression language is part of its type: "
+            f"write type: {{type: {kind}, version: {value}}}"
+        )
+    return ""
+
+
+def _tool_step(instance: Any) -> str:
+    """A step that names its endpoint with a tool's extension instead of an operation."""
+    operation = instance.get("x-operation") if isinstance(instance, dict) else None
+    if not isinstance(operation, dict):
+        return ""
+    url, method = operation.get("url"), operation.get("method")
+    return (
+        f" (x-operation, a Redocly extension calling {method} {url}, is not Arazzo: "
+        "describe that endpoint in an OpenAPI sourceDescription and name it with "
+        "operationId or operationPath)"
+    )
