@@ -294,7 +294,12 @@ def _misplaced(name: str, instance: Any) -> str:
     if not isinstance(instance, dict):
         return ""
     value = instance.get(name)
-    if name == "extensions" and isinstance(value, dict) and value:
+    if (
+        name == "extensions"
+        and isinstance(value, dict)
+        and value
+        and all(str(k).startswith("x-") for k in value)
+    ):
         keys = ", ".join(str(k) for k in value)
         return (
             "specification extensions are fields of the object itself: write "
