@@ -159,3 +159,16 @@ def test_either_base_url_reaches_the_generated_server(
         assert status.journey_id
     finally:
         live.stop()
+
+
+def test_a_multipart_body_without_fields_is_an_empty_well_formed_form() -> None:
+    from email.message import Message
+
+    from payment_callback._runtime.client.bodies import encode
+
+    content, media = encode({"note": None}, "multipart/form-data", {})
+    header = Message()
+    header["content-type"] = media
+    assert header.get_content_type() == "multipart/form-data"
+    boundary = header.get_param("boundary")
+    assert content == f"--{boundary}--\r\n".encode()

@@ -141,6 +141,9 @@ def _multipart(
         items = value if isinstance(value, list | tuple) else [value]
         for item in items:
             files.append((name, _part(name, item, declared)))
+    if not files:  # no field to send: an empty multipart body, still well-formed
+        boundary = "journeygen-empty-form"
+        return f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
     request = httpx.Request("POST", "http://multipart.invalid/", files=files)
     return request.read(), request.headers["content-type"]
 
