@@ -208,6 +208,11 @@ class _ExpressionParser:
         return tuple(names), pointer
 
     def index(self, pos: int, names: list[Name]) -> int:
+        if self.text.startswith("[]", pos) and names and isinstance(names[-1], str):
+            # Never an index: part of the name (`$inputs.tagName[]`, the ABNF's name is
+            # any characters), as form-style APIs name array parameters.
+            names[-1] += "[]"
+            return pos + 2
         match = re.compile(r"\[(0|[1-9][0-9]*)\]").match(self.text, pos)
         if match is None:
             raise self.fail(pos, "expected a non-negative integer index like [0]")

@@ -65,6 +65,12 @@ AZ = runtime_module("client.arazzo")
         ),
         ("$inputs.username", ContextRef("inputs", ("username",))),
         ("$inputs.signatures[0]", ContextRef("inputs", ("signatures", 0))),
+        # `[]` is never an index: part of the name (form-style array parameters)
+        ("$inputs.tagName[]", ContextRef("inputs", ("tagName[]",))),
+        (
+            "$steps.s.outputs.ids[][0]",
+            ContextRef("steps", ("s", "outputs", "ids[]", 0)),
+        ),
         ("$outputs.bar", ContextRef("outputs", ("bar",))),
         (
             "$steps.someStepId.outputs.pets#/0/id",
