@@ -54,7 +54,9 @@ def filter_(value: Any, callback: Callback) -> Any:
     """`value filter callback(item, index)`: arrays, and strings character by character."""
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, str | bool) or _is_number(
+        value
+    ):  # text, character by character
         text = _text(value, "filter")
         return "".join(c for i, c in enumerate(text) if truth(callback(c, i)))
     items = enumerate(_items(value, "filter"))
@@ -341,6 +343,8 @@ def size_of(value: Any) -> Any:
         return len(pairs_of(value))
     if isinstance(value, list | tuple | str):
         return len(value)
+    if isinstance(value, bool):  # as its text, as a number is
+        return 4 if value else 5
     if _is_number(value):
         return len(number_text(value))
     raise _fail("sizeOf", value)

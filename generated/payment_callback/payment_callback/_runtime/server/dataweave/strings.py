@@ -15,10 +15,12 @@ def _str_or_none(value: Any, operation: str) -> str | None:
     return None if value is None else _text(value, operation)
 
 
-def _words_of(text: str) -> list[str]:
+def _separated(text: str, separator: str) -> str:
+    """Camel case split, then every `_`, `-` or white space (each one) becomes separator,
+    lower-cased: DataWeave's dasherize and underscore."""
     spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", spaced)
-    return [w for w in re.split(r"[_\-\s]+", spaced) if w]
+    return re.sub(r"[_\-\s]", separator, spaced).lower()
 
 
 def strings_camelize(value: Any) -> Any:
@@ -38,19 +40,24 @@ def strings_capitalize(value: Any) -> Any:
     text = _str_or_none(value, "capitalize")
     if text is None:
         return None
-    return " ".join(w[:1].upper() + w[1:].lower() for w in _words_of(text))
+    # Each `_` or `-` becomes a space (not collapsed, leading ones kept), camel case splits.
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+    spaced = re.sub(r"[_\-]", " ", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", spaced))
+    return re.sub(
+        r"\S+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), spaced
+    )
 
 
 def strings_dasherize(value: Any) -> Any:
     """`dasherize(text)`: lower-case words joined by dashes."""
     text = _str_or_none(value, "dasherize")
-    return None if text is None else "-".join(w.lower() for w in _words_of(text))
+    return None if text is None else _separated(text, "-")
 
 
 def strings_underscore(value: Any) -> Any:
     """`underscore(text)`: lower-case words joined by underscores."""
     text = _str_or_none(value, "underscore")
-    return None if text is None else "_".join(w.lower() for w in _words_of(text))
+    return None if text is None else _separated(text, "_")
 
 
 def strings_ordinalize(value: Any) -> Any:
