@@ -114,7 +114,11 @@ def _complete(operation: dict[str, Any], kind: str) -> None:
         # The export may name a status without a body (409 on result): give it the problem.
         known = responses.get(status)
         if known is None or "content" not in known:
-            responses[status] = {**answer, **(known or {}), "content": answer["content"]}
+            responses[status] = {
+                **answer,
+                **(known or {}),
+                "content": answer["content"],
+            }
     if kind in ("start", "step"):
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("name", "").lower() == "idempotency-key" for p in parameters):
@@ -207,7 +211,9 @@ def served_contract(
 def _operation_prefix(document: Mapping[str, Any]) -> str:
     for item in (document.get("paths") or {}).values():
         for operation in item.values():
-            found = operation.get("operationId") if isinstance(operation, dict) else None
+            found = (
+                operation.get("operationId") if isinstance(operation, dict) else None
+            )
             if isinstance(found, str) and "_" in found:
                 return found.split("_", 1)[0]
     return "journey"

@@ -143,7 +143,10 @@ def _multipart(
             files.append((name, _part(name, item, declared)))
     if not files:  # no field to send: an empty multipart body, still well-formed
         boundary = "journeygen-empty-form"
-        return f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+        return (
+            f"--{boundary}--\r\n".encode(),
+            f"multipart/form-data; boundary={boundary}",
+        )
     request = httpx.Request("POST", "http://multipart.invalid/", files=files)
     return request.read(), request.headers["content-type"]
 

@@ -34,7 +34,9 @@ class Check:
         seen = ", ".join(
             f"{name} was {_show(value)}" for name, value in self.observe(ctx)
         )
-        return f"success criterion {self.text!r} not met" + (f" ({seen})" if seen else "")
+        return f"success criterion {self.text!r} not met" + (
+            f" ({seen})" if seen else ""
+        )
 
 
 def all_hold(checks: Sequence[Check], ctx: Context) -> bool:

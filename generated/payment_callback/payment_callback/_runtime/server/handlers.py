@@ -108,4 +108,6 @@ def settle(answer: T | Awaitable[T]) -> T:
     if token is not None:
         return anyio.from_thread.run(_wait_for, pending, token=token)
     coroutine: Coroutine[Any, Any, T] = _wait_for(pending)
-    return asyncio.run(coroutine)  # no loop anywhere (scripts, tests): a loop of its own
+    return asyncio.run(
+        coroutine
+    )  # no loop anywhere (scripts, tests): a loop of its own
