@@ -8,6 +8,7 @@ Spec names are hostile: keywords (`class`), builtins, pydantic's reserved attrib
 
 from __future__ import annotations
 
+import ast
 import builtins
 import keyword
 import re
@@ -167,3 +168,10 @@ def assign(
         if key not in result:
             result[key] = scope.claim(wanted)
     return result
+
+
+def annotation_names(annotation: str) -> set[str]:
+    """The names a type annotation the generator wrote refers to (`Literal['Any']` refers to
+    `Literal` only): what decides the imports of a generated module."""
+    tree = ast.parse(annotation, mode="eval")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}

@@ -6,18 +6,12 @@ Every `code`/`lines` value here is Python built by this package with spec string
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, Location
 from ..ir import PackageNames
-
-
-def annotation_names(annotation: str) -> set[str]:
-    """The names a type annotation refers to (`Literal['Any']` refers to Literal only)."""
-    tree = ast.parse(annotation, mode="eval")
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+from ..naming import annotation_names
 
 
 @dataclass(frozen=True)

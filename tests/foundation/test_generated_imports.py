@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.server.ir import annotation_names
+from generator.naming import annotation_names
 
 
 def test_handler_typing_imports_come_from_the_names_an_annotation_uses() -> None:
