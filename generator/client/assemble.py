@@ -138,7 +138,7 @@ def journey_view(
 def _annotations(
     ops: list[OpView], journey: JourneyView | None, flows: list[WorkflowView]
 ) -> list[str]:
-    found = [v.signature + " " + v.returns for v in ops]
+    found = [a for v in ops for a in v.annotations]
     if journey is not None:
         found += [journey.start_body, journey.outcome] + [
             e.annotation for e in journey.external

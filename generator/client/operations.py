@@ -6,13 +6,12 @@ builtins; spec strings (paths, wire names) stay raw and are encoded by the templ
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from .. import naming
 from ..encode import py_literal
 from ..ir import Bundle, Operation, Param
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 UNSAFE_METHODS = ("POST", "PATCH")
 
 
@@ -54,6 +53,13 @@ class OpView:
         """How the success body is read: json, text (str) or binary (bytes)."""
         success = self.op.success
         return success.kind if success is not None else "json"
+
+    @property
+    def annotations(self) -> tuple[str, ...]:
+        """The type annotations of the method: parameters, body and return value."""
+        params = tuple(p.annotation for p in self.op.params)
+        body = (self.op.body.annotation,) if self.op.body is not None else ()
+        return (*params, *body, self.returns)
 
     @property
     def raw_args(self) -> str:
@@ -150,5 +156,5 @@ def model_imports(bundle: Bundle, annotations: list[str]) -> list[str]:
     known = {m.name for m in bundle.models} | {
         alias for alias, _ in bundle.model_aliases
     }
-    used = {word for text in annotations for word in _IDENTIFIER.findall(text)}
+    used = {name for text in annotations for name in naming.annotation_names(text)}
     return sorted(used & known)
