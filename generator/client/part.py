@@ -10,6 +10,8 @@ import jinja2
 
 from ..ir import Bundle
 from ..parts import PartOutput
+from .assemble import ExternalView as ExternalView
+from .assemble import JourneyView as JourneyView
 
 
 def render(
