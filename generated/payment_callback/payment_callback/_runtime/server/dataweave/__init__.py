@@ -33,6 +33,7 @@ from .arrays import *  # noqa: F403
 from .coercion import *  # noqa: F403
 from .core import *  # noqa: F403
 from .dates import *  # noqa: F403
+from .inflect import *  # noqa: F403
 from .lang import *  # noqa: F403
 from .misc import *  # noqa: F403
 from .misc import _json_text as _json_text
@@ -47,3 +48,4 @@ from .text import *  # noqa: F403
 from .types import *  # noqa: F403
 from .values import *  # noqa: F403
 from .values import _dec as _dec  # tests compare numbers through it
+from .zoned import *  # noqa: F403

@@ -24,7 +24,6 @@ from .temporal import (
     make_local_datetime,
     make_local_time,
     make_time,
-    make_zone_id,
     parse_temporal,
     with_text,
 )
@@ -43,6 +42,7 @@ from .values import (
     _to_number,
     to_string,
 )
+from .zoned import make_zone_id
 from .zones import is_zone_id
 
 _TEMPORAL_TYPES = frozenset(

@@ -14,7 +14,6 @@ from .temporal import (
     Temporal,
     TimeZone,
     _temporal_field,
-    shift_zone,
 )
 from .values import (
     _MISSING,
@@ -30,6 +29,7 @@ from .values import (
     pairs_of,
     to_string,
 )
+from .zoned import shift_zone
 
 _SCALARS = frozenset({str, int, float, bool})
 

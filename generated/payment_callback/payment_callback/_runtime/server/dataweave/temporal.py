@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .values import DataWeaveRuntimeError, Live, _live, _number
-from .zones import fixed_offset, zone_named
+from .zones import fixed_offset
 
 _NANOS = 1_000_000_000
 
@@ -228,34 +228,6 @@ def make_timezone(offset: timedelta) -> TimeZone:
     made: TimeZone = _live(TimeZone, _offset_text(offset))
     made.offset, made.zone = offset, timezone(offset)
     return made
-
-
-def make_zone_id(name: str) -> TimeZone:
-    """A live TimeZone with an IANA id (`"America/New_York" as TimeZone`)."""
-    zone = zone_named(name)
-    made: TimeZone = _live(TimeZone, name)
-    made.zone = zone
-    made.offset = zone.utcoffset(datetime(2000, 1, 1)) or timedelta(0)
-    return made
-
-
-def zone_value(value: Any, operation: str) -> tzinfo:
-    """The zone a TimeZone, an offset text or a zone id text names."""
-    if isinstance(value, TimeZone) and value.live:
-        return value.zone
-    if isinstance(value, str) and not (isinstance(value, Live) and value.live):
-        parsed = parse_temporal(str(value))
-        if isinstance(parsed, TimeZone):
-            return parsed.zone
-        return zone_named(str(value))
-    raise DataWeaveRuntimeError(f"`{operation}` expects a TimeZone or a zone id")
-
-
-def shift_zone(value: Temporal, zone_like: Any) -> DateTime:
-    """`dateTime >> zone`: the same instant in another zone (a LocalDateTime is read as UTC)."""
-    zone = zone_value(zone_like, ">>")
-    moment = value.value if value.value.tzinfo else value.value.replace(tzinfo=UTC)
-    return make_datetime(moment.astimezone(zone), value.nano)
 
 
 def make_period(years: int = 0, months: int = 0, days: int = 0) -> Period:
