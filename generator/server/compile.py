@@ -73,6 +73,7 @@ class JourneyCompiler:
             *lifecycle.outcomes(self),
             *lifecycle.execution(self),
             *lifecycle.compensation(self),
+            *lifecycle.access(self),
         ]
         self.top = replace(top, extras=tuple(extras))
         return self.functions

@@ -305,6 +305,8 @@ class ServerIR:
         lines = ["from . import handlers, models"]
         if ("", "dataweave") in self.runtime_names:
             lines.append("from ._runtime.server import dataweave as _dw")
+        if self._names("access"):
+            lines.append("from ._runtime.server.access import ReadGuard")
         if appypay:
             lines.append(
                 f"from ._runtime.server.appypay import {', '.join(sorted(appypay))}"

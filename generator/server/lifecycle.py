@@ -1,5 +1,6 @@
 """The journey-level blocks: `spec.subjourneys`, `spec.outcomes`, `spec.execution`,
-`spec.compensation` (JourneyDefinition extras and machines) and `spec.bindings.http`."""
+`spec.compensation`, `spec.access` (JourneyDefinition extras and machines) and
+`spec.bindings.http`."""
 
 from __future__ import annotations
 
@@ -118,6 +119,17 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
             f"also_for={rules_code})",
         )
     ]
+
+
+def access(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`read_guard=ReadGuard(...)` of the definition (DSL §23.1; the schema checked the ref)."""
+    found = c.spec.access
+    ref = found.read.guardRef if found is not None and found.read is not None else None
+    if ref is None or ref not in c.subjourney_starts:
+        return []
+    machine, start = c.subjourney_starts[ref]
+    c.uses("access", "ReadGuard")
+    return [("read_guard", f"ReadGuard({ref!r}, {machine}, {start!r})")]
 
 
 def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -36,6 +36,7 @@ from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from .access import guarded_record
 from .auth import RequestMeta
 from .contract import served_contract
 from .engine import ExternalInput, JourneyEngine
@@ -133,19 +134,26 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
 def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
     # A store whose single-instance read never waits (SQLiteStore on a file: its own WAL
     # reader connection) is read on the event loop, sparing two thread hops per read; any
-    # other store is read in the threadpool.
-    inline = getattr(engine.store, "reads_without_blocking", False) is True
+    # other store, or a journey with a read guard (it runs states), is read in the threadpool.
+    guarded = engine.definition.read_guard is not None
+    inline = not guarded and getattr(engine.store, "reads_without_blocking", False)
 
-    async def read(journey_id: str) -> JourneyRecord:
-        if inline:
+    async def read(journey_id: str, request: Request) -> JourneyRecord:
+        if inline is True:
             return engine.get(journey_id)
+        if guarded:
+            meta = _meta(request)
+            call = functools.partial(
+                guarded_record, engine, journey_id, _headers(request), meta
+            )
+            return await run_in_threadpool(call)
         return await run_in_threadpool(engine.get, journey_id)
 
-    async def get_status(journeyId: str) -> dict[str, Any]:
-        return engine.status_body(await read(journeyId))
+    async def get_status(journeyId: str, request: Request) -> dict[str, Any]:
+        return engine.status_body(await read(journeyId, request))
 
-    async def get_result(journeyId: str) -> dict[str, Any]:
-        return engine.outcome_body(await read(journeyId))
+    async def get_result(journeyId: str, request: Request) -> dict[str, Any]:
+        return engine.outcome_body(await read(journeyId, request))
 
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}", get_status, "GET")
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, "GET")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,6 +21,9 @@ from .context import RunContext
 from .lifecycle import Compensation, Deadline, NamedOutcome
 from .results import StepResult
 from .security import Guard
+
+if TYPE_CHECKING:
+    from .access import ReadGuard
 
 __all__ = [
     "Branch",
@@ -173,6 +176,7 @@ class JourneyDefinition(Generic[H]):
     outcomes: tuple[NamedOutcome, ...] = ()  # spec.outcomes (see lifecycle.py)
     execution: Deadline | None = None  # spec.execution
     compensation: Compensation | None = None  # spec.compensation
+    read_guard: ReadGuard[H] | None = None  # spec.access.read.guardRef (access.py)
 
     @property
     def machine(self) -> Machine[H]:
