@@ -7,7 +7,7 @@ encoded by the renderer's filters for their context (string literal, docstring, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import Diagnostic, Location
 from .schema.arazzo import ArazzoDocument, Step, Workflow
@@ -77,6 +77,7 @@ class Body:
     kind: MediaKind = "json"
     encoding: tuple[tuple[str, tuple[tuple[str, str | bool], ...]], ...] = ()
     media_types: tuple[str, ...] = ()
+    example: Any = None  # a JSON value valid against the schema (documented, else made up)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ class WorkflowIR:
     # document, `$sourceDescriptions.<source>.<workflowId>` in another).
     part: int = 0
     key: str = ""
+    inputs_example: Any = None  # JSON inputs valid against the workflow's inputs schema
 
     @property
     def book_key(self) -> str:

@@ -68,6 +68,13 @@ def constant(name: str, *, default: str = "VALUE") -> str:
     return snake(name, default=default.lower()).upper()
 
 
+def env_name(text: str) -> str:
+    """The runtime's environment-variable rule (templates/runtime/server/settings.py):
+    every run of other characters becomes `_`, upper case (`payments-callback` ->
+    `PAYMENTS_CALLBACK`). Used where the generator documents a variable."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
 def safe_identifier(name: str) -> str:
     """Make a snake/pascal result safe as a Python name: no keywords or soft keywords."""
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):

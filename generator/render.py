@@ -126,11 +126,13 @@ def render(
         output = part(env, bundle, base, context)
         files.update(output.files)
         warnings.extend(output.warnings)
-    from .server.part import README_SECTION
+    from .client.part import README_SECTION as CLIENT_SECTION
+    from .server.part import README_SECTION as SERVER_SECTION
 
-    server_section = files.pop(README_SECTION, "")
     readme = f"{pkg}/README.md"
-    files[readme] = files[readme].replace("<!-- server section -->\n", server_section)
+    for marker, section in (("client", CLIENT_SECTION), ("server", SERVER_SECTION)):
+        text = files.pop(section, "")
+        files[readme] = files[readme].replace(f"<!-- {marker} section -->\n", text)
     # Only the runtime modules the package's own code reaches: no server runtime without a
     # journey, no provider preset no bindings file names.
     from .runtime_deps import prune_runtime

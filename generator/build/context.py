@@ -66,6 +66,20 @@ class BuildContext:
         """The Arazzo document, if the case has one."""
         return self.inputs.arazzo
 
+    def example(self, doc: Document, schema: Any, site: str) -> Any:
+        """A documented (else deterministic) JSON value valid against `schema` in `doc`, for
+        the README's runnable examples; None when the schema cannot be followed."""
+        from ..server.schematypes import example
+
+        def resolve(held: dict[str, Any]) -> dict[str, Any] | None:
+            try:
+                found = self.ws.resolve(doc, str(held["$ref"]), site).value
+            except SpecError:
+                return None
+            return found if isinstance(found, dict) else None
+
+        return example(schema, resolve, documented=True)
+
     @property
     def openapi_doc(self) -> Document:
         """The case's own OpenAPI document."""

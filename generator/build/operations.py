@@ -233,6 +233,7 @@ def _body(
         kind=kind,
         encoding=encoding(body.get("encoding")),
         media_types=tuple(content),
+        example=ctx.example(doc, schema, site) if kind == "json" else None,
     )
 
 

@@ -138,6 +138,11 @@ def _workflow(
         None,
         tuple(steps),
         doc.location(base),
+        inputs_example=(
+            None
+            if workflow.inputs is None
+            else ctx.example(doc, workflow.inputs, base + "/inputs")
+        ),
     )
 
 def _dialect_path(

@@ -5,12 +5,14 @@ client part only renders what this returns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .. import naming
 from ..diagnostics import Diagnostic, error
 from ..ir import Bundle, JourneyIR
 from .operations import OpView, model_imports, op_views
 from .plan_data import components_literal, sources_literal
+from .readme import ClientExample, client_example
 from .workflows import WorkflowView, compile_workflows
 
 _RUN_RESERVED = ("self", "start", "timeout", "poll", "idempotency_key")
@@ -27,6 +29,7 @@ class ExternalView:
     op: OpView | None
     guard_header: str | None
     call_args: str = "journey_id, body"
+    example: Any = None  # a JSON value for the README's example (None: not posted there)
 
 
 def _external_args(op: OpView | None, guard: str | None) -> str:
@@ -118,6 +121,9 @@ def journey_view(
             call_args=_external_args(
                 ops[s.operation.method_name] if s.operation else None, s.guard_header
             ),
+            example=(
+                s.operation.body.example if s.operation and s.operation.body else None
+            ),
         )
         for s in journey.external_steps
     )
@@ -164,6 +170,7 @@ class ClientPart:
     warnings: tuple[Diagnostic, ...] = ()
     # the other Arazzo documents: label, suffix, components and sources literals
     other_parts: tuple[dict[str, str], ...] = ()
+    example: ClientExample | None = None  # the README's runnable example
 
     def context(self) -> dict[str, object]:
         """The template's variables."""
@@ -197,6 +204,7 @@ def build_client(bundle: Bundle) -> ClientPart:
     taken = {v.name for v in views} | {f.method_name for f in flows}
     journey = journey_view(bundle, by_name, taken)
     return ClientPart(
+        example=client_example(bundle, journey, flows),
         ops=tuple(views),
         flows=tuple(flows),
         journey=journey,

@@ -19,6 +19,18 @@ def render(
 ) -> PartOutput:
     """Render the client files of one package."""
     assert bundle.client is not None, "build() decides the client"
+    client = bundle.client
     template = env.get_template("client/client.py.jinja")
-    text = template.render({**context, **bundle.client.context()})
-    return PartOutput({f"{base}/client.py": text}, bundle.client.warnings)
+    text = template.render({**context, **client.context()})
+    journey = client.journey
+    guarded = journey is not None and any(e.guard_header for e in journey.external)
+    readme = env.get_template("client/README.client.md.jinja").render(
+        {**context, **client.context(), "example": client.example, "guarded": guarded}
+    )
+    return PartOutput(
+        {f"{base}/client.py": text, README_SECTION: readme}, client.warnings
+    )
+
+
+# The client's section of the package README: `render` puts it in place of its marker.
+README_SECTION = "README.client.md"

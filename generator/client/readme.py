@@ -9,6 +9,7 @@ A plain package's example runs its first workflow with example inputs.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from ..encode import py_literal
 from ..ir import Bundle
 
 if TYPE_CHECKING:
-    from .part import JourneyView
+    from .assemble import JourneyView
     from .workflows import WorkflowView
 
 BASE_URL = "http://localhost:8080"
@@ -79,7 +80,7 @@ def _program(
 
 
 def client_example(
-    bundle: Bundle, journey: JourneyView | None, flows: list[WorkflowView]
+    bundle: Bundle, journey: JourneyView | None, flows: Sequence[WorkflowView]
 ) -> ClientExample | None:
     """The README's runnable example, or None when the package has nothing to run."""
     names = bundle.names
@@ -103,12 +104,12 @@ def client_example(
             f"(`{server}`"
         )
         if guards:
-            variable = (
-                f"{names.env_prefix}_API_KEY_{naming.env_name(str(guards[0].guard_profile))}"
-            )
+            variable = f"{names.env_prefix}_API_KEY_{naming.env_name(str(guards[0].guard_profile))}"
             head.append(f'webhook_secret=os.environ["{variable}"]')
             intro += f", with the secret in `{variable}` for both"
-        intro += "). The values are the schemas' documented examples where they have one:"
+        intro += (
+            "). The values are the schemas' documented examples where they have one:"
+        )
         result = "outcome.phase, outcome.output"
     elif flows:
         flow = flows[0]
@@ -128,6 +129,8 @@ def client_example(
         return None
     return ClientExample(
         intro,
-        _program(names.module, f"{names.pascal}Client", used, head, call, result, False),
+        _program(
+            names.module, f"{names.pascal}Client", used, head, call, result, False
+        ),
         _program(names.module, names.async_client, used, head, call, result, True),
     )

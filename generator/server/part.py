@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from .. import naming
 from ..ir import Bundle
 from ..parts import PartOutput
 from .ir import ServerIR
@@ -44,15 +45,10 @@ README_SECTION = "README.server.md"
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 
 
-def _variable(text: str) -> str:
-    """The runtime's `env_prefix` rule (templates/runtime/settings.py), for documentation."""
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
-
-
 def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
-    api_keys = [(p, f"{prefix}_API_KEY_{_variable(p)}") for p in server.profiles]
+    api_keys = [(p, f"{prefix}_API_KEY_{naming.env_name(p)}") for p in server.profiles]
     config = []
     for key, kind, required in server.platform_keys:
         words = _CAMEL.sub(r"\1_\2", key)
-        config.append((key, f"{prefix}_CONFIG_{_variable(words)}", kind, required))
+        config.append((key, f"{prefix}_CONFIG_{naming.env_name(words)}", kind, required))
     return {"api_keys": api_keys, "config_keys": config}

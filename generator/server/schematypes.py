@@ -50,11 +50,21 @@ def annotation(raw: Any, resolve: Resolver, depth: int = 0) -> str:
     return f"{base} | None" if nullable else base
 
 
-def example(raw: Any, resolve: Resolver, depth: int = 0) -> Any:
-    """A deterministic value valid against simple schemas (required properties only)."""
+def example(
+    raw: Any, resolve: Resolver, depth: int = 0, *, documented: bool = False
+) -> Any:
+    """A deterministic value valid against simple schemas (required properties only).
+
+    `documented` prefers the schema's own `examples[0]` / `example` (for documentation)."""
     schema = _deref(raw, resolve, depth)
     if schema is None or depth > _MAX_DEPTH:
         return None
+    if documented:
+        examples = schema.get("examples")
+        if isinstance(examples, list) and examples:
+            return examples[0]
+        if "example" in schema:
+            return schema["example"]
     for key in ("const", "default"):
         if key in schema:
             return schema[key]
@@ -66,12 +76,16 @@ def example(raw: Any, resolve: Resolver, depth: int = 0) -> Any:
         props = schema.get("properties") or {}
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
         return {
-            name: example(props.get(name, {}), resolve, depth + 1) for name in required
+            name: example(props.get(name, {}), resolve, depth + 1, documented=documented)
+            for name in required
         }
     if kind == "array":
         minimum = schema.get("minItems")
         count = minimum if isinstance(minimum, int) and 0 < minimum <= 3 else 0
-        return [example(schema.get("items"), resolve, depth + 1) for _ in range(count)]
+        item = schema.get("items")
+        return [
+            example(item, resolve, depth + 1, documented=documented) for _ in range(count)
+        ]
     return _scalar_example(kind, schema)
 
 

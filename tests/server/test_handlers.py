@@ -81,14 +81,21 @@ def test_async_handlers_are_awaited_on_the_servers_event_loop(
     with httpx.Client(base_url=running.url + "/api/v1", timeout=10) as client:
         journey_id = start(client, START)
         status = client.get(f"/journeys/{journey_id}").json()
-        assert (status["phase"], status["currentState"]) == ("Running", "waitForCallback")
-        answer = callback(client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"})
+        assert (status["phase"], status["currentState"]) == (
+            "Running",
+            "waitForCallback",
+        )
+        answer = callback(
+            client, journey_id, {"paymentId": "PAY-1", "status": "SUCCESS"}
+        )
         assert answer.status_code == 200, answer.text
         httpx.get(running.url + "/loop")
     assert len(handlers.loops) == 1 and handlers.loops == seen
 
 
-def test_an_async_handlers_class_type_checks_against_the_protocol(tmp_path: Path) -> None:
+def test_an_async_handlers_class_type_checks_against_the_protocol(
+    tmp_path: Path,
+) -> None:
     program = tmp_path / "uses_async.py"
     program.write_text(
         textwrap.dedent(
@@ -124,5 +131,3 @@ def test_an_async_handlers_class_type_checks_against_the_protocol(tmp_path: Path
     errors = [line for line in found.stdout.splitlines() if ": error:" in line]
     # the async class conforms; the one returning an int is refused where it is passed
     assert len(errors) == 1 and "uses_async.py:17:" in errors[0], found.stdout
-
-

@@ -38,7 +38,9 @@ def _run(url: str, item: str) -> dict[str, Any]:
     return body
 
 
-def test_the_call_has_only_what_the_operation_takes(generated: tuple[Any, Path]) -> None:
+def test_the_call_has_only_what_the_operation_takes(
+    generated: tuple[Any, Path],
+) -> None:
     server, _ = generated
     handlers = sys.modules[server.__name__.rpartition(".")[0] + ".handlers"]
     assert set(handlers.GetItemCall.model_fields) == {"item_id", "query", "headers"}
@@ -65,7 +67,9 @@ def test_typed_answers_reach_the_journey(
             missing = handlers.GetItemNotFoundResponse(title="no such item", status=404)
             return handlers.TaskResult(status=404, ok=False, body=missing)
 
-    app = live(server.create_app(Catalog(), settings=server.Settings(store_path=db_path)))
+    app = live(
+        server.create_app(Catalog(), settings=server.Settings(store_path=db_path))
+    )
     found = _run(app.url, "lamp")
     assert (found["phase"], found["output"]) == ("SUCCEEDED", {"name": "Lamp"})
     failed = _run(app.url, "chair")
