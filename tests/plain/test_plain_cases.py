@@ -40,6 +40,7 @@ CLIENT_RUNTIME = {
     "client/__init__.py",
     "client/arazzo.py",
     "client/bodies.py",
+    "client/checks.py",
     "client/criteria.py",
     "client/errors.py",
     "client/expressions.py",
