@@ -498,6 +498,14 @@ CASES: tuple[Case, ...] = (
          "spec.policies.httpClientAuth.definitions (DSL §19); define the policy",),
     ),
     Case(
+        "oauth-grant-type", "§19.1", "grant_type is client_credentials; other grant types are invalid",
+        CALL + DONE,
+        ("10:30: error: grant_type 'password' is invalid: oauth2ClientCredentials policies use "
+         "client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out",),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n        backend:\n"
+        "          kind: oauth2ClientCredentials\n          form: {grant_type: password}\n",
+    ),
+    Case(
         "cookies-non-http", "§22.3", "task.cookies is invalid on non-HTTP tasks",
         """    call:
       type: task

@@ -38,7 +38,7 @@ class Defaults(Open):
 class Links(Open):
     """`spec.httpSurface.links` (DSL §2.6)."""
 
-    enabled: bool = True
+    enabled: bool = Field(default=True, strict=True)
 
 
 class HttpSurface(Open):

@@ -181,6 +181,11 @@ def spec_blocks(c: Checker) -> None:
         and spec.cookies.jar is None
     ):
         c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
+    clients = spec.policies.httpClientAuth.definitions if spec.policies and spec.policies.httpClientAuth else {}
+    for name, policy in clients.items():
+        grant = policy.form.get("grant_type")
+        if policy.kind == "oauth2ClientCredentials" and grant not in (None, "client_credentials"):
+            c.report(f"/spec/policies/httpClientAuth/definitions/{_token(name)}/form/grant_type", f"grant_type {grant!r} is invalid: oauth2ClientCredentials policies use client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out")  # fmt: skip
     tasks = spec.defaults.tasks if spec.defaults else None
     default_ref = tasks.resiliencePolicyRef if tasks else None
     defined = (
