@@ -74,6 +74,7 @@ class JourneyCompiler:
             *lifecycle.execution(self),
             *lifecycle.compensation(self),
             *lifecycle.access(self),
+            *lifecycle.start_mode(self),
         ]
         self.top = replace(top, extras=tuple(extras))
         return self.functions

@@ -132,6 +132,14 @@ def access(c: JourneyCompiler) -> list[tuple[str, str]]:
     return [("read_guard", f"ReadGuard({ref!r}, {machine}, {start!r})")]
 
 
+def start_mode(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`start_mode="async"` of the definition (DSL §2.7 `spec.lifecycle.startMode`)."""
+    found = c.spec.lifecycle
+    if found is None or found.startMode != "async":
+        return []
+    return [("start_mode", repr("async"))]
+
+
 def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), v) for k, v in raw.items() if isinstance(v, str) and v)
 

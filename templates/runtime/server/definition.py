@@ -177,6 +177,8 @@ class JourneyDefinition(Generic[H]):
     execution: Deadline | None = None  # spec.execution
     compensation: Compensation | None = None  # spec.compensation
     read_guard: ReadGuard[H] | None = None  # spec.access.read.guardRef (access.py)
+    # spec.lifecycle.startMode: async answers the start 202 with a JourneyStartResponse
+    start_mode: Literal["sync", "async"] = "sync"
 
     @property
     def machine(self) -> Machine[H]:

@@ -44,6 +44,14 @@ class ReadViews(Generic[H]):
             raise not_found(journey_id)
         return record
 
+    def start_body(self, record: JourneyRecord, base_url: str) -> dict[str, Any]:
+        """Return the JourneyStartResponse of ``startMode: async`` (answered with 202)."""
+        return {
+            "journeyId": record.id,
+            "journeyName": record.name,
+            "statusUrl": f"{base_url}/api/v1/journeys/{record.id}",
+        }
+
     def status_body(self, record: JourneyRecord) -> dict[str, Any]:
         """Return the JourneyStatus document."""
         shown = (record.runtime or {}).get("display") or record.current_state

@@ -61,12 +61,13 @@ class _JourneyRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint: Callable[..., Awaitable[Any]] = self.endpoint
         names = tuple(inspect.signature(endpoint).parameters)
+        status = self.status_code or 200
 
         async def handle(request: Request) -> Response:
             path = request.path_params
             args = {n: request if n == "request" else path[n] for n in names}
             body = await endpoint(**args)
-            return Response(to_json(body), media_type="application/json")
+            return Response(to_json(body), status, media_type="application/json")
 
         return handle
 
@@ -114,12 +115,15 @@ def _meta(request: Request) -> RequestMeta:
 
 def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> None:
     name = engine.definition.name
+    accepted = engine.definition.start_mode == "async"  # 202 + JourneyStartResponse
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, settings)
         headers = _headers(request)
         keyed = idempotency_key(headers) is not None  # a replay is answered, not re-run
-        return await _work(keyed, engine.start, body, headers, _meta(request))
+        base = str(request.base_url).rstrip("/")
+        meta = _meta(request)
+        return await _work(keyed, engine.start, body, headers, meta, base)
 
     _route(
         app,
@@ -127,6 +131,7 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
         start,
         "POST",
         name=f"{name}:start",
+        status_code=202 if accepted else 200,
         openapi_extra=_json_schema(engine.definition.input_model),
     )
 

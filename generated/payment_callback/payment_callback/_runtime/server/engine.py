@@ -165,9 +165,12 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         body: Any,
         headers: Mapping[str, str],
         meta: RequestMeta | None = None,
+        base_url: str = "",
     ) -> dict[str, Any]:
         """Validate the input, run to the first pause or terminal state, persist.
 
+        ``startMode: async`` answers a JourneyStartResponse whose ``statusUrl`` is the status
+        resource under ``base_url`` (the server's own URL, as the request reached it).
         With an ``Idempotency-Key`` header the first answer is stored with the journey and a
         retry with the same key and body is answered it again (see idempotency.py).
         """
@@ -200,7 +203,7 @@ class JourneyEngine(Firing[H], ReadViews[H]):
                 run.services.tx = tx
                 record = self._save(tx, run, root, None, now)
                 self._index(tx, journey_id, data)
-                answer = self._start_answer(record)
+                answer = self._start_answer(record, base_url)
                 if key is not None:
                     ttl = self.settings.idempotency_ttl_seconds
                     tx.purge_idempotency_keys(now)
@@ -214,7 +217,9 @@ class JourneyEngine(Firing[H], ReadViews[H]):
             return answer_of(replay.holder, key_hash)
         return answer
 
-    def _start_answer(self, record: JourneyRecord) -> dict[str, Any]:
+    def _start_answer(self, record: JourneyRecord, base_url: str) -> dict[str, Any]:
+        if self.definition.start_mode == "async":
+            return self.start_body(record, base_url)
         if self.definition.start_outcome and record.phase != RUNNING:
             return self.outcome_body(record)
         return self.status_body(record)
