@@ -84,7 +84,6 @@ def test_case_outcome(case: str, runs: dict[str, CaseRun]) -> None:
     ]
     assert sync, "no client class"
     generated = {n for c in sync for n in dir(c) if n.startswith("run_")}
-    assert generated, "no workflow generated"
     kept = {w for w in _workflow_ids(run) if w not in (entry.get("left_out") or {})}
     assert {"run_" + naming.snake(w, default="workflow") for w in kept} <= generated
 
