@@ -248,9 +248,10 @@ def parse_criterion(
     subject = parse_expression(context)
     if kind == "regex":
         return RegexCriterion(subject, _check_regex(condition))
+    jsonpath = runtime_jsonpath()
     try:
-        query = runtime_jsonpath.parse(condition)
-    except runtime_jsonpath.JsonPathError as exc:
+        query = jsonpath.parse(condition)
+    except jsonpath.JsonPathError as exc:
         raise ArazzoSyntaxError(condition, exc.column, exc.message) from None
     return JsonPathCriterion(subject, query, condition)
 

@@ -8,6 +8,7 @@ through `repr()` of a `str`, so spec text can only ever be a string constant.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import keyword
 import math
 from types import MappingProxyType
@@ -40,9 +41,13 @@ from .jsonpath import runtime_jsonpath
 
 NS = "_az"
 CTX = "ctx"
-_JSONPATH_CLASSES = MappingProxyType(
-    {cls.__name__: cls for cls in runtime_jsonpath.NODE_CLASSES}
-)
+
+
+@functools.cache
+def _jsonpath_classes() -> MappingProxyType[str, Any]:
+    return MappingProxyType(
+        {cls.__name__: cls for cls in runtime_jsonpath().NODE_CLASSES}
+    )
 
 
 def _check_identifier(name: str) -> str:
@@ -206,7 +211,7 @@ def expression_text(expr: Expression) -> str:
 def emit_jsonpath(node: Any, ns: str = NS) -> str:
     """Source constructing a parsed JSONPath query from the runtime's node classes."""
     name = type(node).__name__
-    if _JSONPATH_CLASSES.get(name) is not type(node):
+    if _jsonpath_classes().get(name) is not type(node):
         raise TypeError(f"not a JSONPath node: {name}")
     args = [
         f"{f.name}={_jsonpath_field(getattr(node, f.name), ns)}"

@@ -1,4 +1,5 @@
-"""The runtime's JSONPath parser, loaded from `templates/runtime/client/jsonpath*.py`.
+"""The runtime's JSONPath parser, loaded from `templates/runtime/client/jsonpath*.py` on first
+use (`runtime_jsonpath()`), never at import time.
 
 The generated client ships those files verbatim; loading the very same files here means a query
 accepted at generation time is exactly one the runtime can evaluate. The runtime's client folder
@@ -9,6 +10,7 @@ is imported.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -17,7 +19,9 @@ from types import ModuleType
 _PACKAGE_NAME = "generator.arazzo._runtime_client"
 
 
-def _load() -> ModuleType:
+@functools.cache
+def runtime_jsonpath() -> ModuleType:
+    """The runtime's `client/jsonpath` module, loaded once per process."""
     name = f"{_PACKAGE_NAME}.jsonpath"
     if name in sys.modules:
         return sys.modules[name]
@@ -38,6 +42,3 @@ def _load() -> ModuleType:
     )
     spec.loader.exec_module(package)
     return importlib.import_module(name)
-
-
-runtime_jsonpath = _load()
