@@ -56,6 +56,11 @@ CLIENT_RUNTIME = {
     "client/polling.py",
     "client/retry.py",
     "client/transport.py",
+    "client/transport_async.py",
+    "client/transport_call.py",
+    "client/transport_request.py",
+    "client/transport_response.py",
+    "client/transport_sync.py",
 }
 
 

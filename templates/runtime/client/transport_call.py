@@ -1,0 +1,164 @@
+"""One logical call across its attempts: the deadline, the attempt count, retry decisions
+and the httpx request each attempt sends (shared by the sync and async transports)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import httpx
+from pydantic import TypeAdapter
+
+from .errors import (
+    ApiError,
+    DeadlineExceeded,
+    api_error,
+)
+from .retry import (
+    GIVE_UP,
+    Decision,
+    decide_exception,
+    decide_status,
+    is_replayable,
+    parse_retry_after,
+)
+from .transport_request import (
+    ClientConfig,
+    Prepared,
+    RequestSpec,
+    safe_url,
+)
+from .transport_response import (
+    ApiResponse,
+    RawResponse,
+    is_success,
+    parse_success,
+)
+
+T = TypeVar("T")
+
+
+class CallState:
+    """Bookkeeping of one logical call across attempts: deadline, attempt count, last status."""
+
+    def __init__(
+        self, config: ClientConfig, prepared: Prepared, deadline: float | None
+    ) -> None:
+        self.config = config
+        self.prepared = prepared
+        self.attempt = 0
+        self.last_status: int | None = None
+        self.replayable = is_replayable(prepared.method, prepared.headers)
+        budget = deadline if deadline is not None else config.deadline
+        now = config.timing.monotonic()
+        self.deadline_at = None if budget is None else now + budget
+
+    def remaining(self) -> float | None:
+        """Seconds left before the overall deadline (None when unbounded)."""
+        if self.deadline_at is None:
+            return None
+        return self.deadline_at - self.config.timing.monotonic()
+
+    def begin_attempt(self) -> float | None:
+        """Count an attempt; raise DeadlineExceeded when no time is left. Returns the budget."""
+        self.attempt += 1
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise self.deadline_error()
+        return left
+
+    def deadline_error(self) -> DeadlineExceeded:
+        """The error raised when the overall deadline runs out."""
+        where = f"{self.prepared.method} {safe_url(self.prepared.url)}"
+        return DeadlineExceeded(
+            f"deadline exceeded for {where} after {self.attempt} attempt(s)",
+            last_status=self.last_status,
+        )
+
+    def timeout_for(self, left: float | None) -> httpx.Timeout:
+        """Per-attempt httpx timeouts, never longer than the remaining budget."""
+        base = self.config.timeout
+        if left is None:
+            return base
+        return httpx.Timeout(
+            connect=cap(base.connect, left),
+            read=cap(base.read, left),
+            write=cap(base.write, left),
+            pool=cap(base.pool, left),
+        )
+
+    def after_response(
+        self, raw: RawResponse, success: frozenset[int] | None
+    ) -> Decision:
+        """Decide what a response means: done, retry, or (via the caller) an error."""
+        self.last_status = raw.status
+        if is_success(raw.status, success):
+            return GIVE_UP
+        return decide_status(
+            self.config.retry,
+            attempt=self.attempt,
+            replayable=self.replayable,
+            status=raw.status,
+            retry_after=self.retry_after(raw),
+            remaining=self.remaining(),
+            rand=self.config.timing.random,
+        )
+
+    def after_exception(self, exc: httpx.HTTPError) -> Decision:
+        """Decide whether a transport failure is retried."""
+        connect_failed = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        return decide_exception(
+            self.config.retry,
+            attempt=self.attempt,
+            replayable=self.replayable,
+            connect_failed=connect_failed,
+            remaining=self.remaining(),
+            rand=self.config.timing.random,
+        )
+
+    def retry_after(self, raw: RawResponse) -> float | None:
+        """The server's Retry-After in seconds, if it sent one."""
+        return parse_retry_after(
+            raw.headers.get("retry-after"), self.config.timing.wall()
+        )
+
+    def error_for(self, raw: RawResponse) -> ApiError:
+        """The ApiError for a response that is neither success nor retried."""
+        error = api_error(
+            raw.status,
+            raw.headers,
+            raw.content,
+            method=self.prepared.method,
+            url=safe_url(self.prepared.url),
+        )
+        error.retry_after = self.retry_after(raw)
+        return error
+
+    def finish(
+        self, raw: RawResponse, spec: RequestSpec, adapter: TypeAdapter[T] | None
+    ) -> ApiResponse[T]:
+        """Turn the final response into a value or raise its ApiError."""
+        if not is_success(raw.status, spec.success):
+            raise self.error_for(raw)
+        return parse_success(raw, adapter, spec.response)
+
+
+def cap(value: float | None, left: float) -> float:
+    return max(0.001, left if value is None else min(value, left))
+
+
+def build_request(
+    client: httpx.Client | httpx.AsyncClient, prepared: Prepared, timeout: httpx.Timeout
+) -> httpx.Request:
+    return client.build_request(
+        prepared.method,
+        prepared.target if prepared.target is not None else prepared.url,
+        params=httpx.QueryParams(prepared.params) if prepared.params else None,
+        headers=prepared.headers,
+        content=prepared.content,
+        timeout=timeout,
+    )
+
+
+def expired(state: CallState) -> bool:
+    left = state.remaining()
+    return left is not None and left <= 0
