@@ -10,7 +10,7 @@ from ..schema.arazzo import Reusable
 
 BOUND = "x-maxIterations"
 _SOURCES = "$sourceDescriptions."
-# The runtime's cap on step executions of one workflow run (flow.py.jinja DEFAULT_MAX_STEPS).
+# The runtime's cap on step executions of one workflow run (flow_plans.py DEFAULT_MAX_STEPS).
 MAX_STEPS = 10_000
 
 
