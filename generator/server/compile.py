@@ -75,6 +75,7 @@ class JourneyCompiler:
             *lifecycle.compensation(self),
             *lifecycle.access(self),
             *lifecycle.start_mode(self),
+            *lifecycle.surface(self),
         ]
         self.top = replace(top, extras=tuple(extras))
         return self.functions

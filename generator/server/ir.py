@@ -321,6 +321,8 @@ class ServerIR:
             lines.append(
                 f"from ._runtime.server.lifecycle import {', '.join(lifecycle)}"
             )
+        if self._names("metadata"):
+            lines.append("from ._runtime.server.metadata import JourneyMetadata")
         if self._names("states.subjourney"):
             lines.append(
                 "from ._runtime.server.states.subjourney import run_subjourney"

@@ -140,6 +140,54 @@ def start_mode(c: JourneyCompiler) -> list[tuple[str, str]]:
     return [("start_mode", repr("async"))]
 
 
+def surface(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`cancellable`, `links`, `metadata` and `output_response_var` of the definition
+    (DSL §2.7 `spec.lifecycle.cancellable`, §2.6 `spec.httpSurface.links`, §2.8 tags and
+    metadata bindings, §11 `spec.output.response`)."""
+    spec, extras = c.spec, []
+    if spec.lifecycle is not None and spec.lifecycle.cancellable is False:
+        extras.append(("cancellable", "False"))
+    links = spec.httpSurface.links if spec.httpSurface is not None else None
+    if links is not None and links.enabled is False:
+        extras.append(("links", "False"))
+    found = _metadata(c)
+    if found:
+        c.uses("metadata", "JourneyMetadata")
+        extras.append(("metadata", f"JourneyMetadata({', '.join(found)})"))
+    response = spec.output.response if spec.output is not None else None
+    if response is not None and response.outputVar:
+        extras.append(("output_response_var", repr(response.outputVar)))
+    return extras
+
+
+def _metadata(c: JourneyCompiler) -> list[str]:
+    tags = tuple(str(t) for t in c.journey.metadata.tags)
+    found = [f"tags={tags!r}"] if tags else []
+    bindings = c.spec.metadata.bindings if c.spec.metadata is not None else None
+    on_tags = bindings.tags if bindings is not None else None
+    if on_tags is not None:
+        for key, values in (
+            ("tag_paths", tuple(s.path for s in on_tags.fromPayload)),
+            ("tag_headers", tuple(s.header for s in on_tags.fromHeaders)),
+            ("tag_baggage", tuple(s.key for s in on_tags.fromBaggage)),
+        ):
+            if values:
+                found.append(f"{key}={values!r}")
+    on_attributes = bindings.attributes if bindings is not None else None
+    if on_attributes is not None:
+        for key, pairs in (
+            ("attribute_paths",
+             tuple((str(n), s.path) for n, s in on_attributes.fromPayload.items())),
+            ("attribute_headers",
+             tuple((str(n), s.header) for n, s in on_attributes.fromHeaders.items())),
+            ("attribute_baggage",
+             tuple((str(n), s.key) for n, s in on_attributes.fromBaggage.items())),
+        ):  # fmt: skip
+            if pairs:
+                found.append(f"{key}={pairs!r}")
+    return found
+
+
 def _pairs(raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), v) for k, v in raw.items() if isinstance(v, str) and v)
 

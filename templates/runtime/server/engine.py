@@ -186,6 +186,8 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         journey_id = str(uuid.uuid4())
         now = utc_now()
         run = self._new_run(journey_id, now, headers, meta, None)
+        if self.definition.metadata is not None:
+            run.metadata = self.definition.metadata.evaluate(data, headers)
         execution = self.definition.execution
         if execution is not None:
             budget = timedelta(seconds=execution.max_duration_sec)

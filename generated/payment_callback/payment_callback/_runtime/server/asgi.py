@@ -38,6 +38,7 @@ from starlette.responses import Response
 
 from .access import guarded_record
 from .auth import RequestMeta
+from .cancel import CANCEL_STEP, cancel_journey
 from .contract import served_contract
 from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
@@ -191,6 +192,20 @@ def _add_step(
     )
 
 
+def _add_cancel(app: FastAPI, engine: JourneyEngine[Any]) -> None:
+    async def cancel(journeyId: str, request: Request) -> dict[str, Any]:
+        args = (engine, journeyId, _headers(request), _meta(request))
+        return await _work(True, cancel_journey, *args)
+
+    _route(
+        app,
+        f"{API_PREFIX}/journeys/{{journeyId}}/steps/{CANCEL_STEP}",
+        cancel,
+        "POST",
+        name=f"{engine.definition.name}:cancel",
+    )
+
+
 def _add_receiver(
     app: FastAPI,
     engine: JourneyEngine[Any],
@@ -253,6 +268,8 @@ def create_journey_app(
     _add_reads(app, engine)
     for route, ext in engine.routes.items():
         _add_step(app, engine, ext, settings, route)
+    if engine.definition.cancellable and CANCEL_STEP not in engine.routes:
+        _add_cancel(app, engine)
     for binding in bindings:
         if binding.target_step not in engine.inputs:
             raise ValueError(

@@ -19,6 +19,7 @@ from .auth import RequestMeta
 from .cache import DEFAULT_TTL_SECONDS
 from .context import RunContext
 from .lifecycle import Compensation, Deadline, NamedOutcome
+from .metadata import JourneyMetadata
 from .results import StepResult
 from .security import Guard
 
@@ -179,6 +180,14 @@ class JourneyDefinition(Generic[H]):
     read_guard: ReadGuard[H] | None = None  # spec.access.read.guardRef (access.py)
     # spec.lifecycle.startMode: async answers the start 202 with a JourneyStartResponse
     start_mode: Literal["sync", "async"] = "sync"
+    cancellable: bool = (
+        True  # spec.lifecycle.cancellable: POST .../steps/cancel (cancel.py)
+    )
+    links: bool = (
+        True  # spec.httpSurface.links.enabled: `_links` on start, status, outcome
+    )
+    metadata: JourneyMetadata | None = None  # metadata.tags, spec.metadata.bindings
+    output_response_var: str | None = None  # spec.output.response.outputVar
 
     @property
     def machine(self) -> Machine[H]:

@@ -73,7 +73,7 @@ class Ending(Driver[H]):
         kind = (
             "Success"
             if root.status == SUCCEEDED
-            else "Timeout" if run.timed_out else "Fail"
+            else ("Timeout" if run.timed_out else "Cancel" if run.cancelled else "Fail")
         )
         outcome = outcome_binding(
             phase, kind, error, root.state, run.journey_id, self.definition.name

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from .durations import DurationError, due_after, format_instant, parse_instant
 from .ending import Ending
 from .lifecycle import COMPENSATION, DEADLINE
+from .metadata import METADATA
 from .problem import ProblemError
 from .results import FAILED, RUNNING, SUCCEEDED
 from .run import Run, Thread, branch_json
@@ -56,6 +57,11 @@ class Persistence(Ending[H]):
             runtime.update(self._finish(run, root))
         if schedule_id is not None:
             runtime["schedule"] = schedule_id
+        kept = (
+            run.metadata if previous is None else (previous.runtime or {}).get(METADATA)
+        )
+        if kept:
+            runtime[METADATA] = kept
         for key in ("branches",):
             if key in runtime:
                 runtime[key] = {

@@ -129,6 +129,8 @@ class Run:
     auth_codes: list[str] = field(default_factory=list)
     deadline: datetime | None = None  # spec.execution: when the run times out
     timed_out: bool = False
+    cancelled: bool = False  # ended by POST .../steps/cancel (terminationKind Cancel)
+    metadata: dict[str, Any] | None = None  # instance tags and attributes, set at start
 
 
 def merge(

@@ -1,4 +1,15 @@
-"""Read views: the JourneyStatus, step response and JourneyOutcome documents of a run."""
+"""Read views: the JourneyStartResponse, JourneyStatus, step response and JourneyOutcome
+documents of a run.
+
+- ``_links`` (DSL §2.6, unless ``spec.httpSurface.links.enabled: false``): ``self`` on every
+  document (the status resource; the result resource on JourneyOutcome), ``result`` on the start
+  response and status, while the journey runs one link per external-input state waiting for
+  input (relation = state id) and ``cancel`` unless ``spec.lifecycle.cancellable: false``. Hrefs
+  are paths under ``/api/v1``.
+- ``tags`` and ``attributes`` (DSL §2.8, see metadata.py) on JourneyStatus when the run has any.
+- ``spec.output.response.outputVar`` (DSL §11): the properties of that context object are
+  merged into the top level of JourneyOutcome, never over the envelope's own fields.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +20,10 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .definition import ExternalInput, JourneyDefinition
+from .metadata import METADATA
 from .problem import ProblemError
 from .results import RUNNING, SUCCEEDED
+from .run import Thread, root_from_record
 from .store import JourneyRecord, JourneyStore
 
 __all__ = ["ReadViews", "not_found"]
@@ -29,6 +42,8 @@ _RESERVED = frozenset(
     }
     | {"_links"}
 )
+_OUTCOME_RESERVED = _RESERVED | {"status", "output", "error"}
+_API = "/api/v1/journeys"
 
 
 class ReadViews(Generic[H]):
@@ -36,6 +51,7 @@ class ReadViews(Generic[H]):
 
     definition: JourneyDefinition[H]
     store: JourneyStore
+    inputs: dict[str, ExternalInput]
 
     def get(self, journey_id: str) -> JourneyRecord:
         """Return an instance of this journey (404 otherwise)."""
@@ -49,7 +65,8 @@ class ReadViews(Generic[H]):
         return {
             "journeyId": record.id,
             "journeyName": record.name,
-            "statusUrl": f"{base_url}/api/v1/journeys/{record.id}",
+            "statusUrl": f"{base_url}{_API}/{record.id}",
+            **self._links(record, "start"),
         }
 
     def status_body(self, record: JourneyRecord) -> dict[str, Any]:
@@ -62,7 +79,27 @@ class ReadViews(Generic[H]):
             "currentState": shown,
             "updatedAt": record.updated_at,
         }
+        metadata = (record.runtime or {}).get(METADATA) or {}
+        for key in ("tags", "attributes"):
+            if metadata.get(key):
+                body[key] = metadata[key]
+        body.update(self._links(record, "status"))
         return _shape(self.definition.status_model, body)
+
+    def _links(self, record: JourneyRecord, kind: str) -> dict[str, Any]:
+        if not self.definition.links:
+            return {}
+        here = f"{_API}/{record.id}"
+        if kind == "outcome":
+            return {"_links": {"self": _link(f"{here}/result", "GET")}}
+        links = {"self": _link(here, "GET"), "result": _link(f"{here}/result", "GET")}
+        if record.phase == RUNNING:
+            if self.definition.cancellable and "cancel" not in self.inputs:
+                links["cancel"] = _link(f"{here}/steps/cancel", "POST")
+            for state in _waiting(root_from_record(record), self.inputs):
+                route = self.inputs[state].route or state
+                links[state] = _link(f"{here}/steps/{route}", "POST")
+        return {"_links": links}
 
     def step_body(self, record: JourneyRecord, ext: ExternalInput) -> dict[str, Any]:
         """Return JourneyStatus plus the step's response.outputVar fields (reserved names kept)."""
@@ -98,6 +135,11 @@ class ReadViews(Generic[H]):
         named = (record.runtime or {}).get("outcomeId")
         if isinstance(named, str):
             body["outcomeId"] = named  # spec.outcomes: the named outcome of this run
+        var = self.definition.output_response_var
+        extra = record.context.get(var) if var is not None else None
+        if isinstance(extra, dict):
+            body.update({k: v for k, v in extra.items() if k not in _OUTCOME_RESERVED})
+        body.update(self._links(record, "outcome"))
         return _shape(self.definition.outcome_model, body)
 
 
@@ -118,6 +160,21 @@ def _shape(model: type[BaseModel] | None, body: dict[str, Any]) -> dict[str, Any
         mode="json", by_alias=True, exclude_none=True
     )
     return shaped
+
+
+def _link(href: str, method: str) -> dict[str, str]:
+    return {"href": href, "method": method}
+
+
+def _waiting(thread: Thread, inputs: dict[str, ExternalInput]) -> list[str]:
+    """The external-input states a run (or its running parallel branches) waits at."""
+    if thread.branches:
+        found: list[str] = []
+        for branch in thread.branches.values():
+            if not branch.finished:
+                found += [s for s in _waiting(branch, inputs) if s not in found]
+        return found
+    return [thread.state] if thread.state in inputs and not thread.finished else []
 
 
 def _wire_phase(model: type[BaseModel] | None, phase: str) -> str:

@@ -1,0 +1,149 @@
+"""Journey lifecycle and HTTP surface over real HTTP (uvicorn on 127.0.0.1, SQLite file) with
+the generated client. Journey folders tests/server/journeys/examples/technical/engine-lifecycle
+and engine-lifecycle-closed. Reference sections covered:
+
+- DSL §2.7 `spec.lifecycle.cancellable` and the canonical cancel step (also as a trigger of
+  `spec.compensation`, §2.5, with `terminationKind: Cancel`);
+- DSL §2.6 `spec.httpSurface.links` (`_links` on start, status and outcome; opt-out);
+- DSL §2.8 `metadata.tags`, `spec.metadata.bindings` tags and attributes on JourneyStatus;
+- DSL §11 `spec.output.response` projected into the top level of JourneyOutcome.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.engine import API, generate_case, rows, server_module
+from tests.support.live import LiveServer
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("lifecycle")
+    names = ("engine-lifecycle", "engine-lifecycle-closed")
+    return {n: generate_case(n, out) for n in names}
+
+
+def _serve(
+    package: str, tmp_path: Path, live: Callable[..., LiveServer]
+) -> tuple[Any, Any, str, str]:
+    server = server_module(package)
+    db = str(tmp_path / "journeys.db")
+    app = live(
+        server.create_app(
+            server.FakeHandlers(), settings=server.Settings(store_path=db)
+        )
+    )
+    client = importlib.import_module(f"{package}.client")
+    models = importlib.import_module(f"{package}.models")
+    return client, models, app.url, db
+
+
+HEADERS = {
+    "X-Journey-Tag": "vip",
+    "X-Tenant-Id": "t-9",
+    "baggage": "journey_tag=beta;prop=1, correlation_id=c%2D42",
+}
+START = {"channel": "web", "order": {"id": "o-1", "amount": 12.5}}
+
+
+def test_status_carries_links_tags_and_attributes(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    client, models, url, _ = _serve(packages["engine-lifecycle"], tmp_path, live)
+    with client.EngineLifecycleClient(url, headers=HEADERS) as api:
+        started = api.start(models.EngineLifecycleInput.model_validate(START))
+        journey_id = started.journey_id
+        status = api.get_status(journey_id).model_dump(by_alias=True, mode="json")
+    here = f"{API}/journeys/{journey_id}"
+    assert status["_links"] == {
+        "self": {"href": here, "method": "GET"},
+        "result": {"href": f"{here}/result", "method": "GET"},
+        "cancel": {"href": f"{here}/steps/cancel", "method": "POST"},
+        "approve": {"href": f"{here}/steps/approve", "method": "POST"},
+    }
+    # definition tags, then payload, header and baggage tag bindings
+    assert status["tags"] == ["self-service", "orders", "web", "vip", "beta"]
+    assert status["attributes"] == {
+        "orderId": "o-1",
+        "amount": "12.5",
+        "tenantId": "t-9",
+        "correlationId": "c-42",
+    }
+
+
+def test_outcome_projects_output_response_and_links_only_self(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    client, models, url, _ = _serve(packages["engine-lifecycle"], tmp_path, live)
+    with client.EngineLifecycleClient(url) as api:
+        journey_id = api.start(
+            models.EngineLifecycleInput.model_validate(START)
+        ).journey_id
+        after = api.approve(journey_id, {"approved": True})
+        assert "cancel" not in (after.model_dump(by_alias=True).get("_links") or {})
+        outcome = api.get_result(journey_id).model_dump(
+            by_alias=True, mode="json", exclude_none=True
+        )
+        status = api.get_status(journey_id).model_dump(by_alias=True, mode="json")
+    assert outcome["phase"] == "SUCCEEDED"
+    assert outcome["output"] == {"status": "APPROVED", "orderId": "o-1"}
+    # projected fields at the top level; reserved names (status, journeyId) never overridden
+    assert outcome["orderRef"] == "ref-o-1" and outcome["approvedBy"] == "desk"
+    assert outcome["status"] == "APPROVED" and outcome["journeyId"] == journey_id
+    assert outcome["_links"] == {
+        "self": {"href": f"{API}/journeys/{journey_id}/result", "method": "GET"}
+    }
+    assert set(status["_links"]) == {"self", "result"}  # terminal: no cancel, no steps
+
+
+def test_cancel_fails_the_run_and_compensates_once(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    client, models, url, db = _serve(packages["engine-lifecycle"], tmp_path, live)
+    package = importlib.import_module(packages["engine-lifecycle"])
+    with client.EngineLifecycleClient(url) as api, httpx.Client(base_url=url) as http:
+        journey_id = api.start(
+            models.EngineLifecycleInput.model_validate(START)
+        ).journey_id
+        cancel = f"{API}/journeys/{journey_id}/steps/cancel"
+        first = http.post(cancel)
+        assert first.status_code == 200, first.text
+        assert first.json()["phase"].upper() == "FAILED"
+        outcome = api.get_result(journey_id)
+        assert outcome.error.code == "JOURNEY_CANCELLED"
+        assert outcome.error.reason == "Cancelled by user"
+        again = http.post(cancel)  # idempotent: nothing changes
+        assert again.status_code == 200
+        assert api.get_result(journey_id).model_dump() == outcome.model_dump()
+        with pytest.raises(package.ApiError) as refused:  # no more steps
+            api.approve(journey_id, {"approved": True})
+        assert refused.value.status == 409
+    (row,) = rows(db, "SELECT runtime FROM journeys WHERE id = ?", journey_id)
+    compensation = json.loads(row[0])["compensation"]
+    assert compensation["phase"] == "SUCCEEDED" and compensation["state"] == "undone"
+    assert compensation["outcome"]["terminationKind"] == "Cancel"
+    assert compensation["outcome"]["error"]["code"] == "JOURNEY_CANCELLED"
+
+
+def test_not_cancellable_and_links_disabled(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    package = packages["engine-lifecycle-closed"]
+    client, models, url, _ = _serve(package, tmp_path, live)
+    with client.EngineLifecycleClosedClient(url) as api:
+        journey_id = api.start(models.EngineLifecycleClosedInput()).journey_id
+        status = api.get_status(journey_id).model_dump(by_alias=True, exclude_none=True)
+    with httpx.Client(base_url=url) as http:
+        assert "_links" not in http.get(f"{API}/journeys/{journey_id}").json()
+        refused = http.post(f"{API}/journeys/{journey_id}/steps/cancel")
+        assert refused.status_code == 404  # no cancel step: cancellable is false
+        after = http.get(f"{API}/journeys/{journey_id}").json()
+    assert after["phase"] == status["phase"] and after["currentState"] == "approve"
