@@ -89,6 +89,26 @@ def validate_document(document: Document, model: type[ModelT], what: str) -> Mod
         raise SpecError(list(problems.values())[:50]) from None
 
 
+def _in_place(errors: list[Diagnostic], others: list[Diagnostic]) -> list[Diagnostic]:
+    """`errors` in their order, each of `others` inserted before the first error after it."""
+
+    def key(d: Diagnostic) -> tuple[int, int]:
+        return (d.location.line, d.location.column)
+
+    merged = list(errors)
+    for extra in sorted(others, key=key):
+        at = next(
+            (
+                i
+                for i, e in enumerate(merged)
+                if e.level is not Level.WARNING and key(e) > key(extra)
+            ),
+            len(merged),
+        )
+        merged.insert(at, extra)
+    return merged
+
+
 def validate_arazzo(
     document: Document,
     warnings: list[Diagnostic] | None = None,
@@ -111,24 +131,28 @@ def validate_arazzo(
         seen = {d.location for d in problems}
         problems += [d for d in exc.diagnostics if d.location not in seen]
     checked = check_document(document, what, external)
-    for found in checked.problems:
-        if found.level is Level.WARNING:
-            if warnings is not None:
-                warnings.append(found)
-        else:
-            problems.append(found)
-    for wid, found_in in checked.left_out.items():
-        if warnings is not None:
-            warnings.extend(
-                Diagnostic(
-                    d.location,
-                    f"{d.message}; workflow {wid!r} is left out of the package "
-                    "(everything else is generated)",
-                    Level.WARNING,
-                )
-                for d in found_in
-            )
+    found_warnings = [d for d in checked.problems if d.level is Level.WARNING]
+    problems += [d for d in checked.problems if d.level is not Level.WARNING]
+    left_out = [
+        (wid, d) for wid, found_in in checked.left_out.items() for d in found_in
+    ]
     if problems or model is None:
-        raise SpecError(problems[:50])
+        # every problem at once: the document's warnings are listed with its errors, each
+        # in its place (nothing is generated, so nothing is left out)
+        reasons = [
+            Diagnostic(d.location, d.message, Level.WARNING) for _, d in left_out
+        ]
+        raise SpecError(_in_place(problems[:50], found_warnings + reasons))
+    if warnings is not None:
+        warnings.extend(found_warnings)
+        warnings.extend(
+            Diagnostic(
+                d.location,
+                f"{d.message}; workflow {wid!r} is left out of the package "
+                "(everything else is generated)",
+                Level.WARNING,
+            )
+            for wid, d in left_out
+        )
     model._left_out = frozenset(checked.left_out)
     return model
