@@ -55,11 +55,11 @@ def _value(annotation: str, example: Any, models: set[str], used: set[str]) -> s
 
 def _program(
     module: str, client: str, imports: set[str], head: list[str], call: list[str],
-    result: str, asynchronous: bool,
+    result: str, asynchronous: bool, secret: bool,
 ) -> str:  # fmt: skip
     """Python source of the example, laid out as black would (the test type-checks it)."""
     std = ["import asyncio"] if asynchronous else []
-    if any("os.environ" in item for item in head):
+    if secret:  # the webhook secret is read from the environment
         std.append("import os")
     lines = [*std, *([""] if std else []), f"from {module} import {client}"]
     if imports:
@@ -87,6 +87,7 @@ def client_example(
     models = {m.name for m in bundle.models} | {a for a, _ in bundle.model_aliases}
     used: set[str] = set()
     head = [literal(BASE_URL)]
+    secret = False
     if journey is not None and bundle.journey is not None:
         start = bundle.journey.start.body
         assert start is not None
@@ -106,6 +107,7 @@ def client_example(
         if guards:
             variable = f"{names.env_prefix}_API_KEY_{naming.env_name(str(guards[0].guard_profile))}"
             head.append(f'webhook_secret=os.environ["{variable}"]')
+            secret = True
             intro += f", with the secret in `{variable}` for both"
         intro += (
             "). The values are the schemas' documented examples where they have one:"
@@ -130,7 +132,16 @@ def client_example(
     return ClientExample(
         intro,
         _program(
-            names.module, f"{names.pascal}Client", used, head, call, result, False
+            names.module,
+            f"{names.pascal}Client",
+            used,
+            head,
+            call,
+            result,
+            False,
+            secret,
         ),
-        _program(names.module, names.async_client, used, head, call, result, True),
+        _program(
+            names.module, names.async_client, used, head, call, result, True, secret
+        ),
     )

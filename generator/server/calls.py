@@ -14,7 +14,7 @@ from ..schema.journey.tasks import HttpCall
 from .expressions import Code, Expressions
 from .ir import BodyModel, CallField, HandlerMethod
 from .results import result_types
-from .schematypes import Resolver, annotation, example
+from .schematypes import Resolver, annotation, example, json_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 EXTRA_FIELDS = ("body", "headers", "query")
@@ -122,19 +122,6 @@ def _params(ds: Downstream, resolve: Resolver) -> list[tuple[str, dict[str, Any]
     ]
 
 
-def _json_schema(holder: Any, resolve: Resolver) -> Any:
-    content = holder.get("content") if isinstance(holder, dict) else None
-    if not isinstance(content, dict):
-        return None
-    for media, entry in content.items():
-        base = media.split(";", 1)[0].strip().lower()
-        if (base == "application/json" or base.endswith("+json")) and isinstance(
-            entry, dict
-        ):
-            return entry.get("schema", {})
-    return None
-
-
 def _body_model(schema: Any, resolve: Resolver, class_name: str) -> BodyModel | None:
     schema = _deref(resolve, schema)
     props = schema.get("properties") if isinstance(schema, dict) else None
@@ -158,7 +145,7 @@ def _success(ds: Downstream, resolve: Resolver) -> tuple[int, Any]:
     for status, raw in (ds.op.get("responses") or {}).items():
         code = str(status)
         if code.isdigit() and code.startswith("2"):
-            schema = _json_schema(_deref(resolve, raw), resolve)
+            schema = json_schema(_deref(resolve, raw))
             return int(code), None if schema is None else example(schema, resolve)
     return 200, None
 
@@ -309,7 +296,7 @@ class CallBuilder:
             )
             for loc, p in params
         ]  # fmt: skip
-        body_schema = _json_schema(_deref(resolve, ds.op.get("requestBody")), resolve)
+        body_schema = json_schema(_deref(resolve, ds.op.get("requestBody")))
         body_model = _body_model(
             body_schema, resolve, self.classes.claim(call_class[:-4] + "Body")
         )

@@ -17,10 +17,15 @@ from typing import Any
 
 from .. import naming
 from .ir import BodyModel
-from .schematypes import Resolver, annotation
+from .schematypes import Resolver, annotation, json_schema
 
-_RANGES = {"1": "Informational", "2": "Success", "3": "Redirect", "4": "ClientError"}
-_RANGES["5"] = "ServerError"
+_RANGES = {
+    "1": "Informational",
+    "2": "Success",
+    "3": "Redirect",
+    "4": "ClientError",
+    "5": "ServerError",
+}
 
 
 def _status_words(status: str) -> str:
@@ -32,17 +37,6 @@ def _status_words(status: str) -> str:
         except ValueError:
             return f"Status{status}"
     return _RANGES.get(status[:1], "Other")
-
-
-def _json_content(response: Any) -> tuple[bool, Any]:
-    content = response.get("content") if isinstance(response, dict) else None
-    for media, entry in (content or {}).items() if isinstance(content, dict) else ():
-        base = str(media).split(";", 1)[0].strip().lower()
-        if (base == "application/json" or base.endswith("+json")) and isinstance(
-            entry, dict
-        ):
-            return True, entry.get("schema", {})
-    return False, None
 
 
 def result_types(
@@ -63,8 +57,8 @@ def result_types(
     for status, raw in responses.items():
         code = str(status)
         response = resolve(raw) if isinstance(raw, dict) and "$ref" in raw else raw
-        has_json, schema = _json_content(response)
-        if not has_json:
+        schema = json_schema(response)
+        if schema is None:
             continue
         key = json.dumps(schema, sort_keys=True, default=str)
         if key in seen:

@@ -76,7 +76,9 @@ def example(
         props = schema.get("properties") or {}
         required = [r for r in schema.get("required") or [] if isinstance(r, str)]
         return {
-            name: example(props.get(name, {}), resolve, depth + 1, documented=documented)
+            name: example(
+                props.get(name, {}), resolve, depth + 1, documented=documented
+            )
             for name in required
         }
     if kind == "array":
@@ -84,7 +86,8 @@ def example(
         count = minimum if isinstance(minimum, int) and 0 < minimum <= 3 else 0
         item = schema.get("items")
         return [
-            example(item, resolve, depth + 1, documented=documented) for _ in range(count)
+            example(item, resolve, depth + 1, documented=documented)
+            for _ in range(count)
         ]
     return _scalar_example(kind, schema)
 
@@ -110,4 +113,19 @@ def _scalar_example(kind: str | None, schema: dict[str, Any]) -> Any:
         return float(low) if isinstance(low, int | float) else 0.0
     if kind == "boolean":
         return False
+    return None
+
+
+def json_schema(holder: Any) -> Any:
+    """The schema of a request body's or response's JSON representation (`application/json`
+    or `+json`; `{}` when it declares none), or None when it has no JSON representation."""
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if not isinstance(content, dict):
+        return None
+    for media, entry in content.items():
+        base = str(media).split(";", 1)[0].strip().lower()
+        if (base == "application/json" or base.endswith("+json")) and isinstance(
+            entry, dict
+        ):
+            return entry.get("schema", {})
     return None
