@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -278,6 +279,11 @@ def type_spec(c: Compiler, ref: ast.TypeRef, seen: frozenset[str] = frozenset())
     if ref.kind == "union":
         members = ", ".join(type_spec(c, member, seen) for member in ref.args)
         return f"('union', ({members},))"
+    if ref.schema is not None:
+        # `type T = String {format: "yyyy"}`: a value is a T when it carries that metadata
+        # (DataWeave keeps the schema of the `as T` that made a String).
+        plain = dataclasses.replace(ref, schema=None)
+        return f"('schema', ({type_spec(c, plain, seen)}, {c.compile(ref.schema)}))"
     alias = c.lookup(ref.name)
     if alias is not None and alias.kind == "type" and alias.type is not None:
         if ref.name in seen:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from generator.dataweave import ast
@@ -167,7 +168,10 @@ class OperatorParser(ParserBase):
         while (self.tok.kind == "OP" and self.tok.text in _RELATIONAL) or self.at("is"):
             op = self.take()
             if op.text == "is":
-                node = ast.Is(op.line, op.column, node, self.type_expr())
+                checked = self.type_expr()
+                if self.at("{") and checked.kind == "name":  # `is String {format: ...}`
+                    checked = dataclasses.replace(checked, schema=self._object())
+                node = ast.Is(op.line, op.column, node, checked)
             else:
                 node = ast.Binary(op.line, op.column, op.text, node, operand())
         return node

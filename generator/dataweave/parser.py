@@ -75,6 +75,7 @@ class Parser(PatternParser):
     def declarations(self, closing: str) -> tuple[ast.Decl, ...]:
         """Declarations up to and including `---` (JourneyForge may omit it inside `do`)."""
         decls: list[ast.Decl] = []
+        self.local_functions.update(self._declared_ahead())
         self.open_declarations += 1
         try:
             while self.tok.kind == "KEYWORD" and self.tok.text in _DECL_WORDS:
@@ -92,6 +93,27 @@ class Parser(PatternParser):
         elif closing == "":
             raise self.error("expected `---` between the declarations and the body")
         return tuple(decls)
+
+    def _declared_ahead(self) -> set[str]:
+        """The `fun` names this block declares (a function may call a later one infix)."""
+        names: set[str] = set()
+        depth, at = 0, self.pos
+        while at < len(self.tokens) - 1:
+            token = self.tokens[at]
+            if token.kind == "OP" and token.text in ("(", "[", "{"):
+                depth += 1
+            elif token.kind == "OP" and token.text in (")", "]", "}"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and token.text == "---":
+                break
+            elif depth == 0 and token.kind == "KEYWORD" and token.text == "fun":
+                following = self.tokens[at + 1]
+                if following.kind == "IDENT":
+                    names.add(following.text)
+            at += 1
+        return names
 
     def _declaration(self) -> ast.Decl:
         tok = self.take()

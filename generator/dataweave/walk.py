@@ -75,12 +75,19 @@ def _subject(node: ast.Node) -> ast.Node | None:
     return None
 
 
-def reads_names(node: ast.Node, names: set[str]) -> bool:
-    """Whether node mentions any of names."""
-    return any(
-        isinstance(current, ast.Name | ast.Call) and current.name in names
-        for current in descendants(node)
-    )
+def reads_names(
+    node: ast.Node,
+    names: set[str],
+    prune: Callable[[ast.Node], bool] = lambda _: False,
+) -> bool:
+    """Whether node mentions any of names (a call, infix `a f b` included), outside the
+    nodes prune skips."""
+    for current in descendants(node, prune):
+        if isinstance(current, ast.Name | ast.Call) and current.name in names:
+            return True
+        if isinstance(current, ast.Binary) and current.op in names:
+            return True
+    return False
 
 
 def is_comparator(node: ast.Node) -> bool:

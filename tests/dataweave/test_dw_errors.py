@@ -45,10 +45,16 @@ CONTEXT = frozenset({"context"})
         ("context.a match { }", 1, 11, "at least one `case"),
         ("context.a is Strin", 1, 14, "unknown type `Strin`; did you mean `String`?"),
         (
-            "do { fun a(n) = b(n) var y = 1 fun b(n) = n --- a(1) }",
+            "do { var x = f(2) fun f(a) = a + 1 --- x }",
             1,
             6,
-            "declare `fun b` next to `fun a`",
+            "declare `f` before `var x` (DataWeave: `f` is not yet initialized)",
+        ),
+        (
+            "do { var x = 1 fun f() = 1 var x = 2 --- x }",
+            1,
+            28,
+            "`x` is declared twice in this block",
         ),
         ("[1] map $$$", 1, 9, "`$$$` is not defined here"),
         (

@@ -210,6 +210,57 @@ CASES: list[Case] = [
         "((x) -> x + 1)(2)",
         "((x, y = 10) -> x + y)(1)",
     ),
+    *_cases(
+        "types with schema properties (metadata)",
+        'do { type T = String {format: "yyyy"} --- ["a" is T, "2020" is T, 1 is T] }',
+        'do { type T = String {foo: "x"} --- ["a" is T] }',
+        'do { type T = String {} --- ["a" is T] }',
+        'do { type T = Number {format: "#.00"} --- [1 is T, "1" is T] }',
+        'do { type T = String {format: "yyyy"} type U = T --- ["a" is U] }',
+        'do { type T = String {format: "yyyy"} --- ["a" is T | Number] }',
+        'do { type T = String {format: "yyyy"} --- [["a"] is Array<T>] }',
+        'do { type T = String {format: "yyyy"} --- "a" match { case is T -> 1 else -> 2 } }',
+        'do { type T = Date {format: "yyyy"} --- [|2020-01-01| is T] }',
+        'do { type T = String {format: "yyyy"} --- [("a" as T) is T, typeOf("a" as T)] }',
+        'do { type T = String {format: "yyyy"} --- [|2020-01-01| as T, '
+        "(|2020-01-01| as T) is T] }",
+        'do { type T = String {class: "java.lang.String"} --- ["a" is T] }',
+        '["a" is String {format: "yyyy"}, ("a" as String {format: "yyyy"}) is String '
+        '{format: "yyyy"}]',
+        'do { type T = String {format: "yyyy"} --- [("a" as String {format: "yyyy", x: 1}) '
+        'is T, ("a" as String {format: "MM"}) is T, (1 as String {format: "yyyy"}) is T] }',
+        'do { type T = String {format: "yyyy"} var x = "a" as T --- [x is T, x is String, '
+        '(x ++ "") is T, [x][0] is T, {a: x}.a is T] }',
+        'do { type T = String {format: "yyyy"} --- [("a" as T) is T {format: "MM"}, '
+        '(("a" as T) as String) is T] }',
+        'do { type T = String {format: "yyyy"} type U = String {format: "yyyy"} --- '
+        '[("a" as T) is U] }',
+        'do { type T = String {format: "yyyy"} fun f(x) = x --- [f("a" as T) is T] }',
+        '"a" as String {foo: 1}',
+        "1 as Number {foo: 1}",
+        "|2020-01-01| as String {foo: 1}",
+        '"2020-01-01" as Date {foo: 1}',
+        '{} as Object {class: "x"}',
+        '"a" as String {format: 1}',
+        "1 as String {format: null}",
+        '"a" as String {format: null}',
+        "1 as Number {unit: 3}",
+        '1234.567 as String {format: "#,##0.00", roundingMode: "DOWN"}',
+        '1234.565 as String {format: "#,##0.00", roundingMode: "HALF_EVEN"}',
+        '"1234.5" as Number {format: "#,##0.00", roundingMode: "UP"}',
+        '1234.5 as String {roundingMode: "UP"}',
+        '[12.5 as String {format: "yyyy"}, 1234567 as String {format: "yyyy"}, '
+        '-3 as String {format: "ab"}, 0.25 as String {format: "q"}]',
+        '"yyyy12" as Number {format: "yyyy"}',
+    ),
+    *_cases(
+        "array item types are erased",
+        '["a"] is Array<Number>',
+        '[["a"] is Array<String>, [] is Array<Number>, [1, "a"] is Array<Number>, '
+        '(1 to 3) is Array<String>, "a" is Array<String>]',
+        'do { type T = Array<Number> --- ["a"] is T }',
+        '["a"] match { case is Array<Number> -> 1 else -> 2 }',
+    ),
     *_cases("as with a format schema", *FORMAT_EXPRS),
     *_cases("time zone ids", *ZONE_EXPRS),
     *_cases(
@@ -219,6 +270,30 @@ CASES: list[Case] = [
         "do { fun f(n) = if (n <= 0) 0 else g(n) + 1 fun g(n) = f(n - 2) --- f(9) }",
         "do { fun a(n) = b(n) + 1 fun b(n) = n * 2 var x = a(3) --- x }",
         "do { fun sizeOf(a) = 42 --- sizeOf([1]) }",
+    ),
+    *_cases(
+        "forward references in a block",
+        "do { var x = f(2) fun f(a) = a + 1 --- x }",
+        "do { fun g(a) = a f 1 fun f(a, b) = a + b --- g(3) }",
+        "do { fun f() = x var x = 1 --- f() }",
+        "do { var y = g(1) fun g(a) = a var z = 2 --- y }",
+        "do { fun f(n) = if (n > 0) n g 1 else 0 fun g(a, b) = f(a - b) --- f(3) }",
+        "do { var f = (a, b) -> a + b --- 1 f 2 }",
+        "do { var x = 1 fun f() = x + y var y = 2 --- f() }",
+        "do { fun f() = y var x = f() var y = 2 --- x }",
+        "do { var a = b var b = 1 --- a }",
+        "do { fun f() = g() var x = 1 fun g() = x + 1 --- f() }",
+        "do { fun f() = x var x = f() --- x }",
+        "do { var x = 1 fun f() = x var y = f() fun g() = y + h() fun h() = 10 --- g() }",
+        "do { var u = 1 fun f(a) = a g u fun g(a, b) = a + b --- f(2) }",
+        "do { var x = 1 fun f() = 1 var x = 2 --- x }",
+        "fun f(n) = if (n <= 1) 1 else n * g(n - 1)\nvar k = 2\nfun g(n) = f(n) * k"
+        "\n---\nf(4)",
+        "fun f(x = 1, y = 2) = if (x > 10) x + y else f(x * 2, y)\n---\nf(5)",
+        "do { fun f(xs) = xs map (x) -> x plus k var k = 10 fun plus(a, b) = a + b "
+        "--- f([1, 2]) }",
+        "do { var f = () -> later var later = 5 --- f() }",
+        "do { fun f(x) = x is T2 var z = 1 type T2 = Number --- f(1) }",
     ),
     *_cases(
         "then",
@@ -333,6 +408,13 @@ CASES: list[Case] = [
         differs="JourneyForge's `if (c) then a else b` compiles, with a warning "
         "(DataWeave rejects `then` there)",
         ours="one",
+    ),
+    Case(
+        "types with schema properties (metadata)",
+        'do { type T = Number {format: "#.00"} --- [(1 as T) is T, 1 as T] }',
+        differs="only a String keeps the schema of the `as` that made it; a Number, Object "
+        "or date made by `as T {...}` is not a `T {...}` for `is`",
+        ours=[False, 1],
     ),
     Case(
         "grouping recovered",

@@ -12,8 +12,10 @@ from .selectors import object_of
 from .values import (
     _RECOVERABLE,
     _REGEX_CACHE,
+    MISSING,
     DataWeaveRuntimeError,
     NullArgumentError,
+    Schemed,
     _fail,
     _integer,
     _is_number,
@@ -63,7 +65,11 @@ def is_type(value: Any, spec: Any) -> bool:
             return any(is_type(value, member) for member in arg)
         if kind == "literal":
             return type_name(value) == type_name(arg) and eq(value, arg)
-        return isinstance(value, list | tuple) and all(is_type(v, arg) for v in value)
+        if kind == "schema":
+            inner, schema = arg
+            return is_type(value, inner) and _carries(value, schema)
+        # DataWeave erases an array's item type: `["a"] is Array<Number>` is true.
+        return type_name(value) == "Array"
     if spec == "Any":
         return True
     actual = type_name(value)
@@ -76,6 +82,16 @@ def is_type(value: Any, spec: Any) -> bool:
     if spec == "Range":
         return isinstance(value, list) and all(type(v) is int for v in value)
     return bool(actual == spec)
+
+
+def _carries(value: Any, schema: Any) -> bool:
+    """Whether value's metadata holds every property of schema (`is T {format: ...}`)."""
+    if not isinstance(schema, Mapping):
+        raise _fail("is with a schema", schema)
+    metadata = getattr(value, "schema", None) if isinstance(value, Schemed) else None
+    if metadata is None:
+        return not schema
+    return all(key in metadata and eq(metadata[key], v) for key, v in schema.items())
 
 
 def default_try(left: Callable[[], Any], fallback: Any) -> Any:
@@ -99,9 +115,9 @@ def default_try_lazy(left: Callable[[], Any], fallback: Callable[[], Any]) -> An
 def fix(make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Callable[..., Any]:
     """A recursive `fun`: make receives the function itself."""
 
-    def recurse(*args: Any) -> Any:
+    def recurse(*args: Any, **named: Any) -> Any:
         try:
-            return function(*args)
+            return function(*args, **named)
         except RecursionError:
             raise DataWeaveRuntimeError("function recursion too deep") from None
 
@@ -116,9 +132,9 @@ def fix_group(
     functions: list[Callable[..., Any]] = []
 
     def entry(at: int) -> Callable[..., Any]:
-        def recurse(*args: Any) -> Any:
+        def recurse(*args: Any, **named: Any) -> Any:
             try:
-                return functions[at](*args)
+                return functions[at](*args, **named)
             except RecursionError:
                 raise DataWeaveRuntimeError("function recursion too deep") from None
 
@@ -127,6 +143,41 @@ def fix_group(
     entries = [entry(at) for at in range(count)]
     functions.extend(make(*entries))
     return entries
+
+
+def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A `fun` that may recurse through other declarations: deep recursion is an error."""
+
+    def recurse(*args: Any, **named: Any) -> Any:
+        try:
+            return function(*args, **named)
+        except RecursionError:
+            raise DataWeaveRuntimeError("function recursion too deep") from None
+
+    return recurse
+
+
+def letrec(
+    make: Callable[[Callable[[int], Any]], tuple[Callable[[], Any], ...]],
+    names: tuple[str, ...],
+    body: Callable[[Callable[[int], Any]], Any],
+) -> Any:
+    """The declarations of one block that read later ones, as DataWeave scopes them: every
+    name is visible everywhere in the block, each is initialized in order, and reading one
+    before its initialization fails (`get(at)` reads declaration `at`)."""
+    cells: list[Any] = [MISSING] * len(names)
+
+    def get(at: int) -> Any:
+        value = cells[at]
+        if value is MISSING:
+            raise DataWeaveRuntimeError(
+                f"Variable: `{names[at]}` is not yet initialized"
+            )
+        return value
+
+    for at, init in enumerate(make(get)):
+        cells[at] = init()
+    return body(get)
 
 
 def _bind(kind: str, data: Any, value: Any) -> tuple[Any, ...] | None:

@@ -78,8 +78,10 @@ def _split(sub: str, pattern: str) -> tuple[str, str, str]:
     end = at
     while end < len(sub) and sub[end] in _PATTERN_CHARS:
         end += 1
-    if at == end:
-        raise _bad(pattern, "no digits (`0` or `#`)")
+    if (
+        at == end
+    ):  # no digits: all affix, the number printed as with `#` (DecimalFormat)
+        return sub, "#", ""
     return sub[:at], sub[at:end], sub[end:]
 
 

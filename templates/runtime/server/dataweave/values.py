@@ -290,6 +290,25 @@ def _key(name: str) -> Key:
     return made
 
 
+class Schemed(str):
+    """A String made by `as String {...}`: it keeps the schema properties as metadata, as
+    DataWeave does (`("a" as T) is T` is true, `"a" is T` false); any operation on it makes a
+    plain String."""
+
+    schema: dict[str, Any]
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        """Copies and pickles are plain text."""
+        return (str, (str(self),))
+
+
+def schemed(text: str, schema: Mapping[str, Any]) -> Schemed:
+    """text carrying schema as its metadata."""
+    made = Schemed(text)
+    made.schema = dict(schema)
+    return made
+
+
 class Range(list[int]):
     """`a to b`: an array of numbers that `typeOf` calls Range."""
 

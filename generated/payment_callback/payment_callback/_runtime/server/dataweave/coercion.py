@@ -40,7 +40,9 @@ from .values import (
     _is_number,
     _number,
     _to_number,
+    schemed,
     to_string,
+    type_name,
 )
 from .zoned import make_zone_id
 from .zones import is_zone_id
@@ -175,38 +177,54 @@ def plain(value: Any) -> Any:
     return value
 
 
-_SCHEMA_KEYS = frozenset({"format", "locale", "unit", "mode"})
 _UNITS = {"seconds": 1, "milliseconds": 1000}
+
+
+def _used_options(value: Any, target: str) -> tuple[str, ...]:
+    """The schema options `value as target` reads (DataWeave checks only those)."""
+    plain_text = isinstance(value, str) and not _is_live(value)
+    if target == "String":
+        number = _is_number(value) and not isinstance(value, bool)
+        return ("format", "locale") if number or isinstance(value, Temporal) else ()
+    if target == "Number":
+        return (
+            ("unit",)
+            if isinstance(value, DateTime)
+            else ("format", "locale")[: 2 if plain_text else 0]
+        )
+    if target in _TEMPORAL_TYPES:
+        if _is_number(value) and target == "DateTime":
+            return ("unit",)
+        return ("format", "locale", "mode")
+    return ()
 
 
 def coerce_format(value: Any, target: str, schema: Any) -> Any:
     """`value as Target {format: ..., locale: ..., unit: ...}`."""
     if not isinstance(schema, Mapping):
         raise _fail(f"as {target} with a schema", schema)
-    unknown = sorted(set(schema) - _SCHEMA_KEYS)
-    if unknown:
-        raise DataWeaveRuntimeError(
-            f"`as {target}` schema property `{unknown[0]}` is not supported for JSON "
-            "(supported: format, locale, unit, mode)"
-        )
+    # Other properties (`roundingMode`, `class`, ...) are metadata DataWeave keeps and
+    # ignores; a String keeps them for `is`.
     pattern, locale, unit = (
         schema.get("format"),
         schema.get("locale"),
         schema.get("unit"),
     )
     mode = schema.get("mode")
-    for name, given in (
-        ("format", pattern),
-        ("locale", locale),
-        ("unit", unit),
-        ("mode", mode),
+    for name in _used_options(value, target):
+        if name in schema and not isinstance(schema[name], str):
+            raise DataWeaveRuntimeError(
+                f"Schema option `{name}` expects type `String` but got "
+                f"`{type_name(schema[name])}`"
+            )
+    if (
+        unit is not None
+        and unit not in _UNITS
+        and "unit" in _used_options(value, target)
     ):
-        if given is not None and not isinstance(given, str):
-            raise _fail(f"as {target} {{{name}: ...}}", given)
-    if unit is not None and unit not in _UNITS:
         raise DataWeaveRuntimeError(f"unit {unit!r}: write `seconds` or `milliseconds`")
     if target == "String":
-        return _format_as_string(value, pattern, locale)
+        return schemed(_format_as_string(value, pattern, locale), schema)
     if target == "Number":
         return _format_as_number(value, pattern, locale, unit)
     if target in _TEMPORAL_TYPES:
