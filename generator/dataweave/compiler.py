@@ -45,6 +45,8 @@ from generator.dataweave.typing import (
 )
 from generator.dataweave.walk import is_comparator, local, reads_names, uses_dollar
 
+_PARAM_NAMES: Final = ("item", "index", "third")
+
 
 @dataclass(frozen=True)
 class CompiledExpression:
@@ -305,6 +307,9 @@ class Compiler(Scopes):
         if name == "orderBy" and is_comparator(args[split]):
             helper = "order_by_cmp"
         compiled = [self.compile(subject) for subject in args[:split]]
+        if isinstance(at, ast.Call) and name not in ("any", "all"):
+            for callback in args[split:]:
+                self._prefix_callback(name, spec, callback)
         for callback in args[split:]:
             is_lambda = isinstance(callback, ast.Lambda)
             if (spec.callback_arity == 0 and not is_lambda) or (
@@ -315,6 +320,40 @@ class Compiler(Scopes):
             else:
                 compiled.append(self.callback(callback, name, spec.callback_arity))
         return f"{RUNTIME}.{helper}({', '.join(compiled)})"
+
+    def _prefix_callback(
+        self, name: str, spec: FunctionSpec, callback: ast.Node
+    ) -> None:
+        """DataWeave checks a callback passed in parentheses (`map(xs, f)`) against the
+        function's signature: it must take every parameter, and `$` is not defined there.
+        """
+        arity = spec.callback_arity
+        bare = name.rpartition("::")[2]
+        params = ", ".join(_PARAM_NAMES[:arity])
+        if isinstance(callback, ast.Lambda):
+            given = len(callback.params)
+        elif (
+            isinstance(callback, ast.Name)
+            and (local := self.lookup(callback.name)) is not None
+            and local.kind == "fun"
+        ):
+            given = len(local.params)
+        else:
+            if uses_dollar(callback) and not isinstance(callback, ast.Lambda):
+                raise _fail(
+                    f"`$` is not defined in `{bare}(...)`'s arguments (DataWeave: unable to "
+                    f"resolve `$`): write a lambda `({params}) -> ...`, or call it infix "
+                    f"(`a {bare} $ ...`)",
+                    callback,
+                )
+            return
+        if given < arity:
+            raise _fail(
+                f"`{bare}(...)` with parentheses needs a callback of all {arity} "
+                f"parameter(s), as DataWeave checks it (`({params}) -> ...`); infix "
+                f"(`a {bare} ({', '.join(_PARAM_NAMES[:given])}) -> ...`) takes fewer",
+                callback,
+            )
 
     def callback(self, node: ast.Node, name: str, arity: int) -> str:
         """A lambda argument, or an expression using `$`, as a Python lambda of arity params."""

@@ -58,6 +58,19 @@ CONTEXT = frozenset({"context"})
         ),
         ("[1] map $$$", 1, 9, "`$$$` is not defined here"),
         (
+            'import * from dw::core::Strings\n---\nmapString("abc", (c) -> upper(c))',
+            3,
+            18,
+            "`mapString(...)` with parentheses needs a callback of all 2 parameter(s)",
+        ),
+        ("map([1], $ + 1)", 1, 12, "`$` is not defined in `map(...)`'s arguments"),
+        (
+            "do { fun f(x) = x --- mapObject({a: 1}, f) }",
+            1,
+            41,
+            "`mapObject(...)` with parentheses needs a callback of all 3 parameter(s)",
+        ),
+        (
             "|2020-01-01T00:00:00[America/New_York]|",
             1,
             1,

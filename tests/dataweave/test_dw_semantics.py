@@ -169,7 +169,7 @@ def test_conditionals_and_scopes(run: Run, source: str, expected: Any) -> None:
         ("context.missing filter (s) -> true", None),
         ("context.missing any (s) -> true", False),
         ("context.missing all (s) -> false", True),
-        ("map(context.items, (s) -> s.id)", [1, 2, 3]),
+        ("map(context.items, (s, i) -> s.id)", [1, 2, 3]),
         ("do { var f = (x) -> x + 1 --- f(2) }", 3),
     ],
 )
