@@ -59,6 +59,9 @@ class Param:
     required: bool
     annotation: str
     description: str | None = None
+    # OpenAPI style/explode of a path parameter that does not use the default (simple,
+    # explode false); None: the default
+    path_style: tuple[str, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ class Body:
     kind: MediaKind = "json"
     encoding: tuple[tuple[str, tuple[tuple[str, str | bool], ...]], ...] = ()
     media_types: tuple[str, ...] = ()
-    example: Any = None  # a JSON value valid against the schema (documented, else made up)
+    example: Any = (
+        None  # a JSON value valid against the schema (documented, else made up)
+    )
 
 
 @dataclass(frozen=True)

@@ -252,8 +252,41 @@ def parse_criterion(
     try:
         query = jsonpath.parse(condition)
     except jsonpath.JsonPathError as exc:
+        simple = jsonpath_comparison(condition, context)
+        if simple is not None:  # a dialect, warned where the document is checked
+            return SimpleCriterion(parse_condition(simple))
         raise ArazzoSyntaxError(condition, exc.column, exc.message) from None
     return JsonPathCriterion(subject, query, condition)
+
+
+_JSONPATH_COMPARE = re.compile(
+    r"^\s*\$((?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[(?:0|[1-9][0-9]*)\])+)\s*"
+    r"(==|!=|<=|>=|<|>)\s*(.+?)\s*$"
+)
+
+
+def jsonpath_comparison(condition: str, context: str) -> str | None:
+    """A jsonpath criterion written as a comparison (`$.name == 'x'`, Redocly Respect's
+    dialect; RFC 9535 has no such query) in its one meaning: the simple condition
+    `<context>#/name == 'x'` (None: not of that form)."""
+    match = _JSONPATH_COMPARE.match(condition)
+    if match is None:
+        return None
+    try:
+        right = parse_condition(match[3])
+    except ArazzoSyntaxError:
+        return None
+    if not isinstance(right, Lit):
+        return None
+    tokens = re.findall(r"\.([A-Za-z_][A-Za-z0-9_\-]*)|\[([0-9]+)\]", match[1])
+    pointer = "".join("/" + (name or index) for name, index in tokens)
+    base = context if "#" in context else context + "#"
+    simple = f"{base}{pointer} {match[2]} {match[3]}"
+    try:
+        parse_condition(simple)
+    except ArazzoSyntaxError:
+        return None
+    return simple
 
 
 def _criterion_type(kind: str | Mapping[str, Any] | None, condition: str) -> str:

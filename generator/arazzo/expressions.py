@@ -132,6 +132,9 @@ class _ExpressionParser:
         for part in ("header", "query", "path"):
             if rest.startswith(part + "."):
                 return self.single(message, part, at + len(part) + 1)
+        # A dialect (see `dialect_notes`): `headers.` read as `header.`.
+        if rest.startswith("headers."):
+            return self.single(message, "header", at + len("headers."))
         if rest == "body" or rest.startswith(("body.", "body#", "body[")):
             names, pointer = self.path(at + 4, allow_empty=True)
             return MessageRef(message, "body", names, pointer)
@@ -163,6 +166,9 @@ class _ExpressionParser:
 
     def context(self, root: Root, at: int) -> ContextRef:
         names, pointer = self.path(at - 1, allow_empty=False)
+        if root == "steps" and len(names) >= 2 and names[1] != "outputs":
+            # A dialect (see `dialect_notes`): `$steps.<id>.<name>` read as an output.
+            names = (names[0], "outputs", *names[1:])
         self.check_context(root, names, at)
         return ContextRef(root, names, pointer)
 
@@ -236,6 +242,41 @@ class _ExpressionParser:
         return tuple(
             t.replace("~1", "/").replace("~0", "~") for t in text[1:].split("/")
         )
+
+
+_STEP_VALUE = (
+    r"\$steps\.([A-Za-z0-9_\-]+)\.(?!outputs(?![A-Za-z0-9_\-]))(?=[^\s.\[#{}]+)"
+)
+_DIALECTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(r"\$(request|response)\.headers\."),
+        "${1}.header.",
+        "the Arazzo ABNF spells a header 'header.<name>', not 'headers.'",
+    ),
+    (
+        re.compile(_STEP_VALUE),
+        "$steps.{1}.outputs.",
+        "a step's values are read through its outputs",
+    ),
+)
+
+
+def dialect_notes(text: str) -> list[str]:
+    """The non-standard spellings a string holds that the parser reads in their one
+    meaning (`$response.headers.X`, `$steps.<id>.<name>`): one note each, with the
+    standard spelling to write instead."""
+    notes = []
+    for pattern, standard, why in _DIALECTS:
+        for match in pattern.finditer(text):
+            end = match.end()
+            while end < len(text) and text[end] not in " \t}":
+                end += 1
+            written = text[match.start() : end]
+            fixed = standard.format(None, match[1]) + text[match.end() : end]
+            notes.append(
+                f"{written!r} is not standard Arazzo ({why}); read as {fixed!r}: write that"
+            )
+    return notes
 
 
 def _segment_end(text: str, pos: int) -> int:

@@ -10,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Level
 from ..load import escape_pointer_token
-from .criteria import parse_criterion
-from .expressions import ArazzoSyntaxError, ContextRef, parse_expression, parse_value
+from .criteria import jsonpath_comparison, parse_criterion
+from .expressions import (
+    ArazzoSyntaxError,
+    ContextRef,
+    dialect_notes,
+    parse_expression,
+    parse_value,
+)
 
 if TYPE_CHECKING:
     from .rules import _Checker
@@ -99,6 +105,7 @@ class References:
             for i, item in enumerate(value):
                 yield from self.values(item, f"{pointer}/{i}")
         elif isinstance(value, str) and "$" in value:
+            self.dialect(value, pointer)
             try:
                 parsed = parse_value(value)
             except ArazzoSyntaxError:
@@ -110,6 +117,9 @@ class References:
             item = _dict(item)
             self.version_beside_type(item, f"{pointer}/{i}")
             condition, context = item.get("condition"), item.get("context")
+            for key in ("context", "condition"):
+                if isinstance(item.get(key), str):
+                    self.dialect(item[key], f"{pointer}/{i}/{key}")
             if isinstance(context, str):
                 try:
                     parsed: Any = parse_expression(context)
@@ -121,6 +131,16 @@ class References:
             if not isinstance(condition, str):
                 continue
             kind = item.get("type")
+            if kind == "jsonpath" and isinstance(context, str):
+                simple = jsonpath_comparison(condition, context)
+                if simple is not None:
+                    self.checker.report(
+                        f"{pointer}/{i}/condition",
+                        f"jsonpath condition {condition!r} is a comparison, not an RFC 9535 "
+                        "query (Redocly Respect's dialect); read as the simple condition "
+                        f"{simple!r}: write that (without type: jsonpath)",
+                        Level.WARNING,
+                    )
             try:
                 parsed = parse_criterion(
                     condition,
@@ -133,6 +153,11 @@ class References:
                 (f"{pointer}/{i}/condition", r)
                 for r in _context_refs(getattr(parsed, "condition", None))
             )
+
+    def dialect(self, text: str, pointer: str) -> None:
+        """A located warning for each non-standard spelling read in its one meaning."""
+        for note in dialect_notes(text):
+            self.checker.report(pointer, note, Level.WARNING)
 
     def version_beside_type(self, item: dict[str, Any], pointer: str) -> None:
         kind, version = item.get("type"), item.get("version")

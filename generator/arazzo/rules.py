@@ -176,6 +176,13 @@ class _Checker:
                 f"{what} {value!r} names no workflow; write "
                 f"$sourceDescriptions.{source}.<workflowId>" + _hint("", known),
             )
+        elif wid not in known and wid.startswith("workflows.") and wid[10:] in known:
+            self.report(
+                pointer,
+                f"{what} {value!r} is a tool's dialect (Redocly), not Arazzo; read as "
+                f"'$sourceDescriptions.{source}.{wid[10:]}': write that",
+                Level.WARNING,
+            )
         elif wid not in known:
             self.report(
                 pointer,

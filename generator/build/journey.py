@@ -53,7 +53,8 @@ def journey_ir(
                     f"{kind} state {name!r} has no step endpoint in the OpenAPI document "
                     f"(POST /journeys/{{journeyId}}/steps/{name}); add it or re-export the OpenAPI"
                     + (
-                        "; the server serves it at that path, the client has no method for it"
+                        "; the server serves it at that path and run_<journey>() posts the "
+                        "input given for it there; add the operation for a typed client method"
                         if webhook
                         else ""
                     ),

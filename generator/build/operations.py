@@ -165,6 +165,7 @@ def _params(
                 f"header parameter {name!r} is not a valid HTTP header name "
                 f"({naming.HEADER_NAME_RULE}); no request could carry it",
             )
+        path_style = _path_style(doc, site, value) if loc == "path" else None
         schema = value.get("schema", {})
         converted = ctx.schemas.model(
             doc, site + "/schema", schema, pascal + naming.pascal(name)
@@ -181,6 +182,7 @@ def _params(
                     if isinstance(value.get("description"), str)
                     else None
                 ),
+                path_style=path_style,
             )
         )
     return tuple(
@@ -192,6 +194,23 @@ def _params(
             ),
         )
     )
+
+
+def _path_style(
+    doc: Document, site: str, value: dict[str, Any]
+) -> tuple[str, bool] | None:
+    """A path parameter's OpenAPI style and explode when not the default (simple, false)."""
+    style = value.get("style", "simple")
+    explode = value.get("explode", False)
+    if style not in ("simple", "label", "matrix"):
+        raise error(
+            doc.location(site + "/style"),
+            f"path parameter {value['name']!r}: style {style!r} is not a path style; "
+            "OpenAPI allows simple, label or matrix in the path",
+        )
+    if not isinstance(explode, bool):
+        raise error(doc.location(site + "/explode"), "explode must be true or false")
+    return None if (style, explode) == ("simple", False) else (style, explode)
 
 
 def _body(

@@ -208,6 +208,18 @@ def _link_step(
     op = by_id.get((source, op_id)) if isinstance(source, str) else plain.get(op_id)
     if op is not None:
         return op
+    dotted = re.match(r"^([A-Za-z0-9_\-]+)\.(.+)$", op_id)
+    if source is None and dotted and (dotted[1], dotted[2]) in by_id:
+        ctx.warnings.append(
+            Diagnostic(
+                doc.location(site + "/operationId"),
+                f"step {step.stepId!r}: operationId {op_id!r} is a tool's shorthand "
+                f"(Redocly's <source>.<operationId>), not Arazzo; read as operationId "
+                f"'$sourceDescriptions.{dotted[1]}.{dotted[2]}': write that",
+                Level.WARNING,
+            )
+        )
+        return by_id[(dotted[1], dotted[2])]
     known = sorted(
         {o for (s, o) in by_id if not isinstance(source, str) or s == source}
     )

@@ -29,7 +29,11 @@ class ExternalView:
     op: OpView | None
     guard_header: str | None
     call_args: str = "journey_id, body"
-    example: Any = None  # a JSON value for the README's example (None: not posted there)
+    example: Any = (
+        None  # a JSON value for the README's example (None: not posted there)
+    )
+    # where the generated server serves the state when the OpenAPI has no step endpoint
+    served_path: str = ""
 
 
 def _external_args(op: OpView | None, guard: str | None) -> str:
@@ -124,6 +128,7 @@ def journey_view(
             example=(
                 s.operation.body.example if s.operation and s.operation.body else None
             ),
+            served_path=_served_path(journey.start.server_path, s.state),
         )
         for s in journey.external_steps
     )
@@ -139,6 +144,13 @@ def journey_view(
         external=external,
         running=running_phases(journey),
     )
+
+
+def _served_path(start_path: str, state: str) -> str:
+    """The step path the generated server serves an external-input state at: beside the
+    start endpoint's `.../journeys/<name>/start`."""
+    base = start_path.rsplit("/journeys/", 1)[0]
+    return f"{base}/journeys/{{journeyId}}/steps/{state}"
 
 
 def _annotations(

@@ -30,7 +30,12 @@ def target_key(parts: tuple[ArazzoPart, ...], index: int, ref: str) -> str | Non
         return part.key(ref)
     name, _, wid = ref[len(_SOURCES) :].partition(".")
     target = dict(part.arazzo_sources).get(name)
-    return parts[target].key(wid) if target is not None else None
+    if target is None:
+        return None
+    ids = {w.workflowId for w in parts[target].document.workflows}
+    if wid not in ids and wid.startswith("workflows.") and wid[10:] in ids:
+        wid = wid[10:]  # Redocly's `$sourceDescriptions.<name>.workflows.<id>` (warned)
+    return parts[target].key(wid)
 
 
 def _resolve(item: Any, bundle: Bundle, part: int = 0) -> Any:

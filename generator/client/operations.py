@@ -49,6 +49,16 @@ class OpView:
         return py_literal({name: dict(rule) for name, rule in body.encoding})
 
     @property
+    def path_styles(self) -> str:
+        """The non-default path parameter styles as a Python literal ('' when none)."""
+        items = [
+            f"{py_literal(p.wire)}: ({py_literal(p.path_style[0])}, {p.path_style[1]})"
+            for p in self.path_params
+            if p.path_style
+        ]
+        return "{" + ", ".join(items) + "}" if items else ""
+
+    @property
     def response_kind(self) -> str:
         """How the success body is read: json, text (str) or binary (bytes)."""
         success = self.op.success

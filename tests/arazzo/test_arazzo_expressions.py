@@ -115,7 +115,7 @@ def test_parse_expression(text: str, expected: Any) -> None:
         ("$inputs.a[x]", 9, "index"),
         ("$response.body#a", 15, "must be empty or start with '/'"),
         ("$response.body#/a~2", 17, "~0 or ~1"),
-        ("$steps.a.result.x", 7, "$steps.<stepId>.outputs.<name>"),
+        ("$steps.a", 7, "$steps.<stepId>.outputs.<name>"),
         ("$workflows.w.steps.x", 11, "inputs|outputs"),
         ("$components.schemas.x", 12, "kind one of"),
     ],
@@ -346,3 +346,25 @@ def _valid_regex(text: str) -> bool:
     except re.error:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("written", "standard"),
+    [
+        ("$response.headers.X-Rate", "$response.header.X-Rate"),
+        ("$request.headers.Accept", "$request.header.Accept"),
+        ("$steps.first.token", "$steps.first.outputs.token"),
+        ("$steps.first.items[0]", "$steps.first.outputs.items[0]"),
+    ],
+)
+def test_dialects_read_in_their_one_meaning_with_a_note(
+    written: str, standard: str
+) -> None:
+    """Spellings people publish that have one meaning parse as the standard one, and
+    `dialect_notes` says what to write instead."""
+    from generator.arazzo.expressions import dialect_notes
+
+    assert parse_expression(written) == parse_expression(standard)
+    (note,) = dialect_notes(written)
+    assert f"read as {standard!r}: write that" in note
+    assert dialect_notes(standard) == []

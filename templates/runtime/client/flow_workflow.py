@@ -128,7 +128,12 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
         spec = dataclasses.replace(
             spec, headers=with_secret(spec.headers, step.guard_header, env.secret)
         )
-    prepared = prepare(env.config, spec)
+    try:
+        prepared = prepare(env.config, spec)
+    except ValueError as exc:  # a path value missing or not serializable
+        raise WorkflowError(
+            step.step_id, f"its request cannot be built: {exc}"
+        ) from exc
     exchange = _az.Exchange(
         url=prepared.url,
         method=prepared.method,

@@ -60,6 +60,20 @@ def with_secret(
     return result
 
 
+def step_request(
+    path: str, journey_id: str, value: object, prefix: str = ""
+) -> RequestSpec:
+    """The POST of an external-input state whose step endpoint the OpenAPI omits: the
+    generated server serves it at `path` (`.../journeys/{journeyId}/steps/<state>`)."""
+    return RequestSpec(
+        method="POST",
+        path=path,
+        path_params={"journeyId": journey_id},
+        body=body(value),
+        prefix=prefix,
+    )
+
+
 def body(value: object) -> object:
     """The request body, or the marker for none."""
     return NO_BODY if value is None else value

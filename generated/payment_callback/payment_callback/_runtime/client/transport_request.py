@@ -73,6 +73,9 @@ class RequestSpec:
     media_type: str | None = None  # None: JSON
     encoding: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     response: str = "json"  # json, text (str) or binary (bytes)
+    # OpenAPI `style`/`explode` of the path parameters that do not use the default
+    # (simple, explode false): name -> (style, explode)
+    path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,16 +100,56 @@ def encode_scalar(value: object) -> str:
     return str(value)
 
 
-def expand_path(template: str, params: Mapping[str, object]) -> str:
-    """Fill `{name}` placeholders with percent-encoded values; a missing one is an error."""
+def expand_path(
+    template: str,
+    params: Mapping[str, object],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> str:
+    """Fill `{name}` placeholders with percent-encoded values serialized by the parameter's
+    OpenAPI style (simple by default; label, matrix); a missing one is an error."""
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in params or params[name] is None:
             raise ValueError(f"missing path parameter {name!r}")
-        return quote(encode_scalar(params[name]), safe="")
+        style, explode = (styles or {}).get(name, ("simple", False))
+        return serialize_path(name, params[name], style, explode)
 
     return _PATH_PARAM.sub(fill, template)
+
+
+def serialize_path(name: str, value: object, style: str, explode: bool) -> str:
+    """One path parameter by OpenAPI 3 `style` (simple, label, matrix) and `explode`: an
+    array or object is serialized as the style says, never as Python's repr."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    sep = {"simple": ",", "label": ".", "matrix": ";"}[style]
+    lead = {"simple": "", "label": ".", "matrix": ";"}[style]
+    if isinstance(value, Mapping):
+        pairs = [(str(k), _path_item(name, v)) for k, v in value.items()]
+        if explode:
+            return lead + sep.join(f"{k}={v}" for k, v in pairs)
+        flat = ",".join(f"{k},{v}" for k, v in pairs)
+        return f";{name}={flat}" if style == "matrix" else lead + flat
+    if isinstance(value, list | tuple):
+        items = [_path_item(name, v) for v in value]
+        if style == "matrix":
+            if explode:
+                return "".join(f";{name}={v}" for v in items)
+            return f";{name}={','.join(items)}"
+        return lead + (sep if explode else ",").join(items)
+    item = _path_item(name, value)
+    return f";{name}={item}" if style == "matrix" else lead + item
+
+
+def _path_item(name: str, value: object) -> str:
+    if isinstance(value, Mapping | list | tuple | BaseModel):
+        raise ValueError(
+            f"path parameter {name!r}: OpenAPI defines no serialization of a nested "
+            f"value ({type(value).__name__} inside an array or object); pass a scalar, "
+            "or a flat array or object"
+        )
+    return quote(encode_scalar(value), safe="")
 
 
 def encode_query(query: Mapping[str, object]) -> list[tuple[str, str]]:
@@ -143,7 +186,9 @@ def _base_origin(base_url: str) -> tuple[str, str, int | None]:
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
     url = join_url(
-        config.base_url, spec.prefix, expand_path(spec.path, spec.path_params)
+        config.base_url,
+        spec.prefix,
+        expand_path(spec.path, spec.path_params, spec.path_styles),
     )
     target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
