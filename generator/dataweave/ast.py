@@ -147,8 +147,10 @@ class TypeRef(Node):
     """A type expression: a name with type arguments, a union, or a literal type.
 
     kind is "name" (`String`, `Array<Number>`; args hold the type arguments), "union" (args
-    are the members), "literal" (value holds the literal), "object" or "function" (checked only
-    as Object/Function).
+    are the members), "intersection" (args are the members), "literal" (value holds the
+    literal), "object" (args are the field types, labels their (key, required, repeated); name
+    "closed" for `{| |}`), "function" (args are the parameter types then the return type,
+    labels the parameters' (name, optional, False)).
     """
 
     kind: str
@@ -156,6 +158,7 @@ class TypeRef(Node):
     args: tuple[TypeRef, ...] = ()
     value: Scalar = None
     schema: Node | None = None  # `type T = String {format: "#.00"}`: applied by `as T`
+    labels: tuple[tuple[str, bool, bool], ...] = ()
 
 
 @dataclass(frozen=True)

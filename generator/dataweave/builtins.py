@@ -262,9 +262,17 @@ _NUMBERS: Final = {
     "toRadixNumber": _fn("numbers_to_radix_number", 2, module=NUMBERS),
 }
 TYPES: Final = "dw::core::Types"
-# The Types functions that read what `typeOf` answers; the ones taking declared types
-# (`arrayItem`, `objectFields`, `unionItems`, ...) need type values journeygen does not have.
+# The Types functions, on what `typeOf` answers and on declared types (`type A = ...` then
+# `arrayItem(A)`).
 _TYPES: Final = {
+    "arrayItem": _fn("types_array_item", 1, module=TYPES),
+    "functionParamTypes": _fn("types_function_param_types", 1, module=TYPES),
+    "functionReturnType": _fn("types_function_return_type", 1, module=TYPES),
+    "intersectionItems": _fn("types_intersection_items", 1, module=TYPES),
+    "literalValueOf": _fn("types_literal_value_of", 1, module=TYPES),
+    "metadataOf": _fn("types_metadata_of", 1, module=TYPES),
+    "objectFields": _fn("types_object_fields", 1, module=TYPES),
+    "unionItems": _fn("types_union_items", 1, module=TYPES),
     "nameOf": _fn("types_name_of", 1, module=TYPES),
     "baseTypeOf": _fn("types_base_type_of", 1, module=TYPES),
     "isAnyType": _fn("types_is_any_type", 1, module=TYPES),
@@ -374,20 +382,6 @@ NOT_FOR_JSON: Final = MappingProxyType(
         "isDefaultOperatorDisabledExceptionHandling": "a Mule runtime flag, not for journeys",
         "isLegacySizeOfNumber": "a Mule runtime flag, not for journeys",
         "logInternal": "internal to MuleSoft's engine: write `log(prefix, value)`",
-        **{
-            name: f"`{name}` (dw::core::Types) reads a declared type; journeygen has the "
-            "types `typeOf` answers (use `nameOf`, `baseTypeOf` and the `is...Type` functions)"
-            for name in (
-                "arrayItem",
-                "functionParamTypes",
-                "functionReturnType",
-                "intersectionItems",
-                "literalValueOf",
-                "metadataOf",
-                "objectFields",
-                "unionItems",
-            )
-        },
     }
 )
 COERCION_TYPES: Final = frozenset(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -11,10 +10,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 from generator.dataweave import ast
-from generator.dataweave.builtins import COERCION_TYPES
 from generator.dataweave.declarations import do
+from generator.dataweave.emit_types import coerce, is_, type_spec, type_value
 from generator.dataweave.errors import DataWeaveError
-from generator.dataweave.parse_base import did_you_mean
 from generator.dataweave.typing import TYPE_NAMES
 from generator.dataweave.walk import local
 
@@ -113,7 +111,12 @@ def temporal(c: Compiler, node: ast.Temporal) -> str:
 
 
 def name(c: Compiler, node: ast.Name) -> str:
-    """A name reference."""
+    """A name reference (a type name is a type value, as `arrayItem(A)` reads it)."""
+    found = c.lookup(node.name)
+    if found is not None and found.kind == "type" and found.type is not None:
+        return type_value(c, ast.TypeRef(node.line, node.column, "name", node.name))
+    if found is None and node.name in TYPE_NAMES and node.name not in c.bindings:
+        return type_value(c, ast.TypeRef(node.line, node.column, "name", node.name))
     return c.name(node)
 
 
@@ -270,60 +273,6 @@ def cannot_fail(node: ast.Node) -> bool:
 
 
 # -- types ---------------------------------------------------------------------------------------
-
-
-def type_spec(c: Compiler, ref: ast.TypeRef, seen: frozenset[str] = frozenset()) -> str:
-    """A Python literal describing a type for the runtime's `is_type`."""
-    if ref.kind == "literal":
-        return repr(("literal", ref.value))
-    if ref.kind == "union":
-        members = ", ".join(type_spec(c, member, seen) for member in ref.args)
-        return f"('union', ({members},))"
-    if ref.schema is not None:
-        # `type T = String {format: "yyyy"}`: a value is a T when it carries that metadata
-        # (DataWeave keeps the schema of the `as T` that made a String).
-        plain = dataclasses.replace(ref, schema=None)
-        return f"('schema', ({type_spec(c, plain, seen)}, {c.compile(ref.schema)}))"
-    alias = c.lookup(ref.name)
-    if alias is not None and alias.kind == "type" and alias.type is not None:
-        if ref.name in seen:
-            raise _fail(f"type `{ref.name}` is defined in terms of itself", ref)
-        return type_spec(c, alias.type, seen | {ref.name})
-    if ref.name not in TYPE_NAMES:
-        raise _fail(
-            f"unknown type `{ref.name}`" + did_you_mean(ref.name, TYPE_NAMES), ref
-        )
-    if ref.name == "Array" and ref.args:
-        return f"('Array', {type_spec(c, ref.args[0], seen)})"
-    return repr(ref.name)
-
-
-def is_(c: Compiler, node: ast.Is) -> str:
-    """`value is Type`."""
-    return f"{R}.is_type({c.compile(node.value)}, {type_spec(c, node.type)})"
-
-
-def coerce(c: Compiler, node: ast.Coerce) -> str:
-    """`value as Type` (with `{format: ...}` schema properties)."""
-    ref = node.type
-    schema = node.schema
-    alias = c.lookup(ref.name) if ref.kind == "name" else None
-    while alias is not None and alias.kind == "type" and alias.type is not None:
-        ref = alias.type
-        schema = schema if schema is not None else ref.schema
-        alias = c.lookup(ref.name) if ref.kind == "name" else None
-    if ref.kind != "name" or ref.name not in COERCION_TYPES:
-        supported = ", ".join(sorted(COERCION_TYPES))
-        shown = ref.name or "this type"
-        raise _fail(
-            f"unsupported coercion target `{shown}`; supported: {supported}"
-            + did_you_mean(ref.name, COERCION_TYPES),
-            node.type,
-        )
-    value = c.compile(node.value)
-    if schema is not None:
-        return f"{R}.coerce_format({value}, {ref.name!r}, {c.compile(schema)})"
-    return f"{R}.coerce({value}, {ref.name!r})"
 
 
 # -- flow control --------------------------------------------------------------------------------

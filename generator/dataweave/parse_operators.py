@@ -17,13 +17,13 @@ from generator.dataweave.parse_base import (
     _MULTIPLICATIVE,
     _RELATIONAL,
     INFIX_LANGUAGE,
-    ParserBase,
     describe,
     did_you_mean,
 )
+from generator.dataweave.parse_types import TypeParser
 
 
-class OperatorParser(ParserBase):
+class OperatorParser(TypeParser):
     """The operator levels of the grammar: the precedence table of parser.py, loosest first, and"""
 
     def whole(self) -> ast.Node:
@@ -207,77 +207,3 @@ class OperatorParser(ParserBase):
             schema = self._object() if self.at("{") else None
             node = ast.Coerce(op.line, op.column, node, target, schema)
         return node
-
-    def type_expr(self) -> ast.TypeRef:
-        """A type: `Name`, `Name<T, ...>`, `A | B`, a literal type, `{...}` or `(A) -> B`."""
-        first = self.tok
-        members = [self._type_atom()]
-        while self.at("|"):
-            self.take()
-            members.append(self._type_atom())
-        if len(members) == 1:
-            return members[0]
-        return ast.TypeRef(first.line, first.column, "union", args=tuple(members))
-
-    def _type_atom(self) -> ast.TypeRef:
-        tok = self.tok
-        if tok.kind == "STRING" or tok.kind == "NUMBER":
-            self.take()
-            value: ast.Scalar = str(tok.value)
-            if tok.kind == "NUMBER":
-                value = int(tok.text) if tok.text.isdigit() else tok.text
-            return ast.TypeRef(tok.line, tok.column, "literal", value=value)
-        if self.at("true") or self.at("false") or self.at("null"):
-            self.take()
-            literal = {"true": True, "false": False, "null": None}[tok.text]
-            return ast.TypeRef(tok.line, tok.column, "literal", value=literal)
-        if self.at("{"):
-            self._skip_balanced("{", "}")
-            return ast.TypeRef(tok.line, tok.column, "name", name="Object")
-        if self.at("("):
-            self._skip_balanced("(", ")")
-            if self.at("->"):
-                self.take()
-                self.type_expr()
-                return ast.TypeRef(tok.line, tok.column, "name", name="Function")
-            raise self.error("expected `->` after function parameter types")
-        if tok.kind != "IDENT":
-            raise self.error(f"expected a type name, found {describe(tok)}")
-        name = self._qualified_name()
-        args: tuple[ast.TypeRef, ...] = ()
-        if self.at("<"):
-            args = self._type_arguments()
-        return ast.TypeRef(tok.line, tok.column, "name", name=name, args=args)
-
-    def _type_arguments(self) -> tuple[ast.TypeRef, ...]:
-        self.take()
-        args = [self.type_expr()]
-        while self.at(","):
-            self.take()
-            args.append(self.type_expr())
-        if self.at(">>"):
-            # `Array<Array<T>>`: the lexer read both closing brackets as one `>>`.
-            tok = self.tok
-            self.tokens[self.pos] = Token(
-                "OP", ">", None, tok.line, tok.column + 1, tok.offset + 1
-            )
-        else:
-            self.expect(">", "to close the type arguments")
-        return tuple(args)
-
-    def _skip_balanced(self, open_: str, close: str) -> None:
-        start = self.take()
-        depth = 1
-        while depth:
-            if self.tok.kind == "EOF":
-                raise self.error(f"unclosed `{open_}`", start)
-            depth += self.at(open_) - self.at(close)
-            self.take()
-
-    def _qualified_name(self) -> str:
-        """`name` or `dw::core::Strings::name`."""
-        parts = [self.expect_name("a name").text]
-        while self.at("::"):
-            self.take()
-            parts.append(self.expect_name("a name after `::`").text)
-        return "::".join(parts)

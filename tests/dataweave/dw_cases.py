@@ -1247,4 +1247,80 @@ TYPES: list[Case] = [
     *_cases("isLiteralType", "isLiteralType(typeOf(1))", module=_T),
     *_cases("isReferenceType", "isReferenceType(typeOf(1))", module=_T),
     *_cases("isNamespaceType", "isNamespaceType(typeOf(1))", module=_T),
+    # -- on declared types -------------------------------------------------------------------
+    *_cases(
+        "arrayItem",
+        "do { type A = Array<String> --- [nameOf(arrayItem(A)), arrayItem(A)] }",
+        "do { type A = Array<{a: String}> --- arrayItem(A) }",
+        "do { type T = Array<Array<String>> --- nameOf(arrayItem(arrayItem(T))) }",
+        'do { type T = Number {format: "#"} type A = Array<T> --- [arrayItem(A), '
+        "metadataOf(arrayItem(A))] }",
+        "arrayItem(typeOf([1]))",
+        "arrayItem(String)",
+        "do { type O = {a: String} --- arrayItem(O) }",
+        module=_T,
+    ),
+    *_cases(
+        "unionItems",
+        "do { type U = String | Number --- [unionItems(U), isUnionType(U)] }",
+        'do { type U = "a" | 1 --- [baseTypeOf(U), unionItems(U), '
+        "literalValueOf(unionItems(U)[1])] }",
+        "do { type A = Array<String> type U = A | String --- [nameOf(U), "
+        "unionItems(U) map nameOf($), baseTypeOf(U)] }",
+        "do { type O = {a: String} --- unionItems(O) }",
+        module=_T,
+    ),
+    *_cases(
+        "intersectionItems",
+        "do { type I = {a: String} & {b: Number} --- [intersectionItems(I), "
+        "baseTypeOf(I), isIntersectionType(I)] }",
+        module=_T,
+    ),
+    *_cases(
+        "objectFields",
+        "do { type O = {name: String, age?: Number} --- objectFields(O) }",
+        'do { type O = {a*: String, "b c"?: Number} --- objectFields(O) map '
+        "[$.key.name.localName, $.required, $.repeated] }",
+        "do { type O = {| a: String |} --- [objectFields(O) map $.key.name.localName, "
+        "isObjectType(O)] }",
+        "do { type T = {a: {b: Number}} --- objectFields(objectFields(T)[0].value)[0].value }",
+        "objectFields(typeOf({}))",
+        module=_T,
+    ),
+    *_cases(
+        "literalValueOf",
+        'do { type L = "abc" --- [literalValueOf(L), isLiteralType(L)] }',
+        "do { type L = 1.5 --- literalValueOf(L) }",
+        "do { type L = true --- [literalValueOf(L), nameOf(L), isBooleanType(L)] }",
+        'isLiteralType(typeOf("a"))',
+        module=_T,
+    ),
+    *_cases(
+        "metadataOf",
+        'do { type T = String {format: "yyyy"} --- [metadataOf(T), '
+        "metadataOf(baseTypeOf(T)), nameOf(baseTypeOf(T)), isStringType(T)] }",
+        "metadataOf(typeOf(1))",
+        module=_T,
+    ),
+    *_cases(
+        "functionParamTypes",
+        "do { type F = (String, Number) -> Boolean --- functionParamTypes(F) }",
+        "do { type F = (a: String, b?: Number) -> Boolean --- functionParamTypes(F) map "
+        "{n: $.paramType, o: $.optional} }",
+        "do { type F = () -> String --- functionParamTypes(F) }",
+        module=_T,
+    ),
+    *_cases(
+        "functionReturnType",
+        "do { type F = (String, Number) -> Boolean --- [functionReturnType(F), nameOf(F), "
+        "isFunctionType(F), functionReturnType(F) == Boolean] }",
+        module=_T,
+    ),
+    *_cases(
+        "nameOf",
+        "do { type A = Array<String> --- [nameOf(A), isArrayType(A), baseTypeOf(A), A] }",
+        "do { type Named = String type B = Named --- [nameOf(B), nameOf(baseTypeOf(B))] }",
+        "[nameOf(Number), isNumberType(Number), Number == typeOf(1), typeOf(Number)]",
+        module=_T,
+    ),
 ]

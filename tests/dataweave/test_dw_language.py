@@ -289,6 +289,23 @@ CASES: list[Case] = [
         "[1, 2] filter ((x) -> x > 1)",
     ),
     *_cases(
+        "object, function and intersection types",
+        '[{a: "x", b: 1} is {a: String}, {a: "x"} is {a: String, b?: Number}, '
+        '{a: "x", b: "s"} is {a: String, b?: Number}, {a: "x", b: 1} is {| a: String |}, '
+        '{a: "x"} is {| a: String |}, {a: [1]} is {a: Array<String>}]',
+        '[{a: "x", b: 1} is {a: String} & {b: Number}, {a: "x"} is {a: String} & '
+        "{b: Number}, 1 is String & Number, {} is {}, [] is {}]",
+        '[{a: 1, a: "x"} is {a: Number}, {a: 1, a: "x"} is {a*: Number}, '
+        '{a: "x", a: 1} is {a: Number}]',
+        'do { type P = {name: String, age?: Number} --- [{name: "a"} is P, {age: 1} is P, '
+        '{name: "a", age: "x"} is P, {name: "a"} match { case is P -> "p" else -> "no" }] }',
+        '[{a: "x"} as {a: String}]',
+        'do { type T = {a: String} --- {a: "x"} as T }',
+        "[((x) -> x) is (Number) -> Number, 1 is (Number) -> Number]",
+        "[1.5 is 1.5, '1.5' is 1.5, 1.50 is 1.5]",
+        "do { type T = String --- [typeOf(T), T, String] }",
+    ),
+    *_cases(
         "array item types are erased",
         '["a"] is Array<Number>',
         '[["a"] is Array<String>, [] is Array<Number>, [1, "a"] is Array<Number>, '

@@ -46,6 +46,7 @@ from .strings import *  # noqa: F403
 from .temporal import *  # noqa: F403
 from .text import *  # noqa: F403
 from .types import *  # noqa: F403
+from .typeshapes import *  # noqa: F403
 from .values import *  # noqa: F403
 from .values import _dec as _dec  # tests compare numbers through it
 from .zoned import *  # noqa: F403

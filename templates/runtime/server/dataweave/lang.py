@@ -68,6 +68,10 @@ def is_type(value: Any, spec: Any) -> bool:
         if kind == "schema":
             inner, schema = arg
             return is_type(value, inner) and _carries(value, schema)
+        if kind == "intersection":
+            return all(is_type(value, member) for member in arg)
+        if kind == "object":
+            return _object_is(value, *arg)
         # DataWeave erases an array's item type: `["a"] is Array<Number>` is true.
         return type_name(value) == "Array"
     if spec == "Any":
@@ -82,6 +86,22 @@ def is_type(value: Any, spec: Any) -> bool:
     if spec == "Range":
         return isinstance(value, list) and all(type(v) is int for v in value)
     return bool(actual == spec)
+
+
+def _object_is(value: Any, fields: tuple[Any, ...], closed: bool) -> bool:
+    """`value is {a: String, b?: Number}`: every value of each declared key has its type,
+    required keys are present, and a closed `{| |}` type has no other keys."""
+    if not isinstance(value, Mapping):
+        return False
+    pairs = pairs_of(value)
+    declared = {key for key, _, _ in fields}
+    if closed and any(key not in declared for key, _ in pairs):
+        return False
+    for key, required, spec in fields:
+        values = [v for k, v in pairs if k == key]
+        if (required and not values) or not all(is_type(v, spec) for v in values):
+            return False
+    return True
 
 
 def _carries(value: Any, schema: Any) -> bool:

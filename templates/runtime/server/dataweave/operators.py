@@ -12,6 +12,7 @@ from .values import (
     DataWeaveRuntimeError,
     Key,
     Num,
+    TypeValue,
     _arith,
     _concat_objects,
     _dec,
@@ -96,7 +97,11 @@ def _eq_text(left: str, right: str) -> bool:
     live_left, live_right = _is_live(left), _is_live(right)
     if not live_left and not live_right:
         return str(left) == str(right)
-    if type(left) is not type(right) or not (live_left and live_right):
+    if not (live_left and live_right):
+        return False
+    if isinstance(left, TypeValue) and isinstance(right, TypeValue):
+        return str(left) == str(right)  # a declared type and what `typeOf` answers
+    if type(left) is not type(right):
         return False
     if isinstance(left, Temporal) and isinstance(right, Temporal):
         return left.instant() == right.instant()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .values import TypeValue, _fail
+from .typeshapes import kind_of, shape_of
 
 
 def _type_named(value: Any, operation: str) -> str:
-    if isinstance(value, TypeValue) and value.live:
-        return str(value)
-    raise _fail(operation, value)
+    return kind_of(value, operation)
 
 
 def _type_is(value: Any, name: str, operation: str) -> bool:
@@ -19,13 +17,8 @@ def _type_is(value: Any, name: str, operation: str) -> bool:
 
 def types_name_of(value: Any) -> str:
     """`nameOf(type)`."""
-    return _type_named(value, "nameOf")
-
-
-def types_base_type_of(value: Any) -> TypeValue:
-    """`baseTypeOf(type)`: the type itself (`typeOf` answers base types)."""
-    _type_named(value, "baseTypeOf")
-    return value  # type: ignore[no-any-return]
+    shape = shape_of(value, "nameOf")
+    return str(shape[1]) if shape[0] in ("simple", "named") else str(value)
 
 
 def types_is_any_type(value: Any) -> bool:
@@ -139,21 +132,18 @@ def types_is_uri_type(value: Any) -> bool:
 
 
 def types_is_union_type(value: Any) -> bool:
-    """`isUnionType(type)`: never for what `typeOf` answers."""
-    _type_named(value, "isUnionType")
-    return False
+    """`isUnionType(type)`."""
+    return _type_is(value, "Union", "isUnionType")
 
 
 def types_is_intersection_type(value: Any) -> bool:
-    """`isIntersectionType(type)`: never for what `typeOf` answers."""
-    _type_named(value, "isIntersectionType")
-    return False
+    """`isIntersectionType(type)`."""
+    return _type_is(value, "Intersection", "isIntersectionType")
 
 
 def types_is_literal_type(value: Any) -> bool:
-    """`isLiteralType(type)`: never for what `typeOf` answers."""
-    _type_named(value, "isLiteralType")
-    return False
+    """`isLiteralType(type)`."""
+    return _type_is(value, "Literal", "isLiteralType")
 
 
 def types_is_reference_type(value: Any) -> bool:
