@@ -23,12 +23,16 @@ from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Location, SpecError, error
+from .format_chunks import ShapeCache, format_source
 
 CACHE_ENV = "JOURNEYGEN_CACHE_DIR"
 # black's mode, as plain values: they are part of the cache fingerprint, so changing one here
 # can never return text cached under another mode.
 TARGET_VERSION = "PY311"
 LINE_LENGTH = 88
+# A module at least this long is formatted one definition at a time (`format_chunks`): the
+# same bytes, in time linear in its size, and equal definitions formatted once.
+CHUNKED_FROM = 16_000
 _CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 
 
@@ -106,6 +110,7 @@ class Formatter:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._done: dict[str, str] = {}
         self._mode: object | None = None
+        self._shapes: ShapeCache | None = None
         folder = cache_dir if cache_dir is not None else cache_dir_from_env()
         self._disk = (
             DiskCache(
@@ -158,15 +163,28 @@ class Formatter:
         self._done[hashlib.sha256(result.encode("utf-8")).hexdigest()] = result
 
     def _black(self, path: str, text: str) -> str:
-        import black
         from black.parsing import InvalidInput
+
+        if len(text) >= CHUNKED_FROM:
+            if self._shapes is None:
+                self._shapes = ShapeCache(self._black_text)
+            try:
+                pieces = format_source(text, self._shapes)
+            except (InvalidInput, ValueError):
+                pieces = None  # a cut black cannot parse: the module is formatted whole
+            if pieces is not None:
+                return pieces
+        try:
+            return self._black_text(text)
+        except InvalidInput as exc:
+            raise _bug(path, exc) from exc
+
+    def _black_text(self, text: str) -> str:
+        import black
 
         if self._mode is None:
             self._mode = _mode()
-        try:
-            return str(black.format_str(text, mode=self._mode))  # type: ignore[arg-type]
-        except InvalidInput as exc:
-            raise _bug(path, exc) from exc
+        return str(black.format_str(text, mode=self._mode))  # type: ignore[arg-type]
 
     def format_files(self, files: dict[str, str]) -> dict[str, str]:
         """Format every `.py` file of a rendered file map."""
