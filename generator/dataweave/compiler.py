@@ -26,6 +26,7 @@ from generator.dataweave.builtins import (
 from generator.dataweave.emit import HANDLERS as _HANDLERS
 from generator.dataweave.errors import DataWeaveError, DataWeaveWarning
 from generator.dataweave.lexer import position_of, tokenize
+from generator.dataweave.parse_base import did_you_mean
 from generator.dataweave.parser import Parser
 from generator.dataweave.scope import (
     _DOLLAR_NAMES,
@@ -119,6 +120,33 @@ _MISREAD_WARNING: Final = (
     "`and`/`or`/comparisons); compiled with the usual grouping: add parentheses, e.g. "
     "`(a contains b) and (c contains d)`"
 )
+
+
+_FORMATS: Final = frozenset(
+    {
+        "application/json", "json", "text/plain", "text", "application/csv", "text/csv",
+        "csv", "application/x-www-form-urlencoded", "urlencoded", "text/x-java-properties",
+        "properties", "application/xml", "text/xml", "xml",
+    }
+)  # fmt: skip
+
+
+def _check_format(name: str, node: ast.Node) -> None:
+    """A content type written as a literal is checked at generation."""
+    text = node.value if isinstance(node, ast.Literal) else None
+    if isinstance(text, str) and text not in _FORMATS:
+        reason = {
+            "application/dw": " (DataWeave's own format is for debugging)",
+            "application/octet-stream": " (binary values do not exist in JSON)",
+            "multipart/form-data": " (multipart bodies are binary parts)",
+        }.get(text, "")
+        raise _fail(
+            f"`{name}` does not handle {text!r} for journey values{reason}; available: "
+            "application/json, text/plain, application/csv, "
+            "application/x-www-form-urlencoded, text/x-java-properties, application/xml"
+            + did_you_mean(text, _FORMATS),
+            node,
+        )
 
 
 def _op_name(node: ast.Node) -> str:
@@ -299,6 +327,8 @@ class Compiler(Scopes):
         self, name: str, spec: FunctionSpec, args: tuple[ast.Node, ...], at: ast.Node
     ) -> str:
         """A built-in call; a callback argument becomes a Python lambda."""
+        if name in ("read", "write") and len(args) > 1:
+            _check_format(name, args[1])
         if not spec.callback:
             plain = ", ".join(self.compile(arg) for arg in args)
             return f"{RUNTIME}.{spec.helper}({plain})"

@@ -63,6 +63,12 @@ CONTEXT = frozenset({"context"})
             18,
             "`mapString(...)` with parentheses needs a callback of all 2 parameter(s)",
         ),
+        (
+            'write({a: 1}, "application/dw")',
+            1,
+            15,
+            "`write` does not handle 'application/dw' for journey values (DataWeave's own",
+        ),
         ("map([1], $ + 1)", 1, 12, "`$` is not defined in `map(...)`'s arguments"),
         (
             "do { fun f(x) = x --- mapObject({a: 1}, f) }",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from . import formats
 from .values import (
     _MISSING,
     Callback,
@@ -94,6 +95,15 @@ _JSON_TYPES = ("application/json", "json")
 _TEXT_TYPES = ("text/plain", "text")
 
 
+def _unavailable(operation: str, mime: str) -> DataWeaveRuntimeError:
+    reason = formats.REFUSED.get(mime, "it is not a format journeygen reads or writes")
+    return DataWeaveRuntimeError(
+        f"{operation}: the {mime!r} format is not available for journey values ({reason}); "
+        "available: application/json, text/plain, application/csv, "
+        "application/x-www-form-urlencoded, text/x-java-properties, application/xml"
+    )
+
+
 def _options(value: Any) -> Mapping[str, Any]:
     if value is None:
         return {}
@@ -105,14 +115,21 @@ def _options(value: Any) -> Mapping[str, Any]:
 def write(
     value: Any, content_type: Any = "application/json", options: Any = None
 ) -> str:
-    """`write(value, contentType, options)`: JSON (indented unless `indent: false`) or text."""
+    """`write(value, contentType, options)`: JSON (indented unless `indent: false`), text,
+    CSV, urlencoded or Java properties."""
     mime = _text(content_type, "write")
     if mime in _TEXT_TYPES:
         return to_string(value)
+    if mime in formats.CSV_TYPES:
+        return formats.write_csv(value, _options(options))
+    if mime in formats.URLENCODED_TYPES:
+        return formats.write_urlencoded(value)
+    if mime in formats.PROPERTIES_TYPES:
+        return formats.write_properties(value)
+    if mime in formats.XML_TYPES:
+        return formats.write_xml(value, _options(options))
     if mime not in _JSON_TYPES:
-        raise DataWeaveRuntimeError(
-            f"write: the {mime!r} format is not available in journeygen (JSON and text only)"
-        )
+        raise _unavailable("write", mime)
     indent = _options(options).get("indent", True)
     return _json_text(value, "  " if indent is not False else None, "")
 
@@ -149,16 +166,23 @@ def _json_block(
 
 
 def read(text: Any, content_type: Any = "application/json", options: Any = None) -> Any:
-    """`read(text, contentType)`: JSON (numbers kept exactly) or text."""
+    """`read(text, contentType)`: JSON (numbers kept exactly), text, CSV, urlencoded or Java
+    properties."""
     mime = _text(content_type, "read")
-    _options(options)
+    given = _options(options)
     source = _text(text, "read")
     if mime in _TEXT_TYPES:
         return source
+    if mime in formats.CSV_TYPES:
+        return formats.read_csv(source, given)
+    if mime in formats.URLENCODED_TYPES:
+        return formats.read_urlencoded(source)
+    if mime in formats.PROPERTIES_TYPES:
+        return formats.read_properties(source)
+    if mime in formats.XML_TYPES:
+        return formats.read_xml(source)
     if mime not in _JSON_TYPES:
-        raise DataWeaveRuntimeError(
-            f"read: the {mime!r} format is not available in journeygen (JSON and text only)"
-        )
+        raise _unavailable("read", mime)
     try:
         return json.loads(
             source, parse_float=lambda t: _number(Decimal(t)), object_pairs_hook=obj
