@@ -40,6 +40,7 @@ from .loops import (
 )
 from .operations import OpView
 from .requests import RequestCompiler, value
+from .statuses import status_warnings
 
 _OPERATION_PATH = re.compile(
     r"^\{\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}#(/paths/.+)$"
@@ -296,6 +297,9 @@ class _Compiler:
         else:
             view = self.ops[self.operation(step).method_name]
             fields.append(f"request={self.request(step, view, params)}")
+            self.warnings += status_warnings(
+                step.step.successCriteria, view.op, where, sid
+            )
             if view.op.kind in ("status", "result"):
                 fields.append(f"poll={py_literal(view.op.kind)}")
             if view.op.kind == "status" and (

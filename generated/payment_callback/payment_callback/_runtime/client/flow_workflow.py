@@ -130,7 +130,7 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
         )
     try:
         prepared = prepare(env.config, spec)
-    except ValueError as exc:  # a path value missing or not serializable
+    except (ValueError, TypeError) as exc:  # a path value or body it cannot send
         raise WorkflowError(
             step.step_id, f"its request cannot be built: {exc}"
         ) from exc
