@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gen_targets import generation_targets
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PEERS_DIR = HERE / ".peers"
@@ -723,7 +725,6 @@ def table(results: dict[str, Any]) -> str:
 
 
 def targets(results: dict[str, Any]) -> dict[str, str]:
-    r = results["ratios"]
     out: dict[str, str] = {}
 
     def verdict(value: float | None, limit: float, text: str) -> str:
@@ -731,31 +732,8 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
             return "not measured"
         return f"{'met' if value <= limit else 'NOT met'} ({text.format(value)})"
 
-    out["cold per journey <= 0.5x opc"] = verdict(
-        r.get("jg_cold_per_journey_vs_opc"), 0.5, "{:.2f}x"
-    )
-    out["whole corpus one process <= 0.2x opc loop"] = verdict(
-        r.get("jg_corpus_one_process_vs_opc_loop"), 0.2, "{:.2f}x"
-    )
-    corpus = results["generation"]["corpus"]
-    for label, key in (
-        ("unchanged regenerate < 1 s", "second_run_unchanged"),
-        ("unchanged --check < 1 s", "check_unchanged"),
-    ):
-        med = corpus[key]["wall_s"]["median"]
-        out[label] = f"{'met' if med < 1 else 'NOT met'} ({med:.2f}s)"
-    growth = results["scaling"]["tools"].get("journeygen", {}).get("time_growth", {})
-    worst = max((v for v in growth.values() if v is not None), default=None)
-    out["10x operations <= 12x time"] = verdict(worst, 12, "worst step {:.2f}x")
-    client = results.get("client", {})
-    per = client.get("per_request", {}).get("typed_vs_httpx_wall")
-    out["typed call <= 1.15x plain httpx (wall)"] = verdict(per, 1.15, "{:.2f}x")
-    faster = client.get("workflow", {}).get("arazzo_runner_vs_journeygen_wall")
-    out["workflow >= 5x faster than arazzo-runner"] = (
-        "not measured"
-        if faster is None
-        else f"{'met' if faster >= 5 else 'NOT met'} ({faster:.2f}x faster)"
-    )
+    # Sections 1-3 (generation, scaling, client): benchmarks/gen_targets.py.
+    out.update(generation_targets(results))
     server = results.get("server", {})
     rate = server.get("generated_vs_baseline_journeys_per_s")
     out["server >= 0.7x hand-written journeys/s"] = (

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .diagnostics import Diagnostic, Location
-from .schema.arazzo import ArazzoDocument, Step, Workflow
-from .schema.journey import Journey
 from .schemas import ModelDef
 
 if TYPE_CHECKING:
+    # Annotations only: a case without a journey never imports the journey schema.
     from .client.assemble import ClientPart
+    from .schema.arazzo import ArazzoDocument, Step, Workflow
+    from .schema.journey import Journey
     from .server.ir import ServerPart
 
 ParamLocation = Literal["path", "query", "header", "cookie"]

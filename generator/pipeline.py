@@ -103,14 +103,19 @@ def generate(
     finished = False
     try:
         from .build import build
-        from .discover import find_case
-        from .export.case import derived_case
+        from .discover import documents, find_case
         from .inputs import load_case
         from .load import Workspace
         from .render import static_sources
 
         workspace = Workspace(tree)
-        derived = derived_case(folder, workspace)
+        found = documents(folder)
+        derived = None
+        if found["journey"] and not found["openapi"] and not found["arazzo"]:
+            # A journey-only folder: its contracts are derived (the exporter, imported only here).
+            from .export.case import derived_case
+
+            derived = derived_case(folder, workspace)
         case = derived or find_case(folder)
         inputs = load_case(
             case, workspace

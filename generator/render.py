@@ -34,14 +34,21 @@ def templates_dir() -> Path:
     return Path(locations[0])
 
 
-def environment(root: Path) -> jinja2.Environment:
-    """A Jinja environment that fails on any missing IR field and never autoescapes for HTML."""
+def environment(root: Path, *, precompiled: bool = True) -> jinja2.Environment:
+    """A Jinja environment that fails on any missing IR field and never autoescapes for HTML.
+    Templates come from their precompiled modules where those are current
+    (`generator.precompile`), so a cold run does not compile them."""
     import jinja2
 
     from . import encode, mermaid
+    from .precompile import PrecompiledLoader
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
+        loader=(
+            PrecompiledLoader(root)
+            if precompiled
+            else jinja2.FileSystemLoader(str(root))
+        ),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - output is Python, encoded by the filters below
         keep_trailing_newline=True,

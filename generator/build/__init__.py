@@ -17,7 +17,6 @@ from ..discover import find_case as find_case
 from ..inputs import Inputs
 from ..inputs import load_case as load_case
 from ..ir import Bundle
-from ..server.assemble import build_server
 from .arazzo_parts import part_sources
 from .context import BuildContext
 from .documents import extra_sources, read_documents, source_name
@@ -73,4 +72,7 @@ def build(inputs: Inputs) -> Bundle:
     bundle = replace(bundle, client=build_client(bundle))
     if journey is None:
         return bundle
+    # Imported here: the server's compiler (and the DataWeave one) only for a journey.
+    from ..server.assemble import build_server
+
     return replace(bundle, server=build_server(bundle, inputs))

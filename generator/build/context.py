@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import naming
 from ..diagnostics import Diagnostic, SpecError
@@ -13,9 +13,11 @@ from ..discover import Case
 from ..inputs import Inputs
 from ..load import Document, Workspace
 from ..schema.arazzo import ArazzoDocument
-from ..schema.journey import Journey
 from ..schema.openapi import OpenAPI
 from ..schemas import SchemaCollector
+
+if TYPE_CHECKING:  # a case without a journey never imports the journey schema
+    from ..schema.journey import Journey
 
 T = TypeVar("T")
 

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 from .. import naming
 from ..diagnostics import Diagnostic, SpecError
 from ..load import Document
-from ..schema.journey import parse_journey
 from ..schema.openapi import validate_openapi
 from .arazzo_parts import read_parts
 from .context import BuildContext, attempt
@@ -24,6 +23,8 @@ def read_documents(ctx: BuildContext) -> None:
     if openapi is not None:
         ctx.openapi = openapi
     journey_doc, arazzo_doc = ctx.journey_doc, ctx.arazzo_doc
+    if journey_doc is not None:  # the journey schema is imported only for a journey
+        from ..schema.journey import parse_journey
     parsed = (
         attempt(problems, lambda: parse_journey(journey_doc)) if journey_doc else None
     )

@@ -9,7 +9,6 @@ from ..diagnostics import Diagnostic, Level, error
 from ..ir import JourneyIR, Operation
 from ..schemas import REF_PREFIX
 from .context import BuildContext
-from .links import external_step, link, waiting_states
 
 
 def journey_ir(
@@ -20,6 +19,9 @@ def journey_ir(
 ) -> JourneyIR | None:
     if ctx.journey is None or ctx.journey_doc is None:
         return None
+    # Imported here: the journey schema's state types only for a journey.
+    from .links import external_step, link, waiting_states
+
     doc = ctx.journey_doc
     by_kind = {op.kind: op for op in reversed(ops)}
     start = by_kind.get("start")

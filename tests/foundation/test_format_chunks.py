@@ -47,7 +47,7 @@ def test_generated_modules_of_a_many_operation_case(tmp_path: Path) -> None:
         import synth  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
-    case = synth.write_case(tmp_path, 24)
+    case = synth.write_case(tmp_path, 12)
     recorder = _Recorder()
     pipeline.generate(case, formatter=recorder)
     large = {

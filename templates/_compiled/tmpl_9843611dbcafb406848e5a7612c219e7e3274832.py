@@ -1,0 +1,111 @@
+# Compiled from templates/server/README.server.md.jinja by `python -m generator.precompile`. Do not edit.
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'server/README.server.md.jinja'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_names = resolve('names')
+    l_0_s = resolve('s')
+    l_0_api_keys = resolve('api_keys')
+    l_0_config_keys = resolve('config_keys')
+    try:
+        t_1 = environment.filters['lower']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'lower' found.")
+    try:
+        t_2 = environment.filters['markdown']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'markdown' found.")
+    pass
+    yield '## Server\n\n`'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.server.create_app(handlers, *, store=None, settings=None)` returns the ASGI app\nthat runs the journey itself. The only code a server team writes is the outbound work, behind the\ntyped `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.handlers.'
+    yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+    yield "` Protocol, in a module of its own (never under\nthis folder, which regeneration replaces):\n\n```sh\njourneygen scaffold <this journey's case folder> my_service/handlers.py   # a starting implementation, written once\npython -m "
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.server --fake --port 8080                           # demo on FakeHandlers\npython -m '
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield ".server --handlers my_service.handlers:Handlers --port 8080\n```\n\nEach handler method may be a `def` or an `async def` (an async one runs on the server's event\nloop, so async clients made at startup work). `create_app` checks the handlers object against the\nProtocol before the app exists: a missing or misspelled method, or one that cannot take the call\nmodel, raises `"
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.server.HandlersError` naming it and the nearest name it has.\n\n`'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.testing.FakeHandlers` answers every outbound call with deterministic,\nschema-valid data and can be steered per call (`FakeHandlers(<method>=reply(...))`).\n\nSettings are read from the environment (or given as `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.server.Settings(...)`):\n\n| variable | default | what |\n| --- | --- | --- |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_STORE` | `'
+    yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix')))
+    yield '.sqlite3` | where journeys, history, received events, timers and schedules are persisted: a SQLite file path, or a PostgreSQL URL (`postgresql://user@host:5432/db`, needs the `[postgres]` extra) that any number of replicas share |\n'
+    for (l_1_profile, l_1_variable) in (undefined(name='api_keys') if l_0_api_keys is missing else l_0_api_keys):
+        _loop_vars = {}
+        pass
+        yield '| `'
+        yield str(l_1_variable)
+        yield "` | none: every call guarded by it is refused | the secret the journey's `apiKeyValidate` profile `"
+        yield str(t_2(l_1_profile))
+        yield '` compares with, in constant time |\n'
+    l_1_profile = l_1_variable = missing
+    for (l_1_key, l_1_variable, l_1_kind, l_1_required) in (undefined(name='config_keys') if l_0_config_keys is missing else l_0_config_keys):
+        _loop_vars = {}
+        pass
+        yield '| `'
+        yield str(l_1_variable)
+        yield '` | '
+        if l_1_required:
+            pass
+            yield 'none: required (503 until set)'
+        else:
+            pass
+            yield 'unset'
+        yield ' | `platform.config.'
+        yield str(t_2(l_1_key))
+        yield '` ('
+        yield str(l_1_kind)
+        yield ') |\n'
+    l_1_key = l_1_variable = l_1_kind = l_1_required = missing
+    yield '| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_BODY_BYTES` | `1048576` | the largest request body accepted (413 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_JSON_DEPTH` | `64` | the deepest nesting of arrays and objects in a body (400 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_BODY_TIMEOUT_SECONDS` | `30` | the time to receive a whole body (408 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_HEADER_BYTES` | `16384` | the size of all header fields together (431 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_HEADER_COUNT` | `100` | the number of header fields (431 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_TARGET_BYTES` | `8192` | the length of the request path and query (414 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_IDEMPOTENCY_TTL_SECONDS` | `86400` | how long an `Idempotency-Key` on start is remembered |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_DURABILITY` | `full` | `full`: every commit is on disk before its answer; `normal`: faster, survives a crash of the process but not a power loss |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_TIMER_SCALE` | `1.0` | multiplies every timer, wait timeout and schedule delay (tests use e.g. `1e-6`) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_ENVIRONMENT` | `dev` | what expressions read as the platform environment |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MTLS_CERT_HEADER` | unset | the header a TLS-terminating proxy puts the client certificate in |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_JWT_LEEWAY_SECONDS` | `60` | clock leeway when JWTs are checked |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_POOL_MIN_SIZE` | `1` | PostgreSQL: connections each replica keeps open |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_POOL_MAX_SIZE` | `10` | PostgreSQL: the most connections a replica opens (one more listens for timers) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_POOL_TIMEOUT_SECONDS` | `5` | PostgreSQL: how long a request waits for a connection before it is answered 503 |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
+
+blocks = {}
+debug_info = '3=28&5=30&10=34&11=36&17=38&19=40&22=42&26=44&27=48&28=52&30=57&31=61&33=76&34=78&35=80&36=82&37=84&38=86&39=88&40=90&41=92&42=94&43=96&44=98&45=100&46=102&47=104&48=106'

@@ -1,0 +1,46 @@
+"""A cold run imports only what its case needs: no server machinery for a plain Arazzo case."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import synth
+from generator.pipeline import generate
+generate(synth.write_case(Path(sys.argv[1]), 3), stage_cache=Path(sys.argv[2]))
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("generator"))))
+"""
+NOT_NEEDED = (
+    "generator.server.assemble",  # the journey compiler
+    "generator.dataweave",
+    "generator.schema.journey",
+    "generator.export",
+)
+
+
+def test_plain_arazzo_case_imports_no_server_machinery(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            str(tmp_path),
+            str(tmp_path / "c"),
+            str(REPO / "benchmarks"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={"JOURNEYGEN_JOBS": "1", "PATH": "/usr/bin:/bin"},
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "generator.client.assemble" in loaded
+    assert not [m for m in loaded if m.startswith(NOT_NEEDED)]
