@@ -348,7 +348,10 @@ class Compiler(Scopes):
                 value = self.compile(callback)
                 compiled.append(value if spec.lambda_optional else f"lambda: {value}")
             else:
-                compiled.append(self.callback(callback, name, spec.callback_arity))
+                infix = not isinstance(at, ast.Call)
+                compiled.append(
+                    self.callback(callback, name, spec.callback_arity, infix)
+                )
         return f"{RUNTIME}.{helper}({', '.join(compiled)})"
 
     def _prefix_callback(
@@ -385,7 +388,9 @@ class Compiler(Scopes):
                 callback,
             )
 
-    def callback(self, node: ast.Node, name: str, arity: int) -> str:
+    def callback(
+        self, node: ast.Node, name: str, arity: int, infix: bool = False
+    ) -> str:
         """A lambda argument, or an expression using `$`, as a Python lambda of arity params."""
         if isinstance(node, ast.Lambda):
             if len(node.params) > arity:
@@ -396,6 +401,10 @@ class Compiler(Scopes):
             return self.lambda_(node.params, node.body, padding)
         if isinstance(node, ast.Name) and self.lookup(node.name) is not None:
             return f"{RUNTIME}.adapt({self.compile(node)}, {arity})"
+        if not uses_dollar(node) and infix:
+            # DataWeave reads any expression there as a lambda of it: `xs groupBy "all"`.
+            unused = ", ".join(f"_u{i}" for i in range(arity))
+            return f"lambda {unused}: {self.compile(node)}"
         if not uses_dollar(node):
             raise _fail(
                 f"`{name}` expects a lambda such as `(item) -> ...` or an expression "

@@ -19,6 +19,14 @@ _ADDITIVE: Final = frozenset({"+", "-", ">>", "<<"})
 _MULTIPLICATIVE: Final = frozenset({"*", "/"})
 # Words with a language meaning after an operand: never read as an infix function name.
 _CHAIN_STOPS: Final = frozenset({"then", "at", "otherwise"})
+# DataWeave's reserved words: never a variable, function or unquoted key name there.
+RESERVED: Final = frozenset(
+    {
+        "if", "else", "unless", "using", "as", "is", "null", "true", "false", "default",
+        "case", "fun", "input", "output", "ns", "type", "import", "var", "and", "or",
+        "throw", "do", "for", "yield",
+    }
+)  # fmt: skip
 _DECL_WORDS: Final = frozenset({"var", "fun", "type", "import", "ns"})
 _REJECTED_OPS: Final = MappingProxyType(
     {
@@ -111,6 +119,10 @@ class ParserBase(abc.ABC):
         """Consume an identifier or fail."""
         if self.tok.kind != "IDENT":
             raise self.error(f"expected {what}, found {describe(self.tok)}")
+        if self.tok.text in RESERVED and what in ("a variable name", "a function name"):
+            raise self.error(
+                f"`{self.tok.text}` is a reserved word in DataWeave: choose another name"
+            )
         return self.take()
 
     def error(self, message: str, token: Token | None = None) -> DataWeaveError:

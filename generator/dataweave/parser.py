@@ -41,7 +41,12 @@ import dataclasses
 from generator.dataweave import ast
 from generator.dataweave.errors import DataWeaveWarning
 from generator.dataweave.lexer import Token, tokenize
-from generator.dataweave.parse_base import _DECL_WORDS, _REJECTED_OPS, describe
+from generator.dataweave.parse_base import (
+    _DECL_WORDS,
+    _REJECTED_OPS,
+    RESERVED,
+    describe,
+)
 from generator.dataweave.parse_patterns import PatternParser
 
 
@@ -239,6 +244,12 @@ class Parser(PatternParser):
         tok = self.tok
         if tok.kind not in ("IDENT", "KEYWORD", "STRING", "TEMPLATE"):
             raise self.error(f"expected an object key, found {describe(tok)}")
+        if tok.kind in ("IDENT", "KEYWORD") and tok.text in RESERVED:
+            self.warn(
+                f"`{tok.text}` is a reserved word in DataWeave, which refuses it as an "
+                f'unquoted key: write `"{tok.text}": ...`',
+                tok,
+            )
         self.take()
         # `"$(name)": v` / `"$$": v`: an interpolated key is computed.
         key: str | ast.Node = (

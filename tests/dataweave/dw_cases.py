@@ -333,6 +333,11 @@ CORE: list[Case] = [
         "[1, 2, 3] reduce ($ + $$)",
         "[] reduce ($ + $$)",
         '"abc" reduce ($$ ++ $)',
+        "5 reduce (item, acc = 7) -> acc + item",
+        "true reduce (item, acc = 0) -> acc",
+        "-2 reduce (item, acc = 0) -> acc + item",
+        "0.5 reduce (item, acc = 0) -> acc",
+        "12 reduce $$ ++ $",
         "null reduce ($ + $$)",
         "[5] reduce ($ + $$)",
         "payload.items reduce ((item, acc) -> acc ++ item)",
@@ -476,12 +481,16 @@ JOURNEYFORGE: list[Case] = [
     Case("any", "null any ($ > 1)", differs=_EXTENSION, ours=False),
     Case("all", "[1, 2] all ($ > 1)", differs=_EXTENSION, ours=False),
     Case("all", "null all ($ > 1)", differs=_EXTENSION, ours=True),
+    *_cases("filterObject", "null filterObject true", "{a: 1, b: 2} filterObject true"),
+    *_cases("groupBy", '[1, 2] groupBy "all"', '{a: 1} groupBy "k"'),
+    *_cases("map", "[1, 2] map 1", "[1, 2] map null", "[] map 1"),
+    *_cases("orderBy", "[2, 1] orderBy 0"),
     Case(
-        "filterObject",
-        "null filterObject true",
-        differs="a callback must be a lambda, a `$` expression or a function name, even "
-        "where DataWeave never calls it",
-        ours="<fails>",
+        "map",
+        "do { var fn = (x) -> x * 2 --- [1, 2] map fn }",
+        differs="a function value after an infix callback function is called on each "
+        "item; DataWeave maps each item to the function itself, then fails writing it",
+        ours=[2, 4],
     ),
     Case(
         "isEmpty",

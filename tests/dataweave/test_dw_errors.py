@@ -37,7 +37,7 @@ CONTEXT = frozenset({"context"})
         ('"abc', 1, 1, "unterminated string"),
         ("[1, 2 3]", 1, 7, "expected `,`"),
         ("{a: 1 b: 2}", 1, 7, "expected `,` between object fields"),
-        ("context.items map 1", 1, 19, "expects a lambda"),
+        ("map(context.items, 1)", 1, 20, "expects a lambda"),
         ("now", 1, 1, "call it as `now(...)`"),
         ("1 +", 1, 4, "end of expression"),
         ("context.a ~", 1, 11, "unexpected `~`"),

@@ -29,7 +29,7 @@ MONTHS = [
     "December",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_LETTERS = frozenset("GuyDMLdQqEahKkHmsSnANVzOXxZ")
+_LETTERS = frozenset("GuyDMLdQqEahKkHmsSnANVzOXxZwY")
 Token = tuple[str, int]  # (letter, count); letter "'" is literal text in count's place
 Pattern = list[Any]  # Tokens and nested optional sections (lists)
 
@@ -114,7 +114,7 @@ def _field(value: Any, letter: str, count: int) -> str:
     moment, nano, zone = value
     day = moment.date() if isinstance(moment, datetime) else moment
     clock = moment.time() if isinstance(moment, datetime) else moment
-    needs_date = letter in "GuyDMLdQqE"
+    needs_date = letter in "GuyDMLdQqEwY"
     if needs_date and not isinstance(day, date):
         raise DataWeaveRuntimeError(f"a time has no {letter!r} field to format")
     if not needs_date and letter not in "VzOXxZ" and not isinstance(clock, time):
@@ -126,6 +126,11 @@ def _field(value: Any, letter: str, count: int) -> str:
         return f"{year % 100:02d}" if count == 2 else str(year).zfill(count)
     if letter == "D":
         return str(day.timetuple().tm_yday).zfill(count)
+    if letter in "wY":
+        year, week = _us_week(day)
+        if letter == "w":
+            return str(week).zfill(count)
+        return f"{year % 100:02d}" if count == 2 else str(year).zfill(count)
     if letter in "ML":
         if count >= 3:
             name = MONTHS[day.month - 1]
@@ -181,6 +186,18 @@ def _field(value: Any, letter: str, count: int) -> str:
     if letter in "Vz":
         return "Z" if offset == timedelta(0) else _offset(offset, "X", 3)
     return _offset(offset, letter, count)
+
+
+def _us_week(day: date) -> tuple[int, int]:
+    """The week-based year and week of day as Java's US rules count them (weeks start on
+    Sunday; week 1 holds January 1)."""
+    sunday = day - timedelta(days=(day.weekday() + 1) % 7)
+    saturday = sunday + timedelta(days=6)
+    if saturday.year > day.year:
+        return saturday.year, 1
+    first = date(day.year, 1, 1)
+    start = first - timedelta(days=(first.weekday() + 1) % 7)
+    return day.year, (sunday - start).days // 7 + 1
 
 
 def format_parts(pattern: str, moment: Any, nano: int, zone: Any) -> str:

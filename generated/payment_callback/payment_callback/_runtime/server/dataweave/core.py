@@ -116,6 +116,10 @@ def reduce_(value: Any, callback: Callback) -> Any:
     """`value reduce ((item, acc = init) -> ...)`; without an init the first item starts."""
     if value is None:
         return None
+    if isinstance(value, bool) or _is_number(value):
+        value = to_string(
+            value
+        )  # DataWeave coerces to its String overload: `5 reduce ...`
     items: list[Any] = (
         list(value) if isinstance(value, str) else _items(value, "reduce")
     )
