@@ -222,7 +222,10 @@ def _literal_pieces(source: str, black: Callable[[str], str]) -> str | None:
     first_line: str | None = None
     middles: list[str] = []
     for entry in entries:
-        out = black(head + entry + closer).splitlines(keepends=True)
+        try:
+            out = black(head + entry + closer).splitlines(keepends=True)
+        except ValueError:  # black's InvalidInput: an entry cut where it does not end
+            return None
         if (
             len(out) < 3
             or out[-1] != closer.rstrip() + "\n"

@@ -123,6 +123,19 @@ other = [
 
 def f(): pass
 """,
+    "a literal whose entry is cut where it does not end": """
+X = {
+    'a': f(
+    1,
+    ),
+    'b': 2,
+    'c': 3,
+    'd': 4,
+}
+
+
+def f(): pass
+""",
     "a docstring that looks like code": '''
 def f():
     """Example.
