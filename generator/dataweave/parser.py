@@ -49,6 +49,15 @@ from generator.dataweave.parse_base import (
 )
 from generator.dataweave.parse_patterns import PatternParser
 
+# Type names DataWeave reserves for itself (a `type` declaration of one is refused).
+_SYSTEM_TYPES = frozenset(
+    {
+        "Any", "Nothing", "Null", "String", "Number", "Boolean", "Object", "Array", "Key",
+        "Regex", "Function", "Range", "Date", "DateTime", "LocalDateTime", "LocalTime", "Time",
+        "TimeZone", "Period", "Type", "Uri", "Binary", "Namespace", "Name",
+    }
+)  # fmt: skip
+
 
 def parse(source: str) -> ast.Node:
     """Parse a whole DataWeave expression."""
@@ -143,6 +152,12 @@ class Parser(PatternParser):
             return ast.FunDecl(tok.line, tok.column, name.text, params, body)
         if tok.text == "type":
             name = self.expect_name("a type name")
+            if name.text in _SYSTEM_TYPES:
+                raise self.error(
+                    f"`{name.text}` is one of DataWeave's own types and cannot be declared: "
+                    "choose another type name",
+                    name,
+                )
             self.expect("=", "after the type name")
             declared = self.type_expr()
             if self.at("{") and declared.kind == "name":  # schema properties

@@ -198,9 +198,11 @@ def _temporal_pair(left: Any, right: Any) -> tuple[Temporal, Period] | None:
 
 
 def add(left: Any, right: Any) -> Any:
-    """`left + right`: numbers, or a date/time plus a period."""
+    """`left + right`: numbers, a date/time plus a period, or an array and one more item."""
     if type(left) is int and type(right) is int:
         return left + right
+    if isinstance(left, list | tuple):
+        return [*left, right]
     pair = _temporal_pair(left, right) or _temporal_pair(right, left)
     if pair is not None:
         return _plus(pair[0], pair[1], 1, "addition")
