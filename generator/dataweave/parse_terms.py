@@ -27,7 +27,9 @@ class TermParser(OperatorParser):
                 node = ast.Assert(tok.line, tok.column, node)
             elif self.at("(") and isinstance(node, ast.Name):
                 node = ast.Call(node.line, node.column, node.name, self._arguments())
-            elif self.at("(") and isinstance(node, ast.Call | ast.Lambda | ast.Apply):
+            elif self.at("(") and isinstance(
+                node, ast.Call | ast.Lambda | ast.Apply | ast.Select | ast.Index
+            ):
                 node = ast.Apply(tok.line, tok.column, node, self._arguments())
             elif self.at("@") or self.at("#") or self.at("^"):
                 raise self.error(_REJECTED_OPS[tok.text])
