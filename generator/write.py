@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 
 def _existing(folder: Path) -> dict[str, str]:
+    """Every output file under `folder`, keyed by its path from `folder`'s parent. Walked with
+    `os.walk` and plain strings: an unchanged corpus is thousands of files, and pathlib's
+    per-path objects were most of the time of a run answered from the cache."""
     if not folder.is_dir():
         return {}
     found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not _ignored(path.relative_to(folder).parts):
-            rel = path.relative_to(folder.parent).as_posix()
-            found[rel] = path.read_text(encoding="utf-8", errors="replace")
+    root = str(folder)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not _ignored_dir(d)]
+        inner = dirpath[len(root) :].replace(os.sep, "/")
+        prefix = folder.name + inner + "/"
+        for name in filenames:
+            full = f"{dirpath}{os.sep}{name}"
+            if name.endswith(".pyc") or not os.path.isfile(full):  # noqa: PTH113
+                continue
+            found[prefix + name] = _read(full)
     return found
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:  # noqa: PTH123
+        return handle.read()
 
 
 _IGNORED_DIRS = (
@@ -29,11 +44,9 @@ _IGNORED_DIRS = (
 )
 
 
-def _ignored(parts: tuple[str, ...]) -> bool:
+def _ignored_dir(name: str) -> bool:
     """Build and cache litter that tools leave in a package folder is not output."""
-    return any(
-        p in _IGNORED_DIRS or p.endswith(".egg-info") for p in parts[:-1]
-    ) or parts[-1].endswith(".pyc")
+    return name in _IGNORED_DIRS or name.endswith(".egg-info")
 
 
 def diff(out: Path, package: str, files: dict[str, str]) -> str:
