@@ -104,6 +104,7 @@ class JourneyCompiler:
             tuple(scope.inputs),
             tuple(scope.timers),
             tuple(scope.parallels),
+            order=tuple(scope.states),
         )
 
     def state(self, scope: Scope, state: str, body: Any) -> None:

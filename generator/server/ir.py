@@ -180,6 +180,17 @@ class MachineCode:
     # JourneyDefinition keyword arguments (the journey's machine only): (name, code) of
     # outcomes=, execution=, compensation=
     extras: tuple[tuple[str, str], ...] = ()
+    order: tuple[str, ...] = ()  # the machine's state names in spec order
+
+    @property
+    def states(self) -> tuple[tuple[str, str], ...]:
+        """(state, code) of every compiled state, in spec order: the `states={...}` entries."""
+        codes = dict(self.steps)
+        codes.update((i.state, i.code) for i in self.inputs)
+        codes.update((t.state, t.code) for t in self.timers)
+        codes.update((p.state, p.code) for p in self.parallels)
+        ordered = [(name, codes.pop(name)) for name in self.order if name in codes]
+        return (*ordered, *codes.items())
 
 
 @dataclass(frozen=True)

@@ -93,46 +93,16 @@ def root(context, missing=missing):
         yield str(environment.getattr(l_1_m, 'var'))
         yield ': Machine[handlers.'
         yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
-        yield '] = Machine(\n    steps={\n'
-        for (l_2_state, l_2_fn) in environment.getattr(l_1_m, 'steps'):
+        yield '] = Machine(\n    states={\n'
+        for (l_2_state, l_2_code) in environment.getattr(l_1_m, 'states'):
             _loop_vars = {}
             pass
             yield '        '
             yield str(t_3(l_2_state))
             yield ': '
-            yield str(l_2_fn)
+            yield str(l_2_code)
             yield ',\n'
-        l_2_state = l_2_fn = missing
-        yield '    },\n    inputs={\n'
-        for l_2_i in environment.getattr(l_1_m, 'inputs'):
-            _loop_vars = {}
-            pass
-            yield '        '
-            yield str(t_3(environment.getattr(l_2_i, 'state')))
-            yield ': '
-            yield str(environment.getattr(l_2_i, 'code'))
-            yield ',\n'
-        l_2_i = missing
-        yield '    },\n    timers={\n'
-        for l_2_t in environment.getattr(l_1_m, 'timers'):
-            _loop_vars = {}
-            pass
-            yield '        '
-            yield str(t_3(environment.getattr(l_2_t, 'state')))
-            yield ': '
-            yield str(environment.getattr(l_2_t, 'code'))
-            yield ',\n'
-        l_2_t = missing
-        yield '    },\n    parallels={\n'
-        for l_2_p in environment.getattr(l_1_m, 'parallels'):
-            _loop_vars = {}
-            pass
-            yield '        '
-            yield str(t_3(environment.getattr(l_2_p, 'state')))
-            yield ': '
-            yield str(environment.getattr(l_2_p, 'code'))
-            yield ',\n'
-        l_2_p = missing
+        l_2_state = l_2_code = missing
         yield '    },\n)\n\n'
     l_1_m = missing
     yield 'DEFINITION: JourneyDefinition[handlers.'
@@ -147,26 +117,16 @@ def root(context, missing=missing):
     else:
         pass
         yield 'JsonObject'
-    yield ',\n    steps={\n'
-    for (l_1_state, l_1_fn) in environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'steps'):
+    yield ',\n    states={\n'
+    for (l_1_state, l_1_code) in environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'states'):
         _loop_vars = {}
         pass
         yield '        '
         yield str(t_3(l_1_state))
         yield ': '
-        yield str(l_1_fn)
+        yield str(l_1_code)
         yield ',\n'
-    l_1_state = l_1_fn = missing
-    yield '    },\n    inputs={\n'
-    for l_1_i in environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'inputs'):
-        _loop_vars = {}
-        pass
-        yield '        '
-        yield str(t_3(environment.getattr(l_1_i, 'state')))
-        yield ': '
-        yield str(environment.getattr(l_1_i, 'code'))
-        yield ',\n'
-    l_1_i = missing
+    l_1_state = l_1_code = missing
     yield '    },\n    correlation_fields=('
     for l_1_f in environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'correlation_fields'):
         _loop_vars = {}
@@ -194,32 +154,6 @@ def root(context, missing=missing):
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'start_outcome'):
         pass
         yield '    start_outcome=True,\n'
-    if environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'timers'):
-        pass
-        yield '    timers={\n'
-        for l_1_t in environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'timers'):
-            _loop_vars = {}
-            pass
-            yield '        '
-            yield str(t_3(environment.getattr(l_1_t, 'state')))
-            yield ': '
-            yield str(environment.getattr(l_1_t, 'code'))
-            yield ',\n'
-        l_1_t = missing
-        yield '    },\n'
-    if environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'parallels'):
-        pass
-        yield '    parallels={\n'
-        for l_1_p in environment.getattr(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'top'), 'parallels'):
-            _loop_vars = {}
-            pass
-            yield '        '
-            yield str(t_3(environment.getattr(l_1_p, 'state')))
-            yield ': '
-            yield str(environment.getattr(l_1_p, 'code'))
-            yield ',\n'
-        l_1_p = missing
-        yield '    },\n'
     yield '    version='
     yield str(t_3(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'version')))
     yield ',\n'
@@ -301,4 +235,4 @@ def root(context, missing=missing):
     yield ')\n'
 
 blocks = {}
-debug_info = '2=31&4=33&13=35&14=38&26=42&29=44&32=51&33=55&37=61&69=63&72=67&73=73&74=75&75=78&76=81&84=89&85=92&87=96&88=100&92=106&93=110&97=116&98=120&102=126&103=130&109=138&111=140&112=142&114=150&115=154&119=160&120=164&123=170&124=177&125=185&126=193&129=196&131=199&132=203&136=209&138=212&139=216&143=223&144=225&145=228&147=235&148=238&150=245&152=248&153=252&157=260&158=263&160=265&161=268&163=270&164=274&166=279&168=282&169=286&177=293&178=297'
+debug_info = '2=31&4=33&13=35&14=38&26=42&29=44&32=51&33=55&37=61&69=63&72=67&73=73&74=75&75=78&76=81&84=89&85=92&87=96&88=100&94=108&96=110&97=112&99=120&100=124&103=130&104=137&105=145&106=153&109=157&110=159&111=162&113=169&114=172&116=179&118=182&119=186&123=194&124=197&126=199&127=202&129=204&130=208&132=213&134=216&135=220&143=227&144=231'

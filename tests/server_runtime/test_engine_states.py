@@ -35,8 +35,10 @@ from jg_runtime.server.states import (
 )
 from jg_runtime.server.states.subjourney import run_subjourney
 
-SPIN = Machine(steps={"spin": lambda ctx: Next("spin")})  # a subjourney that never ends
-TWO = Machine(steps={"a": lambda ctx: Next("b"), "b": lambda ctx: Succeed({"n": 2})})
+SPIN = Machine(
+    states={"spin": lambda ctx: Next("spin")}
+)  # a subjourney that never ends
+TWO = Machine(states={"a": lambda ctx: Next("b"), "b": lambda ctx: Succeed({"n": 2})})
 
 
 def _calling(machine: Machine[Any], start: str) -> dict[str, Any]:
@@ -99,10 +101,7 @@ def test_a_subjourney_s_states_are_not_in_the_journey_s_history() -> None:
 
 
 def test_a_paused_or_unknown_subjourney_state_fails_the_subjourney() -> None:
-    waits = Machine(
-        steps={},
-        inputs={"w": ExternalInput("w", "wait", JsonObject, next="x")},
-    )
+    waits = Machine(states={"w": ExternalInput("w", "wait", JsonObject, next="x")})
     for machine, start, reason in [
         (waits, "w", "subjourney 'sub' paused at 'w'"),
         (TWO, "nowhere", "state 'nowhere' is not a state of this journey"),
@@ -120,13 +119,16 @@ def test_every_part_of_a_machine_is_reached_through_the_state_registry() -> None
     wait = ExternalInput("w", "wait", JsonObject, next="n1", on_timeout="t1")
     hook = ExternalInput("h", "webhook", JsonObject, next="n2")
     timer: Timer[Any] = Timer("t", next="n3", duration=lambda ctx: "PT1S")
-    branch = Branch("b", "s", Machine(steps={"s": lambda ctx: Succeed(None)}))
+    branch = Branch("b", "s", Machine(states={"s": lambda ctx: Succeed(None)}))
     parallel: Parallel[Any] = Parallel("p", (branch,), next="n4")
-    machine = Machine(
-        steps={"s": lambda ctx: Succeed(None)},
-        inputs={"w": wait, "h": hook},
-        timers={"t": timer},
-        parallels={"p": parallel},
+    machine: Machine[Any] = Machine(
+        states={
+            "s": lambda ctx: Succeed(None),
+            "w": wait,
+            "h": hook,
+            "t": timer,
+            "p": parallel,
+        }
     )
     kinds = {name: type(state_of(machine, name)) for name in ("s", "w", "h", "t", "p")}
     assert kinds == {

@@ -162,16 +162,8 @@ DEFINITION: JourneyDefinition[handlers.PaymentCallbackHandlers] = JourneyDefinit
     name=JOURNEY_NAME,
     start="authorize",
     input_model=models.PaymentCallbackInput,
-    steps={
+    states={
         "authorize": step_authorize,
-        "validateWebhookSecret": step_validate_webhook_secret,
-        "routeWebhookAuth": step_route_webhook_auth,
-        "ingestWaitForCallback": step_ingest_wait_for_callback,
-        "routeWaitForCallback": step_route_wait_for_callback,
-        "captured": step_captured,
-        "failed": step_failed,
-    },
-    inputs={
         "waitForCallback": ExternalInput(
             name="waitForCallback",
             kind="webhook",
@@ -181,6 +173,12 @@ DEFINITION: JourneyDefinition[handlers.PaymentCallbackHandlers] = JourneyDefinit
             response_var="callbackResponse",
             response_model=models.PaymentCallbackStepResponse,
         ),
+        "validateWebhookSecret": step_validate_webhook_secret,
+        "routeWebhookAuth": step_route_webhook_auth,
+        "ingestWaitForCallback": step_ingest_wait_for_callback,
+        "routeWaitForCallback": step_route_wait_for_callback,
+        "captured": step_captured,
+        "failed": step_failed,
     },
     correlation_fields=("paymentId",),
     status_model=models.JourneyStatus,

@@ -1,17 +1,19 @@
 """A compiled journey as the generator emits it: its machines and their parts.
 
-Generated code describes a journey as a ``JourneyDefinition``: one step function per internal
-state (task, choice, transform, succeed, fail, subjourney) returning ``Next``, ``Succeed``,
-``Fail`` or ``Leave``, an ``ExternalInput`` per webhook/wait state, a ``Timer`` per timer state
-and a ``Parallel`` per parallel state (each branch a ``Machine`` of the same parts). How each
-kind runs is in ``states/``.
+Generated code describes a journey as a ``JourneyDefinition`` whose ``states`` mapping lists
+the journey's states in spec order, one entry per state: a step function for an internal state
+(task, choice, transform, succeed, fail, subjourney) returning ``Next``, ``Succeed``, ``Fail``
+or ``Leave``, an ``ExternalInput`` for a webhook/wait state, a ``Timer`` for a timer state and
+a ``Parallel`` for a parallel state (each branch a ``Machine`` of the same kinds of entries).
+How each kind runs is in ``states/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 
@@ -34,6 +36,7 @@ __all__ = [
     "Parallel",
     "PlatformKey",
     "RequestBinding",
+    "StateEntry",
     "StepFn",
     "Timer",
     "ValueFn",
@@ -76,12 +79,44 @@ class Timer(Generic[H]):
 
 @dataclass(frozen=True)
 class Machine(Generic[H]):
-    """The states of a journey or of one parallel branch."""
+    """The states of a journey or of one parallel branch, in spec order.
 
-    steps: Mapping[str, StepFn[H]]
-    inputs: Mapping[str, ExternalInput] = field(default_factory=dict)
-    timers: Mapping[str, Timer[H]] = field(default_factory=dict)
-    parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
+    ``steps``, ``inputs``, ``timers`` and ``parallels`` are read-only views of ``states`` by
+    kind.
+    """
+
+    states: Mapping[str, StateEntry[H]]
+
+    @cached_property
+    def steps(self) -> Mapping[str, StepFn[H]]:
+        """The internal states' step functions."""
+        return {
+            name: entry
+            for name, entry in self.states.items()
+            if not isinstance(entry, (ExternalInput, Timer, Parallel))
+        }
+
+    @cached_property
+    def inputs(self) -> Mapping[str, ExternalInput]:
+        """The webhook and wait states."""
+        return _of_kind(self.states, ExternalInput)
+
+    @cached_property
+    def timers(self) -> Mapping[str, Timer[H]]:
+        """The timer states."""
+        return _of_kind(self.states, Timer)
+
+    @cached_property
+    def parallels(self) -> Mapping[str, Parallel[H]]:
+        """The parallel states."""
+        return _of_kind(self.states, Parallel)
+
+
+E = TypeVar("E")
+
+
+def _of_kind(states: Mapping[str, object], kind: type[E]) -> dict[str, E]:
+    return {name: entry for name, entry in states.items() if isinstance(entry, kind)}
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,11 @@ class Parallel(Generic[H]):
     join: Callable[[RunContext[H], dict[str, Any]], Any] | None = None
     result_var: str | None = None
     next: str | None = None
+
+
+# One state of a machine: a step function (internal state), an ExternalInput (webhook, wait),
+# a Timer or a Parallel.
+StateEntry: TypeAlias = StepFn[H] | ExternalInput | Timer[H] | Parallel[H]
 
 
 @dataclass(frozen=True)
@@ -153,16 +193,13 @@ class JourneyDefinition(Generic[H]):
     name: str
     start: str
     input_model: type[BaseModel]
-    steps: Mapping[str, StepFn[H]]
-    inputs: Mapping[str, ExternalInput]
+    states: Mapping[str, StateEntry[H]]  # every top-level state, in spec order
     correlation_fields: tuple[str, ...] = ()
     status_model: type[BaseModel] | None = None
     outcome_model: type[BaseModel] | None = None
     # the start answers with the outcome when the run ended (the contract's start returns it)
     start_outcome: bool = False
     max_steps: int = 1000
-    timers: Mapping[str, Timer[H]] = field(default_factory=dict)
-    parallels: Mapping[str, Parallel[H]] = field(default_factory=dict)
     version: str = "0.1.0"
     platform_keys: tuple[PlatformKey, ...] = ()
     cache_ttl_seconds: float = DEFAULT_TTL_SECONDS
@@ -189,10 +226,10 @@ class JourneyDefinition(Generic[H]):
     metadata: JourneyMetadata | None = None  # metadata.tags, spec.metadata.bindings
     output_response_var: str | None = None  # spec.output.response.outputVar
 
-    @property
+    @cached_property
     def machine(self) -> Machine[H]:
         """The top-level states as a Machine."""
-        return Machine(self.steps, self.inputs, self.timers, self.parallels)
+        return Machine(self.states)
 
     def all_inputs(self) -> dict[str, ExternalInput]:
         """Every external-input state, top level and inside parallel branches."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from ..definition import ExternalInput, Parallel, Timer
 from .external import INPUT, TIMEOUT, Wait, Webhook
 from .parallel import ParallelState
 from .step import Step
@@ -52,16 +53,13 @@ class State(Protocol[H]):
 
 def state_of(machine: Machine[H], name: str) -> State[H] | None:
     """The state `name` of `machine` (None when the machine has no such state)."""
-    ext = machine.inputs.get(name)
-    if ext is not None:
-        return Webhook(ext) if ext.kind == "webhook" else Wait(ext)
-    timer = machine.timers.get(name)
-    if timer is not None:
-        return TimerState(timer)
-    parallel = machine.parallels.get(name)
-    if parallel is not None:
-        return ParallelState(parallel)
-    step = machine.steps.get(name)
-    if step is not None:
-        return Step(name, step)
-    return None
+    entry = machine.states.get(name)
+    if entry is None:
+        return None
+    if isinstance(entry, ExternalInput):
+        return Webhook(entry) if entry.kind == "webhook" else Wait(entry)
+    if isinstance(entry, Timer):
+        return TimerState(entry)
+    if isinstance(entry, Parallel):
+        return ParallelState(entry)
+    return Step(name, entry)
