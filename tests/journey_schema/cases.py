@@ -396,6 +396,43 @@ CASES: tuple[Case, ...] = (
         warning=True,
     ),
     Case(
+        "wait-default-in-block", "§12.1", "next is beside the wait block; wait has no default",
+        CALL.replace("next: done", "next: w") + """    w:
+      type: wait
+      wait:
+        channel: manual
+        input: {schema: {type: object, properties: {ok: {type: boolean}}}}
+        default: done
+""" + DONE,
+        ("20:18: warning: 'default' inside the wait block at spec.states.w is not a wait field; "
+         "it is read as the state's next (DSL §12 writes next: beside wait:); write next: done "
+         "at the state level, beside wait:",),
+        warning=True,
+    ),
+    Case(
+        "read-guard-pauses", "§23.1", "a read guard reaches succeed or fail without pausing",
+        CALL + DONE,
+        ("15:16: error: the read guard subjourney 'guard' (spec.access.read.guardRef) can pause "
+         "at spec.subjourneys.inner.states.pause (a timer state, reached through subjourney "
+         "'inner'): a guard runs inside GET /journeys/{journeyId} and must reach succeed or fail "
+         "without external input or a delay (DSL §23.1); move the timer state out of the guard "
+         "or compute the decision from the stored context",),
+        spec=(
+            "  access: {read: {guardRef: guard}}\n"
+            "  subjourneys:\n"
+            "    guard:\n"
+            "      start: check\n"
+            "      states:\n"
+            "        check: {type: subjourney, subjourney: {ref: inner}, next: ok}\n"
+            "        ok: {type: succeed}\n"
+            "    inner:\n"
+            "      start: pause\n"
+            "      states:\n"
+            "        pause: {type: timer, timer: {duration: PT1S}, next: fine}\n"
+            "        fine: {type: succeed}\n"
+        ),
+    ),
+    Case(
         "wait-empty-block", "§12.1", "the wait block holds channel and input",
         CALL.replace("next: done", "next: w") + """    w:
       type: wait

@@ -15,9 +15,10 @@ from pydantic import BaseModel
 
 from ...diagnostics import Level, did_you_mean
 from .base import IDENTIFIER, Expression
-from .check import walk_states
+from .check import _dotted, walk_states
 from .states import (
     ChoiceState,
+    SubjourneyState,
     TaskState,
     TimerState,
     TransformState,
@@ -166,12 +167,47 @@ def languages(c: Checker) -> None:
             )
 
 
+PAUSING = ("wait", "webhook", "timer")
+
+
+def _pausing(spec: Any, ref: str) -> Iterator[tuple[str, Any, str]]:
+    """(pointer, state, subjourney) of every wait/webhook/timer state the subjourney `ref`
+    can reach: its own states, its parallel branches, the subjourneys it calls."""
+    seen: set[str] = set()
+    todo = [ref]
+    subjourneys = spec.subjourneys or {}
+    while todo:
+        name = todo.pop(0)
+        if name in seen or name not in subjourneys:
+            continue
+        seen.add(name)
+        base = f"/spec/subjourneys/{_token(name)}/states"
+        for pointer, state in _machine_states(subjourneys[name].states, base):
+            if getattr(state, "type", None) in PAUSING:
+                yield pointer, state, name
+            elif isinstance(state, SubjourneyState) and state.subjourney.ref:
+                todo.append(state.subjourney.ref)
+
+
+def _machine_states(states: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    for name, state in (states or {}).items():
+        here = f"{pointer}/{_token(name)}"
+        yield here, state
+        branches = getattr(getattr(state, "parallel", None), "branches", None) or []
+        for i, branch in enumerate(branches):
+            yield from _machine_states(branch.states, f"{here}/parallel/branches/{i}/states")  # fmt: skip
+
+
 def spec_blocks(c: Checker) -> None:
     spec = c.journey.spec
     subjourneys = spec.subjourneys or {}
     guard = spec.access.read.guardRef if spec.access and spec.access.read else None
     if guard is not None and guard not in subjourneys:
         c.report("/spec/access/read/guardRef", f"spec.access.read.guardRef {guard!r} is not a key of spec.subjourneys (DSL §23.1); " + (did_you_mean(guard, subjourneys) or "define the guard subjourney"))  # fmt: skip
+    elif guard is not None:
+        for pointer, state, via in _pausing(spec, guard):
+            through = f", reached through subjourney {via!r}" if via != guard else ""
+            c.report(pointer, f"the read guard subjourney {guard!r} (spec.access.read.guardRef) can pause at {_dotted(pointer)} (a {state.type} state{through}): a guard runs inside GET /journeys/{{journeyId}} and must reach succeed or fail without external input or a delay (DSL §23.1); move the {state.type} state out of the guard or compute the decision from the stored context")  # fmt: skip
     envelope = spec.errors.envelope if spec.errors else None
     if envelope is not None and envelope.format == "custom" and envelope.mapper is None:
         c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} (DSL §24)")  # fmt: skip
@@ -333,6 +369,8 @@ def external(c: Checker, pointer: str, state: WaitState | WebhookState) -> None:
         and state.next != block.default
     ):
         c.report(f"{at}/default", f"{state.type} state has next {state.next!r} and {state.type}.default {block.default!r}; keep one next")  # fmt: skip
+    elif block.default is not None:
+        c.report(f"{at}/default", f"'default' inside the {state.type} block at {_dotted(pointer)} is not a {state.type} field; it is read as the state's next (DSL §12 writes next: beside {state.type}:); write next: {block.default} at the state level, beside {state.type}:", Level.WARNING)  # fmt: skip
     if block.response is not None:
         _identifier(c, at + "/response/outputVar", block.response.outputVar)
         _reserved(c, at + "/response/schema", block.response.schema_, STATUS_RESERVED, "JourneyStatus")  # fmt: skip
