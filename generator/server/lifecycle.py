@@ -107,7 +107,7 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
     exprs = c.expressions.seeing(frozenset({"outcome"}))
     scope = Scope(
         found.states, base + "/states", "compensation", exprs,
-        inline="spec.compensation",
+        inline="spec.compensation", durable=True,
     )  # fmt: skip
     c.branch_machines.append(c.machine(scope, machine))
     rules_code = f"({''.join(a + ', ' for a in also)})"

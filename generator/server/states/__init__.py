@@ -2,7 +2,8 @@
 
 A compiler adds what its state contributes to the machine being compiled (a step function, an
 ExternalInput, a Timer, a Parallel). `internal` says whether the state may run inside a
-subjourney or the compensation machine (the engine runs those synchronously, in one burst).
+subjourney or the compensation machine (the engine runs those synchronously, in one burst);
+`durable` that it also runs in the compensation machine, whose paused thread is persisted.
 Adding a state type: a schema model in `generator/schema/journey/states.py`, a module here, an
 entry below, and the runtime's state class.
 """
@@ -37,6 +38,8 @@ class StateKind:
 
     compile: Callable[[JourneyCompiler, Scope, str, Any], None]
     internal: bool
+    # also runs in spec.compensation, where the compensation thread is persisted (DSL §2.5)
+    durable: bool = False
 
 
 COMPILERS: dict[str, StateKind] = {
@@ -48,6 +51,6 @@ COMPILERS: dict[str, StateKind] = {
     "subjourney": StateKind(subjourney.compile, internal=True),
     "wait": StateKind(wait.compile, internal=False),
     "webhook": StateKind(webhook.compile, internal=False),
-    "timer": StateKind(timer.compile, internal=False),
+    "timer": StateKind(timer.compile, internal=False, durable=True),
     "parallel": StateKind(parallel.compile, internal=False),
 }

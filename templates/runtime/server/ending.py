@@ -14,8 +14,8 @@ from .driver import Driver
 from .durations import parse_instant
 from .lifecycle import COMPENSATION, DEADLINE, Compensation, outcome_binding
 from .results import DEFINITION_INVALID, FAILED, RUNNING, SUCCEEDED, Fail
-from .run import Run, Thread
-from .store import JourneyRecord, StoreTransaction, utc_now
+from .run import Run, Thread, branch_json
+from .store import JourneyRecord, StoreTransaction, TimerRecord, utc_now
 
 __all__ = ["Ending"]
 
@@ -96,16 +96,44 @@ class Ending(Driver[H]):
         context: dict[str, Any],
         outcome: dict[str, Any],
     ) -> dict[str, Any]:
-        """Run the compensation states to their end; return what is stored and logged."""
+        """Run the compensation states from their start; return what is stored."""
+        return self._run_compensation(
+            run, compensation, Thread(compensation.start, context), outcome, None
+        )
+
+    def _run_compensation(
+        self,
+        run: Run,
+        compensation: Compensation,
+        thread: Thread,
+        outcome: dict[str, Any],
+        target: str | None,
+    ) -> dict[str, Any]:
+        """Run a compensation thread (moved to `target` first when a timer resumes it) until
+        it ends or pauses at a timer; a paused one is stored as ``status: running`` with its
+        timer row in ``run.compensation_timers`` (persisted after the run's own timers).
+        """
         services = replace(run.services, outcome=outcome, schedules=[])
         sub = Run(run.journey_id, run.headers, run.meta, services, run.event_id)
-        thread = Thread(compensation.start, context)
         try:
+            if target is not None:
+                self.move(sub, thread, target)
             self.run_thread(sub, compensation.machine, thread, (COMPENSATION,))
         except Exception as exc:
             _logger.error("compensation of %s raised", run.journey_id, exc_info=exc)
             thread.status = FAILED
             thread.error = {"code": "COMPENSATION_ERROR", "reason": type(exc).__name__}
+        timers = [op for op in sub.timer_ops if isinstance(op, TimerRecord)]
+        if thread.status == RUNNING and thread.token is not None and timers:
+            run.compensation_timers.extend(timers)
+            _logger.info(
+                "compensation of %s paused at %s", run.journey_id, thread.state
+            )
+            return {
+                "status": "running",
+                "outcome": outcome,
+                "thread": branch_json(thread),
+            }
         if thread.status == RUNNING:
             thread.status = FAILED
             reason = f"compensation paused at {thread.state!r}"
@@ -128,24 +156,47 @@ class Ending(Driver[H]):
         return result
 
     def _fire_compensation(
-        self, tx: StoreTransaction, record: JourneyRecord | None
+        self, tx: StoreTransaction, record: JourneyRecord | None, timer: TimerRecord
     ) -> None:
+        """Start a pending compensation, or resume a paused one at its fired timer."""
         compensation = self.definition.compensation
         if record is None or compensation is None:
             return
         runtime = dict(record.runtime or {})
-        pending = runtime.get(COMPENSATION)
-        if not isinstance(pending, dict) or pending.get("status") != "pending":
+        found = runtime.get(COMPENSATION)
+        if not isinstance(found, dict):
             return
-        run = self._new_run(record.id, record.created_at, {}, None, tx, COMPENSATION)
-        runtime[COMPENSATION] = self._compensate(
-            run, compensation, dict(pending.get("context") or {}),
-            dict(pending.get("outcome") or {}),
-        )  # fmt: skip
+        run = self._new_run(
+            record.id, record.created_at, {}, None, tx, f"timer:{timer.id}"
+        )
+        outcome = dict(found.get("outcome") or {})
+        if timer.kind == COMPENSATION and found.get("status") == "pending":
+            context = dict(found.get("context") or {})
+            runtime[COMPENSATION] = self._compensate(
+                run, compensation, context, outcome
+            )
+        elif timer.kind != COMPENSATION and found.get("status") == "running":
+            data = found.get("thread") or {}
+            thread = Thread.from_json(data, dict(data.get("context") or {}))
+            state = self.state(compensation.machine, timer.state)
+            target = None if state is None else state.resume_target(timer.kind)
+            if (thread.state, thread.token) != (timer.state, timer.token) or not target:
+                if timer.id is not None:
+                    tx.set_timer_status(timer.id, "stale")
+                return
+            runtime[COMPENSATION] = self._run_compensation(
+                run, compensation, thread, outcome, target
+            )
+        else:
+            return
         updated = replace(
             record, runtime=runtime, version=record.version + 1, updated_at=utc_now()
         )
         tx.update_journey(updated, record.version)
+        for op in run.compensation_timers:
+            tx.add_timer(op)
+        if run.compensation_timers:
+            self.wakeup.set()
 
 
 def _holds(predicate: Callable[..., Any], args: tuple[Any, ...], what: str) -> bool:

@@ -67,8 +67,8 @@ class Firing(Persistence[H]):
 
     def _fire(self, tx: StoreTransaction, timer: TimerRecord) -> None:
         record = tx.get_journey(timer.journey_id)
-        if timer.kind == COMPENSATION:
-            self._fire_compensation(tx, record)
+        if timer.kind == COMPENSATION or timer.path[:1] == (COMPENSATION,):
+            self._fire_compensation(tx, record, timer)
             return
         if record is None or record.phase != RUNNING:
             return

@@ -109,6 +109,10 @@ class Persistence(Ending[H]):
                     )
                 )  # fmt: skip
                 self.wakeup.set()
+            for op in run.compensation_timers:
+                tx.add_timer(op)
+            if run.compensation_timers:
+                self.wakeup.set()
         for request in run.services.schedules:
             self._save_schedule(tx, request)
         if run.timer_ops or run.services.schedules:

@@ -131,6 +131,9 @@ class Run:
     timed_out: bool = False
     cancelled: bool = False  # ended by POST .../steps/cancel (terminationKind Cancel)
     metadata: dict[str, Any] | None = None  # instance tags and attributes, set at start
+    # timer rows of a compensation paused at a timer (written after the run's own timers
+    # are cancelled at its end)
+    compensation_timers: list[TimerRecord] = field(default_factory=list)
 
 
 def merge(
