@@ -1,7 +1,9 @@
-"""DSL §2.5: a timer inside `spec.compensation` (mode: async) is durable. The caller gets the
-failure at once; the compensation runs after the outcome is returned, pauses at its timer (a
-timer row at path `compensation`), survives a restart of the server while it waits, and then
-finishes exactly once. Driven over real HTTP on 127.0.0.1 with the generated client, on a
+"""DSL §2.5 (with §12.3 timer and §16 parallel): timer and parallel states inside
+`spec.compensation` (mode: async) are durable. The caller gets the failure at once; the
+compensation runs after the outcome is returned, pauses at its timer (a timer row at path
+`compensation`), survives a restart of the server while it waits, then runs a parallel state
+whose `stock` branch pauses at a second timer (path `compensation/stock`) while the `audit`
+branch ends, and finishes exactly once after the join. Driven over real HTTP on 127.0.0.1 with the generated client, on a
 SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
@@ -79,10 +81,17 @@ def test_a_compensation_timer_waits_durably_and_resumes_after_a_restart(
     assert (done["phase"], done["state"]) == ("SUCCEEDED", "released")
     (release,) = fake.calls_to("release")
     assert release.value == {"orderId": "o-7", "step": "released", "cause": "Fail"}
-    assert (
-        fake.calls_to("announce") == []
-    )  # what ran before the restart is not repeated
-    assert ("timer", "coolDown", "fired") in _timers(db_path, journey_id)
+    (audit,) = fake.calls_to("record")
+    assert audit.value == {"orderId": "o-7", "step": "audited"}
+    # what ran before the restart is not repeated
+    assert fake.calls_to("announce") == []
+    assert _timers(db_path, journey_id) == [
+        ("compensation", "compensation", "fired"),
+        ("timer", "coolDown", "fired"),
+        ("timer", "settle", "fired"),
+    ]
+    paths = rows(db_path, "SELECT path FROM timers WHERE state = ?", "settle")
+    assert [json.loads(p) for (p,) in paths] == [["compensation", "stock"]]
     # The caller's view never changed: the run's own outcome is the failure.
     with client_module.EngineCompensationTimerClient(restarted.url) as client:
         again = client.get_result(journey_id)

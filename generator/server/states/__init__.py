@@ -52,5 +52,5 @@ COMPILERS: dict[str, StateKind] = {
     "wait": StateKind(wait.compile, internal=False),
     "webhook": StateKind(webhook.compile, internal=False),
     "timer": StateKind(timer.compile, internal=False, durable=True),
-    "parallel": StateKind(parallel.compile, internal=False),
+    "parallel": StateKind(parallel.compile, internal=False, durable=True),
 }

@@ -199,10 +199,13 @@ class Driver(Generic[H]):
         """Run a subjourney's thread on this run (its steps, its deadline, no history)."""
         self.run_thread(run, machine, thread, ())
 
-    def _locate(self, root: Thread, path: Sequence[str]) -> Chain[H]:
-        """The chain from the root to the thread at path: (thread, its machine, parallel)."""
+    def _locate(
+        self, root: Thread, path: Sequence[str], top: Machine[H] | None = None
+    ) -> Chain[H]:
+        """The chain from the root (a thread of `top`, the journey's machine by default) to
+        the thread at path: (thread, its machine, parallel)."""
         chain: Chain[H] = []
-        thread, machine = root, self.machine
+        thread, machine = root, top or self.machine
         for name in path:
             parallel = machine.parallels.get(thread.state)
             if parallel is None or thread.branches is None:
@@ -217,13 +220,16 @@ class Driver(Generic[H]):
         return chain
 
     def _resume(
-        self, run: Run, root: Thread, path: tuple[str, ...], target: str
-    ) -> None:
-        """Move the thread at path to target, run it, then join upwards as far as possible."""
-        chain = self._locate(root, path)
+        self, run: Run, root: Thread, path: tuple[str, ...], target: str,
+        top: Machine[H] | None = None, prefix: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
+        """Move the thread at path to target, run it, then join upwards as far as possible
+        (`top`/`prefix`: the root is a thread of another machine, its timers under prefix).
+        """
+        chain = self._locate(root, path, top)
         thread, machine, _ = chain[-1]
         self.move(run, thread, target)
-        self.run_thread(run, machine, thread, path)
+        self.run_thread(run, machine, thread, (*prefix, *path))
         for depth in range(len(chain) - 2, -1, -1):
             child = chain[depth + 1][0]
             parent, parent_machine, parallel = chain[depth]
@@ -231,7 +237,7 @@ class Driver(Generic[H]):
                 return
             if path[depth] not in parent.done:
                 parent.done.append(path[depth])
-            here = path[:depth]
+            here = (*prefix, *path[:depth])
             if not ParallelState(parallel).join(self, run, parent, here):
                 return
             if parent.finished:

@@ -98,7 +98,7 @@ class Ending(Driver[H]):
     ) -> dict[str, Any]:
         """Run the compensation states from their start; return what is stored."""
         return self._run_compensation(
-            run, compensation, Thread(compensation.start, context), outcome, None
+            run, compensation, Thread(compensation.start, context), outcome
         )
 
     def _run_compensation(
@@ -107,25 +107,27 @@ class Ending(Driver[H]):
         compensation: Compensation,
         thread: Thread,
         outcome: dict[str, Any],
-        target: str | None,
+        resume: tuple[tuple[str, ...], str] | None = None,
     ) -> dict[str, Any]:
-        """Run a compensation thread (moved to `target` first when a timer resumes it) until
-        it ends or pauses at a timer; a paused one is stored as ``status: running`` with its
-        timer row in ``run.compensation_timers`` (persisted after the run's own timers).
-        """
+        """Run a compensation thread (`resume`: the path of the thread a fired timer moves to
+        its target) until it ends or pauses at a timer (inside parallel branches too); a
+        paused one is stored as ``status: running``, its timer rows in
+        ``run.compensation_timers`` (persisted after the run's own timers)."""
         services = replace(run.services, outcome=outcome, schedules=[])
         sub = Run(run.journey_id, run.headers, run.meta, services, run.event_id)
+        machine, prefix = compensation.machine, (COMPENSATION,)
         try:
-            if target is not None:
-                self.move(sub, thread, target)
-            self.run_thread(sub, compensation.machine, thread, (COMPENSATION,))
+            if resume is not None:
+                self._resume(sub, thread, resume[0], resume[1], machine, prefix)
+            else:
+                self.run_thread(sub, machine, thread, prefix)
         except Exception as exc:
             _logger.error("compensation of %s raised", run.journey_id, exc_info=exc)
             thread.status = FAILED
             thread.error = {"code": "COMPENSATION_ERROR", "reason": type(exc).__name__}
-        timers = [op for op in sub.timer_ops if isinstance(op, TimerRecord)]
-        if thread.status == RUNNING and thread.token is not None and timers:
-            run.compensation_timers.extend(timers)
+        paused = thread.token is not None or thread.branches is not None
+        if thread.status == RUNNING and thread.leave is None and paused:
+            run.compensation_timers.extend(sub.timer_ops)
             _logger.info(
                 "compensation of %s paused at %s", run.journey_id, thread.state
             )
@@ -177,15 +179,19 @@ class Ending(Driver[H]):
             )
         elif timer.kind != COMPENSATION and found.get("status") == "running":
             data = found.get("thread") or {}
-            thread = Thread.from_json(data, dict(data.get("context") or {}))
-            state = self.state(compensation.machine, timer.state)
+            root = Thread.from_json(data, dict(data.get("context") or {}))
+            path = timer.path[1:]
+            chain = self._locate(root, path, compensation.machine)
+            thread, machine, _ = chain[-1] if chain else (root, None, None)
+            state = None if machine is None else self.state(machine, timer.state)
             target = None if state is None else state.resume_target(timer.kind)
-            if (thread.state, thread.token) != (timer.state, timer.token) or not target:
+            here = (thread.state, thread.token, thread.finished, thread.branches)
+            if here != (timer.state, timer.token, False, None) or not target:
                 if timer.id is not None:
                     tx.set_timer_status(timer.id, "stale")
                 return
             runtime[COMPENSATION] = self._run_compensation(
-                run, compensation, thread, outcome, target
+                run, compensation, root, outcome, (path, target)
             )
         else:
             return
@@ -193,8 +199,15 @@ class Ending(Driver[H]):
             record, runtime=runtime, version=record.version + 1, updated_at=utc_now()
         )
         tx.update_journey(updated, record.version)
+        self._add_compensation_timers(tx, run)
+
+    def _add_compensation_timers(self, tx: StoreTransaction, run: Run) -> None:
+        """Persist the timer rows (and cancellations) of a compensation that paused."""
         for op in run.compensation_timers:
-            tx.add_timer(op)
+            if isinstance(op, TimerRecord):
+                tx.add_timer(op)
+            else:
+                tx.cancel_timers(run.journey_id, op)
         if run.compensation_timers:
             self.wakeup.set()
 

@@ -109,10 +109,7 @@ class Persistence(Ending[H]):
                     )
                 )  # fmt: skip
                 self.wakeup.set()
-            for op in run.compensation_timers:
-                tx.add_timer(op)
-            if run.compensation_timers:
-                self.wakeup.set()
+            self._add_compensation_timers(tx, run)
         for request in run.services.schedules:
             self._save_schedule(tx, request)
         if run.timer_ops or run.services.schedules:

@@ -67,7 +67,10 @@ class Firing(Persistence[H]):
 
     def _fire(self, tx: StoreTransaction, timer: TimerRecord) -> None:
         record = tx.get_journey(timer.journey_id)
-        if timer.kind == COMPENSATION or timer.path[:1] == (COMPENSATION,):
+        # a compensation runs only once the journey ended (a branch may be called
+        # "compensation" too: its timers fire while the journey runs)
+        ended = record is not None and record.phase != RUNNING
+        if timer.kind == COMPENSATION or (ended and timer.path[:1] == (COMPENSATION,)):
             self._fire_compensation(tx, record, timer)
             return
         if record is None or record.phase != RUNNING:

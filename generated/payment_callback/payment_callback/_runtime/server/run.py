@@ -133,7 +133,9 @@ class Run:
     metadata: dict[str, Any] | None = None  # instance tags and attributes, set at start
     # timer rows of a compensation paused at a timer (written after the run's own timers
     # are cancelled at its end)
-    compensation_timers: list[TimerRecord] = field(default_factory=list)
+    compensation_timers: list[TimerRecord | tuple[str, ...]] = field(
+        default_factory=list
+    )
 
 
 def merge(
