@@ -603,6 +603,28 @@ CASES: tuple[Case, ...] = (
         name="j, description: ''",
     ),
     Case(
+        "metadata-limits-definition-tags", "§21",
+        "metadata.tags within definitionTags.maxCount and instanceTags.maxLength",
+        CALL + DONE,
+        ("3:27: error: metadata.tags has 12 entries; MetadataLimits definitionTags.maxCount is "
+         "10 (DSL §21): keep the 10 that matter",
+         "3:61: error: tag 'xxxxxxxxxxxxxxxxxxxx'... is 41 characters; MetadataLimits "
+         "instanceTags.maxLength is 40 (DSL §21): shorten it"),
+        name="j, tags: [a, b, c, d, e, f, g, h, i, k, l, " + "x" * 41 + "]",
+    ),
+    Case(
+        "metadata-limits-attributes", "§21",
+        "attribute bindings within attributes.maxKeys and attributes.maxKeyLength",
+        CALL + DONE,
+        ("8:9: error: 17 attributes are bound; MetadataLimits attributes.maxKeys is 16 (DSL "
+         "§21): bind at most 16",
+         "25:46: error: attribute name 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' is 33 characters; "
+         "MetadataLimits attributes.maxKeyLength is 32 (DSL §21): shorten it"),
+        spec="  metadata:\n    bindings:\n      attributes:\n        fromHeaders:\n"
+        + "".join(f"          a{i}: {{header: X-A{i}}}\n" for i in range(16))
+        + "          " + "n" * 33 + ": {header: X-Long}\n",
+    ),
+    Case(
         "route-path", "§2.2.2", "route.path MUST be an absolute path starting with /",
         CALL + DONE,
         ("5:35: error: journey: spec.bindings.http.route.path: String should match pattern "

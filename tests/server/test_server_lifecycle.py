@@ -147,3 +147,38 @@ def test_not_cancellable_and_links_disabled(
         assert refused.status_code == 404  # no cancel step: cancellable is false
         after = http.get(f"{API}/journeys/{journey_id}").json()
     assert after["phase"] == status["phase"] and after["currentState"] == "approve"
+
+
+def test_metadata_beyond_limits_refuses_the_start(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    """DSL §21: a derived tag over instanceTags.maxLength (40) or an attribute value over
+    attributes.maxValueLength (256) refuses the start with a 400 problem naming it; no
+    journey is stored."""
+    client, models, url, db = _serve(packages["engine-lifecycle"], tmp_path, live)
+    errors = importlib.import_module(
+        f"{packages['engine-lifecycle']}._runtime.client.errors"
+    )
+    body = models.EngineLifecycleInput.model_validate(START)
+    long_tag = {**HEADERS, "X-Journey-Tag": "t" * 41}
+    with (
+        client.EngineLifecycleClient(url, headers=long_tag) as api,
+        pytest.raises(errors.BadRequest) as refused,
+    ):
+        api.start(body)
+    problem = refused.value.problem
+    assert problem.type == "urn:journeygen:problem:metadata-limit"
+    assert "41 characters (instanceTags.maxLength 40)" in (problem.detail or "")
+    long_value = {**HEADERS, "X-Tenant-Id": "v" * 257}
+    with client.EngineLifecycleClient(url, headers=long_value) as api:
+        with pytest.raises(errors.BadRequest) as refused:
+            api.start(body)
+        assert refused.value.problem.extensions["violations"] == [
+            "attribute 'tenantId' is 257 characters (attributes.maxValueLength 256)"
+        ]
+    at_limit = {**HEADERS, "X-Journey-Tag": "t" * 40, "X-Tenant-Id": "v" * 256}
+    with client.EngineLifecycleClient(url, headers=at_limit) as api:
+        journey_id = api.start(body).journey_id
+        status = api.get_status(journey_id).model_dump(by_alias=True, mode="json")
+    assert "t" * 40 in status["tags"] and status["attributes"]["tenantId"] == "v" * 256
+    assert len(rows(db, "SELECT id FROM journeys")) == 1

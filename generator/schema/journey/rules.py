@@ -67,6 +67,7 @@ def check(c: Checker) -> None:
     ):
         c.report("/metadata/description", "metadata.description must be a non-empty string when present (DSL §2.2); remove it or describe the journey")  # fmt: skip
     bindings(c)
+    metadata_limits(c)
     languages(c)
     spec_blocks(c)
     step_bindings(c)
@@ -198,6 +199,33 @@ def _machine_states(states: Any, pointer: str) -> Iterator[tuple[str, Any]]:
             yield from _machine_states(branch.states, f"{here}/parallel/branches/{i}/states")  # fmt: skip
 
 
+# The built-in MetadataLimits defaults of DSL §21, which the generated server enforces too.
+DEFINITION_TAGS, TAG_LENGTH, ATTRIBUTE_KEYS, KEY_LENGTH = 10, 40, 16, 32
+
+
+def metadata_limits(c: Checker) -> None:
+    """`metadata.tags` and attribute bindings within MetadataLimits (DSL §21)."""
+    tags = c.journey.metadata.tags
+    if len(tags) > DEFINITION_TAGS:
+        c.report("/metadata/tags", f"metadata.tags has {len(tags)} entries; MetadataLimits definitionTags.maxCount is {DEFINITION_TAGS} (DSL §21): keep the {DEFINITION_TAGS} that matter")  # fmt: skip
+    for i, tag in enumerate(tags):
+        if len(str(tag)) > TAG_LENGTH:
+            c.report(f"/metadata/tags/{i}", f"tag {str(tag)[:20]!r}... is {len(str(tag))} characters; MetadataLimits instanceTags.maxLength is {TAG_LENGTH} (DSL §21): shorten it")  # fmt: skip
+    meta = c.journey.spec.metadata
+    found = meta.bindings.attributes if meta and meta.bindings else None
+    if found is None:
+        return
+    names = [*found.fromPayload, *found.fromHeaders, *found.fromBaggage]
+    if len(set(names)) > ATTRIBUTE_KEYS:
+        c.report("/spec/metadata/bindings/attributes", f"{len(set(names))} attributes are bound; MetadataLimits attributes.maxKeys is {ATTRIBUTE_KEYS} (DSL §21): bind at most {ATTRIBUTE_KEYS}")  # fmt: skip
+    placed = [("fromPayload", n) for n in found.fromPayload]
+    placed += [("fromHeaders", n) for n in found.fromHeaders]
+    placed += [("fromBaggage", n) for n in found.fromBaggage]
+    for where, name in placed:
+        if len(str(name)) > KEY_LENGTH:
+            c.report(f"/spec/metadata/bindings/attributes/{where}/{name}", f"attribute name {str(name)!r} is {len(str(name))} characters; MetadataLimits attributes.maxKeyLength is {KEY_LENGTH} (DSL §21): shorten it")  # fmt: skip
+
+
 def spec_blocks(c: Checker) -> None:
     spec = c.journey.spec
     subjourneys = spec.subjourneys or {}
@@ -217,10 +245,17 @@ def spec_blocks(c: Checker) -> None:
         and spec.cookies.jar is None
     ):
         c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
-    clients = spec.policies.httpClientAuth.definitions if spec.policies and spec.policies.httpClientAuth else {}
+    clients = (
+        spec.policies.httpClientAuth.definitions
+        if spec.policies and spec.policies.httpClientAuth
+        else {}
+    )
     for name, policy in clients.items():
         grant = policy.form.get("grant_type")
-        if policy.kind == "oauth2ClientCredentials" and grant not in (None, "client_credentials"):
+        if policy.kind == "oauth2ClientCredentials" and grant not in (
+            None,
+            "client_credentials",
+        ):
             c.report(f"/spec/policies/httpClientAuth/definitions/{_token(name)}/form/grant_type", f"grant_type {grant!r} is invalid: oauth2ClientCredentials policies use client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out")  # fmt: skip
     tasks = spec.defaults.tasks if spec.defaults else None
     default_ref = tasks.resiliencePolicyRef if tasks else None

@@ -7,7 +7,15 @@ header), each tag once in that order; and ``spec.metadata.bindings.attributes``,
 attribute from its path (the value as a string: a string as is, anything else as JSON),
 header or baggage key when present. Write-once: the first source that sets a key keeps it
 (payload, then headers, then baggage). Stored with the run (``runtime.metadata``) and never
-changed afterwards. No ``MetadataLimits`` document is read: nothing is truncated.
+changed afterwards.
+
+Limits (DSL §21): the engine uses the documented built-in ``MetadataLimits`` defaults of the
+reference (``LIMITS``: 16 instance tags of at most 40 characters, 16 attributes, keys of at
+most 32 and values of at most 256 characters; 10 definition tags). Nothing is truncated:
+the generator refuses a definition that breaks them statically (too many or too long
+``metadata.tags``, too many attribute bindings, a long attribute name) and a start request
+whose derived tags or attribute values would break them is refused with a 400 problem
+(``metadata-limit``) naming the tag or attribute, before any state runs.
 """
 
 from __future__ import annotations
@@ -18,11 +26,55 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["METADATA", "JourneyMetadata", "baggage"]
+from .problem import ProblemError
+
+__all__ = ["LIMITS", "METADATA", "JourneyMetadata", "MetadataLimits", "baggage"]
 
 METADATA = "metadata"  # runtime key of the instance tags and attributes
 
 Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class MetadataLimits:
+    """The ``MetadataLimits`` document of DSL §21 (the reference's built-in defaults)."""
+
+    definition_tags: int = 10
+    instance_tags: int = 16
+    tag_length: int = 40
+    attribute_keys: int = 16
+    key_length: int = 32
+    value_length: int = 256
+
+    def check(self, tags: list[str], attributes: dict[str, str]) -> None:
+        """Raise the 400 ``metadata-limit`` problem when the instance metadata breaks a limit."""
+        broken = [
+            f"tag {tag[:20]!r}... is {len(tag)} characters (instanceTags.maxLength"
+            f" {self.tag_length})"
+            for tag in tags
+            if len(tag) > self.tag_length
+        ]
+        if len(tags) > self.instance_tags:
+            broken.append(
+                f"{len(tags)} tags (instanceTags.maxCount {self.instance_tags})"
+            )
+        broken += [
+            f"attribute {name!r} is {len(value)} characters"
+            f" (attributes.maxValueLength {self.value_length})"
+            for name, value in attributes.items()
+            if len(value) > self.value_length
+        ]
+        if broken:
+            raise ProblemError(
+                400,
+                "Journey metadata exceeds MetadataLimits",
+                "; ".join(broken),
+                slug="metadata-limit",
+                extensions={"violations": broken},
+            )
+
+
+LIMITS = MetadataLimits()
 
 
 @dataclass(frozen=True)
@@ -55,6 +107,7 @@ class JourneyMetadata:
         for name, value in sources:
             if value is not None and name not in attributes:
                 attributes[name] = value
+        LIMITS.check(tags, attributes)
         return {"tags": tags, "attributes": attributes}
 
 
