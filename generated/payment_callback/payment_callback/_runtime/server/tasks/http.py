@@ -1,4 +1,9 @@
-"""httpCall and every outbound task: call a handler, never crash on its exception."""
+"""httpCall and every outbound task: call a handler, never crash on its exception.
+
+Building the call is not the call: an expression of the request that fails (a ``${...}``
+placeholder whose value is missing, a DataWeave error) propagates, so the state fails the
+journey with JOURNEY_EXPRESSION_FAILED (DSL §4, §10) instead of recording a failed call.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..dataweave import DataWeaveRuntimeError
 from ..handlers import settle
 from ..results import TaskAnswer, TaskResult
 from .base import TaskContext
@@ -28,6 +34,8 @@ class HttpTasks(TaskContext):
                     f"a handler returned {type(result).__name__}, not a TaskResult"
                 )
             return result.model_dump(mode="json")
+        except DataWeaveRuntimeError:
+            raise
         except Exception as exc:
             _logger.warning("task handler raised %s", type(exc).__name__, exc_info=exc)
             error = {
