@@ -411,6 +411,7 @@ class CallBuilder:
         body = task.body
         if body is None:
             return None
-        if isinstance(body, dict) and isinstance(body.get("mapper"), dict):
-            return exprs.dataweave(pointer + "/body/mapper", body["mapper"])
+        mapped = exprs.mapper(pointer + "/body", body)
+        if mapped is not None:
+            return mapped
         return exprs.value(pointer + "/body", body)

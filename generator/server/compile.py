@@ -60,7 +60,7 @@ class JourneyCompiler:
         self.top: MachineCode | None = None
         self.subjourney_starts: dict[str, tuple[str, str]] = {}  # ref -> (var, start)
         # the journey's own expressions; its DataWeave warnings collect in `.warnings`
-        self.expressions = Expressions(doc)
+        self.expressions = Expressions(doc, mappers=journey.spec.mappers)
         # (runtime module, name) of every runtime name the emitted code uses
         self.runtime_names: set[tuple[str, str]] = set()
 
@@ -177,11 +177,10 @@ class JourneyCompiler:
     # -- values ---------------------------------------------------------------------------
 
     def mapper(self, scope: Scope, node: Any, pointer: str) -> Code:
-        """A `{mapper: {lang, expr}}` field of a state of `scope`, or a literal."""
+        """A mapper site of a state of `scope` (`mapper` or `mapperRef`), or a literal."""
+        code = scope.exprs.mapper(pointer, node)
+        if code is not None:
+            return code
         if isinstance(node, MapperHolder):
-            if node.mapper is None:
-                raise NotSupportedError(
-                    "an object where a literal or mapper is expected"
-                )
-            return scope.exprs.dataweave(pointer + "/mapper", node.mapper)
+            raise NotSupportedError("an object where a literal or mapper is expected")
         return Code(py_literal(node))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,10 +13,10 @@ from ..dataweave import (
     compile_expression,
     compile_interpolation,
 )
-from ..diagnostics import Location, error
+from ..diagnostics import Location, did_you_mean, error
 from ..encode import py_literal
 from ..load import Document
-from ..schema.journey.base import Expression
+from ..schema.journey.base import Expression, MapperHolder
 
 ALL_BINDINGS = frozenset({"context", "payload", "platform"})
 DW_RUNTIME = "_dw"  # the name compiled DataWeave code calls its runtime module by
@@ -73,6 +74,8 @@ class Expressions:
     warnings: list[tuple[Location, str]] = field(default_factory=list)
     # the runtime modules the compiled code calls (`_dw`), for engine.py's imports
     runtime: set[str] = field(default_factory=set)
+    # `spec.mappers`: what a `mapperRef` names (DSL §10.1)
+    mappers: Mapping[str, Expression] = field(default_factory=dict)
 
     def seeing(self, names: frozenset[str]) -> Expressions:
         """The compiler for sites that also see `names`."""
@@ -125,6 +128,49 @@ class Expressions:
         self._note_runtime(compiled.code)
         return Code(
             compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | extra)
+        )
+
+    def mapper(
+        self, pointer: str, node: Any, *, extra: frozenset[str] = frozenset()
+    ) -> Code | None:
+        """The mapper of a mapper site at `pointer`: `{mapper: {lang, expr}}` or `{mapperRef:
+        id}` (a typed MapperHolder, or the same shape as a plain mapping); None for anything
+        else. A mapperRef compiles `spec.mappers.<id>` as if it were written here (DSL §10.1),
+        its problems located in the definition."""
+        if isinstance(node, MapperHolder):
+            inline, ref = node.mapper, node.mapperRef
+        elif isinstance(node, dict) and (
+            isinstance(node.get("mapper"), dict)
+            or ("mapperRef" in node and set(node) <= {"mapper", "mapperRef"})
+        ):
+            inline, ref = node.get("mapper"), node.get("mapperRef")
+        else:
+            return None
+        if inline is None and ref is None:
+            return None
+        if inline is not None and ref is not None:
+            raise error(
+                self.doc.location(pointer),
+                "use mapper or mapperRef, not both (DSL §10.1)",
+            )
+        if inline is not None:
+            return self.dataweave(pointer + "/mapper", inline, extra=extra)
+        if not isinstance(ref, str) or not ref:
+            raise error(
+                self.doc.location(pointer + "/mapperRef"),
+                "mapperRef must name a key of spec.mappers (DSL §10.1)",
+            )
+        if ref not in self.mappers:
+            hint = did_you_mean(ref, self.mappers)
+            raise error(
+                self.doc.location(pointer + "/mapperRef"),
+                f"mapperRef {ref!r} is not a key of spec.mappers (known: "
+                f"{', '.join(self.mappers) or 'none'})" + (f"; {hint}" if hint else ""),
+            )
+        return self.dataweave(
+            "/spec/mappers/" + ref.replace("~", "~0").replace("/", "~1"),
+            self.mappers[ref],
+            extra=extra,
         )
 
     def value(self, pointer: str, raw: Any) -> Code:

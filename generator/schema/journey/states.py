@@ -152,12 +152,11 @@ class Branch(Open):
     states: dict[str, State] | None = None
 
 
-class Join(Open):
-    """`join` of a parallel state (DSL §16)."""
+class Join(MapperHolder):
+    """`join` of a parallel state (DSL §16): its `mapper` (or `mapperRef`) aggregates."""
 
     strategy: Literal["allOf", "anyOf", "firstCompleted"] = "allOf"
     errorPolicy: Literal["collectAll", "failFast", "ignoreErrors"] = "collectAll"
-    mapper: Expression | None = None
     resultVar: str | None = None
 
 

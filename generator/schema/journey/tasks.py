@@ -138,6 +138,13 @@ class Schedule(Open):
     onExisting: Literal["fail", "upsert", "addAnother"] = "fail"
 
 
+def _is_mapper(value: Any) -> bool:
+    """`{mapper: {...}}` or `{mapperRef: id}` (DSL §10.1)."""
+    return isinstance(value, dict) and (
+        isinstance(value.get("mapper"), dict) or isinstance(value.get("mapperRef"), str)
+    )
+
+
 class KafkaPublish(Open):
     """`kafkaPublish:v1` (DSL §5.2)."""
 
@@ -179,22 +186,21 @@ class KafkaPublish(Open):
     def _value(cls, value: Any) -> Any:
         if value is None:
             raise PydanticCustomError("missing", "Field required")
-        if not isinstance(value, dict) or not isinstance(value.get("mapper"), dict):
+        if not _is_mapper(value):
             raise PydanticCustomError(
-                "kafka_value", "kafkaPublish:v1 needs value.mapper (the event payload)"
+                "kafka_value",
+                "kafkaPublish:v1 needs value.mapper or value.mapperRef (the event payload)",
             )
         return value
 
     @field_validator("key", mode="before")
     @classmethod
     def _key(cls, value: Any) -> Any:
-        if isinstance(value, str) or (
-            isinstance(value, dict) and isinstance(value.get("mapper"), dict)
-        ):
+        if isinstance(value, str) or _is_mapper(value):
             return value
         raise PydanticCustomError(
             "kafka_key",
-            "kafkaPublish:v1 key must be a string or an object with a mapper",
+            "kafkaPublish:v1 key must be a string or an object with a mapper or mapperRef",
         )
 
     @field_validator("headers", mode="before")

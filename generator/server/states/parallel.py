@@ -41,11 +41,10 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: ParallelState) -
         c.branch_machines.append(c.machine(child, machine))
         branches.append(BranchCode(name, str(start), machine))
     join_fn = None
-    if join.mapper is not None:
-        code = scope.exprs.dataweave(
-            f"{scope.pointer(state)}/parallel/join/mapper", join.mapper,
-            extra=frozenset({"branches"}),
-        )  # fmt: skip
+    code = scope.exprs.mapper(
+        f"{scope.pointer(state)}/parallel/join", join, extra=frozenset({"branches"})
+    )
+    if code is not None:
         join_fn = c.function(scope, "join", state)
         lines = (*prelude([code]), f"return {code.code}")
         c.functions.append(

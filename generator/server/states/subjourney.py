@@ -27,11 +27,13 @@ def compile(
     codes: list[Code] = []
     arg = "{}"
     if spec.input is not None:
-        if spec.input.mapper is None:
+        found = scope.exprs.mapper(where + "/input", spec.input)
+        if found is None:
             raise error(
-                c.doc.location(where + "/input"), "subjourney input needs a mapper"
+                c.doc.location(where + "/input"),
+                "subjourney input needs a mapper or a mapperRef",
             )
-        code = scope.exprs.dataweave(where + "/input/mapper", spec.input.mapper)
+        code = found
         codes.append(code)
         arg = code.code
     lines = [

@@ -13,10 +13,9 @@ if TYPE_CHECKING:
 
 def compile(c: JourneyCompiler, scope: Scope, state: str, body: TransformState) -> None:
     """One step: `result = <mapper>`, the write, then `return Next(next)`."""
-    if body.transform.mapper is None:
-        raise NotSupportedError("transform without a dataweave mapper", "/transform")
-    pointer = scope.pointer(state) + "/transform/mapper"
-    code = scope.exprs.dataweave(pointer, body.transform.mapper)
+    code = scope.exprs.mapper(scope.pointer(state) + "/transform", body.transform)
+    if code is None:
+        raise NotSupportedError("transform without a mapper or mapperRef", "/transform")
     lines = [*prelude([code]), f"result = {code.code}", *write(body)]
     lines.append(c.goto(scope, state, body.next))
     c.step(scope, state, lines, f"{state} (transform)")

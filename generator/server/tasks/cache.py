@@ -16,7 +16,7 @@ def compile(
 ) -> tuple[list[str], str]:
     """`ctx.context[resultVar] = ctx.cache_get(key)` or `ctx.cache_put(key, value, ttl)`."""
     summary = f"{state} (task {task.kind})"
-    if task.key is None or task.key.mapper is None:
+    if task.key is None or (task.key.mapper is None and task.key.mapperRef is None):
         raise NotSupportedError("cache:v1 without key.mapper", "/task/key")
     key_code = c.mapper(scope, task.key, pointer + "/key")
     if task.operation == "get":

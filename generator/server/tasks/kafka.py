@@ -19,15 +19,15 @@ def compile(
     c: JourneyCompiler, scope: Scope, state: str, task: KafkaPublish, pointer: str
 ) -> tuple[list[str], str]:
     """Publish through the handler; `Fail('KAFKA_PUBLISH_FAILED', ...)` when refused."""
-    assert task.value is not None and task.value.mapper is not None  # the schema's MUST
+    value = scope.exprs.mapper(pointer + "/value", task.value)
+    assert value is not None  # the schema's MUST: value.mapper or value.mapperRef
     entries: list[tuple[str, Code]] = [
         ("topic", Code(py_literal(task.topic))),
-        ("value", scope.exprs.dataweave(pointer + "/value/mapper", task.value.mapper)),
+        ("value", value),
     ]
-    if isinstance(task.key, MapperHolder) and task.key.mapper is not None:
-        entries.append(
-            ("key", scope.exprs.dataweave(pointer + "/key/mapper", task.key.mapper))
-        )
+    key = scope.exprs.mapper(pointer + "/key", task.key)
+    if isinstance(task.key, MapperHolder) and key is not None:
+        entries.append(("key", key))
     elif isinstance(task.key, str):
         entries.append(("key", scope.exprs.value(pointer + "/key", task.key)))
     if task.headers is not None:
