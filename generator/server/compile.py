@@ -110,7 +110,9 @@ class JourneyCompiler:
     def state(self, scope: Scope, state: str, body: Any) -> None:
         """Hand one state to the compiler of its type."""
         kind = COMPILERS.get(body.type)
-        allowed = kind is not None and (kind.internal or (scope.durable and kind.durable))
+        allowed = kind is not None and (
+            kind.internal or (scope.durable and kind.durable)
+        )
         if scope.inline is not None and not allowed:
             raise NotSupportedError(
                 f"a {body.type} state inside {scope.inline}", "/type"

@@ -50,5 +50,7 @@ def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
     config = []
     for key, kind, required in server.platform_keys:
         words = _CAMEL.sub(r"\1_\2", key)
-        config.append((key, f"{prefix}_CONFIG_{naming.env_name(words)}", kind, required))
+        config.append(
+            (key, f"{prefix}_CONFIG_{naming.env_name(words)}", kind, required)
+        )
     return {"api_keys": api_keys, "config_keys": config}

@@ -55,7 +55,8 @@ def example(
 ) -> Any:
     """A deterministic value valid against simple schemas (required properties only).
 
-    `documented` prefers the schema's own `examples[0]` / `example` (for documentation)."""
+    `documented` prefers the schema's own `examples[0]` / `example` (for documentation).
+    """
     schema = _deref(raw, resolve, depth)
     if schema is None or depth > _MAX_DEPTH:
         return None
@@ -118,7 +119,8 @@ def _scalar_example(kind: str | None, schema: dict[str, Any]) -> Any:
 
 def json_schema(holder: Any) -> Any:
     """The schema of a request body's or response's JSON representation (`application/json`
-    or `+json`; `{}` when it declares none), or None when it has no JSON representation."""
+    or `+json`; `{}` when it declares none), or None when it has no JSON representation.
+    """
     content = holder.get("content") if isinstance(holder, dict) else None
     if not isinstance(content, dict):
         return None

@@ -49,7 +49,9 @@ class Scope:
     subjourney: str | None = None  # the spec.subjourneys id this scope compiles
     # "subjourney 'x'" / "spec.compensation": internal states only
     inline: str | None = None
-    durable: bool = False  # the machine's paused thread is persisted (spec.compensation)
+    durable: bool = (
+        False  # the machine's paused thread is persisted (spec.compensation)
+    )
     steps: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[InputCode] = field(default_factory=list)
     timers: list[TimerCode] = field(default_factory=list)

@@ -7,7 +7,8 @@ pass `mypy --strict`.
 Measured on all 42 corpus journeys (2026-12-02): 23 run to an outcome as written; the others do
 not yet, for reasons the DSL issue (#14) owns — an async start answering 200 where the contract
 says 202, auth journeys whose example carries no credentials, outputs that break their own
-output schema (DecodeError), and journeys that wait for inputs the example cannot give."""
+output schema (DecodeError), and journeys that wait for inputs the example cannot give.
+"""
 
 from __future__ import annotations
 
@@ -84,9 +85,9 @@ def _run_examples(package: Path, tmp_path: Path) -> None:
                 timeout=120,
                 check=False,
             )
-            assert done.returncode == 0, (
-                f"{module} example {index}:\n{code}\n{done.stderr[-3000:]}"
-            )
+            assert (
+                done.returncode == 0
+            ), f"{module} example {index}:\n{code}\n{done.stderr[-3000:]}"
             phase = done.stdout.split(" ", 1)[0]
             assert phase in ("SUCCEEDED", "FAILED"), f"{module}: {done.stdout[-500:]}"
 

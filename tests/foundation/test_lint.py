@@ -1,4 +1,4 @@
-"""The project's own code is ruff-clean, and generated code is ruff-clean and black-formatted."""
+"""The project's own code is ruff-clean and black-formatted, and generated code is ruff-clean and black-formatted."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_ruff_on_project_code() -> None:
     result = _run("ruff", "check", "generator", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_project_code_is_black_formatted() -> None:
+    # The project's own black settings (pyproject.toml), as `black generator tests benchmarks` applies them.
+    result = _run("black", "--check", "--quiet", "generator", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -57,196 +57,309 @@ class Case:
     name: str = "j"
 
     def text(self) -> str:
-        head = HEAD.format(api=self.api, name=self.name, kind=self.kind, spec=self.spec, start=self.start)
+        head = HEAD.format(
+            api=self.api,
+            name=self.name,
+            kind=self.kind,
+            spec=self.spec,
+            start=self.start,
+        )
         return head + self.states
 
 
 CASES: tuple[Case, ...] = (
     Case(
-        "api-version", "§2.2", "apiVersion must be v1",
+        "api-version",
+        "§2.2",
+        "apiVersion must be v1",
         CALL + DONE,
         ("1:13: error: apiVersion must be 'v1' (got 'v2'); write apiVersion: v1",),
         api="v2",
     ),
     Case(
-        "start-names-a-state", "§2.2", "spec.states must contain spec.start",
+        "start-names-a-state",
+        "§2.2",
+        "spec.states must contain spec.start",
         CALL + DONE,
-        ("5:10: error: spec.start 'cal' is not a state of this journey; did you mean 'call'?",),
+        (
+            "5:10: error: spec.start 'cal' is not a state of this journey; did you mean 'call'?",
+        ),
         start="cal",
     ),
     Case(
-        "unsupported-binding", "§2.2, §17.3", "spec.bindings MUST NOT contain unsupported bindings",
+        "unsupported-binding",
+        "§2.2, §17.3",
+        "spec.bindings MUST NOT contain unsupported bindings",
         CALL + DONE,
-        ("6:16: error: spec.bindings.websocket is not supported: journeygen serves journeys "
-         "over HTTP only (spec.bindings.http); remove it (DSL §2.2: a spec MUST NOT contain "
-         "bindings the engine does not support)",),
+        (
+            "6:16: error: spec.bindings.websocket is not supported: journeygen serves journeys "
+            "over HTTP only (spec.bindings.http); remove it (DSL §2.2: a spec MUST NOT contain "
+            "bindings the engine does not support)",
+        ),
         spec="  bindings:\n    websocket: {}\n",
     ),
     Case(
-        "unknown-binding", "§2.2, §17", "spec.bindings entries are binding ids",
+        "unknown-binding",
+        "§2.2, §17",
+        "spec.bindings entries are binding ids",
         CALL + DONE,
         ("6:10: error: unknown binding 'htp' at spec.bindings; did you mean 'http'?",),
         spec="  bindings:\n    htp: {}\n",
     ),
     Case(
-        "next-into-subjourney", "§2.2, §5.8",
+        "next-into-subjourney",
+        "§2.2, §5.8",
         "subjourney states MUST NOT be referenced from top-level states via next",
         CALL.replace("next: done", "next: inner") + DONE,
-        ("19:13: error: state 'call': next 'inner' is a state of subjourney 'sub'; a "
-         "subjourney's states are entered only through a type: subjourney state (DSL §2.2, §5.8)",),
+        (
+            "19:13: error: state 'call': next 'inner' is a state of subjourney 'sub'; a "
+            "subjourney's states are entered only through a type: subjourney state (DSL §2.2, §5.8)",
+        ),
         spec="  subjourneys:\n    sub:\n      start: inner\n      states:\n        inner: {type: succeed}\n",
     ),
     Case(
-        "subjourney-start", "§2.2", "each subjourney declares a start naming one of its states",
+        "subjourney-start",
+        "§2.2",
+        "each subjourney declares a start naming one of its states",
         CALL + DONE,
-        ("7:14: error: subjourney 'sub' start 'innr' is not a state of its states map; did you "
-         "mean 'inner'?",),
+        (
+            "7:14: error: subjourney 'sub' start 'innr' is not a state of its states map; did you "
+            "mean 'inner'?",
+        ),
         spec="  subjourneys:\n    sub:\n      start: innr\n      states:\n        inner: {type: succeed}\n",
     ),
     Case(
-        "api-wait", "§2.2.2", "wait and webhook MUST NOT be used in kind: Api",
+        "api-wait",
+        "§2.2.2",
+        "wait and webhook MUST NOT be used in kind: Api",
         CALL.replace("next: done", "next: w") + WAIT + DONE,
-        ("16:13: error: type: wait MUST NOT be used in kind: Api specs (an API call cannot "
-         "pause); use kind: Journey or remove the state (DSL §2.2.2)",),
+        (
+            "16:13: error: type: wait MUST NOT be used in kind: Api specs (an API call cannot "
+            "pause); use kind: Journey or remove the state (DSL §2.2.2)",
+        ),
         kind="Api",
     ),
     Case(
-        "api-start-mode", "§2.7", "spec.lifecycle.startMode MUST NOT be declared for kind: Api",
+        "api-start-mode",
+        "§2.7",
+        "spec.lifecycle.startMode MUST NOT be declared for kind: Api",
         CALL + DONE,
-        ("5:26: error: spec.lifecycle.startMode MUST NOT be declared for kind: Api (DSL §2.7); "
-         "remove it",),
-        spec="  lifecycle: {startMode: sync}\n", kind="Api",
+        (
+            "5:26: error: spec.lifecycle.startMode MUST NOT be declared for kind: Api (DSL §2.7); "
+            "remove it",
+        ),
+        spec="  lifecycle: {startMode: sync}\n",
+        kind="Api",
     ),
     Case(
-        "execution-budget", "§2.4", "maxDurationSec MUST be an integer >= 1",
+        "execution-budget",
+        "§2.4",
+        "maxDurationSec MUST be an integer >= 1",
         CALL + DONE,
-        ("5:31: error: journey: spec.execution.maxDurationSec: Input should be greater than or "
-         "equal to 1 (got 0)",),
+        (
+            "5:31: error: journey: spec.execution.maxDurationSec: Input should be greater than or "
+            "equal to 1 (got 0)",
+        ),
         spec="  execution: {maxDurationSec: 0, onTimeout: {errorCode: T, reason: slow}}\n",
     ),
     Case(
-        "compensation-start", "§2.5", "compensation start MUST refer to a key in compensation.states",
+        "compensation-start",
+        "§2.5",
+        "compensation start MUST refer to a key in compensation.states",
         CALL + DONE,
-        ("7:12: error: spec.compensation.start 'undo' is not a state of "
-         "spec.compensation.states; did you mean 'undone'?",),
+        (
+            "7:12: error: spec.compensation.start 'undo' is not a state of "
+            "spec.compensation.states; did you mean 'undone'?",
+        ),
         spec="  compensation:\n    mode: async\n    start: undo\n    states:\n      undone: {type: succeed}\n",
     ),
     Case(
-        "attributes-misplaced", "§2.8.4", "attribute bindings are listed under fromPayload/fromHeaders/fromBaggage",
+        "attributes-misplaced",
+        "§2.8.4",
+        "attribute bindings are listed under fromPayload/fromHeaders/fromBaggage",
         CALL + DONE,
-        ("8:18: warning: attribute binding 'orderId' at spec.metadata.bindings.attributes belongs "
-         "under fromPayload (DSL §2.8.4); read as spec.metadata.bindings.attributes.fromPayload"
-         ".orderId; indent it under fromPayload:",),
+        (
+            "8:18: warning: attribute binding 'orderId' at spec.metadata.bindings.attributes belongs "
+            "under fromPayload (DSL §2.8.4); read as spec.metadata.bindings.attributes.fromPayload"
+            ".orderId; indent it under fromPayload:",
+        ),
         spec="  metadata:\n    bindings:\n      attributes:\n        orderId: {path: order.id}\n",
         warning=True,
     ),
     Case(
-        "unknown-variable", "§4", "unknown variables in ${...} are a validation error",
+        "unknown-variable",
+        "§4",
+        "unknown variables in ${...} are a validation error",
         CALL.replace("/items", "/items/${contxt.id}") + DONE,
-        ("12:14: error: ${contxt.id}: 'contxt' is not a variable (placeholders read context, "
-         "payload or platform; DSL §4: unknown variables are a validation error); did you mean "
-         "'context'?",),
+        (
+            "12:14: error: ${contxt.id}: 'contxt' is not a variable (placeholders read context, "
+            "payload or platform; DSL §4: unknown variables are a validation error); did you mean "
+            "'context'?",
+        ),
     ),
     Case(
-        "bare-variable", "§4", "placeholders read ${context.<dotPath>}",
+        "bare-variable",
+        "§4",
+        "placeholders read ${context.<dotPath>}",
         CALL.replace("/items", "/items/${itemId}") + DONE,
-        ("12:14: error: ${itemId}: 'itemId' is not a variable (placeholders read context, "
-         "payload or platform; DSL §4: unknown variables are a validation error); write "
-         "${context.itemId}",),
+        (
+            "12:14: error: ${itemId}: 'itemId' is not a variable (placeholders read context, "
+            "payload or platform; DSL §4: unknown variables are a validation error); write "
+            "${context.itemId}",
+        ),
     ),
     Case(
-        "undeclared-platform-config", "§2.3.1", "tools SHOULD warn on undeclared platform.config keys",
+        "undeclared-platform-config",
+        "§2.3.1",
+        "tools SHOULD warn on undeclared platform.config keys",
         CALL.replace("/items", "/items/${platform.config.region}") + DONE,
-        ("12:14: warning: platform.config.region is not declared under spec.platform.config "
-         "(DSL §2.3.1); declare it: spec.platform.config.region: {type: string}",),
+        (
+            "12:14: warning: platform.config.region is not declared under spec.platform.config "
+            "(DSL §2.3.1); declare it: spec.platform.config.region: {type: string}",
+        ),
         warning=True,
     ),
     Case(
-        "expression-language", "§4, §10", "a lang with no registered engine MUST fail validation",
+        "expression-language",
+        "§4, §10",
+        "a lang with no registered engine MUST fail validation",
         """    call:
       type: transform
       transform:
         mapper: {lang: jsonata, expr: '{"a": 1}'}
       next: done
 """ + DONE,
-        ("10:24: error: expression language 'jsonata' is not supported: journeygen runs lang: "
-         "dataweave only; rewrite the expression in DataWeave",),
+        (
+            "10:24: error: expression language 'jsonata' is not supported: journeygen runs lang: "
+            "dataweave only; rewrite the expression in DataWeave",
+        ),
     ),
     Case(
-        "task-kind-unknown", "§5", "a task kind with no plugin MUST fail validation",
+        "task-kind-unknown",
+        "§5",
+        "a task kind with no plugin MUST fail validation",
         CALL.replace("httpCall:v1", "httpcall:v1") + DONE,
-        ("10:15: error: task kind 'httpcall:v1' is not a task plugin journeygen provides; did "
-         "you mean 'httpCall:v1'? (DSL §5: a kind with no plugin MUST fail validation)",),
+        (
+            "10:15: error: task kind 'httpcall:v1' is not a task plugin journeygen provides; did "
+            "you mean 'httpCall:v1'? (DSL §5: a kind with no plugin MUST fail validation)",
+        ),
     ),
     Case(
-        "task-kind-form", "§5", "task.kind MUST have the form <pluginType>:v<major>",
+        "task-kind-form",
+        "§5",
+        "task.kind MUST have the form <pluginType>:v<major>",
         CALL.replace("httpCall:v1", "http call") + DONE,
-        ("10:15: error: journey: spec.states.call.task.kind: task.kind must have the form "
-         "<pluginType>:v<major>, e.g. httpCall:v1 (got 'http call')",),
+        (
+            "10:15: error: journey: spec.states.call.task.kind: task.kind must have the form "
+            "<pluginType>:v<major>, e.g. httpCall:v1 (got 'http call')",
+        ),
     ),
     Case(
-        "state-type-unknown", "§1.1, §5", "a state's type is one of the DSL's state types",
+        "state-type-unknown",
+        "§1.1, §5",
+        "a state's type is one of the DSL's state types",
         CALL + DONE.replace("succeed", "succed"),
-        ("16:13: error: journey: spec.states.done.type: not a state type (did you mean "
-         "'succeed'?); write one of 'task', 'choice', 'transform', 'parallel', 'wait', "
-         "'webhook', 'timer', 'subjourney', 'succeed' or 'fail' (got 'succed')",),
+        (
+            "16:13: error: journey: spec.states.done.type: not a state type (did you mean "
+            "'succeed'?); write one of 'task', 'choice', 'transform', 'parallel', 'wait', "
+            "'webhook', 'timer', 'subjourney', 'succeed' or 'fail' (got 'succed')",
+        ),
     ),
     Case(
-        "next-names-a-state", "§5, §12", "next MUST refer to a state id",
+        "next-names-a-state",
+        "§5, §12",
+        "next MUST refer to a state id",
         CALL.replace("next: done", "next: dnoe") + DONE,
-        ("14:13: error: state 'call': next 'dnoe' is not a state of spec.states; did you mean "
-         "'done'?",),
+        (
+            "14:13: error: state 'call': next 'dnoe' is not a state of spec.states; did you mean "
+            "'done'?",
+        ),
     ),
     Case(
-        "next-required", "§5.1", "a task's next is required",
+        "next-required",
+        "§5.1",
+        "a task's next is required",
         CALL.replace("      next: done\n", "") + DONE,
-        ("8:7: error: state 'call' (task) needs a next naming the state that follows it; add "
-         "next: <state> (DSL §5)",),
+        (
+            "8:7: error: state 'call' (task) needs a next naming the state that follows it; add "
+            "next: <state> (DSL §5)",
+        ),
     ),
     Case(
-        "misspelled-field", "§5.1", "fields are the DSL's (an unknown one is ignored: warned)",
+        "misspelled-field",
+        "§5.1",
+        "fields are the DSL's (an unknown one is ignored: warned)",
         CALL.replace("resultVar", "resutVar") + DONE,
-        ("13:19: warning: unknown field 'resutVar' at spec.states.call.task is ignored; did you "
-         "mean 'resultVar'? (extensions are written 'x-...')",),
+        (
+            "13:19: warning: unknown field 'resutVar' at spec.states.call.task is ignored; did you "
+            "mean 'resultVar'? (extensions are written 'x-...')",
+        ),
         warning=True,
     ),
     Case(
-        "field-case", "§5.1", "field names are case-sensitive (read as the field: warned)",
+        "field-case",
+        "§5.1",
+        "field names are case-sensitive (read as the field: warned)",
         CALL.replace("resultVar", "resultvar") + DONE,
-        ("13:20: warning: field 'resultvar' at spec.states.call.task is read as 'resultVar' "
-         "(field names are case-sensitive); write 'resultVar'",),
+        (
+            "13:20: warning: field 'resultvar' at spec.states.call.task is read as 'resultVar' "
+            "(field names are case-sensitive); write 'resultVar'",
+        ),
         warning=True,
     ),
     Case(
-        "notify-result", "§5.1", "mode: notify MUST omit resultVar",
+        "notify-result",
+        "§5.1",
+        "mode: notify MUST omit resultVar",
         CALL.replace("method: GET", "mode: notify\n        method: POST") + DONE,
-        ("14:20: error: httpCall:v1 mode: notify MUST omit resultVar (a notify call has no "
-         "result) (DSL §5.1); remove it",),
+        (
+            "14:20: error: httpCall:v1 mode: notify MUST omit resultVar (a notify call has no "
+            "result) (DSL §5.1); remove it",
+        ),
     ),
     Case(
-        "get-with-body", "§5.1", "body present with GET is a validation error",
+        "get-with-body",
+        "§5.1",
+        "body present with GET is a validation error",
         CALL.replace("resultVar: item", "resultVar: item\n        body: {a: 1}") + DONE,
-        ("14:15: error: httpCall:v1 body with method GET is a validation error (DSL §5.1); "
-         "remove the body or use POST",),
+        (
+            "14:15: error: httpCall:v1 body with method GET is a validation error (DSL §5.1); "
+            "remove the body or use POST",
+        ),
     ),
     Case(
-        "url-absolute", "§5.1", "url must be absolute",
+        "url-absolute",
+        "§5.1",
+        "url must be absolute",
         CALL.replace("https://example.com/items", "/items") + DONE,
-        ("12:14: error: httpCall:v1 url '/items' must be absolute (http:// or https://) (DSL §5.1)",),
+        (
+            "12:14: error: httpCall:v1 url '/items' must be absolute (http:// or https://) (DSL §5.1)",
+        ),
     ),
     Case(
-        "operation-or-url", "§5.1", "choose exactly one of operationRef or method + url",
-        CALL.replace("method: GET", "operationRef: items.list\n        method: GET") + DONE,
-        ("10:9: error: httpCall:v1 takes operationRef or method + url, not both (DSL §5.1); "
-         "remove one",),
+        "operation-or-url",
+        "§5.1",
+        "choose exactly one of operationRef or method + url",
+        CALL.replace("method: GET", "operationRef: items.list\n        method: GET")
+        + DONE,
+        (
+            "10:9: error: httpCall:v1 takes operationRef or method + url, not both (DSL §5.1); "
+            "remove one",
+        ),
     ),
     Case(
-        "result-var-identifier", "§5.1", "resultVar must match [A-Za-z_][A-Za-z0-9_]*",
+        "result-var-identifier",
+        "§5.1",
+        "resultVar must match [A-Za-z_][A-Za-z0-9_]*",
         CALL.replace("resultVar: item", "resultVar: my-item") + DONE,
-        ("13:20: error: resultVar 'my-item' must be an identifier ([A-Za-z_][A-Za-z0-9_]*)",),
+        (
+            "13:20: error: resultVar 'my-item' must be an identifier ([A-Za-z_][A-Za-z0-9_]*)",
+        ),
     ),
     Case(
-        "kafka-no-result", "§5.2", "resultVar MUST NOT be used with kafkaPublish:v1",
+        "kafka-no-result",
+        "§5.2",
+        "resultVar MUST NOT be used with kafkaPublish:v1",
         """    call:
       type: task
       task:
@@ -256,11 +369,15 @@ CASES: tuple[Case, ...] = (
         resultVar: r
       next: done
 """ + DONE,
-        ("13:20: error: journey: spec.states.call.task.resultVar: kafkaPublish:v1 does not "
-         "allow resultVar (a publish has no result) (got 'r')",),
+        (
+            "13:20: error: journey: spec.states.call.task.resultVar: kafkaPublish:v1 does not "
+            "allow resultVar (a publish has no result) (got 'r')",
+        ),
     ),
     Case(
-        "xml-var-result", "§5.3", "resultVar is required when target.kind is var",
+        "xml-var-result",
+        "§5.3",
+        "resultVar is required when target.kind is var",
         """    call:
       type: task
       task:
@@ -272,7 +389,9 @@ CASES: tuple[Case, ...] = (
         ("10:9: error: xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)",),
     ),
     Case(
-        "schedule-start", "§5.4", "schedule start MUST be a state id in spec.states",
+        "schedule-start",
+        "§5.4",
+        "schedule start MUST be a state id in spec.states",
         """    call:
       type: task
       task:
@@ -282,11 +401,15 @@ CASES: tuple[Case, ...] = (
         maxRuns: 3
       next: done
 """ + DONE,
-        ("11:16: error: state 'call': schedule start 'tick' is not a state of spec.states; "
-         "name one of: call, done",),
+        (
+            "11:16: error: state 'call': schedule start 'tick' is not a state of spec.states; "
+            "name one of: call, done",
+        ),
     ),
     Case(
-        "schedule-required", "§5.4", "interval and maxRuns are required",
+        "schedule-required",
+        "§5.4",
+        "interval and maxRuns are required",
         """    call:
       type: task
       task:
@@ -294,44 +417,60 @@ CASES: tuple[Case, ...] = (
         start: done
       next: done
 """ + DONE,
-        ("10:9: error: schedule:v1 needs interval (DSL §5.4)",
-         "10:9: error: schedule:v1 needs maxRuns (DSL §5.4)"),
+        (
+            "10:9: error: schedule:v1 needs interval (DSL §5.4)",
+            "10:9: error: schedule:v1 needs maxRuns (DSL §5.4)",
+        ),
     ),
     Case(
-        "choice-predicate", "§5.4", "a choice branch has when.predicate and next",
+        "choice-predicate",
+        "§5.4",
+        "a choice branch has when.predicate and next",
         """    call:
       type: choice
       choices:
         - next: done
       default: done
 """ + DONE,
-        ("10:11: error: a choice branch needs when.predicate {lang: dataweave, expr: ...} (DSL §5.4)",),
+        (
+            "10:11: error: a choice branch needs when.predicate {lang: dataweave, expr: ...} (DSL §5.4)",
+        ),
     ),
     Case(
-        "subjourney-ref", "§5.8", "ref MUST refer to a key under spec.subjourneys",
+        "subjourney-ref",
+        "§5.8",
+        "ref MUST refer to a key under spec.subjourneys",
         """    call:
       type: subjourney
       subjourney: {ref: collect}
       next: done
 """ + DONE,
-        ("14:25: error: subjourney ref 'collect' is not a key of spec.subjourneys (known: "
-         "collectShipping); did you mean 'collectShipping'?",),
+        (
+            "14:25: error: subjourney ref 'collect' is not a key of spec.subjourneys (known: "
+            "collectShipping); did you mean 'collectShipping'?",
+        ),
         spec="  subjourneys:\n    collectShipping:\n      start: s\n      states:\n        s: {type: succeed}\n",
         start="call",
     ),
     Case(
-        "mapper-ref", "§10.1", "the referenced mapper MUST be defined under spec.mappers",
+        "mapper-ref",
+        "§10.1",
+        "the referenced mapper MUST be defined under spec.mappers",
         """    call:
       type: transform
       transform: {mapperRef: buildProfil}
       next: done
 """ + DONE,
-        ("11:30: error: mapperRef 'buildProfil' is not a key of spec.mappers (known: "
-         "buildProfile); did you mean 'buildProfile'?",),
+        (
+            "11:30: error: mapperRef 'buildProfil' is not a key of spec.mappers (known: "
+            "buildProfile); did you mean 'buildProfile'?",
+        ),
         spec="  mappers:\n    buildProfile: {lang: dataweave, expr: '{}'}\n",
     ),
     Case(
-        "mapper-and-ref", "§10.1", "a state MUST NOT mix mapper and mapperRef",
+        "mapper-and-ref",
+        "§10.1",
+        "a state MUST NOT mix mapper and mapperRef",
         """    call:
       type: transform
       transform:
@@ -343,44 +482,74 @@ CASES: tuple[Case, ...] = (
         spec="  mappers:\n    buildProfile: {lang: dataweave, expr: '{}'}\n",
     ),
     Case(
-        "output-reserved", "§11", "projected fields MUST NOT override reserved JourneyOutcome fields",
+        "output-reserved",
+        "§11",
+        "projected fields MUST NOT override reserved JourneyOutcome fields",
         CALL + DONE,
-        ("10:18: error: projected property 'phase' collides with the reserved JourneyOutcome "
-         "field 'phase' (DSL §11, §12.1: MUST NOT be overridden); rename it",),
+        (
+            "10:18: error: projected property 'phase' collides with the reserved JourneyOutcome "
+            "field 'phase' (DSL §11, §12.1: MUST NOT be overridden); rename it",
+        ),
         spec="  output:\n    response:\n      outputVar: extra\n      schema:\n        properties:\n          phase: {type: string}\n",
     ),
     Case(
-        "wait-input", "§12.1", "wait.input.schema is required",
+        "wait-input",
+        "§12.1",
+        "wait.input.schema is required",
         CALL.replace("next: done", "next: w")
-        + WAIT.replace("        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n", "") + DONE,
-        ("18:9: error: wait.input.schema is required: the JSON Schema of the step payload (DSL §12)",),
+        + WAIT.replace(
+            "        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n",
+            "",
+        )
+        + DONE,
+        (
+            "18:9: error: wait.input.schema is required: the JSON Schema of the step payload (DSL §12)",
+        ),
     ),
     Case(
-        "wait-channel", "§12.1", "wait.channel must be manual",
-        CALL.replace("next: done", "next: w") + WAIT.replace("manual", "callback") + DONE,
-        ("18:18: error: wait.channel must be manual (got 'callback'); use a webhook state for "
-         "callbacks (DSL §12.1)",),
-    ),
-    Case(
-        "wait-timeout", "§12.1", "if timeoutSec is set, onTimeout is required",
+        "wait-channel",
+        "§12.1",
+        "wait.channel must be manual",
         CALL.replace("next: done", "next: w")
-        + WAIT.replace("channel: manual", "channel: manual\n        timeoutSec: 60") + DONE,
-        ("19:21: error: wait.timeoutSec needs onTimeout: the state to go to when no submission "
-         "arrives (DSL §12)",),
+        + WAIT.replace("manual", "callback")
+        + DONE,
+        (
+            "18:18: error: wait.channel must be manual (got 'callback'); use a webhook state for "
+            "callbacks (DSL §12.1)",
+        ),
     ),
     Case(
-        "wait-reserved", "§12.1", "projected properties MUST NOT collide with JourneyStatus fields",
+        "wait-timeout",
+        "§12.1",
+        "if timeoutSec is set, onTimeout is required",
+        CALL.replace("next: done", "next: w")
+        + WAIT.replace("channel: manual", "channel: manual\n        timeoutSec: 60")
+        + DONE,
+        (
+            "19:21: error: wait.timeoutSec needs onTimeout: the state to go to when no submission "
+            "arrives (DSL §12)",
+        ),
+    ),
+    Case(
+        "wait-reserved",
+        "§12.1",
+        "projected properties MUST NOT collide with JourneyStatus fields",
         CALL.replace("next: done", "next: w")
         + WAIT.replace(
             "        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n",
             "        input: {schema: {type: object, properties: {ok: {type: boolean}}}}\n        response:\n          outputVar: extra\n"
             "          schema: {properties: {currentState: {type: string}}}\n",
-        ) + DONE,
-        ("22:47: error: projected property 'currentState' collides with the reserved "
-         "JourneyStatus field 'currentState' (DSL §11, §12.1: MUST NOT be overridden); rename it",),
+        )
+        + DONE,
+        (
+            "22:47: error: projected property 'currentState' collides with the reserved "
+            "JourneyStatus field 'currentState' (DSL §11, §12.1: MUST NOT be overridden); rename it",
+        ),
     ),
     Case(
-        "wait-beside-block", "§12.1", "response and next belong inside / beside the wait block",
+        "wait-beside-block",
+        "§12.1",
+        "response and next belong inside / beside the wait block",
         CALL.replace("next: done", "next: w") + """    w:
       type: wait
       wait:
@@ -389,14 +558,18 @@ CASES: tuple[Case, ...] = (
       response: {outputVar: extra, schema: {type: object}}
       default: done
 """ + DONE,
-        ("20:17: warning: 'response' at spec.states.w belongs inside the wait block (DSL §12); "
-         "read as wait.response; indent it under wait:",
-         "21:16: warning: 'default' beside the wait block at spec.states.w is read as the "
-         "state's next (DSL §12 writes next: beside wait:); write next: done"),
+        (
+            "20:17: warning: 'response' at spec.states.w belongs inside the wait block (DSL §12); "
+            "read as wait.response; indent it under wait:",
+            "21:16: warning: 'default' beside the wait block at spec.states.w is read as the "
+            "state's next (DSL §12 writes next: beside wait:); write next: done",
+        ),
         warning=True,
     ),
     Case(
-        "wait-default-in-block", "§12.1", "next is beside the wait block; wait has no default",
+        "wait-default-in-block",
+        "§12.1",
+        "next is beside the wait block; wait has no default",
         CALL.replace("next: done", "next: w") + """    w:
       type: wait
       wait:
@@ -404,19 +577,25 @@ CASES: tuple[Case, ...] = (
         input: {schema: {type: object, properties: {ok: {type: boolean}}}}
         default: done
 """ + DONE,
-        ("20:18: warning: 'default' inside the wait block at spec.states.w is not a wait field; "
-         "it is read as the state's next (DSL §12 writes next: beside wait:); write next: done "
-         "at the state level, beside wait:",),
+        (
+            "20:18: warning: 'default' inside the wait block at spec.states.w is not a wait field; "
+            "it is read as the state's next (DSL §12 writes next: beside wait:); write next: done "
+            "at the state level, beside wait:",
+        ),
         warning=True,
     ),
     Case(
-        "read-guard-pauses", "§23.1", "a read guard reaches succeed or fail without pausing",
+        "read-guard-pauses",
+        "§23.1",
+        "a read guard reaches succeed or fail without pausing",
         CALL + DONE,
-        ("15:16: error: the read guard subjourney 'guard' (spec.access.read.guardRef) can pause "
-         "at spec.subjourneys.inner.states.pause (a timer state, reached through subjourney "
-         "'inner'): a guard runs inside GET /journeys/{journeyId} and must reach succeed or fail "
-         "without external input or a delay (DSL §23.1); move the timer state out of the guard "
-         "or compute the decision from the stored context",),
+        (
+            "15:16: error: the read guard subjourney 'guard' (spec.access.read.guardRef) can pause "
+            "at spec.subjourneys.inner.states.pause (a timer state, reached through subjourney "
+            "'inner'): a guard runs inside GET /journeys/{journeyId} and must reach succeed or fail "
+            "without external input or a delay (DSL §23.1); move the timer state out of the guard "
+            "or compute the decision from the stored context",
+        ),
         spec=(
             "  access: {read: {guardRef: guard}}\n"
             "  subjourneys:\n"
@@ -433,7 +612,9 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
-        "wait-empty-block", "§12.1", "the wait block holds channel and input",
+        "wait-empty-block",
+        "§12.1",
+        "the wait block holds channel and input",
         CALL.replace("next: done", "next: w") + """    w:
       type: wait
       wait:
@@ -441,54 +622,76 @@ CASES: tuple[Case, ...] = (
       input: {schema: {type: object, properties: {ok: {type: boolean}}}}
       next: done
 """ + DONE,
-        ("18:16: warning: 'channel' at spec.states.w belongs inside the wait block (DSL §12); "
-         "read as wait.channel; indent it under wait:",
-         "19:14: warning: 'input' at spec.states.w belongs inside the wait block (DSL §12); "
-         "read as wait.input; indent it under wait:"),
+        (
+            "18:16: warning: 'channel' at spec.states.w belongs inside the wait block (DSL §12); "
+            "read as wait.channel; indent it under wait:",
+            "19:14: warning: 'input' at spec.states.w belongs inside the wait block (DSL §12); "
+            "read as wait.input; indent it under wait:",
+        ),
         warning=True,
     ),
     Case(
-        "timer-one-of", "§12.3", "exactly one of timer.duration or timer.until",
+        "timer-one-of",
+        "§12.3",
+        "exactly one of timer.duration or timer.until",
         CALL.replace("next: done", "next: t") + """    t:
       type: timer
       timer: {duration: PT5M, until: '2030-01-01T00:00:00Z'}
       next: done
 """ + DONE,
-        ("17:14: error: a timer needs exactly one of timer.duration or timer.until (DSL §12.3) "
-         "(got duration and until)",),
+        (
+            "17:14: error: a timer needs exactly one of timer.duration or timer.until (DSL §12.3) "
+            "(got duration and until)",
+        ),
     ),
     Case(
-        "timer-duration", "§12.3", "a literal duration MUST be an ISO-8601 duration",
+        "timer-duration",
+        "§12.3",
+        "a literal duration MUST be an ISO-8601 duration",
         CALL.replace("next: done", "next: t") + """    t:
       type: timer
       timer: {duration: 5 minutes}
       next: done
 """ + DONE,
-        ("17:25: error: timer.duration '5 minutes' is not an ISO-8601 duration; write e.g. "
-         "PT5M, PT1H or P1D (DSL §12.3)",),
+        (
+            "17:25: error: timer.duration '5 minutes' is not an ISO-8601 duration; write e.g. "
+            "PT5M, PT1H or P1D (DSL §12.3)",
+        ),
     ),
     Case(
-        "timer-in-api", "§12.3", "type: timer MUST NOT be used in kind: Api",
+        "timer-in-api",
+        "§12.3",
+        "type: timer MUST NOT be used in kind: Api",
         CALL.replace("next: done", "next: t") + """    t:
       type: timer
       timer: {duration: PT1S}
       next: done
 """ + DONE,
-        ("16:13: error: type: timer MUST NOT be used in kind: Api specs (an API call cannot "
-         "pause); use kind: Journey or remove the state (DSL §2.2.2)",),
+        (
+            "16:13: error: type: timer MUST NOT be used in kind: Api specs (an API call cannot "
+            "pause); use kind: Journey or remove the state (DSL §2.2.2)",
+        ),
         kind="Api",
     ),
     Case(
-        "resilience-ref", "§13", "resiliencePolicyRef must refer to an id in definitions",
-        CALL.replace("resultVar: item", "resultVar: item\n        resiliencePolicyRef: standrd")
+        "resilience-ref",
+        "§13",
+        "resiliencePolicyRef must refer to an id in definitions",
+        CALL.replace(
+            "resultVar: item", "resultVar: item\n        resiliencePolicyRef: standrd"
+        )
         + DONE,
-        ("18:30: error: resiliencePolicyRef 'standrd' is not an id of "
-         "spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation "
-         "error); did you mean 'standard'?",),
+        (
+            "18:30: error: resiliencePolicyRef 'standrd' is not an id of "
+            "spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation "
+            "error); did you mean 'standard'?",
+        ),
         spec="  policies:\n    httpResilience:\n      definitions:\n        standard: {maxAttempts: 3}\n",
     ),
     Case(
-        "transform-attributes-api", "§14", "target kind attributes is rejected for kind: Api",
+        "transform-attributes-api",
+        "§14",
+        "target kind attributes is rejected for kind: Api",
         """    call:
       type: transform
       transform:
@@ -496,12 +699,16 @@ CASES: tuple[Case, ...] = (
         target: {kind: attributes}
       next: done
 """ + DONE,
-        ("11:24: error: transform target kind: attributes is rejected for kind: Api (no journey "
-         "instance holds attributes; DSL §14)",),
+        (
+            "11:24: error: transform target kind: attributes is rejected for kind: Api (no journey "
+            "instance holds attributes; DSL §14)",
+        ),
         kind="Api",
     ),
     Case(
-        "cache-get-result", "§15", "resultVar is required for get",
+        "cache-get-result",
+        "§15",
+        "resultVar is required for get",
         """    call:
       type: task
       task:
@@ -510,10 +717,14 @@ CASES: tuple[Case, ...] = (
         key: {mapper: {lang: dataweave, expr: 'context.id'}}
       next: done
 """ + DONE,
-        ("10:9: error: cache:v1 get needs resultVar (where the cached value is stored) (DSL §15)",),
+        (
+            "10:9: error: cache:v1 get needs resultVar (where the cached value is stored) (DSL §15)",
+        ),
     ),
     Case(
-        "parallel-branch-start", "§16", "branch start must refer to a state in the branch",
+        "parallel-branch-start",
+        "§16",
+        "branch start must refer to a state in the branch",
         """    call:
       type: parallel
       parallel:
@@ -524,26 +735,40 @@ CASES: tuple[Case, ...] = (
               gone: {type: succeed}
       next: done
 """ + DONE,
-        ("12:20: error: branch 'a' of state 'call': start 'go' is not a state of the branch's "
-         "states; did you mean 'gone'?",),
+        (
+            "12:20: error: branch 'a' of state 'call': start 'go' is not a state of the branch's "
+            "states; did you mean 'gone'?",
+        ),
     ),
     Case(
-        "auth-policy-ref", "§19", "auth.policyRef resolves against httpClientAuth.definitions",
-        CALL.replace("resultVar: item", "resultVar: item\n        auth: {policyRef: backend}")
+        "auth-policy-ref",
+        "§19",
+        "auth.policyRef resolves against httpClientAuth.definitions",
+        CALL.replace(
+            "resultVar: item", "resultVar: item\n        auth: {policyRef: backend}"
+        )
         + DONE,
-        ("14:27: error: auth.policyRef 'backend' is not an id of "
-         "spec.policies.httpClientAuth.definitions (DSL §19); define the policy",),
+        (
+            "14:27: error: auth.policyRef 'backend' is not an id of "
+            "spec.policies.httpClientAuth.definitions (DSL §19); define the policy",
+        ),
     ),
     Case(
-        "oauth-grant-type", "§19.1", "grant_type is client_credentials; other grant types are invalid",
+        "oauth-grant-type",
+        "§19.1",
+        "grant_type is client_credentials; other grant types are invalid",
         CALL + DONE,
-        ("10:30: error: grant_type 'password' is invalid: oauth2ClientCredentials policies use "
-         "client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out",),
+        (
+            "10:30: error: grant_type 'password' is invalid: oauth2ClientCredentials policies use "
+            "client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out",
+        ),
         spec="  policies:\n    httpClientAuth:\n      definitions:\n        backend:\n"
         "          kind: oauth2ClientCredentials\n          form: {grant_type: password}\n",
     ),
     Case(
-        "cookies-non-http", "§22.3", "task.cookies is invalid on non-HTTP tasks",
+        "cookies-non-http",
+        "§22.3",
+        "task.cookies is invalid on non-HTTP tasks",
         """    call:
       type: task
       task:
@@ -552,103 +777,156 @@ CASES: tuple[Case, ...] = (
         cookies: {useJar: false}
       next: done
 """ + DONE,
-        ("12:18: error: task.cookies is allowed only on httpCall:v1 tasks, not xmlDecode:v1 "
-         "(DSL §22.3); remove it",),
+        (
+            "12:18: error: task.cookies is allowed only on httpCall:v1 tasks, not xmlDecode:v1 "
+            "(DSL §22.3); remove it",
+        ),
     ),
     Case(
-        "cookie-mode", "§22.1", "returnToClient.mode MUST be present",
+        "cookie-mode",
+        "§22.1",
+        "returnToClient.mode MUST be present",
         CALL + DONE,
-        ("7:21: error: journey: spec.cookies.returnToClient: required field 'mode' is missing; add it",),
+        (
+            "7:21: error: journey: spec.cookies.returnToClient: required field 'mode' is missing; add it",
+        ),
         spec="  cookies:\n    jar: {}\n    returnToClient: {include: {names: [session]}}\n",
     ),
     Case(
-        "cookie-pattern", "§22.4", "invalid regex patterns in namePatterns MUST be reported",
+        "cookie-pattern",
+        "§22.4",
+        "invalid regex patterns in namePatterns MUST be reported",
         CALL + DONE,
-        ("7:63: error: namePatterns entry '(x' is not a valid regular expression (missing ), "
-         "unterminated subpattern at position 0) (DSL §22.4)",),
+        (
+            "7:63: error: namePatterns entry '(x' is not a valid regular expression (missing ), "
+            "unterminated subpattern at position 0) (DSL §22.4)",
+        ),
         spec="  cookies:\n    jar: {}\n    returnToClient: {mode: filtered, include: {namePatterns: ['(x']}}\n",
     ),
     Case(
-        "guard-ref", "§23.1", "guardRef refers to a key under spec.subjourneys",
+        "guard-ref",
+        "§23.1",
+        "guardRef refers to a key under spec.subjourneys",
         CALL + DONE,
-        ("5:29: error: spec.access.read.guardRef 'readGuard' is not a key of spec.subjourneys "
-         "(DSL §23.1); define the guard subjourney",),
+        (
+            "5:29: error: spec.access.read.guardRef 'readGuard' is not a key of spec.subjourneys "
+            "(DSL §23.1); define the guard subjourney",
+        ),
         spec="  access: {read: {guardRef: readGuard}}\n",
     ),
     Case(
-        "custom-envelope", "§24", "envelope.format custom MUST include a mapper",
+        "custom-envelope",
+        "§24",
+        "envelope.format custom MUST include a mapper",
         CALL + DONE,
-        ("6:15: error: spec.errors.envelope with format: custom needs a mapper {lang: "
-         "dataweave, expr: ...} (DSL §24)",),
+        (
+            "6:15: error: spec.errors.envelope with format: custom needs a mapper {lang: "
+            "dataweave, expr: ...} (DSL §24)",
+        ),
         spec="  errors:\n    envelope: {format: custom}\n",
     ),
     Case(
-        "canonical-format", "§24", "canonicalFormat, when present, MUST be rfc9457",
+        "canonical-format",
+        "§24",
+        "canonicalFormat, when present, MUST be rfc9457",
         CALL + DONE,
-        ("5:29: error: journey: spec.errors.canonicalFormat: Input should be 'rfc9457' (got 'rfc7807')",),
+        (
+            "5:29: error: journey: spec.errors.canonicalFormat: Input should be 'rfc9457' (got 'rfc7807')",
+        ),
         spec="  errors: {canonicalFormat: rfc7807}\n",
     ),
     Case(
-        "metadata-name", "§2.2", "metadata.name must be a DNS-label-like string",
+        "metadata-name",
+        "§2.2",
+        "metadata.name must be a DNS-label-like string",
         CALL + DONE,
-        ("3:18: error: journey: metadata.name: String should match pattern "
-         "'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' (got 'My_Journey')",),
+        (
+            "3:18: error: journey: metadata.name: String should match pattern "
+            "'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' (got 'My_Journey')",
+        ),
         name="My_Journey",
     ),
     Case(
-        "metadata-description", "§2.2", "metadata.description MUST be a non-empty string",
+        "metadata-description",
+        "§2.2",
+        "metadata.description MUST be a non-empty string",
         CALL + DONE,
-        ("3:34: error: metadata.description must be a non-empty string when present (DSL "
-         "§2.2); remove it or describe the journey",),
+        (
+            "3:34: error: metadata.description must be a non-empty string when present (DSL "
+            "§2.2); remove it or describe the journey",
+        ),
         name="j, description: ''",
     ),
     Case(
-        "metadata-limits-definition-tags", "§21",
+        "metadata-limits-definition-tags",
+        "§21",
         "metadata.tags within definitionTags.maxCount and instanceTags.maxLength",
         CALL + DONE,
-        ("3:27: error: metadata.tags has 12 entries; MetadataLimits definitionTags.maxCount is "
-         "10 (DSL §21): keep the 10 that matter",
-         "3:61: error: tag 'xxxxxxxxxxxxxxxxxxxx'... is 41 characters; MetadataLimits "
-         "instanceTags.maxLength is 40 (DSL §21): shorten it"),
+        (
+            "3:27: error: metadata.tags has 12 entries; MetadataLimits definitionTags.maxCount is "
+            "10 (DSL §21): keep the 10 that matter",
+            "3:61: error: tag 'xxxxxxxxxxxxxxxxxxxx'... is 41 characters; MetadataLimits "
+            "instanceTags.maxLength is 40 (DSL §21): shorten it",
+        ),
         name="j, tags: [a, b, c, d, e, f, g, h, i, k, l, " + "x" * 41 + "]",
     ),
     Case(
-        "metadata-limits-attributes", "§21",
+        "metadata-limits-attributes",
+        "§21",
         "attribute bindings within attributes.maxKeys and attributes.maxKeyLength",
         CALL + DONE,
-        ("8:9: error: 17 attributes are bound; MetadataLimits attributes.maxKeys is 16 (DSL "
-         "§21): bind at most 16",
-         "25:46: error: attribute name 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' is 33 characters; "
-         "MetadataLimits attributes.maxKeyLength is 32 (DSL §21): shorten it"),
+        (
+            "8:9: error: 17 attributes are bound; MetadataLimits attributes.maxKeys is 16 (DSL "
+            "§21): bind at most 16",
+            "25:46: error: attribute name 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' is 33 characters; "
+            "MetadataLimits attributes.maxKeyLength is 32 (DSL §21): shorten it",
+        ),
         spec="  metadata:\n    bindings:\n      attributes:\n        fromHeaders:\n"
         + "".join(f"          a{i}: {{header: X-A{i}}}\n" for i in range(16))
-        + "          " + "n" * 33 + ": {header: X-Long}\n",
+        + "          "
+        + "n" * 33
+        + ": {header: X-Long}\n",
     ),
     Case(
-        "route-path", "§2.2.2", "route.path MUST be an absolute path starting with /",
+        "route-path",
+        "§2.2.2",
+        "route.path MUST be an absolute path starting with /",
         CALL + DONE,
-        ("5:35: error: journey: spec.bindings.http.route.path: String should match pattern "
-         "'^/' (got 'apis/get-user')",),
-        spec="  bindings: {http: {route: {path: apis/get-user}}}\n", kind="Api",
+        (
+            "5:35: error: journey: spec.bindings.http.route.path: String should match pattern "
+            "'^/' (got 'apis/get-user')",
+        ),
+        spec="  bindings: {http: {route: {path: apis/get-user}}}\n",
+        kind="Api",
     ),
     Case(
-        "cancellable-boolean", "§2.7", "cancellable, when present, MUST be a boolean",
+        "cancellable-boolean",
+        "§2.7",
+        "cancellable, when present, MUST be a boolean",
         CALL + DONE,
-        ("5:28: error: journey: spec.lifecycle.cancellable: Input should be a valid boolean "
-         "(got 'yes')",),
+        (
+            "5:28: error: journey: spec.lifecycle.cancellable: Input should be a valid boolean "
+            "(got 'yes')",
+        ),
         spec="  lifecycle: {cancellable: 'yes'}\n",
     ),
     Case(
-        "defaults-policy", "§2.3", "an unknown defaults resiliencePolicyRef is a validation warning",
+        "defaults-policy",
+        "§2.3",
+        "an unknown defaults resiliencePolicyRef is a validation warning",
         CALL + DONE,
-        ("5:43: warning: spec.defaults.tasks.resiliencePolicyRef 'standard' is not an id of "
-         "spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); define "
-         "the policy",),
+        (
+            "5:43: warning: spec.defaults.tasks.resiliencePolicyRef 'standard' is not an id of "
+            "spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); define "
+            "the policy",
+        ),
         spec="  defaults: {tasks: {resiliencePolicyRef: standard}}\n",
         warning=True,
     ),
     Case(
-        "schedule-non-interactive", "§5.4", "states reachable from a schedule start MUST be non-interactive",
+        "schedule-non-interactive",
+        "§5.4",
+        "states reachable from a schedule start MUST be non-interactive",
         """    call:
       type: task
       task:
@@ -658,28 +936,40 @@ CASES: tuple[Case, ...] = (
         maxRuns: 3
       next: done
 """ + WAIT + DONE,
-        ("11:16: error: schedule:v1 start 'w' reaches external-input state(s) w; scheduled "
-         "runs MUST be non-interactive (DSL §5.4): start them at a state that reaches no wait "
-         "or webhook",),
+        (
+            "11:16: error: schedule:v1 start 'w' reaches external-input state(s) w; scheduled "
+            "runs MUST be non-interactive (DSL §5.4): start them at a state that reaches no wait "
+            "or webhook",
+        ),
     ),
     Case(
-        "step-binding", "§17.1", "bindings.http.steps are keyed by external-input state ids",
+        "step-binding",
+        "§17.1",
+        "bindings.http.steps are keyed by external-input state ids",
         CALL.replace("next: done", "next: w") + WAIT + DONE,
-        ("5:35: warning: spec.bindings.http.steps.wait names no wait or webhook state, so it "
-         "is never applied (DSL §17.1); external-input states: w",),
+        (
+            "5:35: warning: spec.bindings.http.steps.wait names no wait or webhook state, so it "
+            "is never applied (DSL §17.1); external-input states: w",
+        ),
         spec="  bindings: {http: {steps: {wait: {queryToContext: {a: b}}}}}\n",
         warning=True,
     ),
     Case(
-        "return-without-jar", "§22.4", "returnToClient without a jar is a configuration error",
+        "return-without-jar",
+        "§22.4",
+        "returnToClient without a jar is a configuration error",
         CALL + DONE,
-        ("5:29: warning: spec.cookies.returnToClient without spec.cookies.jar has no cookies "
-         "to return (DSL §22.4: a configuration error); add spec.cookies.jar",),
+        (
+            "5:29: warning: spec.cookies.returnToClient without spec.cookies.jar has no cookies "
+            "to return (DSL §22.4: a configuration error); add spec.cookies.jar",
+        ),
         spec="  cookies: {returnToClient: {mode: none}}\n",
         warning=True,
     ),
     Case(
-        "dataweave-if-then", "§10 (DataWeave)", "DataWeave writes if (c) a else b (no then)",
+        "dataweave-if-then",
+        "§10 (DataWeave)",
+        "DataWeave writes if (c) a else b (no then)",
         """    call:
       type: transform
       transform:
@@ -688,7 +978,9 @@ CASES: tuple[Case, ...] = (
         resultVar: n
       next: done
 """ + DONE,
-        ("10:51: warning: DataWeave: `then` is not DataWeave: write `if (condition) a else b`",),
+        (
+            "10:51: warning: DataWeave: `then` is not DataWeave: write `if (condition) a else b`",
+        ),
         warning=True,
     ),
 )

@@ -21,14 +21,18 @@ from tests.support.paths import CORPUS, corpus_cases
 
 def _line(diagnostic: Diagnostic) -> str:
     text = str(diagnostic)
-    return text.replace(str(CORPUS.resolve()) + os.sep, "").replace(str(CORPUS) + os.sep, "")
+    return text.replace(str(CORPUS.resolve()) + os.sep, "").replace(
+        str(CORPUS) + os.sep, ""
+    )
 
 
 def main(cache_folder: str = "/tmp/journeygen-corpus-diagnostics") -> int:
     cases = corpus_cases()
     cache = default_cache(Path(cache_folder))
     jobs = [(case, spec_root(case)) for case in cases]
-    for outcome in generate_many(jobs, cache=cache, stage_cache=cache.folder / "stages", jobs=1):
+    for outcome in generate_many(
+        jobs, cache=cache, stage_cache=cache.folder / "stages", jobs=1
+    ):
         name = outcome.case.resolve().relative_to(CORPUS.resolve())
         found = outcome.problems if outcome.result is None else outcome.result.warnings
         print(f"== {name} {'FAIL' if outcome.result is None else 'ok'}")

@@ -98,8 +98,7 @@ def test_an_async_handlers_class_type_checks_against_the_protocol(
 ) -> None:
     program = tmp_path / "uses_async.py"
     program.write_text(
-        textwrap.dedent(
-            """
+        textwrap.dedent("""
             from payment_callback.handlers import AuthorizePaymentCall, TaskResult
             from payment_callback.server import create_app
 
@@ -116,8 +115,7 @@ def test_an_async_handlers_class_type_checks_against_the_protocol(
 
             create_app(Handlers())
             create_app(Wrong())
-            """
-        ),
+            """),
         encoding="utf-8",
     )
     found = subprocess.run(

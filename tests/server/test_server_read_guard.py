@@ -1,6 +1,7 @@
 """DSL §23.1 `spec.access.read.guardRef` over real HTTP (uvicorn on 127.0.0.1, SQLite file) with
 the generated client: the guard subjourney decides every status and result read, a denied read
-is a 404 indistinguishable from an unknown journey, and the guard's writes are never stored."""
+is a 404 indistinguishable from an unknown journey, and the guard's writes are never stored.
+"""
 
 from __future__ import annotations
 

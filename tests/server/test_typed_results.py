@@ -1,6 +1,7 @@
 """Handler calls and results typed from the downstream OpenAPI (tests/server/journeys/apis/
 catalog.openapi.yaml): a GET call model has no body, and `TaskResult[...]` names the documented
-response models, which a handler's typed answer fills and the journey reads over real HTTP."""
+response models, which a handler's typed answer fills and the journey reads over real HTTP.
+"""
 
 from __future__ import annotations
 
@@ -83,8 +84,7 @@ def test_mypy_holds_a_handler_to_the_documented_responses(
     module = package.name
     program = tmp_path / "catalog_handlers.py"
     program.write_text(
-        textwrap.dedent(
-            f"""
+        textwrap.dedent(f"""
             from {module}.handlers import GetItemCall, GetItemResponse, TaskResult
             from {module}.server import create_app
 
@@ -101,8 +101,7 @@ def test_mypy_holds_a_handler_to_the_documented_responses(
 
 
             create_app(Typed())
-            """
-        ),
+            """),
         encoding="utf-8",
     )
     found = subprocess.run(
