@@ -25,7 +25,7 @@ _SHAPING = (
     "pydantic",
     "openapi-pydantic",
 )
-_VERSION = 1
+_VERSION = 2  # 2: warning paths stored absolute
 
 
 def _digest(*parts: bytes) -> str:

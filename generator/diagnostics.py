@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class Level(StrEnum):
@@ -47,6 +48,14 @@ class SpecError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics, key=lambda d: (d.location, d.message))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def display_path(path: Path) -> str:
+    """A path for messages: relative to the working directory when below it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def error(location: Location, message: str) -> SpecError:

@@ -227,7 +227,8 @@ def find_case(folder: Path) -> Case:
 def _unreadable(folder: Path) -> list[Diagnostic]:
     """Why each `.yaml`/`.json` file of `folder` that is no spec document cannot be read
     (one of them probably was meant to be the missing document)."""
-    from .load import Workspace, display_path
+    from .diagnostics import display_path
+    from .load import Workspace
 
     problems: list[Diagnostic] = []
     for path in sorted(folder.iterdir()):
@@ -250,7 +251,8 @@ def _unreadable(folder: Path) -> list[Diagnostic]:
 
 
 def _unknown_kind(path: Path) -> Diagnostic:
-    from .load import display_path, parse_text
+    from .diagnostics import display_path
+    from .load import parse_text
 
     try:
         doc = parse_text(path.read_text(encoding="utf-8"), display_path(path), path)

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from .diagnostics import Location, SpecError, error
+from .diagnostics import Location, SpecError, display_path, error
 
 try:  # the C parser is much faster and gives the same marks
     _BaseLoader: type[Any] = yaml.CSafeLoader
@@ -270,14 +270,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
-
-
-def display_path(path: Path) -> str:
-    """A path for messages: relative to the working directory when below it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @dataclass(frozen=True)

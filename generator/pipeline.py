@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Cache, Entry
-from .diagnostics import Diagnostic, Level, Location, SpecError
+from .diagnostics import Diagnostic, Level, Location, SpecError, display_path
 from .format import Formatter
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ def discover(specs: Path) -> list[Path]:
 
 
 def _from_entry(entry: Entry) -> Generated:
+    # Entries keep absolute paths; shown as a fresh run from this directory would show them.
     warnings = [
-        Diagnostic(Location(p, ln, col), m, Level.WARNING)
+        Diagnostic(Location(display_path(Path(p)), ln, col), m, Level.WARNING)
         for p, ln, col, m in entry.warnings
     ]
     return Generated(entry.package, entry.files, warnings)
@@ -135,7 +136,12 @@ def generate(
     result = Generated(bundle.names.module, files, [*checks, *rendered.warnings])
     if cache is not None:
         flat = [
-            (w.location.path, w.location.line, w.location.column, w.message)
+            (
+                str(Path(w.location.path).resolve()),
+                w.location.line,
+                w.location.column,
+                w.message,
+            )
             for w in result.warnings
         ]
         cache.put(folder, tree, Entry(result.package, result.files, flat))

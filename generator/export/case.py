@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.diagnostics import display_path
 from generator.discover import Case, documents
 from generator.export import export_journey
-from generator.load import Workspace, display_path
+from generator.load import Workspace
 
 
 def derived_case(folder: Path, workspace: Workspace) -> Case | None:

@@ -11,7 +11,7 @@ import generator.pipeline as pipeline
 from generator.cache import Cache
 from generator.pipeline import generate
 from generator.write import diff, write_package
-from tests.support.paths import SPECS
+from tests.support.paths import CORPUS, ROOT, SPECS
 
 CASE = "examples/technical/payment-callback"
 
@@ -59,3 +59,25 @@ def test_check_on_a_cache_hit_still_sees_hand_edits(tmp_path: Path) -> None:
     models.write_text(models.read_text().replace("class ", "class  ", 1))
     hit = generate(SPECS / CASE, root=SPECS, cache=cache)
     assert "models.py" in diff(out, hit.package, hit.files)
+
+
+def test_a_hit_locates_warnings_from_the_directory_it_runs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipeline that runs from another directory sees the paths a fresh run would print."""
+    case = (
+        CORPUS / "examples/technical/wait-approval"
+    )  # warns: default inside its wait block
+    cache = Cache(tmp_path / "cache", "f")
+    monkeypatch.chdir(ROOT)
+    first = generate(case, root=CORPUS, cache=cache)
+    assert first.warnings
+    assert not Path(first.warnings[0].location.path).is_absolute()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    fresh = generate(case, root=CORPUS)
+    monkeypatch.setattr(pipeline, "render", _no_render)
+    hit = generate(case, root=CORPUS, cache=cache)
+    assert [str(w) for w in hit.warnings] == [str(w) for w in fresh.warnings]
+    assert Path(hit.warnings[0].location.path).is_file()
