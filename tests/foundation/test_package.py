@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,40 @@ def test_the_wheel_lists_every_generator_package() -> None:
         for p in (ROOT / "generator").rglob("__init__.py")
     }
     assert found <= listed, sorted(found - listed)
+
+
+@pytest.mark.slow
+def test_journeygen_wheel_ships_every_template_and_no_bytecode(tmp_path: Path) -> None:
+    """The wheel carries templates/ (precompiled modules included) and nothing a local run left."""
+    root = GENERATED.parent
+    skip = {".venv", ".git", "generated", "tests", ".tools", "build", "dist"}
+    shutil.copytree(
+        root,
+        tmp_path / "src",
+        ignore=lambda folder, names: (
+            [n for n in names if n in skip or n.endswith(".egg-info")]
+            if Path(folder) == root
+            else []
+        ),
+    )
+    src = tmp_path / "src"
+    (src / "templates" / "__pycache__").mkdir(exist_ok=True)
+    (src / "templates" / "__pycache__" / "stray.cpython-311.pyc").write_bytes(b"")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", "dist", "."],
+        cwd=src,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (src / "dist").glob("journeygen-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {
+        "generator/_templates/" + path.relative_to(root / "templates").as_posix()
+        for path in (root / "templates").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert templates - names == set()
+    assert any("/_templates/_compiled/" in name for name in names)
+    assert [
+        name for name in names if "__pycache__" in name or name.endswith(".pyc")
+    ] == []
