@@ -2,7 +2,7 @@
 
 The journey `dsl-mapper-refs` writes `mapperRef: <id>` instead of an inline mapper at the
 transform, cache key and value, subjourney input, parallel join, kafka key and value, HTTP
-body and timer until sites; each one must behave as if `spec.mappers.<id>` were copied there. A mapperRef
+body, timer until and timer duration sites; each one must behave as if `spec.mappers.<id>` were copied there. A mapperRef
 naming no mapper is a located error with the nearest name, wherever it is written.
 """
 
@@ -43,7 +43,8 @@ def test_a_mapper_ref_runs_at_every_mapper_site(
             f"{API}/journeys/{NAME}/start", json={"id": "o-1", "amount": 21}
         )
         assert started.status_code == 200, started.text
-        # timer until.mapperRef: a past instant, so the timer is due at once
+        # timer until.mapperRef: a past instant, so the timer is due at once;
+        # timer duration.mapperRef: PT0S, due as soon as it is entered
         body = result_when_done(client, started.json()["journeyId"])
     assert body["phase"] == "SUCCEEDED", body
     assert body["output"] == {
@@ -69,6 +70,7 @@ def test_a_mapper_ref_runs_at_every_mapper_site(
         ("          mapperRef: subInput\n", "input"),
         ("          mapperRef: joinBoth\n", "join"),
         ("          mapperRef: eventValue\n", "value"),
+        ("          mapperRef: noDelay\n", "duration"),
     ],
 )
 def test_an_unknown_mapper_ref_is_a_located_error_with_the_nearest_name(
