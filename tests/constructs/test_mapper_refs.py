@@ -2,13 +2,16 @@
 
 The journey `dsl-mapper-refs` writes `mapperRef: <id>` instead of an inline mapper at the
 transform, cache key and value, subjourney input, parallel join, kafka key and value, HTTP
-body, timer until and timer duration sites; each one must behave as if `spec.mappers.<id>` were copied there. A mapperRef
+body, timer until and duration, and schedule startAt, interval, maxRuns, subjectId and
+context sites; each one must behave as if `spec.mappers.<id>` were copied there. A mapperRef
 naming no mapper is a located error with the nearest name, wherever it is written.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,15 @@ def test_a_mapper_ref_runs_at_every_mapper_site(
     )
     (call,) = fake.calls_to("submit")  # httpCall body.mapperRef, not {"mapperRef": ...}
     assert call.body == {"orderId": "o-1", "total": 42}
+    # schedule:v1 startAt/interval/maxRuns/subjectId/context.mapperRef: the stored binding
+    with sqlite3.connect(db_path) as db:
+        binding = db.execute(
+            "SELECT start_state, next_run_at, interval, max_runs, subject_id,"
+            " last_context FROM schedules"
+        ).fetchall()
+    assert [(*row[:5], json.loads(row[5])) for row in binding] == [
+        ("done", "2099-01-01T00:00:00.000Z", "P1D", 4, "sub-o-1", {"seed": "o-1"})
+    ]
 
 
 @pytest.mark.parametrize(
@@ -71,6 +83,8 @@ def test_a_mapper_ref_runs_at_every_mapper_site(
         ("          mapperRef: joinBoth\n", "join"),
         ("          mapperRef: eventValue\n", "value"),
         ("          mapperRef: noDelay\n", "duration"),
+        ("          mapperRef: runBound\n", "maxRuns"),
+        ("          mapperRef: seed\n", "context"),
     ],
 )
 def test_an_unknown_mapper_ref_is_a_located_error_with_the_nearest_name(
