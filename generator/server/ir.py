@@ -341,6 +341,8 @@ class ServerIR:
         if guard:
             lines.append("from ._runtime.server.security import Guard")
         lines.append("from ._runtime.server.settings import env_prefix")
+        if self._names("tasks.xml"):
+            lines.append("from ._runtime.server.tasks.xml import xml_decode")
         lines.append(
             f"from ._runtime.server.webhooks import {', '.join(sorted(hooks))}"
         )

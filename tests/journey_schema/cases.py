@@ -389,6 +389,44 @@ CASES: tuple[Case, ...] = (
         ("10:9: error: xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)",),
     ),
     Case(
+        "xml-target-fields",
+        "§5.3",
+        "xmlDecode writes to context or a var; resultVar and path belong to one kind each",
+        """    call:
+      type: task
+      task:
+        kind: xmlDecode:v1
+        sourceVar: raw
+        target: {kind: context, path: doc}
+        resultVar: parsed
+      next: other
+    other:
+      type: task
+      task:
+        kind: xmlDecode:v1
+        sourceVar: raw
+        target: {kind: attributes}
+      next: third
+    third:
+      type: task
+      task:
+        kind: xmlDecode:v1
+        sourceVar: raw
+        target: {kind: var, path: doc}
+        resultVar: parsed
+      next: done
+""" + DONE,
+        (
+            "13:20: error: xmlDecode:v1 resultVar is used only with target kind: var"
+            " (DSL §5.3); write target: {kind: var} or remove resultVar",
+            "20:24: error: xmlDecode:v1 target kind must be context or var, not"
+            " attributes (DSL §5.3); write kind: var with a resultVar, then a transform"
+            " into attributes",
+            "27:35: error: xmlDecode:v1 target.path is used only with target kind:"
+            " context (DSL §5.3); remove it (the value goes to context.<resultVar>)",
+        ),
+    ),
+    Case(
         "schedule-start",
         "§5.4",
         "schedule start MUST be a state id in spec.states",

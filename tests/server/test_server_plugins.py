@@ -330,8 +330,8 @@ def test_an_unsupported_construct_still_gets_a_located_stub(tmp_path: Path) -> N
     assert "server.py" in server and "engine.py" not in server
     (warning,) = [w for w in result.warnings if "does not support" in w.message]
     assert warning.location.path.endswith("engine-unsupported.journey.yaml")
-    assert warning.location.line == 20  # the task kind
-    assert "'decode'" in warning.message and "xmlDecode:v1" in warning.message
+    assert warning.location.line == 31  # the subjourney's ref to itself
+    assert "'decode'" in warning.message and "'again' calling itself" in warning.message
     stub = server_module(generate_case("engine-unsupported", tmp_path))
-    with pytest.raises(NotImplementedError, match="xmlDecode:v1"):
+    with pytest.raises(NotImplementedError, match="'again' calling itself"):
         stub.create_app(None)

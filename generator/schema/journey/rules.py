@@ -321,6 +321,21 @@ def task(c: Checker, pointer: str, state: TaskState) -> None:
             and body.resultVar is None
         ):
             c.report(pointer + "/task", "xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)")  # fmt: skip
+        xml_target = body.target
+        if xml_target is not None and xml_target.kind == "attributes":
+            c.report(pointer + "/task/target/kind", "xmlDecode:v1 target kind must be context or var, not attributes (DSL §5.3); write kind: var with a resultVar, then a transform into attributes")  # fmt: skip
+        if (
+            xml_target is not None
+            and xml_target.kind == "context"
+            and body.resultVar is not None
+        ):
+            c.report(pointer + "/task/resultVar", "xmlDecode:v1 resultVar is used only with target kind: var (DSL §5.3); write target: {kind: var} or remove resultVar")  # fmt: skip
+        if (
+            xml_target is not None
+            and xml_target.kind == "var"
+            and xml_target.path is not None
+        ):
+            c.report(pointer + "/task/target/path", "xmlDecode:v1 target.path is used only with target kind: context (DSL §5.3); remove it (the value goes to context.<resultVar>)")  # fmt: skip
         _identifier(c, pointer + "/task/sourceVar", body.sourceVar)
         _identifier(c, pointer + "/task/resultVar", body.resultVar)
     elif isinstance(body, Schedule):

@@ -1,7 +1,7 @@
 """The task compilers, one module per task kind, found through `TASKS`.
 
 A task compiler returns the lines of its state's step function (before the transition to
-`next`) and the step's summary. A kind with no entry (`xmlDecode:v1`, a plugin's) is reported
+`next`) and the step's summary. A kind with no entry (a plugin's) is reported
 as not supported: the package gets the located stub server. Adding a task kind: a schema model
 in `generator/schema/journey/tasks.py`, a module here, an entry below, and what the runtime
 needs to run it.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import api_key, cache, http_call, jwt, kafka, mtls, schedule
+from . import api_key, cache, http_call, jwt, kafka, mtls, schedule, xml_decode
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
@@ -31,4 +31,5 @@ TASKS: dict[str, TaskCompiler] = {
     "cache:v1": cache.compile,
     "schedule:v1": schedule.compile,
     "kafkaPublish:v1": kafka.compile,
+    "xmlDecode:v1": xml_decode.compile,
 }
