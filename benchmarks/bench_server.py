@@ -15,6 +15,9 @@ Both servers keep the same durability: SQLite in WAL mode at the generated serve
 synchronous=FULL (every commit is on disk before the answer), or both at NORMAL with
 `--durability normal` (a commit survives a crash of the process; a power loss may drop the last
 commits, never corrupt the file).
+Neither server writes an access log (the generated one is started with `--no-access-log`).
+Each batch reports the 50th and 99th percentile of every request's latency as the load
+generator sees it; the summary gives the median over batches.
 The generated server runs with production-shaped handlers (`BENCH_HANDLERS`: the authorize call
 answers 202 and is not kept), not `--fake`: FakeHandlers records every call for tests, so its
 memory grows with each journey by design.
@@ -161,6 +164,7 @@ def _start(
             "bench_handlers:Handlers",
             "--port",
             str(port),
+            "--no-access-log",  # as the baseline: no line per request
         ]
     else:
         (tmp / "baseline_app.py").write_text(BASELINE_APP, encoding="utf-8")
@@ -186,12 +190,22 @@ def _start(
 # --------------------------------------------------------------------------- load generator
 
 
-def _journey(client: Any, base: str) -> bool:
-    started = client.post(base + START, json=BODY)
+def _timed(took: list[float], call: Any, *args: Any, **kwargs: Any) -> Any:
+    began = time.perf_counter()
+    answer = call(*args, **kwargs)
+    took.append(time.perf_counter() - began)
+    return answer
+
+
+def _journey(client: Any, base: str, took: list[float]) -> bool:
+    """One whole journey; each request's latency is appended to `took`."""
+    started = _timed(took, client.post, base + START, json=BODY)
     if started.status_code >= 300:
         raise RuntimeError(f"start: {started.status_code} {started.text[:200]}")
     jid = started.json()["journeyId"]
-    cb = client.post(
+    cb = _timed(
+        took,
+        client.post,
         f"{base}/api/v1/journeys/{jid}/steps/waitForCallback",
         json={"paymentId": BODY["paymentId"], "status": "SUCCESS"},
         headers={"X-Webhook-Secret": SECRET},
@@ -199,7 +213,7 @@ def _journey(client: Any, base: str) -> bool:
     if cb.status_code >= 300:
         raise RuntimeError(f"callback: {cb.status_code} {cb.text[:200]}")
     for _ in range(200):
-        res = client.get(f"{base}/api/v1/journeys/{jid}/result")
+        res = _timed(took, client.get, f"{base}/api/v1/journeys/{jid}/result")
         if res.status_code != 409:
             break
         time.sleep(0.002)
@@ -209,11 +223,13 @@ def _journey(client: Any, base: str) -> bool:
 
 
 def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
-    """Drive `journeys` whole journeys from `threads` threads; return journeys/s and failures."""
+    """Drive `journeys` whole journeys from `threads` threads; return journeys/s, request
+    latency percentiles and failures."""
     import httpx
 
     done: list[int] = []
     errors: list[str] = []
+    took: list[float] = []
     per_thread = journeys // threads
 
     def worker() -> None:
@@ -221,7 +237,7 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
         with httpx.Client(timeout=30) as client:
             for _ in range(per_thread):
                 try:
-                    ok += _journey(client, base)
+                    ok += _journey(client, base, took)
                 except Exception as exc:
                     errors.append(str(exc)[:200])
         done.append(ok)
@@ -234,7 +250,10 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
         t.join()
     elapsed = time.perf_counter() - started
     total = per_thread * threads
+    took.sort()
     return {
+        "request_ms_p50": 1000 * _quantile(took, 0.50),
+        "request_ms_p99": 1000 * _quantile(took, 0.99),
         "journeys": total,
         "succeeded": sum(done),
         "errors": len(errors),
@@ -242,6 +261,12 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
         "seconds": elapsed,
         "journeys_per_s": sum(done) / elapsed if elapsed else 0.0,
     }
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def _drive(base: str, journeys: int, threads: int) -> dict[str, Any]:
@@ -259,6 +284,7 @@ def _summary(
     warmup: int, runs: list[dict[str, Any]], rss: list[dict[str, float]]
 ) -> dict[str, Any]:
     rates = [r["journeys_per_s"] for r in runs]
+    p99 = [r["request_ms_p99"] for r in runs]
     return {
         "journeys_per_s": {
             "median": statistics.median(rates),
@@ -266,6 +292,14 @@ def _summary(
             "max": max(rates),
             "n": len(rates),
         },
+        # per batch: the 99th percentile of every request's latency; median over batches
+        "request_ms_p99": {
+            "median": statistics.median(p99),
+            "min": min(p99),
+            "max": max(p99),
+            "n": len(p99),
+        },
+        "request_ms_p50": statistics.median(r["request_ms_p50"] for r in runs),
         "journeys_total": warmup + sum(r["journeys"] for r in runs),
         "failed": sum(r["journeys"] - r["succeeded"] for r in runs),
         "first_error": next((r["first_error"] for r in runs if r["first_error"]), None),
@@ -360,7 +394,7 @@ def main() -> int:
         (total - warmup) // batches // args.threads * args.threads, args.threads
     )
     result: dict[str, Any] = {
-        "setup": f"uvicorn 1 worker, SQLite file, load generator in another process, {args.threads} threads, batches alternating between the servers",
+        "setup": f"uvicorn 1 worker, no access log, SQLite file at synchronous={args.durability.upper()}, load generator in another process, {args.threads} threads, batches alternating between the servers",
     }
     kinds = [k for k in ("generated", "baseline") if not args.only or k == args.only]
     result.update(
@@ -381,6 +415,9 @@ def main() -> int:
     ):
         result["generated_vs_baseline_journeys_per_s"] = (
             gen["journeys_per_s"]["median"] / base["journeys_per_s"]["median"]
+        )
+        result["generated_vs_baseline_request_ms_p99"] = (
+            gen["request_ms_p99"]["median"] / base["request_ms_p99"]["median"]
         )
     print(json.dumps(result))
     return 0

@@ -35,7 +35,7 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.server --fake --port 8080                           # demo on FakeHandlers\npython -m '
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield ".server --handlers my_service.handlers:Handlers --port 8080\n```\n\nEach handler method may be a `def` or an `async def` (an async one runs on the server's event\nloop, so async clients made at startup work). `create_app` checks the handlers object against the\nProtocol before the app exists: a missing or misspelled method, or one that cannot take the call\nmodel, raises `"
+    yield ".server --handlers my_service.handlers:Handlers --port 8080\n```\n\n`--host` and `--port` choose where it listens; uvicorn logs a line per request unless it is\nstarted with `--no-access-log`.\n\nEach handler method may be a `def` or an `async def` (an async one runs on the server's event\nloop, so async clients made at startup work). `create_app` checks the handlers object against the\nProtocol before the app exists: a missing or misspelled method, or one that cannot take the call\nmodel, raises `"
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.server.HandlersError` naming it and the nearest name it has.\n\n`'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
@@ -108,4 +108,4 @@ def root(context, missing=missing):
     yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=28&5=30&10=34&11=36&17=38&19=40&22=42&26=44&27=48&28=52&30=57&31=61&33=76&34=78&35=80&36=82&37=84&38=86&39=88&40=90&41=92&42=94&43=96&44=98&45=100&46=102&47=104&48=106'
+debug_info = '3=28&5=30&10=34&11=36&20=38&22=40&25=42&29=44&30=48&31=52&33=57&34=61&36=76&37=78&38=80&39=82&40=84&41=86&42=88&43=90&44=92&45=94&46=96&47=98&48=100&49=102&50=104&51=106'

@@ -61,6 +61,43 @@ def test_python_m_server_fake_answers_a_start_request(tmp_path: Path) -> None:
         process.stderr.close()
 
 
+def _access_lines(tmp_path: Path, *flags: str) -> list[str]:
+    """Serve, answer one start, stop; return the lines uvicorn's access log printed."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(GENERATED / "payment_callback"),
+        "PAYMENT_CALLBACK_STORE": str(tmp_path / f"log{len(flags)}.sqlite3"),
+    }
+    argv = [sys.executable, "-m", "payment_callback.server", "--fake"]
+    process = subprocess.Popen(
+        [*argv, "--port", str(port), *flags],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        response = _start_when_up(f"http://127.0.0.1:{port}/api/v1", process)
+        assert response.status_code == 200, response.text
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    return [
+        line
+        for line in out.decode("utf-8", "replace").splitlines()
+        if "POST /api/v1/journeys/payment-callback/start" in line
+    ]
+
+
+def test_access_log_is_on_by_default_and_off_with_no_access_log(
+    tmp_path: Path,
+) -> None:
+    logged = _access_lines(tmp_path)
+    assert len(logged) == 1 and " 200" in logged[0], logged
+    assert _access_lines(tmp_path, "--no-access-log") == []
+
+
 def _start_when_up(base: str, process: subprocess.Popen[bytes]) -> httpx.Response:
     deadline = time.monotonic() + 20
     while True:

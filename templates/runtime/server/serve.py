@@ -35,6 +35,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log a line per request (uvicorn's access log; on by default)",
+    )
     return parser
 
 
@@ -52,7 +58,10 @@ def serve(
     import uvicorn  # only the server needs it, and only when serving
 
     app = create_app(handlers)
-    uvicorn.run(app, host=args.host, port=args.port, **uvicorn_options(app))
+    options = uvicorn_options(app)
+    uvicorn.run(
+        app, host=args.host, port=args.port, access_log=args.access_log, **options
+    )
 
 
 def uvicorn_options(app: Any) -> dict[str, Any]:
