@@ -22,6 +22,7 @@ __all__ = [
     "api_key_env_name",
     "config_env_name",
     "env_prefix",
+    "secret_env_name",
 ]
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
@@ -49,6 +50,12 @@ def config_env_name(prefix: str, key: str) -> str:
     return f"{prefix}_CONFIG_{env_prefix(words)}"
 
 
+def secret_env_name(prefix: str, ref: str) -> str:
+    """Return the variable holding a secretRef (secret://tokens/backend -> ..._SECRET_TOKENS_BACKEND)."""
+    name = ref.split("://", 1)[1] if "://" in ref else ref
+    return f"{prefix}_SECRET_{env_prefix(name)}"
+
+
 # SQLite `synchronous` levels the store can run at (Settings.durability).
 DURABILITY_LEVELS = ("full", "normal")
 
@@ -69,6 +76,11 @@ class Settings:
     faster and survives a crash or kill of the process, but the last commits before a power
     loss or OS crash may be missing (never half-applied); on PostgreSQL it is
     ``synchronous_commit`` on or off.
+
+    ``secrets`` maps each ``secretRef`` of an outbound auth policy (DSL §19: ``tokenRef``,
+    ``clientSecretRef``, ``clientCertRef``, a trust anchor's ``pemRef``) to its value; from the
+    environment each is ``<PREFIX>_SECRET_<REF>`` (``secret_env_name``). A certificate or PEM
+    value is the PEM text itself or the path of a file holding it.
 
     Limits at the door (README "Limits"): ``max_body_bytes`` (413), ``max_json_depth`` (nesting
     of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
@@ -103,6 +115,8 @@ class Settings:
     pool_max_size: int = 10
     pool_timeout_seconds: float = 5.0
     connect_timeout_seconds: int = 5
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    secret_env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.durability not in DURABILITY_LEVELS:
@@ -139,6 +153,19 @@ class Settings:
             return f"set {api_key_env_name(self.env_prefix, profile)}"
         return f"configure Settings.api_keys[{profile!r}]"
 
+    def secret(self, ref: str) -> str | None:
+        """Return a secretRef's value (``secrets``, then the environment); empty is missing."""
+        found = self.secrets.get(ref)
+        if not found and self.env_prefix:
+            found = self.secret_env.get(secret_env_name(self.env_prefix, ref))
+        return found or None
+
+    def secret_hint(self, ref: str) -> str:
+        """Name the setting an operator must provide for a secretRef (never its value)."""
+        if self.env_prefix:
+            return f"set {secret_env_name(self.env_prefix, ref)}"
+        return f"configure Settings.secrets[{ref!r}]"
+
     def config_hint(self, key: str) -> str:
         """Name the setting an operator must provide for a platform.config key."""
         if self.env_prefix:
@@ -156,6 +183,7 @@ class Settings:
         """Read the settings from <PREFIX>_* variables.
 
         <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES, <PREFIX>_API_KEY_<PROFILE>,
+        <PREFIX>_SECRET_<REF> for each outbound auth secretRef,
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
         <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
@@ -193,6 +221,9 @@ class Settings:
             connect_timeout_seconds=_positive_int(
                 env, f"{prefix}_CONNECT_TIMEOUT_SECONDS", default=5
             ),
+            secret_env={
+                k: v for k, v in env.items() if k.startswith(f"{prefix}_SECRET_") and v
+            },
         )
 
 
