@@ -724,7 +724,7 @@ CASES: tuple[Case, ...] = (
             "spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation "
             "error); did you mean 'standard'?",
         ),
-        spec="  policies:\n    httpResilience:\n      definitions:\n        standard: {maxAttempts: 3}\n",
+        spec="  policies:\n    httpResilience:\n      definitions:\n        standard: {maxAttempts: 3, retryOn: [HTTP_5XX]}\n",
     ),
     Case(
         "transform-attributes-api",
@@ -801,7 +801,126 @@ CASES: tuple[Case, ...] = (
             "client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out",
         ),
         spec="  policies:\n    httpClientAuth:\n      definitions:\n        backend:\n"
-        "          kind: oauth2ClientCredentials\n          form: {grant_type: password}\n",
+        "          kind: oauth2ClientCredentials\n          form: {grant_type: password}\n"
+        "          tokenEndpoint: https://auth.example.com/token\n"
+        "          auth: {method: clientSecretPost, clientId: c, clientSecretRef: secret://c}\n",
+    ),
+    Case(
+        "auth-kind",
+        "§19.1",
+        "unknown kind values are invalid",
+        CALL + DONE,
+        (
+            "8:25: error: outbound auth kind 'bearerToken' is not one of bearerStatic, "
+            "oauth2ClientCredentials, mtlsClient (DSL §19.1: unknown kinds are invalid); "
+            "did you mean 'bearerStatic'?",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n"
+        "        backend: {kind: bearerToken, tokenRef: secret://t}\n",
+    ),
+    Case(
+        "bearer-token-ref",
+        "§19.1",
+        "bearerStatic policies must set a non-empty tokenRef",
+        CALL + DONE,
+        (
+            "8:18: error: bearerStatic policies must set a non-empty tokenRef: the secretRef of "
+            "the bearer token (DSL §19.1), e.g. tokenRef: secret://tokens/backend",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n"
+        "        backend: {kind: bearerStatic}\n",
+    ),
+    Case(
+        "mtls-cert-ref",
+        "§19.1",
+        "mtlsClient policies must set clientCertRef",
+        CALL + DONE,
+        (
+            "8:15: error: mtlsClient policies must set clientCertRef: the secretRef of the client "
+            "certificate and key (DSL §19.1), e.g. clientCertRef: secret://certs/backend",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n"
+        "        mtls: {kind: mtlsClient}\n",
+    ),
+    Case(
+        "oauth-required",
+        "§19.1",
+        "oauth2ClientCredentials sets tokenEndpoint, auth.method, auth.clientId and the secret its method needs",
+        CALL + DONE,
+        (
+            "8:18: error: oauth2ClientCredentials policies must set tokenEndpoint: the URL of the "
+            "token endpoint (DSL §19.1)",
+            "8:56: error: auth.method clientSecretPost needs auth.clientSecretRef: the secretRef "
+            "of the client secret (DSL §19.1)",
+            "8:56: error: oauth2ClientCredentials policies must set auth.clientId (DSL §19.1)",
+            "8:56: error: oauth2ClientCredentials policies must set auth.method: "
+            "clientSecretPost, clientSecretBasic or tlsClientAuth (DSL §19.1)",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n"
+        "        backend: {kind: oauth2ClientCredentials, auth: {}}\n",
+    ),
+    Case(
+        "oauth-tls-cert",
+        "§19.1",
+        "tlsClientAuth needs auth.clientCertRef",
+        CALL + DONE,
+        (
+            "11:17: error: auth.method tlsClientAuth needs auth.clientCertRef: the secretRef of "
+            "the client certificate and key (DSL §19.1)",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n        backend:\n"
+        "          kind: oauth2ClientCredentials\n"
+        "          tokenEndpoint: https://auth.example.com/token\n"
+        "          auth: {method: tlsClientAuth, clientId: c}\n",
+    ),
+    Case(
+        "retry-on",
+        "§13",
+        "retryOn names conditions the engine retries on",
+        CALL + DONE,
+        (
+            "8:61: error: retryOn condition 'HTTP_500' is not one journeygen retries on "
+            "(DSL §13); did you mean 'HTTP_5XX'?",
+        ),
+        spec="  policies:\n    httpResilience:\n      definitions:\n"
+        "        standard: {maxAttempts: 3, retryOn: [NETWORK_ERROR, HTTP_500]}\n",
+    ),
+    Case(
+        "resilience-default",
+        "§13",
+        "httpResilience.default must refer to an id in definitions",
+        CALL + DONE,
+        (
+            "7:16: error: spec.policies.httpResilience.default 'standart' is not an id of "
+            "spec.policies.httpResilience.definitions (DSL §13); did you mean 'standard'?",
+        ),
+        spec="  policies:\n    httpResilience:\n      default: standart\n      definitions:\n"
+        "        standard: {maxAttempts: 1}\n",
+    ),
+    Case(
+        "breaker-threshold",
+        "§13",
+        "circuitBreaker failureRateThreshold is a fraction",
+        CALL + DONE,
+        (
+            "8:59: error: circuitBreaker failureRateThreshold 50.0 must be a fraction in (0, 1], "
+            "e.g. 0.5 for half the calls",
+        ),
+        spec="  policies:\n    httpResilience:\n      definitions:\n"
+        "        standard: {circuitBreaker: {failureRateThreshold: 50}}\n",
+    ),
+    Case(
+        "retry-without-on",
+        "§13",
+        "maxAttempts above 1 without retryOn never retries",
+        CALL + DONE,
+        (
+            "8:33: warning: maxAttempts 3 without retryOn never retries (DSL §13: retryOn lists "
+            "the conditions that permit a retry); add retryOn, e.g. [NETWORK_ERROR, HTTP_5XX]",
+        ),
+        spec="  policies:\n    httpResilience:\n      definitions:\n"
+        "        standard: {maxAttempts: 3}\n",
+        warning=True,
     ),
     Case(
         "cookies-non-http",

@@ -196,7 +196,7 @@ class PemRef(Open):
 class AuthPolicy(Open):
     """One `spec.policies.httpClientAuth.definitions.<id>` (DSL §19.1)."""
 
-    kind: Literal["bearerStatic", "oauth2ClientCredentials", "mtlsClient"]
+    kind: str  # checked in policies.py, with a did-you-mean
     tokenRef: str | None = None
     tokenEndpoint: str | None = None
     auth: ClientAuth | None = None

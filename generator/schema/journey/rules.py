@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ...diagnostics import Level, did_you_mean
+from . import policies
 from .base import IDENTIFIER, Expression
 from .check import _dotted, walk_states
 from .states import (
@@ -70,6 +71,7 @@ def check(c: Checker) -> None:
     metadata_limits(c)
     languages(c)
     spec_blocks(c)
+    policies.check(c)
     step_bindings(c)
     scheduled_runs(c)
     for pointer, state in walk_states(journey.spec):
@@ -245,27 +247,6 @@ def spec_blocks(c: Checker) -> None:
         and spec.cookies.jar is None
     ):
         c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
-    clients = (
-        spec.policies.httpClientAuth.definitions
-        if spec.policies and spec.policies.httpClientAuth
-        else {}
-    )
-    for name, policy in clients.items():
-        grant = policy.form.get("grant_type")
-        if policy.kind == "oauth2ClientCredentials" and grant not in (
-            None,
-            "client_credentials",
-        ):
-            c.report(f"/spec/policies/httpClientAuth/definitions/{_token(name)}/form/grant_type", f"grant_type {grant!r} is invalid: oauth2ClientCredentials policies use client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out")  # fmt: skip
-    tasks = spec.defaults.tasks if spec.defaults else None
-    default_ref = tasks.resiliencePolicyRef if tasks else None
-    defined = (
-        spec.policies.httpResilience.definitions
-        if spec.policies and spec.policies.httpResilience
-        else {}
-    )
-    if default_ref is not None and default_ref not in defined:
-        c.report("/spec/defaults/tasks/resiliencePolicyRef", f"spec.defaults.tasks.resiliencePolicyRef {default_ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); " + (did_you_mean(default_ref, defined) or "define the policy"), Level.WARNING)  # fmt: skip
     if spec.cookies is not None and spec.cookies.returnToClient is not None:
         include = spec.cookies.returnToClient.include
         for i, pattern in enumerate(include.namePatterns if include else []):

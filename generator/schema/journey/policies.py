@@ -1,0 +1,130 @@
+"""The rules of `spec.policies` (DSL §13 resilience, §19 outbound auth) and of the defaults
+that name them (§2.3) that the field types cannot say.
+
+The server runs what these blocks declare (`_runtime/server/outbound_policies`), so anything
+it could not run is an error here and anything it would not use is a warning.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...diagnostics import Level, did_you_mean
+from .blocks import AuthPolicy, ResiliencePolicy
+
+if TYPE_CHECKING:
+    from .check import Checker
+
+# The retryOn conditions the runtime knows (outbound_policies/resilience.py RETRY_CONDITIONS).
+RETRY_CONDITIONS = ("NETWORK_ERROR", "HTTP_5XX", "HTTP_429")
+AUTH_KINDS = ("bearerStatic", "oauth2ClientCredentials", "mtlsClient")
+# The fields each auth kind reads (`kind` aside); another kind's field is not used.
+AUTH_FIELDS = {
+    "bearerStatic": ("tokenRef",),
+    "oauth2ClientCredentials": ("tokenEndpoint", "auth", "form"),
+    "mtlsClient": ("clientCertRef", "trustAnchors"),
+}
+RESILIENCE = "/spec/policies/httpResilience"
+CLIENT_AUTH = "/spec/policies/httpClientAuth"
+
+
+def _token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def check(c: Checker) -> None:
+    """Every rule of spec.policies and spec.defaults.tasks."""
+    policies = c.journey.spec.policies
+    resilience = policies.httpResilience if policies else None
+    clients = policies.httpClientAuth if policies else None
+    defined = resilience.definitions if resilience else {}
+    for name, policy in defined.items():
+        _resilience(c, f"{RESILIENCE}/definitions/{_token(name)}", policy)
+    default = resilience.default if resilience else None
+    if default is not None and default not in defined:
+        c.report(f"{RESILIENCE}/default", f"spec.policies.httpResilience.default {default!r} is not an id of spec.policies.httpResilience.definitions (DSL §13); " + (did_you_mean(default, defined) or "define the policy"))  # fmt: skip
+    tasks = c.journey.spec.defaults.tasks if c.journey.spec.defaults else None
+    default_ref = tasks.resiliencePolicyRef if tasks else None
+    if default_ref is not None and default_ref not in defined:
+        c.report("/spec/defaults/tasks/resiliencePolicyRef", f"spec.defaults.tasks.resiliencePolicyRef {default_ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); " + (did_you_mean(default_ref, defined) or "define the policy"), Level.WARNING)  # fmt: skip
+    auth = clients.definitions if clients else {}
+    for name, client in auth.items():
+        _auth(c, f"{CLIENT_AUTH}/definitions/{_token(name)}", client)
+    hint = clients.default if clients else None
+    if hint is not None and hint not in auth:
+        c.report(f"{CLIENT_AUTH}/default", f"spec.policies.httpClientAuth.default {hint!r} is not an id of spec.policies.httpClientAuth.definitions (DSL §19.1); " + (did_you_mean(hint, auth) or "define the policy"))  # fmt: skip
+
+
+def _resilience(c: Checker, at: str, policy: ResiliencePolicy) -> None:
+    for i, condition in enumerate(policy.retryOn):
+        if condition not in RETRY_CONDITIONS:
+            hint = did_you_mean(condition, RETRY_CONDITIONS) or f"use one of {', '.join(RETRY_CONDITIONS)}"  # fmt: skip
+            c.report(f"{at}/retryOn/{i}", f"retryOn condition {condition!r} is not one journeygen retries on (DSL §13); {hint}")  # fmt: skip
+    if policy.maxAttempts > 1 and not policy.retryOn:
+        c.report(f"{at}/maxAttempts", f"maxAttempts {policy.maxAttempts} without retryOn never retries (DSL §13: retryOn lists the conditions that permit a retry); add retryOn, e.g. [NETWORK_ERROR, HTTP_5XX]", Level.WARNING)  # fmt: skip
+    backoff = policy.backoff
+    if (
+        backoff is not None
+        and backoff.baseDelayMs is not None
+        and backoff.maxDelayMs is not None
+        and backoff.maxDelayMs < backoff.baseDelayMs
+    ):
+        c.report(f"{at}/backoff/maxDelayMs", f"backoff maxDelayMs {backoff.maxDelayMs} is below baseDelayMs {backoff.baseDelayMs}: every delay would be clamped to it; raise maxDelayMs or lower baseDelayMs")  # fmt: skip
+    breaker = policy.circuitBreaker
+    if breaker is not None:
+        rate = breaker.failureRateThreshold
+        if rate is not None and not 0 < rate <= 1:
+            c.report(f"{at}/circuitBreaker/failureRateThreshold", f"circuitBreaker failureRateThreshold {rate} must be a fraction in (0, 1], e.g. 0.5 for half the calls")  # fmt: skip
+        window = breaker.slidingWindowSize
+        if window is not None and window < 1:
+            c.report(f"{at}/circuitBreaker/slidingWindowSize", f"circuitBreaker slidingWindowSize {window} must be an integer >= 1 (the number of recent calls the failure rate is taken over)")  # fmt: skip
+        seconds = breaker.openTimeoutSec
+        if seconds is not None and seconds < 0:
+            c.report(f"{at}/circuitBreaker/openTimeoutSec", f"circuitBreaker openTimeoutSec {seconds} must be >= 0")  # fmt: skip
+    if policy.bulkhead is not None:
+        c.report(f"{at}/bulkhead", "bulkhead is not enforced (DSL §13: defined, not enforced): concurrent calls are not limited; remove it", Level.WARNING)  # fmt: skip
+
+
+def _auth(c: Checker, at: str, policy: AuthPolicy) -> None:
+    if policy.kind not in AUTH_KINDS:
+        hint = did_you_mean(policy.kind, AUTH_KINDS) or f"use one of {', '.join(AUTH_KINDS)}"  # fmt: skip
+        c.report(f"{at}/kind", f"outbound auth kind {policy.kind!r} is not one of {', '.join(AUTH_KINDS)} (DSL §19.1: unknown kinds are invalid); {hint}")  # fmt: skip
+        return
+    for other, fields in AUTH_FIELDS.items():
+        for name in fields if other != policy.kind else ():
+            if name in policy.model_fields_set and name not in AUTH_FIELDS[policy.kind]:
+                c.report(f"{at}/{name}", f"{name} belongs to {other} policies and is not used by kind {policy.kind} (DSL §19.1); remove it", Level.WARNING)  # fmt: skip
+    if policy.kind == "bearerStatic" and not policy.tokenRef:
+        c.report(at, "bearerStatic policies must set a non-empty tokenRef: the secretRef of the bearer token (DSL §19.1), e.g. tokenRef: secret://tokens/backend")  # fmt: skip
+    elif policy.kind == "mtlsClient" and not policy.clientCertRef:
+        c.report(at, "mtlsClient policies must set clientCertRef: the secretRef of the client certificate and key (DSL §19.1), e.g. clientCertRef: secret://certs/backend")  # fmt: skip
+    elif policy.kind == "oauth2ClientCredentials":
+        _oauth2(c, at, policy)
+
+
+def _oauth2(c: Checker, at: str, policy: AuthPolicy) -> None:
+    if not policy.tokenEndpoint:
+        c.report(at, "oauth2ClientCredentials policies must set tokenEndpoint: the URL of the token endpoint (DSL §19.1)")  # fmt: skip
+    elif not policy.tokenEndpoint.startswith(("http://", "https://")):
+        c.report(f"{at}/tokenEndpoint", f"tokenEndpoint {policy.tokenEndpoint!r} must be an absolute http:// or https:// URL (DSL §19.1)")  # fmt: skip
+    grant = policy.form.get("grant_type")
+    if grant not in (None, "client_credentials"):
+        c.report(f"{at}/form/grant_type", f"grant_type {grant!r} is invalid: oauth2ClientCredentials policies use client_credentials (DSL §19.1); write grant_type: client_credentials or leave it out")  # fmt: skip
+    for reserved in ("client_id", "client_secret"):
+        if reserved in policy.form:
+            c.report(f"{at}/form/{reserved}", f"form.{reserved} is sent from auth (clientId, clientSecretRef), never written in the spec (DSL §19.1: secrets only by secretRef); remove it")  # fmt: skip
+    auth = policy.auth
+    if auth is None:
+        c.report(at, "oauth2ClientCredentials policies must set auth: {method, clientId, clientSecretRef or clientCertRef} (DSL §19.1)")  # fmt: skip
+        return
+    if "method" not in auth.model_fields_set:
+        c.report(f"{at}/auth", "oauth2ClientCredentials policies must set auth.method: clientSecretPost, clientSecretBasic or tlsClientAuth (DSL §19.1)")  # fmt: skip
+    if not auth.clientId:
+        c.report(f"{at}/auth", "oauth2ClientCredentials policies must set auth.clientId (DSL §19.1)")  # fmt: skip
+    if auth.method == "tlsClientAuth" and not auth.clientCertRef:
+        c.report(f"{at}/auth", "auth.method tlsClientAuth needs auth.clientCertRef: the secretRef of the client certificate and key (DSL §19.1)")  # fmt: skip
+    if auth.method != "tlsClientAuth" and not auth.clientSecretRef:
+        c.report(f"{at}/auth", f"auth.method {auth.method} needs auth.clientSecretRef: the secretRef of the client secret (DSL §19.1)")  # fmt: skip
+    unused = "clientSecretRef" if auth.method == "tlsClientAuth" else "clientCertRef"
+    if getattr(auth, unused):
+        c.report(f"{at}/auth/{unused}", f"auth.{unused} is not used by auth.method {auth.method} (DSL §19.1); remove it or change the method")  # fmt: skip
