@@ -389,6 +389,39 @@ CASES: tuple[Case, ...] = (
         ("10:9: error: xmlDecode:v1 with target kind: var needs resultVar (DSL §5.3)",),
     ),
     Case(
+        "auth-source",
+        "§18.6",
+        "an auth task's source names a location it reads and a name",
+        """    call:
+      type: task
+      task:
+        kind: jwtValidate:v1
+        source: headers:Authorization
+      next: key
+    key:
+      type: task
+      task:
+        kind: apiKeyValidate:v1
+        source: {location: cookie, name: k}
+      next: nameless
+    nameless:
+      type: task
+      task:
+        kind: apiKeyValidate:v1
+        source: {location: query}
+      next: done
+""" + DONE,
+        (
+            "11:17: error: jwtValidate:v1 source 'headers:Authorization' must be"
+            " <location>:<name> with location header, query, cookie (e.g."
+            " header:Authorization); did you mean 'header'?",
+            "17:28: error: apiKeyValidate:v1 source.location 'cookie' is not one of"
+            " header, query (DSL §18)",
+            "23:17: error: apiKeyValidate:v1 source needs name (the query to read the"
+            " credential from)",
+        ),
+    ),
+    Case(
         "xml-target-fields",
         "§5.3",
         "xmlDecode writes to context or a var; resultVar and path belong to one kind each",

@@ -26,7 +26,17 @@ from .states import (
     WaitState,
     WebhookState,
 )
-from .tasks import TASK_MODELS, Cache, HttpCall, Schedule, UnknownTask, XmlDecode
+from .tasks import (
+    SOURCE_FORM,
+    TASK_MODELS,
+    ApiKeyValidate,
+    Cache,
+    HttpCall,
+    JwtValidate,
+    Schedule,
+    UnknownTask,
+    XmlDecode,
+)
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -295,6 +305,8 @@ def task(c: Checker, pointer: str, state: TaskState) -> None:
         if body.operation == "put" and body.resultVar is not None:
             c.report(pointer + "/task/resultVar", "cache:v1 put MUST omit resultVar (a put has no result) (DSL §15); remove it")  # fmt: skip
         _identifier(c, pointer + "/task/resultVar", body.resultVar)
+    elif isinstance(body, (ApiKeyValidate, JwtValidate)):
+        _key_source(c, pointer + "/task/source", body)
     elif isinstance(body, XmlDecode):
         if (
             body.target is not None
@@ -417,6 +429,35 @@ def timer(c: Checker, pointer: str, state: TimerState) -> None:
         c.report(pointer + "/timer/duration", f"timer.duration {block.duration!r} is not an ISO-8601 duration; write e.g. PT5M, PT1H or P1D (DSL §12.3)")  # fmt: skip
     if isinstance(block.until, str) and not _TIMESTAMP.match(block.until):
         c.report(pointer + "/timer/until", f"timer.until {block.until!r} is not an RFC 3339 timestamp; write e.g. 2025-01-01T00:00:00Z (DSL §12.3)")  # fmt: skip
+
+
+_SOURCE_LOCATIONS = {
+    "apiKeyValidate:v1": ("header", "query"),
+    "jwtValidate:v1": ("header", "query", "cookie"),
+}
+
+
+def _key_source(c: Checker, pointer: str, task: ApiKeyValidate | JwtValidate) -> None:
+    """An auth task's `source`: a known location and a name (DSL §18.6, §18.8)."""
+    raw = task.source
+    if raw is None:
+        return
+    allowed = _SOURCE_LOCATIONS[task.kind]
+    where = ", ".join(allowed)
+    if isinstance(raw, str):
+        found = SOURCE_FORM.match(raw)
+        location = found.group(1) if found else None
+        if found is None or location not in allowed:
+            hint = did_you_mean(location, allowed) if location else None
+            c.report(pointer, f"{task.kind} source {raw!r} must be <location>:<name> with location {where} (e.g. header:Authorization)" + (f"; {hint}" if hint else ""))  # fmt: skip
+        return
+    if raw.location not in allowed:
+        hint = did_you_mean(raw.location, allowed)
+        c.report(pointer + "/location", f"{task.kind} source.location {raw.location!r} is not one of {where} (DSL §18)" + (f"; {hint}" if hint else ""))  # fmt: skip
+    if not raw.name:
+        c.report(pointer, f"{task.kind} source needs name (the {raw.location} to read the credential from)")  # fmt: skip
+    if raw.scheme is not None and task.kind == "apiKeyValidate:v1":
+        c.report(pointer + "/scheme", "apiKeyValidate:v1 source has no scheme (DSL §18.8: only location and name); remove it")  # fmt: skip
 
 
 def _identifier(c: Checker, pointer: str, name: str | None) -> None:

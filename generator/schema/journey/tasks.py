@@ -76,6 +76,28 @@ class KeySource(Open):
     scheme: str | None = None
 
 
+# `source: <location>:<name>`, the string form of a token source (DSL §5 "Task plugins")
+SOURCE_FORM = re.compile(r"^([^:\s]+):(\S+)$")
+
+
+def key_source(raw: KeySource | str | None) -> KeySource | None:
+    """The source an auth task reads, from either form; None when omitted (the profile's).
+
+    `header:Authorization` is the object form `{location: header, name: Authorization}`; the
+    `Authorization` header keeps the default source's `Bearer` scheme (stripped when present).
+    A string not of the form `<location>:<name>` gives a source without a name (the checker
+    reports it at its position).
+    """
+    if not isinstance(raw, str):
+        return raw
+    found = SOURCE_FORM.match(raw)
+    if found is None:
+        return KeySource(location=raw, name=None)
+    location, name = found.groups()
+    bearer = location == "header" and name.lower() == "authorization"
+    return KeySource(location=location, name=name, scheme="Bearer" if bearer else None)
+
+
 class ApiKeyValidate(Open):
     """`apiKeyValidate:v1` (DSL §18.8)."""
 
@@ -289,4 +311,4 @@ Task = Annotated[
     Discriminator(_kind),
 ]
 
-__all__ = ["PLUGIN_KIND", "TASK_MODELS", "Task", "Value"]
+__all__ = ["PLUGIN_KIND", "TASK_MODELS", "Task", "Value", "key_source"]

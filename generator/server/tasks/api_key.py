@@ -1,10 +1,10 @@
-"""`apiKeyValidate:v1`: the engine compares the header with the profile's secret."""
+"""`apiKeyValidate:v1`: the engine compares the key at the source with the profile's secret."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...schema.journey.tasks import ApiKeyValidate, KeySource
+from ...schema.journey.tasks import ApiKeyValidate
 from ..scope import NotSupportedError, Scope
 
 if TYPE_CHECKING:
@@ -14,15 +14,18 @@ if TYPE_CHECKING:
 def compile(
     c: JourneyCompiler, scope: Scope, state: str, task: ApiKeyValidate, pointer: str
 ) -> tuple[list[str], str]:
-    """`ctx.validate_api_key(profile, header[, authVar])`."""
-    source = task.source or KeySource()
-    if source.location != "header" or source.name is None:
-        raise NotSupportedError(
-            "apiKeyValidate:v1 source other than a header", "/task/source"
-        )
+    """`ctx.validate_api_key(profile, name[, authVar][, location="query"])`; without a
+    source, name None: the profile's configured source (Settings.api_key_sources)."""
+    source = task.source
+    if source is not None and (
+        source.location not in ("header", "query") or not source.name
+    ):
+        raise NotSupportedError("apiKeyValidate:v1 source", "/task/source")
     profile = task.profile if task.profile is not None else "default"
     c.profiles.add(profile)
-    args = f"{profile!r}, {source.name!r}"
+    args = f"{profile!r}, {source.name if source else None!r}"
     if task.authVar is not None:
         args += f", {task.authVar!r}"
+    if source is not None and source.location != "header":
+        args += f", location={source.location!r}"
     return [f"ctx.validate_api_key({args})"], f"{state} (task {task.kind})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...schema.journey.tasks import JwtValidate, KeySource
+from ...schema.journey.tasks import JwtValidate, key_source
 from ..scope import NotSupportedError, Scope
 
 if TYPE_CHECKING:
@@ -27,11 +27,9 @@ def compile(
     profile, var = auth_common(task)
     scopes = task.requiredScopes or []
     src = "None"
-    if task.source is not None:
-        source = task.source
-        if not isinstance(source, KeySource) or source.location not in (
-            "header", "query", "cookie",
-        ) or source.name is None:  # fmt: skip
+    source = key_source(task.source)
+    if source is not None:
+        if source.location not in ("header", "query", "cookie") or not source.name:
             raise NotSupportedError("jwtValidate:v1 source", "/task/source")
         src = f"JwtSource({source.location!r}, {source.name!r}, {source.scheme!r})"
         c.uses("auth", "JwtSource")

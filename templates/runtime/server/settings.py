@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_MAX_TARGET_BYTES",
     "Settings",
     "api_key_env_name",
+    "api_key_source_env_name",
     "config_env_name",
     "env_prefix",
     "secret_env_name",
@@ -42,6 +43,15 @@ def env_prefix(name: str) -> str:
 def api_key_env_name(prefix: str, profile: str) -> str:
     """Return the variable holding an apiKeyValidate profile's secret."""
     return f"{prefix}_API_KEY_{env_prefix(profile)}"
+
+
+def api_key_source_env_name(prefix: str, profile: str) -> str:
+    """Return the variable holding an apiKeyValidate profile's default key source."""
+    return f"{prefix}_APIKEY_SOURCE_{env_prefix(profile)}"
+
+
+# `<location>:<name>` of an apiKeyValidate profile's default source (Settings.api_key_sources)
+_KEY_SOURCE = re.compile(r"^(header|query):(\S+)$")
 
 
 def config_env_name(prefix: str, key: str) -> str:
@@ -69,7 +79,9 @@ class Settings:
     ``platform_config`` holds the values of ``spec.platform.config`` keys and ``environment``
     the ``platform.environment`` name. ``mtls_cert_header`` names the request header a
     TLS-terminating proxy puts the client certificate (PEM, optionally URL-encoded) in; when
-    None only a certificate from the ASGI ``tls`` extension is seen. ``jwt_leeway_seconds`` is
+    None only a certificate from the ASGI ``tls`` extension is seen. ``api_key_sources`` gives
+    an apiKeyValidate profile its default key source, ``header:<name>`` or ``query:<name>``,
+    used by the tasks of that profile that name no ``source``. ``jwt_leeway_seconds`` is
     the clock skew allowed when checking ``exp``/``nbf``. ``durability`` is SQLite's
     ``synchronous`` level for the store: ``"full"`` (the default) syncs every commit to disk,
     so a transition or webhook the server acknowledged survives a power loss; ``"normal"`` is
@@ -96,6 +108,7 @@ class Settings:
 
     store_path: str = "journeys.sqlite3"
     api_keys: Mapping[str, str] = field(default_factory=dict)
+    api_key_sources: Mapping[str, str] = field(default_factory=dict)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     env_prefix: str | None = None
     timer_scale: float = 1.0
@@ -138,6 +151,12 @@ class Settings:
             math.isfinite(self.body_timeout_seconds) and self.body_timeout_seconds > 0
         ):
             raise ValueError("body_timeout_seconds must be a finite number > 0")
+        for profile, source in self.api_key_sources.items():
+            if not _KEY_SOURCE.match(source):
+                raise ValueError(
+                    f"the API key source of profile {profile!r} must be header:<name> or "
+                    f"query:<name>, got {source!r}"
+                )
         if not (math.isfinite(self.timer_scale) and self.timer_scale >= 0):
             raise ValueError(
                 f"timer_scale must be a finite number >= 0, got {self.timer_scale!r}"
@@ -146,6 +165,17 @@ class Settings:
     def api_key(self, profile: str) -> str | None:
         """Return the secret for a profile; an empty value counts as missing."""
         return self.api_keys.get(profile) or None
+
+    def api_key_source(self, profile: str) -> tuple[str, str] | None:
+        """Return a profile's default key source as (header|query, name), None when unset."""
+        found = _KEY_SOURCE.match(self.api_key_sources.get(profile, ""))
+        return (found.group(1), found.group(2)) if found else None
+
+    def api_key_source_hint(self, profile: str) -> str:
+        """Name the setting giving a profile its default key source."""
+        if self.env_prefix:
+            return f"set {api_key_source_env_name(self.env_prefix, profile)}"
+        return f"configure Settings.api_key_sources[{profile!r}]"
 
     def api_key_hint(self, profile: str) -> str:
         """Name the setting an operator must provide for a profile (never its value)."""
@@ -184,6 +214,7 @@ class Settings:
 
         <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES, <PREFIX>_API_KEY_<PROFILE>,
         <PREFIX>_SECRET_<REF> for each outbound auth secretRef,
+        <PREFIX>_APIKEY_SOURCE_<PROFILE> (``header:<name>`` or ``query:<name>``),
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
         <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
@@ -195,7 +226,9 @@ class Settings:
         object, the last given as JSON).
         """
         env = os.environ if environ is None else environ
+        profiles = tuple(profiles)
         keys = {p: env.get(api_key_env_name(prefix, p), "") for p in profiles}
+        sources = {p: env.get(api_key_source_env_name(prefix, p), "") for p in profiles}
         platform = {}
         for key, kind in (config or {}).items():
             raw = env.get(config_env_name(prefix, key))
@@ -204,6 +237,7 @@ class Settings:
         return cls(
             store_path=env.get(f"{prefix}_STORE") or f"{prefix.lower()}.sqlite3",
             api_keys={p: v for p, v in keys.items() if v},
+            api_key_sources={p: v for p, v in sources.items() if v},
             max_body_bytes=_positive_int(env, f"{prefix}_MAX_BODY_BYTES"),
             env_prefix=prefix,
             timer_scale=_scale(env, f"{prefix}_TIMER_SCALE"),

@@ -20,6 +20,7 @@ __all__ = [
     "Guard",
     "check_api_key",
     "enforce_guard",
+    "key_source",
 ]
 
 APIKEY_MISSING = "APIKEY_MISSING"
@@ -67,6 +68,23 @@ def require_secret(settings: Settings, profile: str) -> str:
             slug="apikey-not-configured",
         )
     return secret
+
+
+def key_source(settings: Settings, profile: str) -> tuple[str, str]:
+    """Return a profile's default key source, or raise 503 when none is configured (an
+    internal configuration error, DSL §18.8: APIKEY_CONFIG_INVALID)."""
+    source = settings.api_key_source(profile)
+    if source is None:
+        raise ProblemError(
+            503,
+            "API key source is not configured",
+            f"apiKeyValidate profile {profile!r} names no source and the task gives none; "
+            f"{settings.api_key_source_hint(profile)} (header:<name> or query:<name>). "
+            "Every call is refused until then.",
+            slug="apikey-config-invalid",
+            extensions={"code": "APIKEY_CONFIG_INVALID"},
+        )
+    return source
 
 
 def auth_problem(code: str) -> dict[str, Any]:

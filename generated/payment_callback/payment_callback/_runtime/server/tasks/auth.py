@@ -22,7 +22,7 @@ from ..auth import (
     read_token,
 )
 from ..results import TaskAnswer, TaskResult
-from ..security import auth_problem, check_api_key, require_secret
+from ..security import auth_problem, check_api_key, key_source, require_secret
 from .http import HttpTasks
 
 __all__ = ["AuthTasks"]
@@ -45,11 +45,23 @@ class AuthTasks(HttpTasks):
         return found
 
     def validate_api_key(
-        self, profile: str, header: str, auth_var: str = "auth"
+        self,
+        profile: str,
+        name: str | None,
+        auth_var: str = "auth",
+        *,
+        location: str = "header",
     ) -> None:
-        """apiKeyValidate:v1: set context.<authVar>.apiKey.keyId or .problem (503: no secret)."""
+        """apiKeyValidate:v1: set context.<authVar>.apiKey.keyId or .problem (503: no secret,
+        or no source: `name` None reads the profile's configured source)."""
         secret = require_secret(self.settings, profile)
-        code = check_api_key(self.headers.get(header.lower()), secret)
+        if name is None:
+            location, name = key_source(self.settings, profile)
+        if location == "query":
+            presented = self.meta.query.get(name)
+        else:
+            presented = self.headers.get(name.lower())
+        code = check_api_key(presented, secret)
         namespace = self._namespace(auth_var)
         if code is None:
             namespace["apiKey"] = {"keyId": profile}
