@@ -183,6 +183,8 @@ class WorkflowStep:
     operation: Operation | None
     workflow_id: str | None
     location: Location
+    # Redocly's `x-operation`: (METHOD, absolute URL) called untyped, no OpenAPI operation
+    raw: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .. import naming
 from ..diagnostics import Diagnostic, Level, SpecError, did_you_mean
 from ..ir import Operation, WorkflowIR, WorkflowStep
 from ..load import Document
+from ..schema.arazzo import tool_operation
 from .context import BuildContext
 
 _OPERATION_PATH = re.compile(
@@ -124,11 +125,16 @@ def _workflow(
     steps = []
     for si, step in enumerate(workflow.steps):
         site = f"{base}/steps/{si}"
-        linked = _link_step(ctx, doc, site, step, sources, by_id, plain)
+        raw = _tool_operation(ctx, doc, site, step)
+        linked = (
+            None
+            if raw is not None
+            else _link_step(ctx, doc, site, step, sources, by_id, plain)
+        )
         steps.append(
             WorkflowStep(
                 step, step_names[step.stepId], linked, step.workflowId,
-                doc.location(site),
+                doc.location(site), raw,
             )
         )  # fmt: skip
     return WorkflowIR(
@@ -176,6 +182,30 @@ def _dialect_path(
         )
     )
     return op
+
+def _tool_operation(
+    ctx: BuildContext, doc: Document, site: str, step: Any
+) -> tuple[str, str] | None:
+    """Redocly Respect's `x-operation: {url, method}` on a step naming no operation: its
+    meaning is unambiguous, so it is called as written (untyped) with a warning."""
+    if step.operationId or step.operationPath or step.workflowId:
+        return None
+    raw = tool_operation(step.extensions)
+    if raw is None:
+        return None
+    method, url = raw
+    ctx.warnings.append(
+        Diagnostic(
+            doc.location(f"{site}/x-operation"),
+            f"step {step.stepId!r}: x-operation is Redocly's extension, not Arazzo; "
+            f"generated as an untyped call of {method} {url} (no OpenAPI types, no "
+            "server URL from the client): to make it portable, describe the endpoint "
+            "in an OpenAPI sourceDescription and name it with operationId or operationPath",
+            Level.WARNING,
+        )
+    )
+    return raw
+
 
 def _link_step(
     ctx: BuildContext, doc: Document, site: str, step: Any, sources: set[str],

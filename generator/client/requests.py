@@ -109,6 +109,49 @@ class RequestCompiler:
             call = f"_flow.with_params({call}, {parts})"
         return f"lambda ctx: {call}"
 
+    def raw_request(self, step: WorkflowStep, params: list[Parameter]) -> str:
+        """A Redocly `x-operation` step: its method and absolute URL, every parameter and
+        the body sent as written (nothing is declared, nothing is typed)."""
+        assert step.raw is not None
+        where, sid = step.location, step.step.stepId
+        method, url = step.raw
+        groups: dict[str, list[str]] = {}
+        for param in params:
+            if param.in_ is None:
+                raise error(where, f"step {sid!r}: parameter {param.name!r} needs 'in'")
+            if param.in_ == "header" and not naming.is_header_name(param.name):
+                raise error(
+                    where,
+                    f"step {sid!r}: header parameter {param.name!r} is not a valid HTTP "
+                    f"header name ({naming.HEADER_NAME_RULE})",
+                )
+            if param.in_ == "path" and "{" + param.name + "}" not in url:
+                raise error(
+                    where,
+                    f"step {sid!r}: path parameter {param.name!r} has no "
+                    f"{{{param.name}}} in the x-operation URL {url!r}",
+                )
+            code = argument(
+                param.value, where, f"step {sid!r} parameter {param.name!r}"
+            )
+            groups.setdefault(param.in_, []).append(f"{py_literal(param.name)}: {code}")
+        args = [py_literal(method), py_literal(url)]
+        args += [f"{k}={{{', '.join(v)}}}" for k, v in groups.items()]
+        body = step.step.requestBody
+        if body is not None:
+            payload = argument(body.payload, where, f"step {sid!r} requestBody.payload")
+            if body.replacements:
+                pairs = "".join(
+                    f"({py_literal(r.target)}, "
+                    f"{value(r.value, where, f'step {sid!r} replacement {r.target!r}')}), "
+                    for r in body.replacements
+                )
+                payload = f"_flow.replaced({payload}, ({pairs}))"
+            args.append(f"body={payload}")
+            if body.contentType is not None:
+                args.append(f"media_type={py_literal(body.contentType)}")
+        return f"lambda ctx: _flow.raw_request({', '.join(args)})"
+
     def undeclared(
         self, step: WorkflowStep, view: OpView, param: Parameter, *, sent: bool
     ) -> Diagnostic:

@@ -294,6 +294,9 @@ class _Compiler:
                 f"workflow={py_literal(target)}",
                 "workflow_inputs=lambda ctx: {" + ", ".join(inputs) + "}",
             ]
+        elif step.raw is not None:
+            compiler = RequestCompiler(self.warnings)
+            fields.append(f"request={compiler.raw_request(step, params)}")
         else:
             view = self.ops[self.operation(step).method_name]
             fields.append(f"request={self.request(step, view, params)}")
@@ -333,7 +336,9 @@ class _Compiler:
         if journey is None:
             return []
         later = workflow.steps[workflow.steps.index(step) + 1 :]
-        ops = [self.operation(s) for s in later if s.workflow_id is None]
+        ops = [
+            self.operation(s) for s in later if s.workflow_id is None and s.raw is None
+        ]
         found = [
             journey.state_posted_by(op) or op.step_state
             for op in ops

@@ -145,6 +145,25 @@ FailureItem = Annotated[
 ]
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def tool_operation(extensions: dict[str, Any]) -> tuple[str, str] | None:
+    """Redocly Respect's `x-operation: {url, method}` of a step naming no operation:
+    (METHOD, absolute http(s) URL), or None when there is none or it is not that."""
+    found = extensions.get("x-operation")
+    if not isinstance(found, dict):
+        return None
+    url, method = found.get("url"), found.get("method")
+    if not isinstance(url, str) or not isinstance(method, str):
+        return None
+    if method.lower() not in HTTP_METHODS or not url.startswith(
+        ("http://", "https://")
+    ):
+        return None
+    return method.upper(), url
+
+
 class Step(_Node):
     stepId: str
     description: str | None = None
@@ -163,6 +182,8 @@ class Step(_Node):
         targets = [
             t for t in (self.operationId, self.operationPath, self.workflowId) if t
         ]
+        if not targets and tool_operation(self.extensions) is not None:
+            return self  # Redocly's x-operation: a located warning where it is linked
         if len(targets) != 1:
             raise ValueError(
                 "a step needs exactly one of operationId, operationPath, workflowId"

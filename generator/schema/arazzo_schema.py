@@ -23,6 +23,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..load import Document, escape_pointer_token
+from .arazzo import tool_operation
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "arazzo-1.0.schema.json"
 _UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)")
@@ -271,6 +272,8 @@ def _alternatives(err: ValidationError, pointer: str) -> Iterator[tuple[str, str
             yield from _describe(sub)
         return
     if all(isinstance(b, dict) and set(b) == {"required"} for b in branches):
+        if isinstance(err.instance, dict) and tool_operation(err.instance) is not None:
+            return  # Redocly's x-operation: a located warning where the step is linked
         options = ", ".join(b["required"][0] for b in branches)
         yield pointer, f"{{where}}: needs exactly one of {options}; add one" + _tool_step(
             err.instance

@@ -72,7 +72,8 @@ class RequestSpec:
     prefix: str = ""
     media_type: str | None = None  # None: JSON
     encoding: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    response: str = "json"  # json, text (str) or binary (bytes)
+    # json, text (str), binary (bytes) or any (by the answer's own Content-Type)
+    response: str = "json"
     # OpenAPI `style`/`explode` of the path parameters that do not use the default
     # (simple, explode false): name -> (style, explode)
     path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
@@ -185,11 +186,10 @@ def _base_origin(base_url: str) -> tuple[str, str, int | None]:
 
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
-    url = join_url(
-        config.base_url,
-        spec.prefix,
-        expand_path(spec.path, spec.path_params, spec.path_styles),
-    )
+    path = expand_path(spec.path, spec.path_params, spec.path_styles)
+    # an absolute URL (a step's Redocly x-operation) is called as written
+    absolute = spec.path.startswith(("http://", "https://"))
+    url = path if absolute else join_url(config.base_url, spec.prefix, path)
     target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
     same = origin(target) == _base_origin(config.base_url)

@@ -74,6 +74,42 @@ def step_request(
     )
 
 
+def raw_request(
+    method: str,
+    url: str,
+    *,
+    query: Mapping[str, object] | None = None,
+    header: Mapping[str, object] | None = None,
+    cookie: Mapping[str, object] | None = None,
+    path: Mapping[str, object] | None = None,
+    body: object = NO_BODY,
+    media_type: str | None = None,
+) -> RequestSpec:
+    """A step naming its endpoint by method and absolute URL (Redocly's `x-operation`):
+    every parameter sent as written, the body in its contentType (or the Content-Type
+    header parameter's), the answer decoded by its own Content-Type."""
+    sent = {
+        name: encode_scalar(v) for name, v in (header or {}).items() if v is not None
+    }
+    jar = cookies(cookie or {})
+    if jar:
+        sent["Cookie"] = jar
+    if media_type is None:
+        media_type = next(
+            (v for k, v in sent.items() if k.lower() == "content-type"), None
+        )
+    return RequestSpec(
+        method=method,
+        path=url,
+        path_params=dict(path or {}),
+        query=dict(query or {}),
+        headers=sent,
+        body=body,
+        media_type=media_type,
+        response="any",
+    )
+
+
 def body(value: object) -> object:
     """The request body, or the marker for none."""
     return NO_BODY if value is None else value

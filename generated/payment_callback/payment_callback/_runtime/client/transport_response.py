@@ -64,10 +64,23 @@ def decode_json(raw: RawResponse) -> Any:
         ) from None
 
 
+def answered_kind(content_type: str) -> str:
+    """How an untyped answer is decoded: JSON media types as JSON, text and XML as str,
+    anything else as bytes."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base.startswith("text/") or base.endswith(("/xml", "+xml")):
+        return "text"
+    return "binary"
+
+
 def parse_success(
     raw: RawResponse, adapter: TypeAdapter[T] | None, kind: str = "json"
 ) -> ApiResponse[T]:
     """Decode and validate a success response into the operation's declared type."""
+    if kind == "any":
+        kind = answered_kind(raw.headers.get("content-type", ""))
     if kind == "json":
         data = decode_json(raw)
     else:
