@@ -67,6 +67,8 @@ def load_case(case: Case, workspace: Workspace) -> Inputs:
         for ref in _api_refs(journey):
             inputs.apis[ref] = _api_document(workspace, ref)
             pending += _loaded(inputs.apis[ref])
+        for ref in schema_refs(journey.data):
+            pending += _loaded(workspace.preload_ref(journey, ref))
     seen: set[Path] = set()
     while pending:
         document = pending.pop()
@@ -173,6 +175,25 @@ def _api_document(ws: Workspace, ref: str) -> Document | None:
     if not path.is_relative_to(ws.root):
         return None
     return ws.preload(path)
+
+
+SCHEMA_REF_FIELDS = ("keySchemaRef", "valueSchemaRef")
+
+
+def schema_refs(data: Any) -> Iterator[str]:
+    """Every `keySchemaRef`/`valueSchemaRef` string of a kafkaPublish:v1 task (DSL §5.2),
+    wherever its state is (branches, subjourneys, compensation)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if value.get("kind") == "kafkaPublish:v1":
+                for name in SCHEMA_REF_FIELDS:
+                    if isinstance(value.get(name), str):
+                        yield value[name]
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _refs(data: Any) -> Iterator[str]:

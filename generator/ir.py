@@ -165,6 +165,8 @@ class JourneyIR:
     # the external-input states inside parallel branches (spec order), linked by the same
     # linker (`generator.build.links`); `operation` None: no step endpoint is left for one
     branch_steps: tuple[ExternalStep, ...] = ()
+    # kafkaPublish:v1 keySchemaRef/valueSchemaRef (DSL §5.2) -> the model of that schema
+    schema_refs: tuple[tuple[str, str], ...] = ()
 
     def state_posted_by(self, op: Operation) -> str | None:
         """The external-input state a step endpoint submits to (None: no state takes it)."""

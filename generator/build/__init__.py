@@ -22,7 +22,7 @@ from .context import BuildContext
 from .documents import extra_sources, read_documents, source_name
 from .journey import journey_ir
 from .media import media_kind as media_kind
-from .models import component_models, journey_models
+from .models import component_models, journey_models, schema_ref_models
 from .names import package_names
 from .operations import operations
 from .workflows import workflows
@@ -36,6 +36,7 @@ def build(inputs: Inputs) -> Bundle:
     read_documents(ctx)
     names = package_names(ctx)
     input_model, output_model = journey_models(ctx, names.pascal)
+    schema_ref_models(ctx)
     extra = extra_sources(ctx)
     known = {ctx.openapi_doc.path.resolve(): source_name(ctx, ctx.openapi_doc.path)}
     known.update((doc.path.resolve(), name) for doc, name in extra)

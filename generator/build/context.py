@@ -37,6 +37,8 @@ class BuildContext:
     # the model class of each external-input state's own input schema
     state_inputs: dict[str, str | None] = field(default_factory=dict)
     method_names: set[str] = field(default_factory=set)  # client methods taken so far
+    # kafkaPublish:v1 keySchemaRef/valueSchemaRef -> the type its values are checked against
+    schema_refs: dict[str, str] = field(default_factory=dict)
     # every Arazzo document of the description, the entry one first (arazzo_parts.PartDoc)
     arazzo_parts: list[Any] = field(default_factory=list)
     # per part: its OpenAPI sourceDescription names -> the source name of their operations

@@ -78,6 +78,7 @@ def journey_ir(
         output_model=output_model,
         status_phases=_phases(ctx, status, ("Running", "Succeeded", "Failed")),
         outcome_phases=_phases(ctx, result, ("SUCCEEDED", "FAILED")),
+        schema_refs=tuple(sorted(ctx.schema_refs.items())),
         location=doc.location(""),
         branch_steps=tuple(branches),
     )

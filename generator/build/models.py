@@ -33,6 +33,68 @@ def journey_models(ctx: BuildContext, pascal: str) -> tuple[str | None, str | No
     return names[0], names[1]
 
 
+def schema_ref_models(ctx: BuildContext) -> None:
+    """A model for the schema each kafkaPublish:v1 keySchemaRef/valueSchemaRef names (DSL
+    §5.2), recorded in `ctx.schema_refs` as the Python type the engine validates against:
+    `models.<Class>` for an object or enum schema, a plain annotation (`str`, `list[int]`)
+    for a simple one. A ref that names no schema journeygen can read is a located error."""
+    if ctx.journey is None or ctx.journey_doc is None:
+        return
+    from ..inputs import SCHEMA_REF_FIELDS
+    from ..schema.journey.check import walk_states
+    from ..schema.journey.states import TaskState
+    from ..schema.journey.tasks import KafkaPublish
+    from ..server.schematypes import annotation
+
+    doc = ctx.journey_doc
+    for pointer, state in walk_states(ctx.journey.spec):
+        task = state.task if isinstance(state, TaskState) else None
+        if not isinstance(task, KafkaPublish):
+            continue
+        for field_name in SCHEMA_REF_FIELDS:
+            ref = getattr(task, field_name)
+            if ref is None or ref in ctx.schema_refs:
+                continue
+            site = f"{pointer}/task/{field_name}"
+            try:
+                found = ctx.ws.resolve(doc, ref, site, field_name)
+                stem = ref.rpartition("#")[2].rpartition("/")[2] or ref.partition("#")[0]
+                wanted = naming.class_name(stem.rpartition("/")[2].partition(".")[0])
+                converted = ctx.schemas.model(
+                    found.document, found.pointer, found.value, wanted
+                )
+            except SpecError as exc:
+                ctx.problems.extend(exc.diagnostics)
+                continue
+            name = ctx.schemas.model_name(converted)
+            if name is not None:
+                ctx.schema_refs[ref] = f"models.{name}"
+                continue
+            typed = annotation(found.value, lambda _: None)
+            if typed == "Any" or "Literal" in typed or not _plain(found.value):
+                ctx.problems.append(
+                    Diagnostic(
+                        doc.location(site),
+                        f"{field_name} {ref!r} names a schema journeygen cannot check a "
+                        "value against: an object or enum schema is checked in full, any "
+                        "other only by its type (string, integer, number, boolean or an "
+                        "array of those, without pattern, bounds or formats); DSL §5.2",
+                    )
+                )
+                continue
+            ctx.schema_refs[ref] = typed
+
+
+_PLAIN = {"type", "title", "description", "examples", "$comment", "items"}
+
+
+def _plain(schema: Any) -> bool:
+    """A schema whose every constraint its type annotation checks (no pattern, bounds)."""
+    if not isinstance(schema, dict) or not set(schema) <= _PLAIN:
+        return False
+    return "items" not in schema or _plain(schema["items"])
+
+
 def _state_models(
     ctx: BuildContext, doc: Document, state: str, base: str, block: dict[str, Any]
 ) -> None:

@@ -48,9 +48,13 @@ KAFKA_FIELDS = (
     CallField("headers", "headers", "dict[str, str]", False, "Kafka record headers."),
     CallField("connection_secret_ref", "connection_secret_ref", "str", False,
               "The secretRef of the Kafka connection; None: the default connection."),
-    CallField("key_schema_ref", "key_schema_ref", "str", False, "keySchemaRef, if any."),
+    CallField("connection", "connection", "str", False,
+              "The connection configuration connection_secret_ref names, resolved from the "
+              "server's secrets (never log it); None: the default connection."),
+    CallField("key_schema_ref", "key_schema_ref", "str", False,
+              "keySchemaRef, if any (the engine checked the key against it)."),
     CallField("value_schema_ref", "value_schema_ref", "str", False,
-              "valueSchemaRef, if any: validate the payload against it before publishing."),
+              "valueSchemaRef, if any (the engine checked the value against it)."),
 )  # fmt: skip
 
 

@@ -341,6 +341,9 @@ class ServerIR:
         if guard:
             lines.append("from ._runtime.server.security import Guard")
         lines.append("from ._runtime.server.settings import env_prefix")
+        kafka = self._names("tasks.kafka")
+        if kafka:
+            lines.append(f"from ._runtime.server.tasks.kafka import {', '.join(kafka)}")
         if self._names("tasks.xml"):
             lines.append("from ._runtime.server.tasks.xml import xml_decode")
         lines.append(

@@ -42,6 +42,23 @@ def compile(
             else frozenset()
         )
         entries.append(("headers", Code(f"{{{code}}}", bound)))
+    checks: list[str] = []
+    schemas = dict(c.bundle.journey.schema_refs) if c.bundle.journey else {}
+    for name, ref, what in (
+        ("value", task.valueSchemaRef, "valueSchemaRef"),
+        ("key", task.keySchemaRef, "keySchemaRef"),
+    ):
+        given = dict(entries).get(name)
+        if ref is None or given is None:
+            continue
+        c.uses("tasks.kafka", "schema_errors")
+        code = "KAFKA_VALUE_INVALID" if name == "value" else "KAFKA_KEY_INVALID"
+        reason = f"the {name} for topic {task.topic!r} does not match {what} {ref!r}: "
+        checks += [
+            f"invalid = schema_errors({schemas[ref]}, {name})",
+            "if invalid is not None:",
+            f"    return Fail({code!r}, {reason!r} + invalid)",
+        ]
     for found, field_name in (
         (task.connectionSecretRef, "connection_secret_ref"),
         (task.keySchemaRef, "key_schema_ref"),
@@ -49,13 +66,31 @@ def compile(
     ):
         if found is not None:
             entries.append((field_name, Code(py_literal(found))))
+    computed: list[str] = []
+    if task.connectionSecretRef is not None:  # resolved before the call: a 503 if unset
+        c.uses("tasks.kafka", "kafka_connection")
+        ref = py_literal(task.connectionSecretRef)
+        computed.append(f"connection = kafka_connection(ctx.settings, {ref})")
+        entries.append(("connection", Code("connection")))
     method = c.calls.kafka_method(state, task.topic)
     c.methods.append(method)
     reason = f"publishing to topic {task.topic!r} failed"
     c.uses("engine", "TaskAnswer")
+    locals_ = prelude([code for _, code in entries])
+    if checks:  # the checked parts are computed once, before the call
+        computed += [
+            f"{name} = {code.code}"
+            for name, code in entries
+            if name in ("key", "value")
+        ]
+        entries = [
+            (n, Code(n) if n in ("key", "value") else code) for n, code in entries
+        ]
     items = ", ".join(f"{name!r}: {code.code}" for name, code in entries)
     return [
-        *prelude([code for _, code in entries]),
+        *locals_,
+        *computed,
+        *checks,
         "",
         "def run() -> TaskAnswer:",
         f"    call = handlers.{method.call_class}.model_validate({{{items}}})",
