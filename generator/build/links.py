@@ -1,5 +1,6 @@
 """The one linker: which step endpoint and which guard belong to each external-input state
-(`wait`, `webhook`), at the top level and inside parallel branches.
+(`wait`, `webhook`), at the top level, inside parallel branches, subjourneys and
+spec.compensation.
 
 Its answer is stored in the IR (`JourneyIR.external_steps` and `.branch_steps`); the client
 (`run_<journey>()`, status polls that end at a waiting state) and the server (each state's
@@ -43,14 +44,25 @@ class Waiting:
 
 def waiting_states(journey: Journey, order: list[str]) -> list[Waiting]:
     """The external-input states in the order they are linked: the top level's in `order`,
-    then those inside parallel branches in spec order (nested branches where they sit)."""
-    top = journey.spec.states
+    then those inside parallel branches in spec order (nested branches where they sit), then
+    those of each subjourney and of spec.compensation (their step endpoints are the
+    journey's own `/steps/<state>`, DSL §5.8, §2.5)."""
+    spec = journey.spec
+    top = spec.states
     found = [
         Waiting(name, _pointer("/spec/states", name), body, top, False)
         for name in order
         if isinstance(body := top[name], WaitState | WebhookState)
     ]
-    return found + _branch_states(top, "/spec/states", inside=False)
+    found += _branch_states(top, "/spec/states", inside=False)
+    for ref, sub in (spec.subjourneys or {}).items():
+        base = f"/spec/subjourneys/{escape_pointer_token(str(ref))}/states"
+        found += _branch_states(sub.states, base, inside=True)
+    if spec.compensation is not None:
+        found += _branch_states(
+            spec.compensation.states, "/spec/compensation/states", inside=True
+        )
+    return found
 
 
 def _branch_states(

@@ -70,6 +70,7 @@ class JourneyCompiler:
         scope = Scope(self.states, "/spec/states", "", self.expressions)
         top = self.machine(scope, "")
         extras = [
+            *lifecycle.subjourney_machines(self),
             *lifecycle.outcomes(self),
             *lifecycle.execution(self),
             *lifecycle.compensation(self),
@@ -105,18 +106,12 @@ class JourneyCompiler:
             tuple(scope.timers),
             tuple(scope.parallels),
             order=tuple(scope.states),
+            calls=tuple(scope.calls),
         )
 
     def state(self, scope: Scope, state: str, body: Any) -> None:
         """Hand one state to the compiler of its type."""
         kind = COMPILERS.get(body.type)
-        allowed = kind is not None and (
-            kind.internal or (scope.durable and kind.durable)
-        )
-        if scope.inline is not None and not allowed:
-            raise NotSupportedError(
-                f"a {body.type} state inside {scope.inline}", "/type"
-            )
         if kind is None:
             raise NotSupportedError(f"state type {body.type!r}", "/type")
         kind.compile(self, scope, state, body)

@@ -169,6 +169,23 @@ class ParallelCode:
 
 
 @dataclass(frozen=True)
+class CallCode:
+    """One subjourney state: the called id and start, its result and input functions."""
+
+    state: str
+    ref: str
+    start: str
+    finish: str  # (ctx, found: SubjourneyResult) -> StepResult
+    input: str | None  # (ctx) -> the subjourney's initial context
+
+    @property
+    def code(self) -> str:
+        """The SubjourneyCall(...) expression."""
+        code = f"SubjourneyCall({self.state!r}, {self.ref!r}, {self.start!r}, {self.finish}"
+        return code + (f", input={self.input})" if self.input else ")")
+
+
+@dataclass(frozen=True)
 class MachineCode:
     """The states of the journey or of one branch."""
 
@@ -181,6 +198,7 @@ class MachineCode:
     # outcomes=, execution=, compensation=
     extras: tuple[tuple[str, str], ...] = ()
     order: tuple[str, ...] = ()  # the machine's state names in spec order
+    calls: tuple[CallCode, ...] = ()
 
     @property
     def states(self) -> tuple[tuple[str, str], ...]:
@@ -189,6 +207,7 @@ class MachineCode:
         codes.update((i.state, i.code) for i in self.inputs)
         codes.update((t.state, t.code) for t in self.timers)
         codes.update((p.state, p.code) for p in self.parallels)
+        codes.update((c.state, c.code) for c in self.calls)
         ordered = [(name, codes.pop(name)) for name in self.order if name in codes]
         return (*ordered, *codes.items())
 
@@ -301,6 +320,8 @@ class ServerIR:
             runtime.add("Timer")
         if any(m.parallels for m in machines):
             runtime |= {"Parallel", "Branch"}
+        if any(m.calls for m in machines):
+            runtime |= {"SubjourneyCall", "SubjourneyResult"}
         if self.branch_machines:
             runtime.add("Machine")
         if self.platform_keys:
@@ -334,10 +355,6 @@ class ServerIR:
             )
         if self._names("metadata"):
             lines.append("from ._runtime.server.metadata import JourneyMetadata")
-        if self._names("states.subjourney"):
-            lines.append(
-                "from ._runtime.server.states.subjourney import run_subjourney"
-            )
         if guard:
             lines.append("from ._runtime.server.security import Guard")
         lines.append("from ._runtime.server.settings import env_prefix")

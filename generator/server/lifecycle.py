@@ -24,7 +24,7 @@ BindingPairs = tuple[
 
 
 def subjourneys(c: JourneyCompiler) -> None:
-    """Compile every `spec.subjourneys` graph into a Machine of internal states."""
+    """Compile every `spec.subjourneys` graph into a Machine (every state type runs there)."""
     scopes = []
     for ref, sub in (c.spec.subjourneys or {}).items():
         base = f"/spec/subjourneys/{escape_pointer_token(str(ref))}"
@@ -32,12 +32,19 @@ def subjourneys(c: JourneyCompiler) -> None:
         machine = c.names.claim("SUBJOURNEY_" + label[4:].upper())
         c.subjourney_starts[str(ref)] = (machine, sub.start)
         scope = Scope(
-            sub.states, base + "/states", label, c.expressions, subjourney=str(ref),
-            inline=f"subjourney {str(ref)!r}",
-        )  # fmt: skip
+            sub.states, base + "/states", label, c.expressions, subjourney=str(ref)
+        )
         scopes.append((scope, machine))
     for scope, machine in scopes:  # every ref is known: subjourneys may call others
         c.branch_machines.append(c.machine(scope, machine))
+
+
+def subjourney_machines(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`subjourneys={id: Machine, ...}` of the definition: what subjourney states call."""
+    if not c.subjourney_starts:
+        return []
+    items = "".join(f"{ref!r}: {m}, " for ref, (m, _) in c.subjourney_starts.items())
+    return [("subjourneys", f"{{{items}}}")]
 
 
 def predicate(
@@ -105,10 +112,7 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
     machine = c.names.claim("COMPENSATION")
     # compensation states also see the run's `outcome`
     exprs = c.expressions.seeing(frozenset({"outcome"}))
-    scope = Scope(
-        found.states, base + "/states", "compensation", exprs,
-        inline="spec.compensation", durable=True,
-    )  # fmt: skip
+    scope = Scope(found.states, base + "/states", "compensation", exprs)
     c.branch_machines.append(c.machine(scope, machine))
     rules_code = f"({''.join(a + ', ' for a in also)})"
     c.uses("lifecycle", "Compensation")

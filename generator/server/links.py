@@ -20,10 +20,10 @@ def external(
     """The linked step of an external-input state (None: the journey has no such step)."""
     journey = c.bundle.journey
     assert journey is not None
-    if scope.parent is None:
-        return next((e for e in journey.external_steps if e.state == state), None)
     pointer = scope.pointer(state)
-    linked = next(e for e in journey.branch_steps if e.pointer == pointer)
+    linked = next((e for e in journey.branch_steps if e.pointer == pointer), None)
+    if linked is None:  # a top-level state
+        return next((e for e in journey.external_steps if e.state == state), None)
     if linked.operation is None:
         where = c.doc.location(pointer)
         c.warnings.append(

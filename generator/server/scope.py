@@ -8,7 +8,7 @@ from typing import Any
 
 from ..load import escape_pointer_token
 from .expressions import Code, Expressions
-from .ir import InputCode, ParallelCode, TimerCode
+from .ir import CallCode, InputCode, ParallelCode, TimerCode
 
 
 class NotSupportedError(Exception):
@@ -47,15 +47,11 @@ class Scope:
     )
     parent: Scope | None = None
     subjourney: str | None = None  # the spec.subjourneys id this scope compiles
-    # "subjourney 'x'" / "spec.compensation": internal states only
-    inline: str | None = None
-    durable: bool = (
-        False  # the machine's paused thread is persisted (spec.compensation)
-    )
     steps: list[tuple[str, str]] = field(default_factory=list)
     inputs: list[InputCode] = field(default_factory=list)
     timers: list[TimerCode] = field(default_factory=list)
     parallels: list[ParallelCode] = field(default_factory=list)
+    calls: list[CallCode] = field(default_factory=list)
 
     def pointer(self, state: str) -> str:
         """The JSON pointer of one of this machine's states."""

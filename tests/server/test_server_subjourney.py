@@ -138,23 +138,3 @@ def test_an_unknown_ref_is_a_located_error(tmp_path: Path) -> None:
     (diagnostic,) = caught.value.diagnostics
     assert "'computeShiping' is not a key of spec.subjourneys" in diagnostic.message
     assert diagnostic.location.line == 48  # the ref of state quote
-
-
-def test_a_wait_inside_a_subjourney_gets_the_located_stub(tmp_path: Path) -> None:
-    from generator.format import Formatter
-    from generator.pipeline import generate
-
-    wait = (
-        "        approved:\n          type: wait\n          wait:\n            input:\n"
-        "              schema:\n                type: object\n"
-        "          next: approvedDone\n        approvedDone:\n"
-    )
-    root = _edited(tmp_path, "        approved:\n", wait)
-    result = generate(
-        root / "examples/technical" / NAME, root=root, formatter=Formatter()
-    )
-    base = f"{result.package}/{result.package}/"
-    assert f"{base}server.py" in result.files and f"{base}engine.py" not in result.files
-    (warning,) = [w for w in result.warnings if "does not support" in w.message]
-    assert "a wait state inside subjourney 'riskCheck'" in warning.message
-    assert warning.location.line == 93

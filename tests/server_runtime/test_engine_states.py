@@ -1,5 +1,6 @@
 """The engine's one interpreter: every state kind through its registry, subjourneys on the
-run's own step budget and execution deadline, their steps kept out of the history."""
+run's own step budget and execution deadline, pausing with the journey and returning into it
+when resumed, their steps kept out of the history."""
 
 from __future__ import annotations
 
@@ -15,17 +16,19 @@ from jg_runtime.server.definition import (
     JourneyDefinition,
     Machine,
     Parallel,
+    SubjourneyCall,
     Timer,
 )
 from jg_runtime.server.engine import JourneyEngine
 from jg_runtime.server.lifecycle import Deadline
-from jg_runtime.server.results import JsonObject, Next, Succeed
+from jg_runtime.server.results import JsonObject, Next, SubjourneyResult, Succeed
 from jg_runtime.server.settings import Settings
 from jg_runtime.server.sqlite import SQLiteStore
 from jg_runtime.server.states import (
     INPUT,
     TIMEOUT,
     TIMER,
+    CallState,
     ParallelState,
     Step,
     TimerState,
@@ -33,7 +36,6 @@ from jg_runtime.server.states import (
     Webhook,
     state_of,
 )
-from jg_runtime.server.states.subjourney import run_subjourney
 
 SPIN = Machine(
     states={"spin": lambda ctx: Next("spin")}
@@ -41,15 +43,26 @@ SPIN = Machine(
 TWO = Machine(states={"a": lambda ctx: Next("b"), "b": lambda ctx: Succeed({"n": 2})})
 
 
-def _calling(machine: Machine[Any], start: str) -> dict[str, Any]:
-    """Steps of a journey whose `call` state captures the subjourney's outcome."""
+def _calling(start: str) -> dict[str, Any]:
+    """States of a journey whose `call` state captures subjourney `sub`'s outcome."""
 
-    def call(ctx: Any) -> Any:
-        found = run_subjourney(ctx, machine, start, {}, "sub")
+    def finish(ctx: Any, found: SubjourneyResult) -> Any:
         ctx.context["sub"] = found.outcome()
         return Next("after")
 
-    return {"call": call, "after": lambda ctx: Succeed(ctx.context["sub"])}
+    return {
+        "call": SubjourneyCall("call", "sub", start, finish),
+        "after": lambda ctx: Succeed(ctx.context["sub"]),
+    }
+
+
+def _journey(
+    name: str, machine: Machine[Any], start: str, **options: Any
+) -> JourneyDefinition[Any]:
+    return JourneyDefinition(
+        name, "call", JsonObject, _calling(start), subjourneys={"sub": machine},
+        **options,
+    )  # fmt: skip
 
 
 def _ticking(step: timedelta) -> Callable[[], datetime]:
@@ -70,10 +83,9 @@ def _engine(
 
 
 def test_a_subjourney_stops_at_the_run_s_execution_deadline() -> None:
-    definition = JourneyDefinition(
-        "spinner", "call", JsonObject, _calling(SPIN, "spin"), {},
-        execution=Deadline(10, "TOO_SLOW", "over ten seconds"),
-    )  # fmt: skip
+    definition = _journey(
+        "spinner", SPIN, "spin", execution=Deadline(10, "TOO_SLOW", "over ten seconds")
+    )
     engine = _engine(definition, _ticking(timedelta(seconds=1)))
     status = engine.start({}, {})
     record = engine.get(status["journeyId"])
@@ -83,15 +95,13 @@ def test_a_subjourney_stops_at_the_run_s_execution_deadline() -> None:
 
 
 def test_a_subjourney_counts_against_the_journey_s_step_limit() -> None:
-    definition = JourneyDefinition(
-        "spinner", "call", JsonObject, _calling(SPIN, "spin"), {}, max_steps=50
-    )
+    definition = _journey("spinner", SPIN, "spin", max_steps=50)
     with pytest.raises(RuntimeError, match="exceeded 50 steps"):
         _engine(definition).start({}, {})
 
 
 def test_a_subjourney_s_states_are_not_in_the_journey_s_history() -> None:
-    definition = JourneyDefinition("two", "call", JsonObject, _calling(TWO, "a"), {})
+    definition = _journey("two", TWO, "a")
     engine = _engine(definition)
     journey_id = engine.start({}, {})["journeyId"]
     record = engine.get(journey_id)
@@ -100,19 +110,30 @@ def test_a_subjourney_s_states_are_not_in_the_journey_s_history() -> None:
     assert states == ["call", "after"]
 
 
-def test_a_paused_or_unknown_subjourney_state_fails_the_subjourney() -> None:
-    waits = Machine(states={"w": ExternalInput("w", "wait", JsonObject, next="x")})
-    for machine, start, reason in [
-        (waits, "w", "subjourney 'sub' paused at 'w'"),
-        (TWO, "nowhere", "state 'nowhere' is not a state of this journey"),
-    ]:
-        definition = JourneyDefinition(
-            "bad", "call", JsonObject, _calling(machine, start), {}
-        )
-        engine = _engine(definition)
-        record = engine.get(engine.start({}, {})["journeyId"])
-        error = record.context["sub"]["error"]
-        assert error == {"code": "JOURNEY_DEFINITION_INVALID", "reason": reason}
+def test_an_unknown_subjourney_state_fails_the_subjourney() -> None:
+    engine = _engine(_journey("bad", TWO, "nowhere"))
+    record = engine.get(engine.start({}, {})["journeyId"])
+    reason = "state 'nowhere' is not a state of this journey"
+    error = {"code": "JOURNEY_DEFINITION_INVALID", "reason": reason}
+    assert record.context["sub"]["error"] == error
+
+
+def test_a_paused_subjourney_pauses_the_journey_and_returns_when_resumed() -> None:
+    waits = Machine(
+        states={
+            "w": ExternalInput("w", "wait", JsonObject, next="x"),
+            "x": lambda ctx: Succeed({"got": ctx.context["payload"]}),
+        }
+    )
+    engine = _engine(_journey("pausing", waits, "w"))
+    started = engine.start({}, {})
+    assert (started["phase"], started["currentState"]) == ("Running", "w")
+    journey_id = started["journeyId"]
+    assert engine.get(journey_id).runtime["call"]["state"] == "w"
+    engine.submit(journey_id, "w", {"v": 1}, {})
+    record = engine.get(journey_id)
+    assert (record.phase, record.output["output"]) == ("Succeeded", {"got": {"v": 1}})
+    assert "call" not in (record.runtime or {})
 
 
 def test_every_part_of_a_machine_is_reached_through_the_state_registry() -> None:
@@ -128,20 +149,23 @@ def test_every_part_of_a_machine_is_reached_through_the_state_registry() -> None
             "h": hook,
             "t": timer,
             "p": parallel,
+            "c": SubjourneyCall("c", "sub", "s", lambda ctx, found: Next("n5")),
         }
     )
-    kinds = {name: type(state_of(machine, name)) for name in ("s", "w", "h", "t", "p")}
+    names = ("s", "w", "h", "t", "p", "c")
+    kinds = {name: type(state_of(machine, name)) for name in names}
     assert kinds == {
         "s": Step,
         "w": Wait,
         "h": Webhook,
         "t": TimerState,
         "p": ParallelState,
+        "c": CallState,
     }
     assert state_of(machine, "missing") is None
     targets = {
         (name, kind): state_of(machine, name).resume_target(kind)
-        for name in ("s", "w", "h", "t", "p")
+        for name in names
         for kind in (INPUT, TIMEOUT, TIMER)
     }
     assert {k: v for k, v in targets.items() if v is not None} == {

@@ -1,11 +1,11 @@
 """The state compilers, one module per state type, found through `COMPILERS`.
 
 A compiler adds what its state contributes to the machine being compiled (a step function, an
-ExternalInput, a Timer, a Parallel). `internal` says whether the state may run inside a
-subjourney or the compensation machine (the engine runs those synchronously, in one burst);
-`durable` that it also runs in the compensation machine, whose paused thread is persisted.
-Adding a state type: a schema model in `generator/schema/journey/states.py`, a module here, an
-entry below, and the runtime's state class.
+ExternalInput, a Timer, a Parallel, a SubjourneyCall). Every state type compiles in every
+machine: the journey's, a parallel branch's, a subjourney's and spec.compensation's (the
+engine pauses and persists any of them). Adding a state type: a schema model in
+`generator/schema/journey/states.py`, a module here, an entry below, and the runtime's state
+class.
 """
 
 from __future__ import annotations
@@ -37,20 +37,17 @@ class StateKind:
     """How one state type is compiled."""
 
     compile: Callable[[JourneyCompiler, Scope, str, Any], None]
-    internal: bool
-    # also runs in spec.compensation, where the compensation thread is persisted (DSL §2.5)
-    durable: bool = False
 
 
 COMPILERS: dict[str, StateKind] = {
-    "task": StateKind(task.compile, internal=True),
-    "choice": StateKind(choice.compile, internal=True),
-    "transform": StateKind(transform.compile, internal=True),
-    "succeed": StateKind(succeed.compile, internal=True),
-    "fail": StateKind(fail.compile, internal=True),
-    "subjourney": StateKind(subjourney.compile, internal=True),
-    "wait": StateKind(wait.compile, internal=False),
-    "webhook": StateKind(webhook.compile, internal=False),
-    "timer": StateKind(timer.compile, internal=False, durable=True),
-    "parallel": StateKind(parallel.compile, internal=False, durable=True),
+    "task": StateKind(task.compile),
+    "choice": StateKind(choice.compile),
+    "transform": StateKind(transform.compile),
+    "succeed": StateKind(succeed.compile),
+    "fail": StateKind(fail.compile),
+    "subjourney": StateKind(subjourney.compile),
+    "wait": StateKind(wait.compile),
+    "webhook": StateKind(webhook.compile),
+    "timer": StateKind(timer.compile),
+    "parallel": StateKind(parallel.compile),
 }

@@ -33,10 +33,7 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: ParallelState) -
         label = "_".join(
             w for w in (scope.label, naming.snake(name, default="branch")) if w
         )
-        child = Scope(
-            states, where + "/states", label, scope.exprs, parent=scope,
-            inline=scope.inline, durable=scope.durable,
-        )  # fmt: skip
+        child = Scope(states, where + "/states", label, scope.exprs, parent=scope)
         machine = c.names.claim("BRANCH_" + label.upper())
         c.branch_machines.append(c.machine(child, machine))
         branches.append(BranchCode(name, str(start), machine))

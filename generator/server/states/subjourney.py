@@ -1,4 +1,4 @@
-"""`type: subjourney`: a synchronous call of a `spec.subjourneys` machine (DSL §5.8)."""
+"""`type: subjourney`: a call of a `spec.subjourneys` machine (DSL §5.8), which may pause."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostics import error
 from ...schema.journey.states import SubjourneyState
-from ..expressions import Code
+from ..ir import CallCode, StepCode
 from ..scope import NotSupportedError, Scope, prelude
 
 if TYPE_CHECKING:
@@ -16,31 +16,29 @@ if TYPE_CHECKING:
 def compile(
     c: JourneyCompiler, scope: Scope, state: str, body: SubjourneyState
 ) -> None:
-    """One step: run the subjourney, store its result or outcome, propagate a failure."""
+    """A SubjourneyCall(...): the input function (the subjourney's initial context) and the
+    finish function (store its result or outcome, propagate a failure, go to next)."""
     where = scope.pointer(state) + "/subjourney"
     spec = body.subjourney
     ref = spec.ref
     if scope.subjourney == ref:
         raise NotSupportedError(f"subjourney {ref!r} calling itself", "/subjourney/ref")
-    machine, start = c.subjourney_starts[ref]
+    _, start = c.subjourney_starts[ref]
     kind, behavior, var = spec.resultKind, spec.onFailure.behavior, spec.resultVar
-    codes: list[Code] = []
-    arg = "{}"
+    input_fn = None
     if spec.input is not None:
-        found = scope.exprs.mapper(where + "/input", spec.input)
-        if found is None:
+        code = scope.exprs.mapper(where + "/input", spec.input)
+        if code is None:
             raise error(
                 c.doc.location(where + "/input"),
                 "subjourney input needs a mapper or a mapperRef",
             )
-        code = found
-        codes.append(code)
-        arg = code.code
-    lines = [
-        *prelude(codes),
-        f"found = run_subjourney(ctx, {machine}, {start!r}, {arg}, {ref!r})",
-    ]
-    c.uses("states.subjourney", "run_subjourney")
+        input_fn = c.function(scope, "input", state)
+        c.functions.append(
+            StepCode(state, input_fn, f"{state} (subjourney {ref} input)",
+                     (*prelude([code]), f"return {code.code}"), returns="Any")
+        )  # fmt: skip
+    lines: list[str] = []
     if var is not None and kind == "outcome":
         lines.append(f"ctx.context[{var!r}] = found.outcome()")
     if behavior == "propagate":
@@ -53,4 +51,9 @@ def compile(
         )
         lines.append(f"ctx.context[{var!r}] = {value}")
     lines.append(c.goto(scope, state, body.next))
-    c.step(scope, state, lines, f"{state} (subjourney {ref})")
+    finish = c.function(scope, "finish", state)
+    c.functions.append(
+        StepCode(state, finish, f"{state} (subjourney {ref} result)", tuple(lines),
+                 params="ctx: Ctx, found: SubjourneyResult")
+    )  # fmt: skip
+    scope.calls.append(CallCode(state, ref, str(start), finish, input_fn))

@@ -8,7 +8,6 @@ before its next state once the run's ``spec.execution`` deadline has passed.
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -17,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from .auth import RequestMeta
 from .cache import Cache, MemoryCache
 from .context import RunContext
-from .definition import JourneyDefinition, Machine, Parallel
+from .definition import JourneyDefinition, Machine
 from .durations import format_instant
 from .results import (
     DEFINITION_INVALID,
@@ -33,13 +32,13 @@ from .results import (
 from .run import Run, Thread
 from .services import Services, utc_clock
 from .settings import Settings
-from .states import ParallelState, State, state_of
+from .states import State, state_of
 from .store import JourneyStore, StoreTransaction, TimerRecord, Transition
 
 __all__ = ["Driver"]
 
 H = TypeVar("H")
-Chain = list[tuple[Thread, Machine[H], Parallel[H] | None]]
+Chain = list[tuple[Thread, Machine[H]]]
 
 
 class Driver(Generic[H]):
@@ -94,9 +93,7 @@ class Driver(Generic[H]):
             tx=tx,
             store=self.store,
         )
-        run = Run(journey_id, headers, meta or RequestMeta(), services, event_id)
-        services.interpret = functools.partial(self.interpret, run)
-        return run
+        return Run(journey_id, headers, meta or RequestMeta(), services, event_id)
 
     def _platform_config(self) -> dict[str, Any]:
         declared = {k.name for k in self.definition.platform_keys}
@@ -195,50 +192,53 @@ class Driver(Generic[H]):
             if not state.enter(self, run, thread, path):
                 return
 
-    def interpret(self, run: Run, machine: Machine[H], thread: Thread) -> None:
-        """Run a subjourney's thread on this run (its steps, its deadline, no history)."""
-        self.run_thread(run, machine, thread, ())
+    def _children(
+        self, thread: Thread, machine: Machine[H]
+    ) -> list[tuple[str, Thread, Machine[H]]]:
+        """The threads `thread`'s state runs (parallel branches, a subjourney call)."""
+        state = self.state(machine, thread.state)
+        return [] if state is None else state.children(self, thread)
 
     def _locate(
         self, root: Thread, path: Sequence[str], top: Machine[H] | None = None
     ) -> Chain[H]:
         """The chain from the root (a thread of `top`, the journey's machine by default) to
-        the thread at path: (thread, its machine, parallel)."""
+        the thread at path (a branch name or subjourney id per level): (thread, machine).
+        """
         chain: Chain[H] = []
         thread, machine = root, top or self.machine
         for name in path:
-            parallel = machine.parallels.get(thread.state)
-            if parallel is None or thread.branches is None:
+            chain.append((thread, machine))
+            found = next(
+                (c for c in self._children(thread, machine) if c[0] == name), None
+            )
+            if found is None:
                 return []
-            chain.append((thread, machine, parallel))
-            branch = next((b for b in parallel.branches if b.name == name), None)
-            child = thread.branches.get(name)
-            if branch is None or child is None:
-                return []
-            thread, machine = child, branch.machine
-        chain.append((thread, machine, None))
+            thread, machine = found[1], found[2]
+        chain.append((thread, machine))
         return chain
 
     def _resume(
         self, run: Run, root: Thread, path: tuple[str, ...], target: str,
         top: Machine[H] | None = None, prefix: tuple[str, ...] = (),
     ) -> None:  # fmt: skip
-        """Move the thread at path to target, run it, then join upwards as far as possible
-        (`top`/`prefix`: the root is a thread of another machine, its timers under prefix).
+        """Move the thread at path to target, run it, then hand each finished thread back
+        to the state that runs it (a parallel joins, a subjourney call returns), upwards as
+        far as possible (`top`/`prefix`: the root is a thread of another machine, its timers
+        under prefix). One loop for the journey, branches, subjourneys and compensation.
         """
         chain = self._locate(root, path, top)
-        thread, machine, _ = chain[-1]
+        thread, machine = chain[-1]
         self.move(run, thread, target)
         self.run_thread(run, machine, thread, (*prefix, *path))
         for depth in range(len(chain) - 2, -1, -1):
             child = chain[depth + 1][0]
-            parent, parent_machine, parallel = chain[depth]
-            if not child.finished or parallel is None:
+            parent, parent_machine = chain[depth]
+            state = self.state(parent_machine, parent.state)
+            if not child.finished or state is None:
                 return
-            if path[depth] not in parent.done:
-                parent.done.append(path[depth])
             here = (*prefix, *path[:depth])
-            if not ParallelState(parallel).join(self, run, parent, here):
+            if not state.rejoin(self, run, parent, path[depth], here):
                 return
             if parent.finished:
                 continue
@@ -249,16 +249,11 @@ class Driver(Generic[H]):
     ) -> tuple[str, ...] | None:
         if thread.status != RUNNING or thread.leave is not None:
             return None
-        if thread.branches is None:
+        children = self._children(thread, machine)
+        if not children:
             return path if thread.state == step and step in machine.inputs else None
-        parallel = machine.parallels.get(thread.state)
-        if parallel is None:
-            return None
-        for branch in parallel.branches:
-            child = thread.branches.get(branch.name)
-            if child is None:
-                continue
-            found = self._find_input(child, branch.machine, step, (*path, branch.name))
+        for name, child, child_machine in children:
+            found = self._find_input(child, child_machine, step, (*path, name))
             if found is not None:
                 return found
         return None
@@ -269,16 +264,17 @@ class Driver(Generic[H]):
         return shown, waiting
 
     def _newest(self, thread: Thread, machine: Machine[H]) -> tuple[str, bool, str]:
-        """(state, is an external input, entry token) of the state to report."""
-        if thread.branches is None:
+        """(state, is an external input, entry token) of the state to report: inside a
+        subjourney call its state, inside branches the newest open external input."""
+        children = self._children(thread, machine)
+        if not children:
             state = thread.state
             return state, state in machine.inputs, thread.token or ""
-        parallel = machine.parallels.get(thread.state)
-        found: list[tuple[str, bool, str]] = []
-        for branch in parallel.branches if parallel else ():
-            child = thread.branches.get(branch.name)
-            if child is not None and not child.finished:
-                found.append(self._newest(child, branch.machine))
+        found = [
+            self._newest(child, child_machine)
+            for _, child, child_machine in children
+            if not child.finished
+        ]
         inputs = [f for f in found if f[1]]
         if inputs:
             return max(inputs, key=lambda f: f[2])

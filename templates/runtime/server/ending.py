@@ -10,12 +10,21 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from .definition import ExternalInput, Machine
 from .driver import Driver
 from .durations import parse_instant
 from .lifecycle import COMPENSATION, DEADLINE, Compensation, outcome_binding
+from .problem import ProblemError
 from .results import DEFINITION_INVALID, FAILED, RUNNING, SUCCEEDED, Fail
 from .run import Run, Thread, branch_json
-from .store import JourneyRecord, StoreTransaction, TimerRecord, utc_now
+from .states import INPUT
+from .store import (
+    JourneyRecord,
+    StaleVersionError,
+    StoreTransaction,
+    TimerRecord,
+    utc_now,
+)
 
 __all__ = ["Ending"]
 
@@ -33,7 +42,7 @@ class Ending(Driver[H]):
             return
         run.timed_out = True
         root.branches, root.entry, root.done = None, None, []
-        root.leave = None
+        root.leave, root.call = None, None
         self.end(root, Fail(execution.error_code, execution.reason))
 
     @staticmethod
@@ -125,15 +134,15 @@ class Ending(Driver[H]):
             _logger.error("compensation of %s raised", run.journey_id, exc_info=exc)
             thread.status = FAILED
             thread.error = {"code": "COMPENSATION_ERROR", "reason": type(exc).__name__}
-        paused = thread.token is not None or thread.branches is not None
+        paused = thread.token is not None or bool(self._children(thread, machine))
         if thread.status == RUNNING and thread.leave is None and paused:
             run.compensation_timers.extend(sub.timer_ops)
-            _logger.info(
-                "compensation of %s paused at %s", run.journey_id, thread.state
-            )
+            shown = self._display(thread, machine)[0]
+            _logger.info("compensation of %s paused at %s", run.journey_id, shown)
             return {
                 "status": "running",
                 "outcome": outcome,
+                "display": shown,
                 "thread": branch_json(thread),
             }
         if thread.status == RUNNING:
@@ -182,11 +191,11 @@ class Ending(Driver[H]):
             root = Thread.from_json(data, dict(data.get("context") or {}))
             path = timer.path[1:]
             chain = self._locate(root, path, compensation.machine)
-            thread, machine, _ = chain[-1] if chain else (root, None, None)
+            thread, machine = chain[-1] if chain else (root, None)
             state = None if machine is None else self.state(machine, timer.state)
             target = None if state is None else state.resume_target(timer.kind)
-            here = (thread.state, thread.token, thread.finished, thread.branches)
-            if here != (timer.state, timer.token, False, None) or not target:
+            here = (thread.state, thread.token, thread.finished)
+            if here != (timer.state, timer.token, False) or not target:
                 if timer.id is not None:
                     tx.set_timer_status(timer.id, "stale")
                 return
@@ -195,11 +204,78 @@ class Ending(Driver[H]):
             )
         else:
             return
+        self._store_compensation(tx, run, record, runtime)
+
+    def _deliver(
+        self,
+        run: Run,
+        thread: Thread,
+        machine: Machine[H],
+        ext: ExternalInput,
+        payload: dict[str, Any],
+    ) -> str:
+        """Hand a step submission to the paused thread; return where it resumes."""
+        binding = self.definition.http_bindings.get(ext.name)
+        if binding is not None:
+            run.services.passthrough = binding.apply(
+                thread.context, run.headers, run.meta
+            )
+        thread.context["payload"] = payload
+        state = self.state(machine, ext.name)
+        target = None if state is None else state.resume_target(INPUT)
+        return target or ext.next
+
+    def _submit_compensation(
+        self,
+        tx: StoreTransaction,
+        run: Run,
+        record: JourneyRecord,
+        ext: ExternalInput,
+        payload: dict[str, Any],
+    ) -> JourneyRecord | None:
+        """Resume the ended journey's compensation paused at the wait/webhook `ext` (None:
+        its compensation is not waiting there)."""
+        compensation = self.definition.compensation
+        runtime = dict(record.runtime or {})
+        found = runtime.get(COMPENSATION)
+        if (
+            compensation is None
+            or not isinstance(found, dict)
+            or found.get("status") != "running"
+        ):
+            return None
+        data = found.get("thread") or {}
+        root = Thread.from_json(data, dict(data.get("context") or {}))
+        path = self._find_input(root, compensation.machine, ext.name, ())
+        if path is None:
+            return None
+        thread, machine = self._locate(root, path, compensation.machine)[-1]
+        target = self._deliver(run, thread, machine, ext, payload)
+        outcome = dict(found.get("outcome") or {})
+        runtime[COMPENSATION] = self._run_compensation(
+            run, compensation, root, outcome, (path, target)
+        )
+        return self._store_compensation(tx, run, record, runtime)
+
+    def _store_compensation(
+        self,
+        tx: StoreTransaction,
+        run: Run,
+        record: JourneyRecord,
+        runtime: dict[str, Any],
+    ) -> JourneyRecord:
+        """Store the ended journey's compensation as it now stands, with its timer rows."""
         updated = replace(
             record, runtime=runtime, version=record.version + 1, updated_at=utc_now()
         )
-        tx.update_journey(updated, record.version)
+        try:
+            tx.update_journey(updated, record.version)
+        except StaleVersionError:
+            raise ProblemError(
+                409, "Journey changed concurrently", slug="concurrent"
+            ) from None
         self._add_compensation_timers(tx, run)
+        return updated
 
     def _add_compensation_timers(self, tx: StoreTransaction, run: Run) -> None:
         """Persist the timer rows (and cancellations) of a compensation that paused."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias
@@ -21,6 +22,7 @@ __all__ = [
     "Leave",
     "Next",
     "StepResult",
+    "SubjourneyResult",
     "Succeed",
     "TaskAnswer",
     "TaskResult",
@@ -66,6 +68,38 @@ class Leave:
 
 
 StepResult = Next | Succeed | Fail | Leave
+
+
+@dataclass(frozen=True)
+class SubjourneyResult:
+    """How a subjourney call ended: its phase, output (on success) and error (on failure)."""
+
+    phase: str  # "SUCCEEDED" | "FAILED"
+    output: Any = None
+    error: dict[str, str] | None = None
+
+    @property
+    def failed(self) -> bool:
+        """True when the subjourney ended with phase FAILED."""
+        return self.phase == "FAILED"
+
+    def fail(self) -> Fail:
+        """The failure the calling state ends its thread with (``propagate``)."""
+        error = self.error or {}
+        return Fail(
+            error.get("code", "SUBJOURNEY_FAILED"),
+            error.get("reason", "subjourney failed"),
+        )
+
+    def outcome(self) -> dict[str, Any]:
+        """The mini-outcome written by ``resultKind: outcome``."""
+        error = self.error or {}
+        return {
+            "phase": self.phase,
+            "terminationKind": "Fail" if self.failed else "Success",
+            "output": None if self.failed else copy.deepcopy(self.output),
+            "error": {"code": error.get("code"), "reason": error.get("reason")},
+        }
 
 
 class TaskResult(BaseModel, Generic[B]):

@@ -7,6 +7,10 @@ documents of a run.
   input (relation = state id) and ``cancel`` unless ``spec.lifecycle.cancellable: false``. Hrefs
   are paths under ``/api/v1``.
 - ``tags`` and ``attributes`` (DSL §2.8, see metadata.py) on JourneyStatus when the run has any.
+- ``compensation`` on the JourneyStatus of an ended journey whose ``spec.compensation`` is
+  still in progress: ``{"status": "pending"}`` before it starts, ``{"status": "running",
+  "currentState": <the state it is paused at>}`` while it waits (at a timer, or at a
+  wait/webhook whose step link is listed in ``_links`` then); absent once it is done.
 - ``spec.output.response.outputVar`` (DSL §11): the properties of that context object are
   merged into the top level of JourneyOutcome, never over the envelope's own fields.
 """
@@ -20,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .definition import ExternalInput, JourneyDefinition
+from .lifecycle import COMPENSATION
 from .metadata import METADATA
 from .problem import ProblemError
 from .results import RUNNING, SUCCEEDED
@@ -83,6 +88,9 @@ class ReadViews(Generic[H]):
         for key in ("tags", "attributes"):
             if metadata.get(key):
                 body[key] = metadata[key]
+        compensating = _compensating(record)
+        if compensating is not None:
+            body["compensation"] = compensating
         body.update(self._links(record, "status"))
         return _shape(self.definition.status_model, body)
 
@@ -96,9 +104,16 @@ class ReadViews(Generic[H]):
         if record.phase == RUNNING:
             if self.definition.cancellable and "cancel" not in self.inputs:
                 links["cancel"] = _link(f"{here}/steps/cancel", "POST")
-            for state in _waiting(root_from_record(record), self.inputs):
-                route = self.inputs[state].route or state
-                links[state] = _link(f"{here}/steps/{route}", "POST")
+            waiting = _waiting(root_from_record(record), self.inputs)
+        else:  # an ended journey whose compensation may wait for input
+            found = (record.runtime or {}).get(COMPENSATION)
+            data = found.get("thread") if isinstance(found, dict) else None
+            waiting = []
+            if _compensating(record) is not None and isinstance(data, dict):
+                waiting = _waiting(Thread.from_json(data, {}), self.inputs)
+        for state in waiting:
+            route = self.inputs[state].route or state
+            links[state] = _link(f"{here}/steps/{route}", "POST")
         return {"_links": links}
 
     def step_body(self, record: JourneyRecord, ext: ExternalInput) -> dict[str, Any]:
@@ -166,8 +181,27 @@ def _link(href: str, method: str) -> dict[str, str]:
     return {"href": href, "method": method}
 
 
+def _compensating(record: JourneyRecord) -> dict[str, Any] | None:
+    """``{status, currentState}`` of an ended journey's compensation still in progress."""
+    found = (record.runtime or {}).get(COMPENSATION)
+    if record.phase == RUNNING or not isinstance(found, dict):
+        return None
+    if found.get("status") == "pending":
+        return {"status": "pending"}
+    if found.get("status") != "running":
+        return None
+    thread = found.get("thread") or {}
+    return {
+        "status": "running",
+        "currentState": found.get("display") or thread.get("state"),
+    }
+
+
 def _waiting(thread: Thread, inputs: dict[str, ExternalInput]) -> list[str]:
-    """The external-input states a run (or its running parallel branches) waits at."""
+    """The external-input states a run (its running parallel branches, its subjourney call)
+    waits at."""
+    if thread.call is not None:
+        return [] if thread.call.finished else _waiting(thread.call, inputs)
     if thread.branches:
         found: list[str] = []
         for branch in thread.branches.values():

@@ -2,18 +2,22 @@
 
 A state is entered by the driver's one loop (``Driver.run_thread``) and says whether the thread
 goes on (it moved to another state) or stops there (it paused or ended); a paused state names
-where a submission, a timeout or a timer resumes it (``resume_target``). A new kind of state is
-one module here and one line in ``state_of``.
+where a submission, a timeout or a timer resumes it (``resume_target``). A state that runs
+threads of its own (a parallel's branches, a subjourney's call) lists them (``children``), so
+the driver finds, resumes and persists a paused thread however deep it sits, and is told when
+one of them finished (``rejoin``). A new kind of state is one module here and one line in
+``state_of``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from ..definition import ExternalInput, Parallel, Timer
+from ..definition import ExternalInput, Parallel, SubjourneyCall, Timer
 from .external import INPUT, TIMEOUT, Wait, Webhook
 from .parallel import ParallelState
 from .step import Step
+from .subjourney import CallState
 from .timer import TIMER, TimerState
 
 if TYPE_CHECKING:
@@ -25,6 +29,7 @@ __all__ = [
     "INPUT",
     "TIMEOUT",
     "TIMER",
+    "CallState",
     "ParallelState",
     "State",
     "Step",
@@ -50,6 +55,23 @@ class State(Protocol[H]):
         """Where a paused thread goes when `kind` (INPUT, TIMEOUT, TIMER) resumes it."""
         ...
 
+    def children(
+        self, driver: Driver[H], thread: Thread
+    ) -> list[tuple[str, Thread, Machine[H]]]:
+        """(name, thread, its machine) of each thread the state runs for `thread`."""
+        ...
+
+    def rejoin(
+        self,
+        driver: Driver[H],
+        run: Run,
+        thread: Thread,
+        child: str,
+        path: tuple[str, ...],
+    ) -> bool:
+        """The child thread `child` finished; True when `thread` moved on or ended."""
+        ...
+
 
 def state_of(machine: Machine[H], name: str) -> State[H] | None:
     """The state `name` of `machine` (None when the machine has no such state)."""
@@ -62,4 +84,6 @@ def state_of(machine: Machine[H], name: str) -> State[H] | None:
         return TimerState(entry)
     if isinstance(entry, Parallel):
         return ParallelState(entry)
+    if isinstance(entry, SubjourneyCall):
+        return CallState(entry)
     return Step(name, entry)

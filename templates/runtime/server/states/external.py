@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..results import Fail
 from ..run import new_token
+from .step import Leaf
 
 if TYPE_CHECKING:
     from ..definition import ExternalInput
@@ -21,7 +22,7 @@ TIMEOUT = "timeout"  # timers.kind of a wait/webhook timeoutSec
 
 
 @dataclass(frozen=True)
-class Wait:
+class Wait(Leaf):
     """A wait state: pause for a step submission; ``timeoutSec`` is a durable timer."""
 
     spec: ExternalInput

@@ -1,18 +1,21 @@
-"""Local subjourneys (``spec.subjourneys``): a named subgraph run like a synchronous call.
+"""Local subjourneys (``spec.subjourneys``): a named subgraph run as a call (DSL §5.8).
 
 A ``subjourney`` state evaluates its input mapper (the subjourney's initial context, ``{}``
-without one), runs the subgraph's states from its ``start`` on that context until a
-``succeed`` or ``fail``, and hands the result back to the calling step, which writes
-``resultVar`` (the output, or the mini-outcome with ``resultKind: outcome``) and either fails
-the run (``onFailure.behavior: propagate``) or continues (``capture``). The subgraph shares
-the run's handlers, request and services; it has no journey id or endpoints of its own, and
-its own transitions are not part of the journey's history. It runs on the run's one
-interpreter (``Driver.run_thread``): its states count against the journey's ``max_steps`` and
-stop once the run's ``spec.execution`` deadline has passed, like every other state.
+without one; anything but an object fails the call with SUBJOURNEY_INPUT_INVALID) and runs the
+subgraph's states from its ``start`` on that context, as a child thread (``Thread.call``) of
+the calling thread, on the run's one interpreter (``Driver.run_thread``): its states count
+against the journey's ``max_steps`` and stop once the run's ``spec.execution`` deadline has
+passed, like every other state. The subgraph shares the run's handlers, request and services;
+it has no journey id of its own, and its transitions are not part of the journey's history.
 
-Only internal states run inside a subjourney here (task, choice, transform, succeed, fail and
-nested subjourney states); the generator refuses external-input, timer and parallel states in
-a subjourney with a located warning.
+A subjourney may use every state type: when it pauses (at a wait or webhook, whose step
+endpoint is the journey's ``/steps/<state>``, at a timer, or inside a parallel), the calling
+thread pauses with it and both are persisted with the journey; timer rows of the call sit
+under the path ``<...>/<subjourney id>``. Once the subjourney reaches ``succeed`` or ``fail`` its
+result goes back to the calling state's ``finish`` function, which writes ``resultVar`` (the
+output, or the mini-outcome with ``resultKind: outcome``) and fails the thread
+(``onFailure.behavior: propagate``) or continues at ``next`` (``capture``), exactly as when
+the call ends in the same request.
 """
 
 from __future__ import annotations
@@ -21,89 +24,115 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ..results import DEFINITION_INVALID, FAILED, SUCCEEDED, Fail
+from ..results import (
+    DEFINITION_INVALID,
+    FAILED,
+    SUCCEEDED,
+    Fail,
+    StepResult,
+    SubjourneyResult,
+)
 from ..run import Thread
+from .step import call_step
 
 if TYPE_CHECKING:
     from ..context import RunContext
-    from ..definition import Machine
+    from ..definition import Machine, SubjourneyCall
+    from ..driver import Driver
+    from ..run import Run
 
-__all__ = ["Subjourney", "SubjourneyResult", "run_subjourney"]
+__all__ = ["CallState", "result_of"]
 
 H = TypeVar("H")
 
 
 @dataclass(frozen=True)
-class SubjourneyResult:
-    """How a subjourney ended: its phase, output (on success) and error (on failure)."""
+class CallState(Generic[H]):
+    """A subjourney state: run the subjourney as a child thread, then finish the call."""
 
-    phase: str  # "SUCCEEDED" | "FAILED"
-    output: Any = None
-    error: dict[str, str] | None = None
+    spec: SubjourneyCall[H]
 
-    @property
-    def failed(self) -> bool:
-        """True when the subjourney ended with phase FAILED."""
-        return self.phase == "FAILED"
+    def enter(
+        self, driver: Driver[H], run: Run, thread: Thread, path: tuple[str, ...]
+    ) -> bool:
+        """Start the call; True when it ended at once and the thread moved on."""
+        spec = self.spec
+        machine = driver.definition.subjourneys.get(spec.ref)
+        found: Any = {}
+        if spec.input is not None:
+            found = call_step(driver, run, thread, spec.name, spec.input)
+        if isinstance(found, Fail):
+            return driver.apply(run, thread, found)
+        if machine is None or not isinstance(found, dict):
+            reason = (
+                f"the input of subjourney {spec.ref!r} must be an object"
+                if machine is not None
+                else f"subjourney {spec.ref!r} is not a subjourney of this journey"
+            )
+            code = "SUBJOURNEY_INPUT_INVALID" if machine else DEFINITION_INVALID
+            failed = SubjourneyResult("FAILED", error={"code": code, "reason": reason})
+            return self._finish(driver, run, thread, failed)
+        child = Thread(spec.start, copy.deepcopy(found), recorded=False)
+        thread.call = child
+        driver.run_thread(run, machine, child, (*path, spec.ref))
+        if not child.finished:
+            return False  # paused inside the subjourney: the thread waits with it
+        return self.rejoin(driver, run, thread, spec.ref, path) and not thread.finished
 
-    def fail(self) -> Fail:
-        """The failure the calling state ends the run with (``propagate``)."""
-        error = self.error or {}
-        return Fail(
-            error.get("code", "SUBJOURNEY_FAILED"),
-            error.get("reason", "subjourney failed"),
+    def resume_target(self, kind: str) -> str | None:
+        """A subjourney state resumes through its call, never by itself."""
+        return None
+
+    def children(
+        self, driver: Driver[H], thread: Thread
+    ) -> list[tuple[str, Thread, Machine[H]]]:
+        """The running call, named by the subjourney id."""
+        machine = driver.definition.subjourneys.get(self.spec.ref)
+        if thread.call is None or machine is None:
+            return []
+        return [(self.spec.ref, thread.call, machine)]
+
+    def rejoin(
+        self,
+        driver: Driver[H],
+        run: Run,
+        thread: Thread,
+        child: str,
+        path: tuple[str, ...],
+    ) -> bool:
+        """The call ended: hand its result to the calling state (True: moved on or ended)."""
+        call = thread.call
+        if call is None or not call.finished:
+            return False
+        thread.call = None
+        run.timer_ops.append((*path, self.spec.ref))  # e.g. an input timeout not needed
+        return self._finish(driver, run, thread, result_of(call, self.spec.ref)) or (
+            thread.finished
         )
 
-    def outcome(self) -> dict[str, Any]:
-        """The mini-outcome written by ``resultKind: outcome``."""
-        error = self.error or {}
-        return {
-            "phase": self.phase,
-            "terminationKind": "Fail" if self.failed else "Success",
-            "output": None if self.failed else copy.deepcopy(self.output),
-            "error": {"code": error.get("code"), "reason": error.get("reason")},
-        }
+    def _finish(
+        self, driver: Driver[H], run: Run, thread: Thread, found: SubjourneyResult
+    ) -> bool:
+        spec = self.spec
+
+        def finish(ctx: RunContext[H]) -> StepResult:
+            return spec.finish(ctx, found)
+
+        result: StepResult = call_step(driver, run, thread, spec.name, finish)
+        return driver.apply(run, thread, result)
 
 
-@dataclass(frozen=True)
-class Subjourney(Generic[H]):
-    """One local subjourney: its states and start, run as a call from a step function."""
-
-    name: str
-    machine: Machine[H]
-    start: str
-
-    def run(self, ctx: RunContext[H], context: Any) -> SubjourneyResult:
-        """Run on a copy of ``context``; a failure the subgraph reports (or the deadline)
-        becomes a FAILED result, never an exception."""
-        if not isinstance(context, dict):
-            reason = f"the input of subjourney {self.name!r} must be an object"
-            return _failed("SUBJOURNEY_INPUT_INVALID", reason)
-        interpret = ctx.services.interpret
-        if interpret is None:
-            raise RuntimeError(
-                f"subjourney {self.name!r} runs only inside a journey run"
-            )
-        thread = Thread(self.start, copy.deepcopy(context), recorded=False)
-        interpret(self.machine, thread)
-        if thread.status == SUCCEEDED:
-            return SubjourneyResult("SUCCEEDED", output=copy.deepcopy(thread.output))
-        if thread.status == FAILED:
-            error = thread.error or {}
-            return _failed(error.get("code", ""), error.get("reason", ""))
-        if thread.leave is not None:
-            reason = f"subjourney {self.name!r} cannot leave to {thread.leave!r}"
-        else:
-            reason = f"subjourney {self.name!r} paused at {thread.state!r}"
-        return _failed(DEFINITION_INVALID, reason)
-
-
-def _failed(code: str, reason: str) -> SubjourneyResult:
-    return SubjourneyResult("FAILED", error={"code": code, "reason": reason})
-
-
-def run_subjourney(
-    ctx: RunContext[H], machine: Machine[H], start: str, context: Any, name: str
-) -> SubjourneyResult:
-    """Run the subjourney ``name`` from ``start`` on a copy of ``context``."""
-    return Subjourney(name, machine, start).run(ctx, context)
+def result_of(thread: Thread, name: str) -> SubjourneyResult:
+    """The result of a finished subjourney thread (a leave is a definition error)."""
+    if thread.status == SUCCEEDED:
+        return SubjourneyResult("SUCCEEDED", output=copy.deepcopy(thread.output))
+    error = thread.error or {}
+    if thread.status == FAILED:
+        return SubjourneyResult(
+            "FAILED",
+            error={"code": error.get("code", ""), "reason": error.get("reason", "")},
+        )
+    reason = f"subjourney {name!r} cannot leave to {thread.leave!r}"
+    return SubjourneyResult(
+        "FAILED", error={"code": DEFINITION_INVALID, "reason": reason}
+    )

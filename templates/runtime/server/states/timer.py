@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..durations import DurationError, due_after, due_until
 from ..results import Fail
 from ..run import new_token
+from .step import Leaf
 
 if TYPE_CHECKING:
     from ..definition import Timer
@@ -20,7 +21,7 @@ TIMER = "timer"  # timers.kind of a timer state
 
 
 @dataclass(frozen=True)
-class TimerState:
+class TimerState(Leaf):
     """A timer state: pause until the scheduler fires its timer row."""
 
     spec: Timer[Any]

@@ -43,6 +43,7 @@ def cancel_journey(
             run.cancelled = True
             root = root_from_record(record)
             root.branches, root.entry, root.done, root.leave = None, None, [], None
+            root.call = None
             engine.end(root, Fail(CANCELLED, "Cancelled by user"))
             schedule = engine._schedule_id(record)
             record = engine._save(tx, run, root, record, record.created_at, schedule)

@@ -2,10 +2,11 @@
 
 Generated code describes a journey as a ``JourneyDefinition`` whose ``states`` mapping lists
 the journey's states in spec order, one entry per state: a step function for an internal state
-(task, choice, transform, succeed, fail, subjourney) returning ``Next``, ``Succeed``, ``Fail``
-or ``Leave``, an ``ExternalInput`` for a webhook/wait state, a ``Timer`` for a timer state and
-a ``Parallel`` for a parallel state (each branch a ``Machine`` of the same kinds of entries).
-How each kind runs is in ``states/``.
+(task, choice, transform, succeed, fail) returning ``Next``, ``Succeed``, ``Fail`` or ``Leave``,
+an ``ExternalInput`` for a webhook/wait state, a ``Timer`` for a timer state, a ``Parallel``
+for a parallel state (each branch a ``Machine`` of the same kinds of entries) and a
+``SubjourneyCall`` for a subjourney state (``JourneyDefinition.subjourneys`` holds the called
+machines by id). How each kind runs is in ``states/``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .cache import DEFAULT_TTL_SECONDS
 from .context import RunContext
 from .lifecycle import Compensation, Deadline, NamedOutcome
 from .metadata import JourneyMetadata
-from .results import StepResult
+from .results import StepResult, SubjourneyResult
 from .security import Guard
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ __all__ = [
     "RequestBinding",
     "StateEntry",
     "StepFn",
+    "SubjourneyCall",
     "Timer",
     "ValueFn",
     "machines",
@@ -78,11 +80,24 @@ class Timer(Generic[H]):
 
 
 @dataclass(frozen=True)
+class SubjourneyCall(Generic[H]):
+    """A subjourney state: run ``spec.subjourneys.<ref>`` from ``start`` on the context
+    ``input`` computes (``{}`` without one), then ``finish`` hands its result back (writes
+    ``resultVar``, propagates a failure) and says what comes next."""
+
+    name: str
+    ref: str
+    start: str
+    finish: Callable[[RunContext[H], SubjourneyResult], StepResult]
+    input: ValueFn[H] | None = None
+
+
+@dataclass(frozen=True)
 class Machine(Generic[H]):
     """The states of a journey or of one parallel branch, in spec order.
 
-    ``steps``, ``inputs``, ``timers`` and ``parallels`` are read-only views of ``states`` by
-    kind.
+    ``steps``, ``inputs``, ``timers``, ``parallels`` and ``calls`` are read-only views of
+    ``states`` by kind.
     """
 
     states: Mapping[str, StateEntry[H]]
@@ -93,7 +108,7 @@ class Machine(Generic[H]):
         return {
             name: entry
             for name, entry in self.states.items()
-            if not isinstance(entry, (ExternalInput, Timer, Parallel))
+            if not isinstance(entry, (ExternalInput, Timer, Parallel, SubjourneyCall))
         }
 
     @cached_property
@@ -110,6 +125,11 @@ class Machine(Generic[H]):
     def parallels(self) -> Mapping[str, Parallel[H]]:
         """The parallel states."""
         return _of_kind(self.states, Parallel)
+
+    @cached_property
+    def calls(self) -> Mapping[str, SubjourneyCall[H]]:
+        """The subjourney states."""
+        return _of_kind(self.states, SubjourneyCall)
 
 
 E = TypeVar("E")
@@ -142,8 +162,10 @@ class Parallel(Generic[H]):
 
 
 # One state of a machine: a step function (internal state), an ExternalInput (webhook, wait),
-# a Timer or a Parallel.
-StateEntry: TypeAlias = StepFn[H] | ExternalInput | Timer[H] | Parallel[H]
+# a Timer, a Parallel or a SubjourneyCall.
+StateEntry: TypeAlias = (
+    StepFn[H] | ExternalInput | Timer[H] | Parallel[H] | SubjourneyCall[H]
+)
 
 
 @dataclass(frozen=True)
@@ -225,6 +247,8 @@ class JourneyDefinition(Generic[H]):
     )
     metadata: JourneyMetadata | None = None  # metadata.tags, spec.metadata.bindings
     output_response_var: str | None = None  # spec.output.response.outputVar
+    # spec.subjourneys: the machine of each subjourney id its subjourney states call
+    subjourneys: Mapping[str, Machine[H]] = field(default_factory=dict)
 
     @cached_property
     def machine(self) -> Machine[H]:
@@ -232,10 +256,16 @@ class JourneyDefinition(Generic[H]):
         return Machine(self.states)
 
     def all_inputs(self) -> dict[str, ExternalInput]:
-        """Every external-input state, top level and inside parallel branches."""
+        """Every external-input state: top level, inside parallel branches, subjourneys and
+        spec.compensation."""
         found: dict[str, ExternalInput] = {}
-        for machine in machines(self.machine):
-            found.update(machine.inputs)
+        tops = [self.machine, *self.subjourneys.values()]
+        if self.compensation is not None:
+            tops.append(self.compensation.machine)
+        for top in tops:
+            for machine in machines(top):
+                for name, ext in machine.inputs.items():
+                    found.setdefault(name, ext)
         return found
 
     def profiles(self) -> tuple[str, ...]:

@@ -7,7 +7,9 @@ engine is assembled by concern: ``driver`` (the one interpreter of states, dispa
 request side (start, submit, advance).
 
 - Entering an external-input state pauses the run; a step submission validates its payload,
-  stores it in ``context.payload`` and resumes at the state's ``next``. A wait/webhook
+  stores it in ``context.payload`` and resumes at the state's ``next``, wherever the state
+  sits: at the top level, in a parallel branch, in a subjourney call (however nested) or, once
+  the journey ended, in its paused ``spec.compensation``. A wait/webhook
   ``timeoutSec`` is a durable timer that resumes at ``onTimeout`` when nothing arrived.
 - Entering a timer state persists a timer row due at ``now + duration`` (or ``until``), both
   multiplied by ``Settings.timer_scale``; the scheduler (``fire_due``, run by the app's
@@ -49,6 +51,7 @@ from .definition import (
     PlatformKey,
     RequestBinding,
     StepFn,
+    SubjourneyCall,
     Timer,
 )
 from .firing import Firing
@@ -73,13 +76,13 @@ from .results import (
     Leave,
     Next,
     StepResult,
+    SubjourneyResult,
     Succeed,
     TaskAnswer,
     TaskResult,
 )
 from .run import Thread, root_from_record
 from .security import enforce_guard
-from .states import INPUT
 from .store import (
     EventReceipt,
     EventRecord,
@@ -113,6 +116,8 @@ __all__ = [
     "RunContext",
     "StepFn",
     "StepResult",
+    "SubjourneyCall",
+    "SubjourneyResult",
     "Succeed",
     "TaskAnswer",
     "TaskResult",
@@ -314,19 +319,20 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         root = root_from_record(record)
         path = self._find_input(root, self.machine, step, ())
         if path is None:
+            run = self._new_run(
+                journey_id, record.created_at, headers, meta, tx, event_id
+            )
+            if record.phase != RUNNING:
+                compensated = self._submit_compensation(tx, run, record, ext, payload)
+                if compensated is not None:
+                    return compensated
             self._require_current(record, step)
             raise RuntimeError("unreachable: the step is not active")
         run = self._new_run(journey_id, record.created_at, headers, meta, tx, event_id)
         run.scheduled = bool((record.runtime or {}).get("schedule"))
         run.deadline = self._deadline_of(record)
-        chain = self._locate(root, path)
-        context = chain[-1][0].context
-        binding = self.definition.http_bindings.get(ext.name)
-        if binding is not None:
-            run.services.passthrough = binding.apply(context, headers, run.meta)
-        context["payload"] = payload
-        state = self.state(chain[-1][1], ext.name)
-        target = None if state is None else state.resume_target(INPUT)
+        thread, machine = self._locate(root, path)[-1]
+        target = self._deliver(run, thread, machine, ext, payload)
         self._resume(run, root, path, target or ext.next)
         self._refuse_unauthenticated(run, root)
         return self._save(

@@ -88,10 +88,10 @@ class Firing(Persistence[H]):
         chain = self._locate(root, timer.path)
         if not chain:
             return
-        thread, machine, _ = chain[-1]
+        thread, machine = chain[-1]
         if (
             thread.finished
-            or thread.branches is not None
+            or self._children(thread, machine)
             or thread.state != timer.state
             or thread.token != timer.token
         ):

@@ -1,5 +1,5 @@
-"""The state of one run in memory: its threads (journey, branches, subjourney calls) and
-what one burst of execution must persist."""
+"""The state of one run in memory: its threads (journey, branches, subjourney calls,
+compensation) and what one burst of execution must persist."""
 
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ def new_token() -> str:
 @dataclass
 class Thread:
     """Where one line of execution is: the journey itself, one parallel branch, one
-    subjourney call or a compensation (the last two are never persisted and record no
-    history: ``recorded`` is False for a subjourney)."""
+    subjourney call or a compensation. A thread paused inside a parallel holds its
+    ``branches``, one paused inside a subjourney its ``call``; all are persisted with the
+    journey. A subjourney's states record no history (``recorded`` is False)."""
 
     state: str
     context: dict[str, Any]
@@ -49,6 +50,7 @@ class Thread:
     entry: dict[str, Any] | None = None
     done: list[str] = field(default_factory=list)
     recorded: bool = True
+    call: Thread | None = None  # the subjourney this thread's subjourney state runs
 
     @property
     def finished(self) -> bool:
@@ -63,6 +65,10 @@ class Thread:
         if self.branches is not None:
             data["branches"] = {n: b.to_json() for n, b in self.branches.items()}
             data["done"] = list(self.done)
+        if self.call is not None:
+            data["call"] = branch_json(self.call)
+        if not self.recorded:
+            data["recorded"] = False
         return data
 
     def extras(self) -> dict[str, Any]:
@@ -83,7 +89,11 @@ class Thread:
             leave=data.get("leave"),
             token=data.get("token"),
             entry=data.get("entry"),
+            recorded=data.get("recorded", True) is not False,
         )
+        call = data.get("call")
+        if isinstance(call, dict):
+            thread.call = cls.from_json(call, call.get("context", {}))
         branches = data.get("branches")
         if isinstance(branches, dict):
             thread.branches = {

@@ -1,4 +1,4 @@
-"""What the engine lends a run (identity, clock, cache, the interpreter, schedule requests)."""
+"""What the engine lends a run (identity, clock, cache, schedule requests)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,7 @@ from typing import Any
 from .cache import Cache
 from .store import JourneyStore, StoreTransaction
 
-__all__ = ["Interpret", "ScheduleRequest", "Services", "utc_clock"]
-
-# Run a machine's thread to its pause or end on the current run (see driver.Driver.interpret).
-Interpret = Callable[[Any, Any], None]
+__all__ = ["ScheduleRequest", "Services", "utc_clock"]
 
 
 def utc_clock() -> datetime:
@@ -38,8 +35,6 @@ class Services:
     schedules: list[ScheduleRequest] = field(default_factory=list)
     passthrough: dict[str, str] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None  # the compensation states' `outcome` binding
-    # runs a subjourney's thread on the run's own interpreter (set by the engine per run)
-    interpret: Interpret | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ..run import Thread, branch_view, merge
 from ..store import Transition
 
 if TYPE_CHECKING:
-    from ..definition import Parallel
+    from ..definition import Machine, Parallel
     from ..driver import Driver
     from ..run import Run
 
@@ -45,22 +45,50 @@ class ParallelState:
         """A parallel state resumes through its branches, never by itself."""
         return None
 
+    def children(
+        self, driver: Driver[Any], thread: Thread
+    ) -> list[tuple[str, Thread, Machine[Any]]]:
+        """The branches the thread runs (while the parallel is open)."""
+        if thread.branches is None:
+            return []
+        return [
+            (b.name, thread.branches[b.name], b.machine)
+            for b in self.spec.branches
+            if b.name in thread.branches
+        ]
+
+    def rejoin(
+        self,
+        driver: Driver[Any],
+        run: Run,
+        thread: Thread,
+        child: str,
+        path: tuple[str, ...],
+    ) -> bool:
+        """The branch `child` finished: join when the strategy says so."""
+        if child not in thread.done:
+            thread.done.append(child)
+        return self.join(driver, run, thread, path)
+
     def _start(
         self, driver: Driver[Any], run: Run, thread: Thread, path: tuple[str, ...]
     ) -> None:
         parallel = self.spec
         thread.entry = copy.deepcopy(thread.context)
         thread.branches = {
-            b.name: Thread(b.start, copy.deepcopy(thread.context))
+            b.name: Thread(
+                b.start, copy.deepcopy(thread.context), recorded=thread.recorded
+            )
             for b in parallel.branches
         }
         thread.done = []
         for branch in parallel.branches:
             if self._ready(thread):
                 break
-            run.transitions.append(
-                Transition(parallel.name, branch.start, run.event_id)
-            )
+            if thread.recorded:
+                run.transitions.append(
+                    Transition(parallel.name, branch.start, run.event_id)
+                )
             child = thread.branches[branch.name]
             driver.run_thread(run, branch.machine, child, (*path, branch.name))
             if child.finished:
