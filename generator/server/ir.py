@@ -343,6 +343,8 @@ class ServerIR:
             lines.append(
                 f"from ._runtime.server.appypay import {', '.join(sorted(appypay))}"
             )
+        if self._names("attributes"):
+            lines.append("from ._runtime.server.attributes import write_attributes")
         if auth:
             lines.append(f"from ._runtime.server.auth import {', '.join(auth)}")
         lines.append(

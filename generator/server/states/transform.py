@@ -16,7 +16,17 @@ def compile(c: JourneyCompiler, scope: Scope, state: str, body: TransformState) 
     code = scope.exprs.mapper(scope.pointer(state) + "/transform", body.transform)
     if code is None:
         raise NotSupportedError("transform without a mapper or mapperRef", "/transform")
-    lines = [*prelude([code]), f"result = {code.code}", *write(body)]
+    lines = [*prelude([code]), f"result = {code.code}"]
+    target = body.transform.target
+    if target is not None and target.kind == "attributes":
+        c.uses("attributes", "write_attributes")  # write-once: a Fail when a key is set
+        lines += [
+            "failure = write_attributes(ctx, result)",
+            "if failure is not None:",
+            "    return failure",
+        ]
+    else:
+        lines += write(body)
     lines.append(c.goto(scope, state, body.next))
     c.step(scope, state, lines, f"{state} (transform)")
 

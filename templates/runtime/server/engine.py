@@ -193,6 +193,7 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         run = self._new_run(journey_id, now, headers, meta, None)
         if self.definition.metadata is not None:
             run.metadata = self.definition.metadata.evaluate(data, headers)
+            run.services.attributes = dict(run.metadata["attributes"])
         execution = self.definition.execution
         if execution is not None:
             budget = timedelta(seconds=execution.max_duration_sec)

@@ -60,6 +60,11 @@ class Persistence(Ending[H]):
         kept = (
             run.metadata if previous is None else (previous.runtime or {}).get(METADATA)
         )
+        written = run.services.attributes_written
+        if written:  # transforms into attributes (write-once, checked when written)
+            base = dict(kept or {"tags": []})
+            base["attributes"] = {**(base.get("attributes") or {}), **written}
+            kept = base
         if kept:
             runtime[METADATA] = kept
         for key in ("branches",):

@@ -35,6 +35,9 @@ class Services:
     schedules: list[ScheduleRequest] = field(default_factory=list)
     passthrough: dict[str, str] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None  # the compensation states' `outcome` binding
+    # the run's attributes once read (attributes.py), and those this burst wrote
+    attributes: dict[str, str] | None = None
+    attributes_written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
