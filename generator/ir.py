@@ -140,6 +140,8 @@ class ExternalStep:
     guard_header: str | None = None
     guard_profile: str | None = None
     pointer: str = ""  # the state's JSON pointer in the journey document
+    # a JSON input the server accepts at this state, for the README's runnable example
+    example: Any = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,9 @@ class JourneyIR:
     branch_steps: tuple[ExternalStep, ...] = ()
     # kafkaPublish:v1 keySchemaRef/valueSchemaRef (DSL §5.2) -> the model of that schema
     schema_refs: tuple[tuple[str, str], ...] = ()
+    # a start body the journey accepts (its input schema's, with the contract's documented
+    # example where that passes), for the README's runnable example
+    start_example: Any = None
 
     def state_posted_by(self, op: Operation) -> str | None:
         """The external-input state a step endpoint submits to (None: no state takes it)."""

@@ -3,12 +3,14 @@ endpoint of each external-input state, and the phase values the contract declare
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level, error
-from ..ir import JourneyIR, Operation
+from ..ir import ExternalStep, JourneyIR, Operation
 from ..schemas import REF_PREFIX
 from .context import BuildContext
+from .examples import accepted, state_example
 
 
 def journey_ir(
@@ -41,7 +43,9 @@ def journey_ir(
     external, branches = [], []
     for state in waiting:
         op = linked.get(state.pointer)
-        if state.branch:  # the server says what a branch state lacks, where it compiles it
+        if (
+            state.branch
+        ):  # the server says what a branch state lacks, where it compiles it
             branches.append(external_step(state, op, ctx.state_inputs))
             continue
         if op is None:
@@ -68,20 +72,34 @@ def journey_ir(
         external.append(external_step(state, op, ctx.state_inputs))
     status = by_kind.get("status")
     result = by_kind.get("result")
+    start_example = accepted(
+        ctx, doc, "/spec/input/schema", start.body.example if start.body else None
+    )
     return JourneyIR(
         definition=ctx.journey,
         start=start,
         status=status,
         result=result,
-        external_steps=tuple(external),
+        external_steps=tuple(_with_example(ctx, s) for s in external),
         input_model=input_model,
         output_model=output_model,
         status_phases=_phases(ctx, status, ("Running", "Succeeded", "Failed")),
         outcome_phases=_phases(ctx, result, ("SUCCEEDED", "FAILED")),
         schema_refs=tuple(sorted(ctx.schema_refs.items())),
         location=doc.location(""),
-        branch_steps=tuple(branches),
+        branch_steps=tuple(_with_example(ctx, s) for s in branches),
+        start_example=start_example,
     )
+
+
+def _with_example(ctx: BuildContext, step: ExternalStep) -> ExternalStep:
+    """The step with an input its state accepts, for the README's example."""
+    assert ctx.journey_doc is not None
+    body = step.operation.body if step.operation else None
+    found = state_example(
+        ctx, ctx.journey_doc, step.pointer, body.example if body else None
+    )
+    return replace(step, example=found)
 
 
 def _phases(

@@ -107,8 +107,11 @@ def journey_view(
     journey = bundle.journey
     if journey is None or journey.result is None or journey.start.body is None:
         return None
+    # the top level's states in the order a run meets them, then those inside parallel
+    # branches: run_<journey>() posts each given input whenever its state waits
+    steps = (*journey.external_steps, *journey.branch_steps)
     args = naming.assign(
-        ((s.state, _arg_name(s.state)) for s in journey.external_steps),
+        ((s.state, _arg_name(s.state)) for s in steps),
         reserved=_RUN_RESERVED,
     )
     external = tuple(
@@ -125,12 +128,10 @@ def journey_view(
             call_args=_external_args(
                 ops[s.operation.method_name] if s.operation else None, s.guard_header
             ),
-            example=(
-                s.operation.body.example if s.operation and s.operation.body else None
-            ),
+            example=s.example,
             served_path=_served_path(journey.start.server_path, s.state),
         )
-        for s in journey.external_steps
+        for s in steps
     )
     method = naming.Scope(taken).claim("run_" + bundle.names.module)
     result = ops[journey.result.method_name]

@@ -89,17 +89,17 @@ def client_example(
     head = [literal(BASE_URL)]
     secret = False
     if journey is not None and bundle.journey is not None:
-        start = bundle.journey.start.body
-        assert start is not None
+        start = bundle.journey.start_example
         call = [f"outcome = client.{journey.method_name}("]
-        call.append(f"    {_value(journey.start_body, start.example, models, used)},")
+        call.append(f"    {_value(journey.start_body, start, models, used)},")
         for ext in journey.external:
             if ext.example is not None:
                 value = _value(ext.annotation, ext.example, models, used)
                 call.append(f"    {ext.arg}={value},")
         call += ["    timeout=60,", ")"]
         server = f"python -m {names.module}.server --fake --port 8080"
-        guards = [s for s in bundle.journey.external_steps if s.guard_profile]
+        steps = (*bundle.journey.external_steps, *bundle.journey.branch_steps)
+        guards = [s for s in steps if s.guard_profile]
         intro = (
             "Run the whole journey, here against the server on its fake handlers "
             f"(`{server}`"

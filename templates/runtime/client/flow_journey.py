@@ -28,12 +28,20 @@ def _field(data: object, name: str) -> Any:
     return data.get(name) if isinstance(data, Mapping) else None
 
 
-def _at(state: str) -> Callable[[object], bool]:
-    return lambda data: _field(data, "currentState") == state
+def _waiting(data: object) -> set[str]:
+    """The states a status says wait for input: its current state and every state it links
+    (a step link's relation is the state's name, so waits inside parallel branches count).
+    """
+    links = _field(data, "_links")
+    found = {str(k) for k in links} if isinstance(links, Mapping) else set()
+    current = _field(data, "currentState")
+    if isinstance(current, str):
+        found.add(current)
+    return found
 
 
-def _past(state: str) -> Callable[[object], bool]:
-    return lambda data: _field(data, "currentState") != state
+def _any_of(states: set[str]) -> Callable[[object], bool]:
+    return lambda data: bool(_waiting(data) & states)
 
 
 def run_journey(
@@ -45,7 +53,8 @@ def run_journey(
     timeout: float | None,
     idempotency_key: str | None,
 ) -> Program[R]:
-    """Start, post each given external input at its state (or wait for someone else), read the outcome.
+    """Start, post each given external input whenever its state waits (top level or inside a
+    parallel branch; a state given no input waits for someone else), read the outcome.
 
     `timeout` bounds the whole run; None takes the client's overall `deadline`.
     """
@@ -57,25 +66,30 @@ def run_journey(
     )
     journey_id = str(_field(started.data, "journeyId"))
     seen: list[ApiResponse[Any]] = [started]
-    for external, given in zip(plan.external, inputs, strict=True):
-        yield from _await_status(
-            plan, journey_id, budget, env, seen, _at(external.state)
-        )
+    pending = [
+        (external, given)
+        for external, given in zip(plan.external, inputs, strict=True)
+        if given is not None and external.request is not None
+    ]
+    while pending:
+        states = {external.state for external, _ in pending}
+        yield from _await_status(plan, journey_id, budget, env, seen, _any_of(states))
         if not env.is_running(seen[-1].data):
             break
-        if given is not None and external.request is not None:
-            spec = external.request(journey_id, given)
-            if external.guard_header is not None:
-                spec = dataclasses.replace(
-                    spec,
-                    headers=with_secret(
-                        spec.headers, external.guard_header, env.secret
-                    ),
-                )
-            yield budget.call(spec)
-        yield from _await_status(
-            plan, journey_id, budget, env, seen, _past(external.state)
-        )
+        # without a status endpoint nothing says where the journey waits: post in order
+        ready = _waiting(seen[-1].data) if plan.status is not None else states
+        for external, given in pending:
+            if external.state in ready and external.request is not None:
+                spec = external.request(journey_id, given)
+                if external.guard_header is not None:
+                    spec = dataclasses.replace(
+                        spec,
+                        headers=with_secret(
+                            spec.headers, external.guard_header, env.secret
+                        ),
+                    )
+                yield budget.call(spec)
+        pending = [p for p in pending if p[0].state not in ready]
     yield from _await_status(plan, journey_id, budget, env, seen, lambda d: False)
     return (yield from _outcome(plan, journey_id, budget, env, seen))
 

@@ -90,9 +90,7 @@ def parse_success(
     try:
         value = adapter.validate_python(data)
     except pydantic.ValidationError as exc:
-        reason = (
-            f"response does not match the declared schema ({exc.error_count()} errors)"
-        )
+        reason = "response does not match the declared schema: " + _violations(exc)
         raise DecodeError(
             reason,
             status=raw.status,
@@ -100,6 +98,18 @@ def parse_success(
             body=raw.content,
         ) from exc
     return ApiResponse(raw.status, raw.headers, data, value)
+
+
+def _violations(exc: pydantic.ValidationError) -> str:
+    """Where each of the first errors is (as a JSON pointer) and what is wrong there; the
+    values themselves are left out (a response may carry secrets)."""
+    found = exc.errors(include_url=False, include_input=False)
+    shown = "; ".join(
+        "/" + "/".join(str(part) for part in error["loc"]) + f": {error['msg']}"
+        for error in found[:3]
+    )
+    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
+    return shown + more
 
 
 def map_transport_error(exc: httpx.HTTPError, prepared: Prepared) -> ClientError:
