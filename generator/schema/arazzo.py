@@ -32,7 +32,10 @@ class _Node(BaseModel):
         if not ext:
             return data
         rest = {k: v for k, v in data.items() if k not in ext}
-        rest["extensions"] = ext
+        given = rest.get(
+            "extensions"
+        )  # x- fields written one level too deep (a warning)
+        rest["extensions"] = {**given, **ext} if isinstance(given, dict) else ext
         return rest
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..diagnostics import Diagnostic, did_you_mean
+from ..diagnostics import Diagnostic, Level, did_you_mean
 from ..load import Document, escape_pointer_token
 from .arazzo import tool_operation
 
@@ -57,15 +57,23 @@ def _definitions() -> dict[str, Any]:
     return defs
 
 
+# A deviation whose meaning is unambiguous: reported as a warning (its message's prefix)
+WARNING = "\x00warning\x00"
+
+
 def schema_problems(document: Document, what: str = "Arazzo") -> list[Diagnostic]:
-    """Every way `document.data` breaks the official schema, as located diagnostics."""
+    """Every way `document.data` breaks the official schema, as located diagnostics (a
+    warning where the one meaning is clear and journeygen reads it so)."""
     found: dict[tuple[str, str], Diagnostic] = {}
     for err in _validator().iter_errors(document.data):
         for pointer, message in _describe(err):
             where = _dotted(pointer)
+            level = Level.ERROR
+            if message.startswith(WARNING):
+                level, message = Level.WARNING, message[len(WARNING) :]
             text = f"{what}: {message.replace('{where}', where)}"
             found.setdefault(
-                (pointer, text), Diagnostic(document.location(pointer), text)
+                (pointer, text), Diagnostic(document.location(pointer), text, level)
             )
     return list(found.values())
 
@@ -131,6 +139,15 @@ def _describe(err: ValidationError) -> Iterator[tuple[str, str]]:
                 )
             return
         for name in _unexpected(err):
+            if _extensions_map(name, instance):
+                keys = ", ".join(str(k) for k in instance[name])
+                yield (
+                    f"{pointer}/{escape_pointer_token(name)}",
+                    f"{WARNING}{{where}}: specification extensions are fields of the "
+                    f"object itself, not of an 'extensions' field; read {keys} as its own "
+                    f"extensions: write {keys} beside the other fields",
+                )
+                continue
             hint = did_you_mean(name, allowed) or _misplaced(name, instance)
             fix = hint or "remove it or prefix it with 'x-'"
             yield (
@@ -292,22 +309,24 @@ def _alternatives(err: ValidationError, pointer: str) -> Iterator[tuple[str, str
     yield pointer, f"{{where}}: expected {' or '.join(names)} (got {got}){fix}"
 
 
+def _extensions_map(name: str, instance: Any) -> bool:
+    """An `extensions: {x-...: ...}` field: specification extensions written one level too
+    deep, whose meaning is unambiguous (they are the object's own)."""
+    if name != "extensions" or not isinstance(instance, dict):
+        return False
+    value = instance.get(name)
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(k, str) and k.startswith("x-") for k in value)
+    )
+
+
 def _misplaced(name: str, instance: Any) -> str:
     """Where a field published documents put in the wrong object belongs (or '')."""
     if not isinstance(instance, dict):
         return ""
     value = instance.get(name)
-    if (
-        name == "extensions"
-        and isinstance(value, dict)
-        and value
-        and all(str(k).startswith("x-") for k in value)
-    ):
-        keys = ", ".join(str(k) for k in value)
-        return (
-            "specification extensions are fields of the object itself: write "
-            f"{keys} beside the other fields, not under 'extensions'"
-        )
     kind = instance.get("type")
     if name == "version" and isinstance(kind, str) and "condition" in instance:
         return (

@@ -124,6 +124,8 @@ def validate_arazzo(
     from ..arazzo.rules import check_document  # late: the arazzo package imports render
 
     problems = schema_problems(document, what)
+    readings = [d for d in problems if d.level is Level.WARNING]
+    problems = [d for d in problems if d.level is not Level.WARNING]
     model: ArazzoDocument | None = None
     try:
         model = validate_document(document, ArazzoDocument, what)
@@ -131,7 +133,9 @@ def validate_arazzo(
         seen = {d.location for d in problems}
         problems += [d for d in exc.diagnostics if d.location not in seen]
     checked = check_document(document, what, external)
-    found_warnings = [d for d in checked.problems if d.level is Level.WARNING]
+    found_warnings = readings + [
+        d for d in checked.problems if d.level is Level.WARNING
+    ]
     problems += [d for d in checked.problems if d.level is not Level.WARNING]
     left_out = [
         (wid, d) for wid, found_in in checked.left_out.items() for d in found_in
