@@ -29,7 +29,7 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
     assert bundle.journey is not None and loaded.journey is not None
     journey_doc = loaded.journey
     definition = bundle.journey.definition
-    calls = CallBuilder(loaded, journey_doc, definition.spec.apis)
+    calls = CallBuilder(loaded, journey_doc, definition.spec.apis, definition.spec)
     compiler = JourneyCompiler(bundle, journey_doc, definition, calls)
     steps, inputs = compiler.steps(), compiler.inputs()
     expression_warnings = compiler.expressions.warnings

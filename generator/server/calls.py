@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
 from ..diagnostics import Location, SpecError
 from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
-from ..schema.journey.spec import ApiRef
+from ..schema.journey.spec import ApiRef, JourneySpec
 from ..schema.journey.tasks import HttpCall
 from .expressions import Code, Expressions
-from .ir import BodyModel, CallField, HandlerMethod
+from .ir import BodyModel, CallField, HandlerMethod, HttpSpec
 from .results import result_types
 from .schematypes import Resolver, annotation, example, json_schema
 
+DEFAULT_TIMEOUT_MS = 10_000  # DSL §5.1, §2.3: no task or spec.defaults.http timeoutMs
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 EXTRA_FIELDS = ("body", "headers", "query")
 GENERIC_FIELDS = (
@@ -154,19 +155,70 @@ def _success(ds: Downstream, resolve: Resolver) -> tuple[int, Any]:
     return 200, None
 
 
+def _py_names(params: list[tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    """The call-model attribute of each parameter, keyed `<in>:<name>`."""
+    return naming.assign(
+        ((f"{loc}:{p['name']}", naming.field_name(p["name"])) for loc, p in params),
+        reserved=EXTRA_FIELDS,
+    )
+
+
+def _server_url(ds: Downstream) -> str | None:
+    """The operation's server URL (operation, path item, then document `servers`), its
+    `{variables}` filled with their defaults; None when no level names one."""
+    item = ds.doc.data["paths"][ds.path]
+    for holder in (ds.op, item, ds.doc.data):
+        servers = holder.get("servers") if isinstance(holder, dict) else None
+        if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+            url = servers[0].get("url")
+            if not isinstance(url, str):
+                return None
+            for name, var in (servers[0].get("variables") or {}).items():
+                if isinstance(var, dict) and isinstance(var.get("default"), str):
+                    url = url.replace("{" + str(name) + "}", var["default"])
+            return url
+    return None
+
+
 class CallBuilder:
     """Builds handler methods for the httpCall tasks of one journey."""
 
     def __init__(
-        self, sources: Inputs, journey: Document, apis: dict[str, ApiRef]
+        self,
+        sources: Inputs,
+        journey: Document,
+        apis: dict[str, ApiRef],
+        spec: JourneySpec | None = None,
     ) -> None:
         self.sources = sources
         self.journey = journey
         self.apis = apis
+        defaults = spec.defaults if spec is not None else None
+        http = defaults.http if defaults is not None else None
+        self.default_headers: dict[str, str] = dict(http.headers) if http else {}
+        self.default_timeout = (
+            http.timeoutMs if http and http.timeoutMs else DEFAULT_TIMEOUT_MS
+        )
+        tasks = defaults.tasks if defaults is not None else None
+        policies = spec.policies if spec is not None else None
+        resilience = policies.httpResilience if policies is not None else None
+        self.default_resilience = (tasks.resiliencePolicyRef if tasks else None) or (
+            resilience.default if resilience else None
+        )
         # FakeHandlers' own members (templates/server/testing.py.jinja) are not method names
-        self.scope = naming.Scope(("self", "calls", "answers", "steer", "calls_to"))
+        self.scope = naming.Scope(
+            ("self", "calls", "answers", "steer", "calls_to", "outbound", "perform")
+        )
         self.classes = naming.Scope(
-            ("TaskResult", "BaseModel", "Protocol", "Any", "Literal")
+            (
+                "TaskResult",
+                "BaseModel",
+                "Protocol",
+                "Any",
+                "Literal",
+                "HttpOperation",
+                "Outbound",
+            )
         )
         self.warnings: list[tuple[Location, str]] = []
 
@@ -197,8 +249,38 @@ class CallBuilder:
                      f"operationRef {ref!r} does not resolve through spec.apis; "
                      "its handler gets an untyped call")
                 )  # fmt: skip
-            return self._generic(exprs, state, task, pointer, name, call_class)
-        return self._typed(exprs, state, task, pointer, name, call_class, ds)
+            code = self._generic(exprs, state, task, pointer, name, call_class)
+            # an operationRef that does not resolve: only a handler can make that call
+            spec = (
+                None
+                if isinstance(ref, str)
+                else self._http(task, "", None, None, None, ())
+            )
+        else:
+            code = self._typed(exprs, state, task, pointer, name, call_class, ds)
+            params = _params(ds, _resolver(self.sources, ds.doc, ds.pointer))
+            py = _py_names(params)
+            spec = self._http(
+                task, ds.method.upper(), ds.path, ref.partition(".")[0] if ref else None,
+                _server_url(ds),
+                tuple((py[f"{loc}:{p['name']}"], p["name"], loc) for loc, p in params),
+            )  # fmt: skip
+        return CallCode(replace(code.method, http=spec), code.entries)
+
+    def _http(
+        self, task: HttpCall, method: str, path: str | None, api: str | None,
+        server_url: str | None, params: tuple[tuple[str, str, str], ...],
+    ) -> HttpSpec:  # fmt: skip
+        """How the server makes the call itself (timeout, accept, policy refs, defaults)."""
+        return HttpSpec(
+            method=method, path=path, api=api, server_url=server_url, params=params,
+            accept=task.accept or "application/json",
+            timeout_ms=task.timeoutMs or self.default_timeout,
+            notify=task.mode == "notify",
+            resilience_policy=task.resiliencePolicyRef or self.default_resilience,
+            auth_policy=task.auth.policyRef if task.auth is not None else None,
+            use_cookie_jar=task.cookies.useJar if task.cookies is not None else True,
+        )  # fmt: skip
 
     def _auth_names(self, state: str) -> tuple[str, str]:
         name = self.scope.claim(
@@ -289,10 +371,7 @@ class CallBuilder:
     ) -> CallCode:  # fmt: skip
         resolve = _resolver(self.sources, ds.doc, ds.pointer)
         params = _params(ds, resolve)
-        py = naming.assign(
-            ((f"{loc}:{p['name']}", naming.field_name(p["name"])) for loc, p in params),
-            reserved=EXTRA_FIELDS,
-        )
+        py = _py_names(params)
         fields = [
             CallField(
                 py[f"{loc}:{p['name']}"], p["name"], annotation(p.get("schema", {}), resolve),
@@ -409,7 +488,19 @@ class CallBuilder:
         for name, raw in (task.headers or {}).items():
             site = f"{pointer}/headers/{escape_pointer_token(name)}"
             found.append(("header", name, exprs.value(site, raw)))
-        return found
+        given = {key.lower() for loc, key, _ in found if loc == "header"}
+        defaults = [
+            (
+                "header",
+                name,
+                exprs.value(
+                    f"/spec/defaults/http/headers/{escape_pointer_token(name)}", raw
+                ),
+            )
+            for name, raw in self.default_headers.items()
+            if name.lower() not in given
+        ]  # fmt: skip  (DSL §2.3: spec.defaults.http.headers under the task's own)
+        return defaults + found
 
     def _body(self, exprs: Expressions, task: HttpCall, pointer: str) -> Code | None:
         body = task.body

@@ -35,6 +35,39 @@ class BodyModel:
 
 
 @dataclass(frozen=True)
+class HttpSpec:
+    """How the server performs one httpCall itself (runtime `outbound.HttpOperation`).
+
+    `path`/`api` are None for the raw `method` + `url` form (the call model holds both);
+    `params` maps each call-model attribute to its wire name and location.
+    """
+
+    method: str
+    path: str | None
+    api: str | None
+    server_url: str | None
+    params: tuple[tuple[str, str, str], ...]
+    accept: str
+    timeout_ms: int
+    notify: bool
+    resilience_policy: str | None
+    auth_policy: str | None
+    use_cookie_jar: bool
+
+    def code(self, name: str, state: str) -> str:
+        """The `HttpOperation(...)` constructor call (every spec string through repr)."""
+        fields: list[tuple[str, Any]] = [
+            ("name", name), ("state", state), ("method", self.method),
+            ("path", self.path), ("api", self.api), ("server_url", self.server_url),
+            ("params", self.params), ("accept", self.accept),
+            ("timeout_ms", self.timeout_ms), ("notify", self.notify),
+            ("resilience_policy", self.resilience_policy),
+            ("auth_policy", self.auth_policy), ("use_cookie_jar", self.use_cookie_jar),
+        ]  # fmt: skip
+        return "HttpOperation(" + ", ".join(f"{k}={v!r}" for k, v in fields) + ")"
+
+
+@dataclass(frozen=True)
 class HandlerMethod:
     """One outbound `task` httpCall: the Protocol method, its call model and its fake answer."""
 
@@ -52,6 +85,9 @@ class HandlerMethod:
         None  # the body type of TaskResult[...]; None: bare TaskResult
     )
     result_models: tuple[tuple[str, BodyModel], ...] = ()  # (status, model) to declare
+    http: HttpSpec | None = (
+        None  # an httpCall: the server's own HTTP call (its default)
+    )
 
     @property
     def returns(self) -> str:
@@ -282,9 +318,19 @@ class ServerIR:
         return tuple(sorted({"Protocol"} | (used & {"Any", "Literal"})))
 
     @property
+    def http_handlers(self) -> str:
+        """The class making every httpCall over HTTP (the default of each handler method)."""
+        return f"{self.names.pascal}HttpHandlers"
+
+    @property
+    def http_methods(self) -> tuple[HandlerMethod, ...]:
+        """The handler methods of httpCall tasks: the server makes these calls itself."""
+        return tuple(m for m in self.methods if m.http is not None)
+
+    @property
     def handler_exports(self) -> tuple[str, ...]:
         """The public names of handlers.py, sorted."""
-        names = {self.protocol, "TaskResult"}
+        names = {self.protocol, "TaskResult", self.http_handlers, "HTTP_CALLS"}
         for method in self.methods:
             names.add(method.call_class)
             if method.body_model:

@@ -53,4 +53,15 @@ def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
         config.append(
             (key, f"{prefix}_CONFIG_{naming.env_name(words)}", kind, required)
         )
-    return {"api_keys": api_keys, "config_keys": config}
+    apis = sorted(
+        {
+            (m.http.api, m.http.server_url or "")
+            for m in server.http_methods
+            if m.http is not None and m.http.api is not None
+        }
+    )
+    base_urls = []
+    for api, url in apis:
+        words = _CAMEL.sub(r"\1_\2", api)
+        base_urls.append((api, f"{prefix}_API_{naming.env_name(words)}_BASE_URL", url))
+    return {"api_keys": api_keys, "config_keys": config, "base_urls": base_urls}

@@ -11,6 +11,7 @@ def root(context, missing=missing):
     l_0_names = resolve('names')
     l_0_s = resolve('s')
     l_0_api_keys = resolve('api_keys')
+    l_0_base_urls = resolve('base_urls')
     l_0_config_keys = resolve('config_keys')
     try:
         t_1 = environment.filters['lower']
@@ -27,17 +28,25 @@ def root(context, missing=missing):
     pass
     yield '## Server\n\n`'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield '.server.create_app(handlers, *, store=None, settings=None)` returns the ASGI app\nthat runs the journey itself. The only code a server team writes is the outbound work, behind the\ntyped `'
+    yield ".server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\nHTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n\nThe code a server team writes is what the server cannot do itself, and any call it wants to make\nitself, behind the typed `"
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.handlers.'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
-    yield "` Protocol, in a module of its own (never under\nthis folder, which regeneration replaces):\n\n```sh\njourneygen scaffold <this journey's case folder> my_service/handlers.py   # a starting implementation, written once\npython -m "
+    yield '` Protocol, in a module of its\nown (never under this folder, which regeneration replaces). To override some calls, subclass\n`'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.handlers.'
+    yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
+    yield '` and implement only their methods; every other\nhttpCall stays the HTTP call (an object with only some of the methods works too, untyped):\n\n```sh\npython -m '
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield ".server --port 8080                                  # every httpCall over HTTP\njourneygen scaffold <this journey's case folder> my_service/handlers.py   # a starting implementation, written once\npython -m "
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.server --fake --port 8080                           # demo on FakeHandlers\npython -m '
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield ".server --handlers my_service.handlers:Handlers --port 8080\n```\n\n`--host` and `--port` choose where it listens; uvicorn logs a line per request unless it is\nstarted with `--no-access-log`.\n\nEach handler method may be a `def` or an `async def` (an async one runs on the server's event\nloop, so async clients made at startup work). `create_app` checks the handlers object against the\nProtocol before the app exists: a missing or misspelled method, or one that cannot take the call\nmodel, raises `"
+    yield ".server --handlers my_service.handlers:Handlers --port 8080\n```\n\n`--host` and `--port` choose where it listens; uvicorn logs a line per request unless it is\nstarted with `--no-access-log`.\n\nEach handler method may be a `def` or an `async def` (an async one runs on the server's event\nloop, so async clients made at startup work). `create_app` checks the handlers object against the\nProtocol before the app exists: a missing method the server cannot make itself, a method that\ncannot take the call model, or a public method that matches no call but is near one (a misspelled\noverride), raises `"
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield '.server.HandlersError` naming it and the nearest name it has.\n\n`'
+    yield '.server.HandlersError` naming it and the nearest name; an API\ncalled over HTTP without an absolute base URL raises `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+    yield '.server.BaseUrlError`\nnaming the variable to set.\n\n`'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.testing.FakeHandlers` answers every outbound call with deterministic,\nschema-valid data and can be steered per call (`FakeHandlers(<method>=reply(...))`).\n\nSettings are read from the environment (or given as `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
@@ -55,6 +64,33 @@ def root(context, missing=missing):
         yield str(t_2(l_1_profile))
         yield '` compares with, in constant time |\n'
     l_1_profile = l_1_variable = missing
+    for (l_1_api, l_1_variable, l_1_url) in (undefined(name='base_urls') if l_0_base_urls is missing else l_0_base_urls):
+        _loop_vars = {}
+        pass
+        yield '| `'
+        yield str(l_1_variable)
+        yield '` | '
+        if (context.call(environment.getattr(l_1_url, 'startswith'), 'http://', _loop_vars=_loop_vars) or context.call(environment.getattr(l_1_url, 'startswith'), 'https://', _loop_vars=_loop_vars)):
+            pass
+            yield '`'
+            yield str(t_2(l_1_url))
+            yield '`'
+        else:
+            pass
+            yield 'none: required ('
+            if l_1_url:
+                pass
+                yield 'the server URL `'
+                yield str(t_2(l_1_url))
+                yield '` is not absolute'
+            else:
+                pass
+                yield 'no server URL'
+            yield ')'
+        yield ' | the base URL the httpCall tasks of API `'
+        yield str(t_2(l_1_api))
+        yield '` are sent to (their OpenAPI path is appended) |\n'
+    l_1_api = l_1_variable = l_1_url = missing
     for (l_1_key, l_1_variable, l_1_kind, l_1_required) in (undefined(name='config_keys') if l_0_config_keys is missing else l_0_config_keys):
         _loop_vars = {}
         pass
@@ -108,4 +144,4 @@ def root(context, missing=missing):
     yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=28&5=30&10=34&11=36&20=38&22=40&25=42&29=44&30=48&31=52&33=57&34=61&36=76&37=78&38=80&39=82&40=84&41=86&42=88&43=90&44=92&45=94&46=96&47=98&48=100&49=102&50=104&51=106'
+debug_info = '3=29&17=31&19=35&23=39&25=41&26=43&36=45&37=47&40=49&43=51&47=53&48=57&49=61&51=66&52=70&54=93&55=97&57=112&58=114&59=116&60=118&61=120&62=122&63=124&64=126&65=128&66=130&67=132&68=134&69=136&70=138&71=140&72=142'

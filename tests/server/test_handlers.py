@@ -38,10 +38,12 @@ class NoCallArgument:
 def test_a_misspelled_method_stops_create_app_with_the_nearest_name() -> None:
     with pytest.raises(HandlersError) as info:
         create_app(Misspelled())
+    # the server would make the call over HTTP itself, so the misspelled override
+    # would never run: refused, not ignored
     assert info.value.problems == [
-        "Misspelled has no method 'authorize_payment' (PaymentCallbackHandlers."
-        "authorize_payment handles a task of this journey); did you mean "
-        "'authorise_payment'?"
+        "Misspelled.authorise_payment matches no call of this journey, so it is never "
+        "called (the server makes the 'authorize_payment' call over HTTP); did you mean "
+        "'authorize_payment'?"
     ]
 
 

@@ -1,6 +1,8 @@
 """Outbound task calls of payment-callback: the Protocol the server team implements.
 
-Implement `PaymentCallbackHandlers` in your own module (start from `journeygen scaffold`) and pass an
+The server makes every httpCall itself over HTTP (`PaymentCallbackHttpHandlers`, from the downstream
+OpenAPI documents). To make a call yourself, implement its method of `PaymentCallbackHandlers` in your
+own module (start from `journeygen scaffold`; a class may implement only some methods) and pass an
 instance to `create_app`; regeneration never touches your file.
 """
 
@@ -13,11 +15,14 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._runtime.server.engine import TaskResult
+from ._runtime.server.outbound import HttpDefaults, HttpOperation, http_default
 
 __all__ = [
     "AuthorizePaymentBody",
     "AuthorizePaymentCall",
+    "HTTP_CALLS",
     "PaymentCallbackHandlers",
+    "PaymentCallbackHttpHandlers",
     "TaskResult",
 ]
 
@@ -55,3 +60,34 @@ class PaymentCallbackHandlers(Protocol):
     ) -> TaskResult | Awaitable[TaskResult]:
         """State authorize: payments POST /payments/{paymentId}/authorize"""
         ...
+
+
+# How the server makes each httpCall itself: the default of the handler method of that name.
+HTTP_CALLS: dict[str, HttpOperation] = {
+    "authorize_payment": HttpOperation(
+        name="authorize_payment",
+        state="authorize",
+        method="POST",
+        path="/payments/{paymentId}/authorize",
+        api="payments",
+        server_url="https://payments.example.com",
+        params=(("payment_id", "paymentId", "path"),),
+        accept="application/json",
+        timeout_ms=5000,
+        notify=False,
+        resilience_policy=None,
+        auth_policy=None,
+        use_cookie_jar=True,
+    ),
+}
+
+
+class PaymentCallbackHttpHandlers(HttpDefaults):
+    """Every httpCall of payment-callback made over HTTP by the server. Subclass it and override the calls you make yourself (`def` or `async def`); create_app binds it to the app's HTTP client."""
+
+    @http_default
+    def authorize_payment(
+        self, call: AuthorizePaymentCall
+    ) -> TaskResult | Awaitable[TaskResult]:
+        """State authorize: POST /payments/{paymentId}/authorize of API payments"""
+        return self.perform(HTTP_CALLS["authorize_payment"], call)

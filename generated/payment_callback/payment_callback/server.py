@@ -11,18 +11,21 @@ from fastapi import FastAPI
 from ._runtime.server.asgi import create_journey_app
 from ._runtime.server.cache import Cache
 from ._runtime.server.engine import JourneyEngine
-from ._runtime.server.handlers import HandlersError, check_handlers
+from ._runtime.server.handlers import HandlersError, check_handlers, with_defaults
+from ._runtime.server.outbound import BaseUrlError, Outbound, OutboundPolicy
 from ._runtime.server.settings import Settings
 from ._runtime.server.storage import open_store
 from ._runtime.server.store import JourneyStore
 from .contract import CONTRACT_JSON
 from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES
-from .handlers import PaymentCallbackHandlers
+from .handlers import HTTP_CALLS, PaymentCallbackHttpHandlers, PaymentCallbackHandlers
 from .testing import FakeHandlers
 
 __all__ = [
+    "BaseUrlError",
     "FakeHandlers",
     "HandlersError",
+    "PaymentCallbackHttpHandlers",
     "PaymentCallbackHandlers",
     "Settings",
     "create_app",
@@ -31,29 +34,49 @@ __all__ = [
 
 
 def create_app(
-    handlers: PaymentCallbackHandlers,
+    handlers: PaymentCallbackHandlers | None = None,
     *,
     store: JourneyStore | None = None,
     settings: Settings | None = None,
     cache: Cache | None = None,
+    outbound_policy: OutboundPolicy | None = None,
 ) -> FastAPI:
     """Return the ASGI app running the journey with these handlers (settings from the env).
+
+    Every httpCall is made by the server itself over HTTP (`PaymentCallbackHttpHandlers`), to the
+    base URL `<PREFIX>_API_<NAME>_BASE_URL` names (`Settings.api_base_urls`), else the first
+    server URL of the API's OpenAPI document; one shared httpx client, closed with the
+    lifespan. `handlers` may implement any of the `PaymentCallbackHandlers` methods: its own ones are
+    called instead (`def` or `async def`), and it must implement every method that is not an
+    httpCall. `outbound_policy` sends each built request (retries, outbound auth, cookies).
 
     The store is the one `settings.store_path` names: a SQLite file, or a PostgreSQL URL
     (`postgresql://user@host:5432/db`, the package's `[postgres]` extra) shared by replicas.
     Its lifespan runs the scheduler firing durable timers and schedules: serve it with
     lifespan enabled (uvicorn's default). `cache` backs cache:v1 tasks (default: in-process).
     Raises `HandlersError` naming every method of `PaymentCallbackHandlers` that `handlers` lacks
-    (with the nearest name it has) or cannot call with the call model.
+    and the server cannot make itself, cannot call with the call model, or that is a near
+    miss of a call's method name (with the nearest name); `BaseUrlError` naming the variable
+    to set for an API with no absolute base URL.
     """
-    check_handlers(handlers, PaymentCallbackHandlers)
-    settings = settings or Settings.from_env(
-        ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG
+    check_handlers(
+        handlers if handlers is not None else object(),
+        PaymentCallbackHandlers,
+        defaults=HTTP_CALLS,
     )
+    apis = sorted({call.api for call in HTTP_CALLS.values() if call.api})
+    settings = settings or Settings.from_env(
+        ENV_PREFIX, PROFILES, config=PLATFORM_CONFIG, apis=apis
+    )
+    outbound = Outbound(settings, HTTP_CALLS, policy=outbound_policy)
+    merged, made = with_defaults(
+        handlers, PaymentCallbackHttpHandlers(outbound), PaymentCallbackHandlers
+    )
+    outbound.check(made)  # every API called over HTTP has an absolute base URL
     owned = store is None  # opened here: closed with the app's lifespan
     store = store or open_store(settings, "payment-callback")
-    engine = JourneyEngine(DEFINITION, handlers, store, settings, cache=cache)
-    return create_journey_app(
+    engine = JourneyEngine(DEFINITION, merged, store, settings, cache=cache)
+    app = create_journey_app(
         engine,
         close_store=owned,
         bindings=BINDINGS,
@@ -61,6 +84,8 @@ def create_app(
         version="0.1.0",
         contract=json.loads(CONTRACT_JSON),
     )
+    outbound.close_with(app)  # the shared client is closed when the lifespan ends
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...schema.journey.base import Target
 from ...schema.journey.states import TransformState
 from ..scope import NotSupportedError, Scope, prelude
 
@@ -40,8 +41,13 @@ def write(body: TransformState) -> list[str]:
     names the context root without replacing it: the result's keys are written into the
     context, which is what the corpus's `path: ""` transforms rely on.
     """
-    var = body.transform.resultVar or body.resultVar
-    target = body.transform.target
+    return write_to(body.transform.resultVar or body.resultVar, body.transform.target)
+
+
+def write_to(
+    var: str | None, target: Target | None, at: str = "/transform/target"
+) -> list[str]:
+    """The write of a result to `target`/`var` (transform's rules; also errorMapping's)."""
     if target is None:
         kind, has_path, path = ("var" if var is not None else "context"), False, None
     else:
@@ -60,4 +66,4 @@ def write(body: TransformState) -> list[str]:
         keys = path.split(".")
         if all(keys):
             return [f"write_context(ctx, {tuple(keys)!r}, result)"]
-    raise NotSupportedError(f"transform target {kind!r} {path!r}", "/transform/target")
+    raise NotSupportedError(f"transform target {kind!r} {path!r}", at)

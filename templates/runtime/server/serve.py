@@ -31,7 +31,9 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--fake", action="store_true", help="use the generated fake handlers"
     )
     parser.add_argument(
-        "--handlers", help="module:attribute of a zero-argument handlers factory"
+        "--handlers",
+        help="module:attribute of a zero-argument handlers factory (default: every "
+        "httpCall is made over HTTP)",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
@@ -52,9 +54,15 @@ def serve(
 ) -> None:
     """Parse the command line, build the app with the chosen handlers and run uvicorn."""
     args = _parser(prog).parse_args(argv)
-    if args.fake == bool(args.handlers):
-        raise SystemExit("choose exactly one of --fake or --handlers module:attribute")
-    handlers = fake_handlers() if args.fake else load_object(args.handlers)()
+    if args.fake and args.handlers:
+        raise SystemExit(
+            "choose one of --fake or --handlers module:attribute, not both"
+        )
+    handlers = (
+        fake_handlers()
+        if args.fake
+        else load_object(args.handlers)() if args.handlers else None
+    )  # none: every httpCall over HTTP
     import uvicorn  # only the server needs it, and only when serving
 
     app = create_app(handlers)

@@ -2,7 +2,9 @@
 
 `check_handlers` compares an object against the journey's handlers Protocol before the app
 exists, so a missing or misspelled method, or one that cannot take the call model, stops
-startup with its name and the nearest one, instead of failing a journey at run time.
+startup with its name and the nearest one, instead of failing a journey at run time. An
+httpCall method may be left out: `with_defaults` fills it with the HTTP call the server makes
+itself (`outbound.Outbound`).
 `settle` lets a handler be `def` or `async def`: a coroutine is run on the app's event loop
 (the thread the request came from borrowed it), so async clients made at startup keep working.
 """
@@ -13,14 +15,16 @@ import asyncio
 import difflib
 import inspect
 import threading
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Coroutine, Iterable
 from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
-__all__ = ["HandlersError", "check_handlers", "lend_loop", "settle"]
+from .outbound import HttpDefaults, Outbound, is_http_default
+
+__all__ = ["HandlersError", "check_handlers", "lend_loop", "settle", "with_defaults"]
 
 T = TypeVar("T")
 
@@ -49,15 +53,32 @@ def _offered(handlers: object) -> list[str]:
     ]
 
 
-def check_handlers(handlers: object, protocol: type) -> None:
-    """Raise `HandlersError` listing every Protocol method `handlers` lacks or cannot call
-    with one call model, with the nearest method name it does have."""
+def check_handlers(
+    handlers: object | None, protocol: type, defaults: Iterable[str] = ()
+) -> None:
+    """Raise `HandlersError` listing every problem of `handlers` against the Protocol: a
+    method it lacks that has no default (`defaults`: the httpCall methods the server performs
+    itself), a method that cannot take one call model, and a public method that matches no
+    call but is near one (a misspelled override would otherwise be ignored silently)."""
     problems: list[str] = []
     kind = type(handlers).__name__
-    offered = _offered(handlers)
-    for name in _wanted(protocol):
-        method = getattr(handlers, name, None)
+    offered = _offered(handlers) if handlers is not None else []
+    wanted = _wanted(protocol)
+    fallback = set(defaults)
+    for name in wanted:
+        method = getattr(handlers, name, None) if handlers is not None else None
+        if name in fallback and is_http_default(method):
+            continue
         if method is None or not callable(method):
+            if name in fallback:
+                continue
+            if handlers is None:
+                problems.append(
+                    f"no handlers were given, but {protocol.__name__}.{name} handles a "
+                    "task the server does not perform itself: pass a handlers object "
+                    f"with a method {name!r}"
+                )
+                continue
             near = difflib.get_close_matches(name, offered, n=1, cutoff=0.6)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             problems.append(
@@ -74,8 +95,63 @@ def check_handlers(handlers: object, protocol: type) -> None:
             )
         except ValueError:  # no signature to inspect (a builtin): trust it
             continue
+    missing = [
+        name
+        for name in wanted
+        if name in fallback
+        and (name not in offered or is_http_default(getattr(handlers, name)))
+    ]
+    for name in offered:
+        if name in wanted:
+            continue
+        near = difflib.get_close_matches(name, missing, n=1, cutoff=0.8)
+        if near:
+            problems.append(
+                f"{kind}.{name} matches no call of this journey, so it is never called "
+                f"(the server makes the {near[0]!r} call over HTTP); did you mean "
+                f"{near[0]!r}?"
+            )
     if problems:
         raise HandlersError(problems)
+
+
+def with_defaults(
+    handlers: object | None, defaults: HttpDefaults, protocol: type
+) -> tuple[Any, list[str]]:
+    """`handlers`' own methods, and `defaults`' for the Protocol methods it does not have
+    or inherits from an `HttpDefaults` class (`handlers` itself when nothing is missing;
+    `defaults` when there are no handlers), and the names the server makes over HTTP."""
+    wanted = _wanted(protocol)
+    if handlers is None:
+        return defaults, wanted
+    made = [
+        name
+        for name in wanted
+        if not callable(getattr(handlers, name, None))
+        or is_http_default(getattr(handlers, name))
+    ]
+    if isinstance(handlers, HttpDefaults) and not isinstance(
+        getattr(handlers, "outbound", None), Outbound
+    ):
+        handlers.outbound = defaults.outbound  # a subclass: its inherited calls
+    absent = [name for name in made if not callable(getattr(handlers, name, None))]
+    if not absent:
+        return handlers, made
+    merged = _Merged(handlers)
+    for name in wanted:
+        source = defaults if name in absent else handlers
+        setattr(merged, name, getattr(source, name))
+    return merged, made
+
+
+class _Merged:
+    """A handlers object whose missing methods are the HTTP defaults'."""
+
+    def __init__(self, own: object) -> None:
+        self.own = own
+
+    def __repr__(self) -> str:
+        return f"<{type(self.own).__name__} with HTTP defaults>"
 
 
 _lent = threading.local()

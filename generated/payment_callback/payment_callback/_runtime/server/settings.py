@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_MAX_JSON_DEPTH",
     "DEFAULT_MAX_TARGET_BYTES",
     "Settings",
+    "api_base_url_env_name",
     "api_key_env_name",
     "api_key_source_env_name",
     "config_env_name",
@@ -52,6 +53,12 @@ def api_key_source_env_name(prefix: str, profile: str) -> str:
 
 # `<location>:<name>` of an apiKeyValidate profile's default source (Settings.api_key_sources)
 _KEY_SOURCE = re.compile(r"^(header|query):(\S+)$")
+
+
+def api_base_url_env_name(prefix: str, api: str) -> str:
+    """Return the variable holding a downstream API's base URL (payments -> ..._API_PAYMENTS_BASE_URL)."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", api)
+    return f"{prefix}_API_{env_prefix(words)}_BASE_URL"
 
 
 def config_env_name(prefix: str, key: str) -> str:
@@ -104,6 +111,9 @@ class Settings:
     ``postgres://``). For PostgreSQL, ``pool_min_size``/``pool_max_size`` bound this process's
     connection pool, ``pool_timeout_seconds`` is how long a request waits for a connection
     before it is answered 503, and ``connect_timeout_seconds`` bounds each new connection.
+
+    ``api_base_urls`` maps a ``spec.apis`` name to the base URL its httpCall tasks are sent to
+    (default: the first server URL of the API's OpenAPI document).
     """
 
     store_path: str = "journeys.sqlite3"
@@ -130,6 +140,7 @@ class Settings:
     connect_timeout_seconds: int = 5
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     secret_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    api_base_urls: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.durability not in DURABILITY_LEVELS:
@@ -209,6 +220,7 @@ class Settings:
         profiles: Iterable[str],
         environ: Mapping[str, str] | None = None,
         config: Mapping[str, str] | None = None,
+        apis: Iterable[str] = (),
     ) -> Settings:
         """Read the settings from <PREFIX>_* variables.
 
@@ -221,7 +233,8 @@ class Settings:
         <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_DURABILITY,
         the PostgreSQL pool's <PREFIX>_POOL_MIN_SIZE, <PREFIX>_POOL_MAX_SIZE,
         <PREFIX>_POOL_TIMEOUT_SECONDS, <PREFIX>_CONNECT_TIMEOUT_SECONDS, and
-        <PREFIX>_CONFIG_<KEY> for each platform.config key
+        <PREFIX>_CONFIG_<KEY> for each platform.config key, <PREFIX>_API_<NAME>_BASE_URL for
+        each downstream API of ``apis``
         (``config`` maps each key to its declared type: string, integer, number, boolean or
         object, the last given as JSON).
         """
@@ -234,7 +247,9 @@ class Settings:
             raw = env.get(config_env_name(prefix, key))
             if raw:
                 platform[key] = _typed(config_env_name(prefix, key), raw, kind)
+        urls = {a: env.get(api_base_url_env_name(prefix, a), "") for a in apis}
         return cls(
+            api_base_urls={a: v for a, v in urls.items() if v},
             store_path=env.get(f"{prefix}_STORE") or f"{prefix.lower()}.sqlite3",
             api_keys={p: v for p, v in keys.items() if v},
             api_key_sources={p: v for p, v in sources.items() if v},

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..dataweave import DataWeaveRuntimeError
 from ..handlers import settle
+from ..outbound import call_site
 from ..results import TaskAnswer, TaskResult
 from .base import TaskContext
 
@@ -27,6 +28,7 @@ class HttpTasks(TaskContext):
     def call(self, task: Callable[[], TaskAnswer]) -> dict[str, Any]:
         """Run an outbound handler (`def` or `async def`); an exception becomes an error
         result, never a crash."""
+        undo = call_site(self.services)
         try:
             result = settle(task())
             if not isinstance(result, TaskResult):
@@ -43,6 +45,8 @@ class HttpTasks(TaskContext):
                 "title": type(exc).__name__,
             }
             return TaskResult(status=0, ok=False, error=error).model_dump(mode="json")
+        finally:
+            undo()
 
     def pass_headers(self, headers: dict[str, str]) -> None:
         """Add the request's passthrough headers to an outbound call (its own ones win)."""
