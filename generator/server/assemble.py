@@ -12,6 +12,7 @@ from ..export.openapi import derive_openapi
 from ..inputs import Inputs
 from ..ir import Bundle
 from ..schema.journey.spec import JourneySpec
+from . import policies
 from .bindings import BindingsCode, parse_bindings
 from .calls import CallBuilder
 from .compile import JourneyCompiler
@@ -77,6 +78,7 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
             derive_openapi(journey_doc.data), ensure_ascii=False, separators=(",", ":")
         ),
         runtime_names=tuple(sorted(runtime_names)),
+        secret_refs=policies.secret_refs(spec),
         http_bindings=tuple(
             (
                 site,

@@ -23,7 +23,7 @@ from ..ir import Bundle
 from ..load import Document
 from ..schema.journey import Journey, MapperHolder
 from ..schema.journey.spec import JourneySpec
-from . import lifecycle
+from . import lifecycle, policies
 from .calls import CallBuilder
 from .expressions import Code, Expressions, UnsupportedBindingError
 from .ir import HandlerMethod, InputCode, MachineCode, StepCode, Unsupported
@@ -77,6 +77,7 @@ class JourneyCompiler:
             *lifecycle.access(self),
             *lifecycle.start_mode(self),
             *lifecycle.surface(self),
+            *policies.outbound(self),
         ]
         self.top = replace(top, extras=tuple(extras))
         return self.functions

@@ -291,6 +291,8 @@ class ServerIR:
     # (module under _runtime/server, name) of every runtime name the engine code uses, as the
     # compiler recorded them; ("", "dataweave"): the DataWeave runtime module itself
     runtime_names: tuple[tuple[str, str], ...] = ()
+    # (secretRef, what it is) of the outbound auth policies (README settings table)
+    secret_refs: tuple[tuple[str, str], ...] = ()
 
     @property
     def protocol(self) -> str:
@@ -341,8 +343,7 @@ class ServerIR:
     @property
     def scaffold_imports(self) -> tuple[str, ...]:
         """What a scaffolded handlers module imports: the Protocol, the call models, TaskResult."""
-        names = {self.protocol, self.http_handlers, "TaskResult"}
-        names |= {m.call_class for m in self.methods}
+        names = {self.protocol, "TaskResult"} | {m.call_class for m in self.methods}
         names |= {
             model.class_name for m in self.methods for _, model in m.result_models
         }
@@ -355,6 +356,14 @@ class ServerIR:
 
     def _names(self, module: str) -> list[str]:
         return sorted(n for m, n in self.runtime_names if m == module)
+
+    @property
+    def outbound_policies(self) -> bool:
+        """Whether the definition carries `outbound=OutboundSpec(...)` (spec.policies,
+        spec.cookies): server.py then sends every httpCall through a JourneyPolicy."""
+        return any(
+            key == "outbound" for key, _ in (self.top.extras if self.top else ())
+        )
 
     @property
     def engine_imports(self) -> tuple[str, ...]:
@@ -404,6 +413,11 @@ class ServerIR:
             )
         if self._names("metadata"):
             lines.append("from ._runtime.server.metadata import JourneyMetadata")
+        outbound = self._names("outbound_policies")
+        if outbound:
+            lines.append(
+                f"from ._runtime.server.outbound_policies import {', '.join(outbound)}"
+            )
         if guard:
             lines.append("from ._runtime.server.security import Guard")
         lines.append("from ._runtime.server.settings import env_prefix")

@@ -64,4 +64,13 @@ def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
     for api, url in apis:
         words = _CAMEL.sub(r"\1_\2", api)
         base_urls.append((api, f"{prefix}_API_{naming.env_name(words)}_BASE_URL", url))
-    return {"api_keys": api_keys, "config_keys": config, "base_urls": base_urls}
+    secrets = [
+        (ref, f"{prefix}_SECRET_{naming.env_name(ref.split('://', 1)[-1])}", what)
+        for ref, what in server.secret_refs
+    ]
+    return {
+        "api_keys": api_keys,
+        "config_keys": config,
+        "base_urls": base_urls,
+        "secrets": secrets,
+    }

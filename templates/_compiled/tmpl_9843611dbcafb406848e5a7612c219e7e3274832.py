@@ -12,6 +12,7 @@ def root(context, missing=missing):
     l_0_s = resolve('s')
     l_0_api_keys = resolve('api_keys')
     l_0_base_urls = resolve('base_urls')
+    l_0_secrets = resolve('secrets')
     l_0_config_keys = resolve('config_keys')
     try:
         t_1 = environment.filters['lower']
@@ -28,7 +29,13 @@ def root(context, missing=missing):
     pass
     yield '## Server\n\n`'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield ".server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\nHTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n\nThe code a server team writes is what the server cannot do itself, and any call it wants to make\nitself, behind the typed `"
+    yield ".server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\nHTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n"
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'outbound_policies'):
+        pass
+        yield '\nThis journey declares outbound policies, so by default each call goes through them\n(`'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+        yield "._runtime.server.outbound_policies`). `spec.policies.httpResilience`: a task's\n`resiliencePolicyRef` (else `spec.defaults.tasks.resiliencePolicyRef`, else the policy `default`)\nretries up to `maxAttempts` on `NETWORK_ERROR` (no answer: refused, reset, timed out), `HTTP_5XX`,\n`HTTP_429`, waiting `baseDelayMs` (fixed) or `baseDelayMs * 2^(n-1)` (exponential) before retry n,\nat most `maxDelayMs` (100 ms and 2 s when unset; `jitter: full` draws from 0 to that; a longer\n`Retry-After` in seconds is waited instead, still at most `maxDelayMs`); the task sees the last\nanswer. A `circuitBreaker` (per app, per policy and downstream origin) opens when at least\n`failureRateThreshold` of the last `slidingWindowSize` attempts got no answer or a 5xx, fails calls\nwithout sending them (`error.type: CIRCUIT_OPEN`) for `openTimeoutSec`, then lets one trial call\nthrough. `spec.policies.httpClientAuth`: a task's `auth.policyRef` adds `Authorization: Bearer`\nfrom `tokenRef` (`bearerStatic`) or from an OAuth2 client-credentials token (form-encoded to\n`tokenEndpoint`, cached across journeys until `expires_in` less 10% (at most 30 s), fetched again\nonce when a call answers 401), or presents the client certificate of `clientCertRef`, trusting only\n`trustAnchors` when given (`mtlsClient`); a call that cannot be authenticated is not sent\n(`error.type: AUTH`, the log names the variable to set, never a secret). `spec.cookies.jar` keeps\nthe downstream `Set-Cookie`s of the allowed `domains` per journey instance, stored with it\n(surviving a restart), and sends them on later calls (RFC 6265 matching) unless the task says\n`cookies.useJar: false` or sets its own `Cookie` header; `returnToClient` adds the selected ones\n(and the deletions among them) as `Set-Cookie` to the answer that carries the succeeded outcome.\n"
+    yield '\nThe code a server team writes is what the server cannot do itself, and any call it wants to make\nitself, behind the typed `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.handlers.'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
@@ -91,6 +98,17 @@ def root(context, missing=missing):
         yield str(t_2(l_1_api))
         yield '` are sent to (their OpenAPI path is appended) |\n'
     l_1_api = l_1_variable = l_1_url = missing
+    for (l_1_ref, l_1_variable, l_1_what) in (undefined(name='secrets') if l_0_secrets is missing else l_0_secrets):
+        _loop_vars = {}
+        pass
+        yield '| `'
+        yield str(l_1_variable)
+        yield '` | none: the calls needing it fail with `error.type: AUTH` | secret `'
+        yield str(t_2(l_1_ref))
+        yield '`, the '
+        yield str(t_2(l_1_what))
+        yield ': the value, or for a certificate or PEM the PEM text (certificate chain, then key) or the path of a file holding it |\n'
+    l_1_ref = l_1_variable = l_1_what = missing
     for (l_1_key, l_1_variable, l_1_kind, l_1_required) in (undefined(name='config_keys') if l_0_config_keys is missing else l_0_config_keys):
         _loop_vars = {}
         pass
@@ -144,4 +162,4 @@ def root(context, missing=missing):
     yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=29&17=31&19=35&23=39&25=41&26=43&36=45&37=47&40=49&43=51&47=53&48=57&49=61&51=66&52=70&54=93&55=97&57=112&58=114&59=116&60=118&61=120&62=122&63=124&64=126&65=128&66=130&67=132&68=134&69=136&70=138&71=140&72=142'
+debug_info = '3=30&15=32&18=35&40=38&42=42&46=46&48=48&49=50&59=52&60=54&63=56&66=58&70=60&71=64&72=68&74=73&75=77&77=100&78=104&80=111&81=115&83=130&84=132&85=134&86=136&87=138&88=140&89=142&90=144&91=146&92=148&93=150&94=152&95=154&96=156&97=158&98=160'

@@ -28,6 +28,7 @@ from .security import Guard
 
 if TYPE_CHECKING:
     from .access import ReadGuard
+    from .outbound_policies import OutboundSpec
 
 __all__ = [
     "Branch",
@@ -249,6 +250,8 @@ class JourneyDefinition(Generic[H]):
     output_response_var: str | None = None  # spec.output.response.outputVar
     # spec.subjourneys: the machine of each subjourney id its subjourney states call
     subjourneys: Mapping[str, Machine[H]] = field(default_factory=dict)
+    # spec.policies and spec.cookies (outbound_policies): None when the journey has neither
+    outbound: OutboundSpec | None = None
 
     @cached_property
     def machine(self) -> Machine[H]:

@@ -19,19 +19,36 @@ import httpx
 from ..settings import Settings
 from .auth import AuthSpec, ClientAuth, OutboundAuthError, TokenCache, client_context
 from .cookies import CookieJar, CookieRules
-from .resilience import Breakers, CircuitOpenError, ResilienceSpec, Retrier
+from .resilience import (
+    Breakers,
+    BreakerSpec,
+    CircuitOpenError,
+    ResilienceSpec,
+    Retrier,
+)
 
 __all__ = [
     "AuthSpec",
+    "BreakerSpec",
     "CallPolicy",
     "CircuitOpenError",
     "CookieJar",
     "CookieRules",
     "OutboundAuthError",
     "OutboundPolicies",
+    "OutboundSpec",
     "ResilienceSpec",
     "settings_secret",
 ]
+
+
+@dataclass(frozen=True)
+class OutboundSpec:
+    """A journey's `spec.policies` and `spec.cookies`, as the generator emits them."""
+
+    resilience: tuple[ResilienceSpec, ...] = ()
+    auth: tuple[AuthSpec, ...] = ()
+    cookies: CookieRules | None = None  # None: no jar (spec.cookies.jar absent)
 
 
 @dataclass
@@ -49,10 +66,11 @@ class CallPolicy:
         *,
         timeout: float | None = None,
         jar: CookieJar | None = None,
+        use_jar: bool = True,
         notify: bool = False,
     ) -> httpx.Response:
-        """Send ``request`` (``timeout`` seconds per attempt): jar cookies attached unless it
-        has its own ``Cookie`` header, credentials applied, retried per policy, a 401 under
+        """Send ``request`` (``timeout`` seconds per attempt): jar cookies attached unless
+        ``use_jar`` is false or it has its own ``Cookie`` header, credentials applied, retried per policy, a 401 under
         OAuth2 answered by one fresh token, ``Set-Cookie`` kept in the jar when allowed.
 
         Raises httpx.TransportError when no answer came (CircuitOpenError: not sent) and
@@ -60,7 +78,7 @@ class CallPolicy:
         """
         if timeout is not None:
             request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
-        attach = jar is not None and "cookie" not in request.headers
+        attach = jar is not None and use_jar and "cookie" not in request.headers
         target = self.auth.client(client) if self.auth is not None else client
 
         def once(attempt: httpx.Request) -> httpx.Response:

@@ -85,13 +85,13 @@ def client_context(
 ) -> ssl.SSLContext:
     """A TLS context presenting ``cert_ref``'s certificate and key, trusting ``anchors``
     only when given (else the default trust store)."""
+    pem = _pem(secret, cert_ref) if cert_ref is not None else None
     context = ssl.create_default_context()
     if anchors:
         context = ssl.create_default_context(
             cadata="\n".join(_pem(secret, ref) for ref in anchors)
         )
-    if cert_ref is not None:
-        pem = _pem(secret, cert_ref)
+    if pem is not None:
         # the ssl module loads a key only from a file: a private one, removed at once
         with tempfile.TemporaryDirectory() as folder:
             path = str(Path(folder) / "client.pem")

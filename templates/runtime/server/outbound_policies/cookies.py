@@ -16,7 +16,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["Cookie", "CookieJar", "CookieRules", "domain_allowed"]
+__all__ = ["Cookie", "CookieJar", "CookieRules", "client_cookies", "domain_allowed"]
 
 # A deletion is remembered this long for returnToClient (the client is told to drop it).
 _DELETED = "deleted"
@@ -207,27 +207,26 @@ class CookieJar:
             and (parts.scheme == "https" or not c.secure)
             and (c.expires is None or c.expires > now)
         ]
-        chosen.sort(key=lambda c: -len(c.path))
+        chosen.sort(key=lambda c: -len(c.path))  # stable: then by creation
         return "; ".join(f"{c.name}={c.value}" for c in chosen) or None
 
     def for_client(self, now: float) -> list[str]:
-        """`Set-Cookie` values for the client on success (DSL §22.4), in key order."""
+        """`Set-Cookie` values for the client on success (DSL §22.4), in creation order."""
         out = [
             c.set_cookie()
-            for key, c in sorted(self.cookies.items())
+            for c in self.cookies.values()
             if self.rules.returned(c.name) and (c.expires is None or c.expires > now)
         ]
         out += [
-            c.deletion()
-            for key, c in sorted(self.deleted.items())
-            if self.rules.returned(c.name)
+            c.deletion() for c in self.deleted.values() if self.rules.returned(c.name)
         ]
         return out
 
     def to_json(self) -> dict[str, Any]:
+        """The jar as JSON, cookies in the order they were first set (RFC 6265 §5.4)."""
         return {
-            "cookies": [c.to_json() for _, c in sorted(self.cookies.items())],
-            _DELETED: [c.to_json() for _, c in sorted(self.deleted.items())],
+            "cookies": [c.to_json() for c in self.cookies.values()],
+            _DELETED: [c.to_json() for c in self.deleted.values()],
         }
 
     @classmethod
@@ -240,3 +239,13 @@ class CookieJar:
             cookie = Cookie.from_json(raw)
             jar.deleted[cookie.key] = cookie
         return jar
+
+
+def client_cookies(
+    rules: CookieRules, stored: Mapping[str, Any] | None, now: float
+) -> list[str]:
+    """The `Set-Cookie` values returnToClient gives with a succeeded run's outcome (DSL
+    §22.4), from the jar as stored with the instance; none for mode none."""
+    if rules.return_mode == "none":
+        return []
+    return CookieJar.from_json(rules, stored).for_client(now)

@@ -4,9 +4,7 @@ Request bodies are read by ``intake.read_json`` rather than by FastAPI's body pa
 that every rejection is a problem+json answer with the right status (415 wrong media type, 413
 too large, enforced while reading, 408 too slow, 400 not strict JSON or breaking the schema) and
 nothing is reflected back; ``limits.TransportLimits`` refuses oversized request heads (431, 414)
-before routing. Engine work is synchronous: a request that changes state hands it to a worker
-thread once (offload.py); a read of one instance runs on the event loop when the store's reads
-never wait.
+before routing. Engine work is synchronous and runs in the threadpool.
 
 The journey routes are ``_JourneyRoute``s: FastAPI documents them from the endpoint signatures as
 usual, but a request goes straight to the endpoint (path parameters and the request passed in)
@@ -20,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import time
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -29,6 +28,7 @@ from collections.abc import (
     Sequence,
 )
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,10 +46,12 @@ from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
 from .intake import read_json
 from .limits import TransportLimits
-from .offload import offload
 from .outage import retrying
+from .outbound_policies.cookies import client_cookies
 from .problem import install_problem_handlers
+from .results import SUCCEEDED
 from .scheduler import TimerScheduler
+from .services import COOKIES
 from .settings import Settings
 from .store import JourneyRecord
 from .webhooks import ProviderBinding, receive_event
@@ -60,22 +62,7 @@ API_PREFIX = "/api/v1"
 
 
 class _JourneyRoute(APIRoute):
-    """An APIRoute documented by FastAPI but served by calling the endpoint directly.
-
-    Its ASGI app is the handler and the response alone: no dependency exit stacks (the
-    endpoints have no dependencies) and no second exception wrapper; what the endpoint raises
-    reaches the app's exception handlers through Starlette's exception middleware.
-    """
-
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, endpoint, **kwargs)
-        handle = self.get_route_handler()
-
-        async def app(scope: Any, receive: Any, send: Any) -> None:
-            response = await handle(Request(scope, receive, send))
-            await response(scope, receive, send)
-
-        self.app = app
+    """An APIRoute documented by FastAPI but served by calling the endpoint directly."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint: Callable[..., Awaitable[Any]] = self.endpoint
@@ -86,9 +73,48 @@ class _JourneyRoute(APIRoute):
             path = request.path_params
             args = {n: request if n == "request" else path[n] for n in names}
             body = await endpoint(**args)
+            if isinstance(body, _WithCookies):
+                answer = Response(
+                    to_json(body.body), status, media_type="application/json"
+                )
+                for value in body.cookies:
+                    answer.headers.append("set-cookie", value)
+                return answer
             return Response(to_json(body), status, media_type="application/json")
 
         return handle
+
+
+@dataclass(frozen=True)
+class _WithCookies:
+    """A body answered with `Set-Cookie` headers (spec.cookies.returnToClient)."""
+
+    body: dict[str, Any]
+    cookies: list[str]
+
+
+def _returning(
+    engine: JourneyEngine[Any],
+) -> Callable[[dict[str, Any], JourneyRecord | None], Awaitable[Any]] | None:
+    """What adds the jar's cookies to a succeeded run's answer (DSL §22.4); None when the
+    journey returns none."""
+    outbound = engine.definition.outbound
+    rules = outbound.cookies if outbound is not None else None
+    if rules is None or rules.return_mode == "none":
+        return None
+
+    async def add(body: dict[str, Any], record: JourneyRecord | None) -> Any:
+        if record is None and body.get("phase") in ("SUCCEEDED", SUCCEEDED):
+            record = await run_in_threadpool(
+                engine.store.get_journey, body["journeyId"]
+            )
+        if record is None or record.phase != SUCCEEDED:
+            return body
+        stored = (record.runtime or {}).get(COOKIES)
+        found = client_cookies(rules, stored, time.time())
+        return _WithCookies(body, found) if found else body
+
+    return add
 
 
 def _route(
@@ -113,36 +139,29 @@ def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _headers(request: Request) -> Mapping[str, str]:
-    """The request's header fields by lower-case name (the last of a repeated one)."""
-    return {
-        k.decode("latin-1").lower(): v.decode("latin-1")
-        for k, v in request.scope["headers"]
-    }
+    return {k.lower(): v for k, v in request.headers.items()}
 
 
 async def _work(
     idempotent: bool, fn: Callable[..., dict[str, Any]], *args: Any
 ) -> dict[str, Any]:
-    """Run engine work on a worker thread, again after a transient store failure."""
+    """Run engine work in the threadpool, again after a transient store failure."""
     call = functools.partial(fn, *args)
-    return await offload.run(functools.partial(retrying, idempotent=idempotent), call)
+    return await run_in_threadpool(retrying, call, idempotent=idempotent)
 
 
 def _meta(request: Request) -> RequestMeta:
-    scope = request.scope
-    extensions = scope.get("extensions") or {}
+    extensions = request.scope.get("extensions") or {}
     tls = extensions.get("tls") if isinstance(extensions, dict) else None
     chain = tls.get("client_cert_chain") if isinstance(tls, dict) else None
     certs = tuple(c for c in chain or () if isinstance(c, str))
-    query = dict(request.query_params) if scope.get("query_string") else {}
-    has_cookies = any(k == b"cookie" for k, _ in scope["headers"])
-    cookies = dict(request.cookies) if has_cookies else {}
-    return RequestMeta(query, cookies, certs)
+    return RequestMeta(dict(request.query_params), dict(request.cookies), certs)
 
 
 def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> None:
     name = engine.definition.name
     accepted = engine.definition.start_mode == "async"  # 202 + JourneyStartResponse
+    returning = _returning(engine)
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, settings)
@@ -150,7 +169,8 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
         keyed = idempotency_key(headers) is not None  # a replay is answered, not re-run
         base = str(request.base_url).rstrip("/")
         meta = _meta(request)
-        return await _work(keyed, engine.start, body, headers, meta, base)
+        answer = await _work(keyed, engine.start, body, headers, meta, base)
+        return answer if returning is None else await returning(answer, None)
 
     _route(
         app,
@@ -169,6 +189,7 @@ def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
     # other store, or a journey with a read guard (it runs states), is read in the threadpool.
     guarded = engine.definition.read_guard is not None
     inline = not guarded and getattr(engine.store, "reads_without_blocking", False)
+    returning = _returning(engine)
 
     async def read(journey_id: str, request: Request) -> JourneyRecord:
         if inline is True:
@@ -178,14 +199,16 @@ def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
             call = functools.partial(
                 guarded_record, engine, journey_id, _headers(request), meta
             )
-            return await offload.run(call)
-        return await offload.run(engine.get, journey_id)
+            return await run_in_threadpool(call)
+        return await run_in_threadpool(engine.get, journey_id)
 
     async def get_status(journeyId: str, request: Request) -> dict[str, Any]:
         return engine.status_body(await read(journeyId, request))
 
     async def get_result(journeyId: str, request: Request) -> dict[str, Any]:
-        return engine.outcome_body(await read(journeyId, request))
+        record = await read(journeyId, request)
+        answer = engine.outcome_body(record)
+        return answer if returning is None else await returning(answer, record)
 
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}", get_status, "GET")
     _route(app, f"{API_PREFIX}/journeys/{{journeyId}}/result", get_result, "GET")
@@ -198,15 +221,18 @@ def _add_step(
     settings: Settings,
     route: str,
 ) -> None:
+    returning = _returning(engine)
+
     async def submit(journeyId: str, request: Request) -> dict[str, Any]:
         headers = _headers(request)
         _, body = await read_json(request, settings)
         key = idempotency_key(headers)
-        return await _work(
+        answer = await _work(
             key is not None,
             engine.submit,
             *(journeyId, ext.name, body, headers, key, _meta(request)),
         )
+        return answer if returning is None else await returning(answer, None)
 
     _route(
         app,

@@ -15,7 +15,7 @@ from .metadata import METADATA
 from .problem import ProblemError
 from .results import FAILED, RUNNING, SUCCEEDED
 from .run import Run, Thread, branch_json
-from .services import ScheduleRequest
+from .services import COOKIES, ScheduleRequest
 from .store import (
     JourneyRecord,
     ScheduleRecord,
@@ -67,6 +67,13 @@ class Persistence(Ending[H]):
             kept = base
         if kept:
             runtime[METADATA] = kept
+        jar = (
+            run.services.cookies
+        )  # the cookie jar: as this burst left it, else as stored
+        if jar is None and previous is not None:
+            jar = (previous.runtime or {}).get(COOKIES)
+        if jar is not None:
+            runtime[COOKIES] = jar
         for key in ("branches",):
             if key in runtime:
                 runtime[key] = {

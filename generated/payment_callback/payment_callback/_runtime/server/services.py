@@ -10,7 +10,9 @@ from typing import Any
 from .cache import Cache
 from .store import JourneyStore, StoreTransaction
 
-__all__ = ["ScheduleRequest", "Services", "utc_clock"]
+__all__ = ["COOKIES", "ScheduleRequest", "Services", "utc_clock"]
+
+COOKIES = "cookies"  # runtime key of the run's cookie jar (JourneyRecord.runtime)
 
 
 def utc_clock() -> datetime:
@@ -38,6 +40,9 @@ class Services:
     # the run's attributes once read (attributes.py), and those this burst wrote
     attributes: dict[str, str] | None = None
     attributes_written: dict[str, str] = field(default_factory=dict)
+    # the run's cookie jar (spec.cookies, DSL §22) as stored with the instance; None: not
+    # loaded in this burst (outbound_policies.journey loads it on the first call)
+    cookies: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
