@@ -343,7 +343,8 @@ class ServerIR:
     @property
     def scaffold_imports(self) -> tuple[str, ...]:
         """What a scaffolded handlers module imports: the Protocol, the call models, TaskResult."""
-        names = {self.protocol, "TaskResult"} | {m.call_class for m in self.methods}
+        names = {self.protocol, self.http_handlers, "TaskResult"}
+        names |= {m.call_class for m in self.methods}
         names |= {
             model.class_name for m in self.methods for _, model in m.result_models
         }

@@ -9,7 +9,12 @@ and a misspelled override stops `create_app`.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,7 +35,8 @@ from payment_callback.server import (
 )
 
 from tests.server.pc_support import SECRET, START, callback
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, free_port
+from tests.support.paths import GENERATED
 
 SUCCESS = {"paymentId": "PAY-1", "status": "SUCCESS"}
 
@@ -159,3 +165,40 @@ def test_a_base_url_that_is_not_absolute_names_the_variable(db_path: str) -> Non
         create_app(settings=settings)
     assert "set PAYMENT_CALLBACK_API_PAYMENTS_BASE_URL" in str(info.value)
     assert "'authorize'" in str(info.value)
+
+
+def test_python_m_server_with_no_handlers_calls_the_api(
+    payments: tuple[Payments, str], tmp_path: Path
+) -> None:
+    downstream, url = payments
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(GENERATED / "payment_callback"),
+        "PAYMENT_CALLBACK_STORE": str(tmp_path / "cli.sqlite3"),
+        "PAYMENT_CALLBACK_API_PAYMENTS_BASE_URL": url,
+    }
+    argv = [sys.executable, "-m", "payment_callback.server", "--port", str(port)]
+    process = subprocess.Popen(argv, env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                started = httpx.post(
+                    f"http://127.0.0.1:{port}/api/v1/journeys/payment-callback/start",
+                    json=START,
+                    timeout=5,
+                )
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert started.status_code == 200, started.text
+        assert [seen["path"] for seen in downstream.seen] == [
+            "/payments/PAY-1/authorize"
+        ]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        assert process.stderr is not None
+        process.stderr.close()

@@ -207,3 +207,77 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
         f"{len(journeys)} journeys stored"
     )
     assert len(ledger.events) > 20 and ledger.retries > 0
+
+
+def _callbacks_until_killed(
+    url: str, acked: dict[str, str], lock: threading.Lock, stop: threading.Event
+) -> None:
+    """Start journeys and post their callbacks until the server dies; record each answer."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            body = {"paymentId": f"PAY-{threading.get_ident()}-{n}", "amount": 1.0}
+            try:
+                started = client.post(START_PATH, json={**body, "currency": "AOA"})
+                journey_id = started.json()["journeyId"]
+                with lock:
+                    acked[journey_id] = "started"
+                answered = client.post(
+                    f"/api/v1/journeys/{journey_id}/steps/waitForCallback",
+                    json={"paymentId": body["paymentId"], "status": "SUCCESS"},
+                    headers={"X-Webhook-Secret": SECRET},
+                )
+            except httpx.TransportError:
+                return  # killed
+            assert answered.status_code == 200, answered.text
+            with lock:
+                acked[journey_id] = answered.json()["phase"]
+
+
+def test_sigkill_under_concurrent_callbacks_keeps_every_acknowledged_transition(
+    tmp_path: Path,
+) -> None:
+    # At synchronous=FULL concurrent transitions share one COMMIT (group commit); each is
+    # answered only after it, so whatever a client saw answered is in the file after SIGKILL.
+    db_path = str(tmp_path / "group.sqlite3")
+    server = Server(db_path)
+    server.start()
+    acked: dict[str, str] = {}
+    lock, stop = threading.Lock(), threading.Event()
+    workers = [
+        threading.Thread(
+            target=_callbacks_until_killed, args=(server.url, acked, lock, stop)
+        )
+        for _ in range(8)
+    ]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with lock:
+            moved = sum(1 for phase in acked.values() if phase == "Succeeded")
+        if moved >= 150:
+            break
+        time.sleep(0.02)
+    server.kill()  # mid-flight: 8 clients have requests in the server
+    stop.set()
+    for worker in workers:
+        worker.join(30)
+    assert moved >= 150, f"only {moved} callbacks answered in 30 s"
+
+    with sqlite3.connect(db_path) as conn:
+        phases = dict(conn.execute("SELECT id, phase FROM journeys").fetchall())
+        left = {
+            row[0]
+            for row in conn.execute(
+                "SELECT journey_id FROM history WHERE from_state = 'waitForCallback'"
+            )
+        }
+    with lock:
+        answered = dict(acked)
+    assert set(answered) <= set(phases), "an acknowledged start was lost"
+    succeeded = {j for j, phase in answered.items() if phase == "Succeeded"}
+    assert len(succeeded) >= 150
+    lost = {j for j in succeeded if phases[j] != "Succeeded" or j not in left}
+    assert not lost, f"{len(lost)} acknowledged transitions lost"

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .settings import DURABILITY_LEVELS
+from .sqlite_commit import GroupCommit
 from .sqlite_rows import (
     dumps,
     row_to_event,
@@ -304,9 +305,14 @@ class SQLiteStore:
 
     Durability: WAL with ``synchronous = FULL`` by default: a committed transaction (a
     transition with its event) is on disk before the request is answered, so an acknowledged
-    webhook survives a power loss. ``durability="normal"`` (``synchronous = NORMAL``) skips the
-    per-commit sync: a commit still survives a crash or kill of the process, but after a power
-    loss or OS crash the last transactions may be missing, never half-applied.
+    webhook survives a power loss. Concurrent transactions share one COMMIT, so one fsync
+    (group commit, sqlite_commit.py); each still returns only after that COMMIT.
+    ``durability="normal"`` (``synchronous = NORMAL``) skips the per-commit sync and commits
+    each transaction on its own: a commit still survives a crash or kill of the process, but
+    after a power loss or OS crash the last transactions may be missing, never half-applied.
+
+    Reads outside a transaction use a second connection (a file's WAL snapshot): they see
+    only committed work and never wait for a writer.
     """
 
     def __init__(
@@ -343,18 +349,15 @@ class SQLiteStore:
             self._reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._read_lock = threading.RLock()
             self.reads_without_blocking = True
+        grouped = path != ":memory:" and durability == "full"
+        self.group_commit = GroupCommit(self._conn, self._lock, group=grouped)
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        """Run the body inside BEGIN IMMEDIATE; commit on success, roll back on any exception."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield _SQLiteTransaction(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        """One atomic unit of work: applied when the body returns and its COMMIT (shared
+        with concurrent units) is done; rolled back on any exception."""
+        with self.group_commit.unit() as conn:
+            yield _SQLiteTransaction(conn)
 
     def get_journey(self, journey_id: str) -> JourneyRecord | None:
         """Read one instance as last committed (on the reader connection)."""
@@ -367,8 +370,8 @@ class SQLiteStore:
 
     def history(self, journey_id: str) -> list[Transition]:
         """Return an instance's transitions, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read_lock:
+            rows = self._reader.execute(
                 "SELECT from_state, to_state, event_id, at FROM history"
                 " WHERE journey_id = ? ORDER BY seq",
                 (journey_id,),
@@ -380,8 +383,8 @@ class SQLiteStore:
 
     def get_event(self, source: str, event_id: str) -> EventRecord | None:
         """Read one received event."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._read_lock:
+            row = self._reader.execute(
                 "SELECT * FROM events WHERE source = ? AND event_id = ?",
                 (source, event_id),
             ).fetchone()
@@ -398,8 +401,8 @@ class SQLiteStore:
 
     def events(self, source: str) -> list[EventRecord]:
         """Return every event received from one source, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read_lock:
+            rows = self._reader.execute(
                 "SELECT * FROM events WHERE source = ? ORDER BY received_at, rowid",
                 (source,),
             ).fetchall()
@@ -407,13 +410,13 @@ class SQLiteStore:
 
     def next_due(self, journey_name: str) -> str | None:
         """Return when the earliest pending timer or schedule run is due, or None."""
-        with self._lock:
-            timer = self._conn.execute(
+        with self._read_lock:
+            timer = self._reader.execute(
                 "SELECT MIN(due_at) AS due FROM timers"
                 " WHERE status = 'pending' AND journey_name = ?",
                 (journey_name,),
             ).fetchone()["due"]
-            run = self._conn.execute(
+            run = self._reader.execute(
                 "SELECT MIN(next_run_at) AS due FROM schedules WHERE journey_name = ?"
                 " AND runs_executed < max_runs AND active_journey_id IS NULL",
                 (journey_name,),
@@ -423,16 +426,16 @@ class SQLiteStore:
 
     def timers(self, journey_id: str) -> list[TimerRecord]:
         """Return every timer of an instance, oldest first (for tests and diagnostics)."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read_lock:
+            rows = self._reader.execute(
                 "SELECT * FROM timers WHERE journey_id = ? ORDER BY id", (journey_id,)
             ).fetchall()
         return [row_to_timer(r) for r in rows]
 
     def schedules(self, journey_name: str) -> list[ScheduleRecord]:
         """Return every schedule binding of a journey, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read_lock:
+            rows = self._reader.execute(
                 "SELECT * FROM schedules WHERE journey_name = ? ORDER BY created_at, id",
                 (journey_name,),
             ).fetchall()

@@ -4,7 +4,9 @@ Request bodies are read by ``intake.read_json`` rather than by FastAPI's body pa
 that every rejection is a problem+json answer with the right status (415 wrong media type, 413
 too large, enforced while reading, 408 too slow, 400 not strict JSON or breaking the schema) and
 nothing is reflected back; ``limits.TransportLimits`` refuses oversized request heads (431, 414)
-before routing. Engine work is synchronous and runs in the threadpool.
+before routing. Engine work is synchronous: a request that changes state hands it to a worker
+thread once (offload.py); a read of one instance runs on the event loop when the store's reads
+never wait.
 
 The journey routes are ``_JourneyRoute``s: FastAPI documents them from the endpoint signatures as
 usual, but a request goes straight to the endpoint (path parameters and the request passed in)
@@ -46,6 +48,7 @@ from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
 from .intake import read_json
 from .limits import TransportLimits
+from .offload import offload
 from .outage import retrying
 from .outbound_policies.cookies import client_cookies
 from .problem import install_problem_handlers
@@ -62,7 +65,22 @@ API_PREFIX = "/api/v1"
 
 
 class _JourneyRoute(APIRoute):
-    """An APIRoute documented by FastAPI but served by calling the endpoint directly."""
+    """An APIRoute documented by FastAPI but served by calling the endpoint directly.
+
+    Its ASGI app is the handler and the response alone: no dependency exit stacks (the
+    endpoints have no dependencies) and no second exception wrapper; what the endpoint raises
+    reaches the app's exception handlers through Starlette's exception middleware.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        handle = self.get_route_handler()
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            response = await handle(Request(scope, receive, send))
+            await response(scope, receive, send)
+
+        self.app = app
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint: Callable[..., Awaitable[Any]] = self.endpoint
@@ -139,23 +157,31 @@ def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _headers(request: Request) -> Mapping[str, str]:
-    return {k.lower(): v for k, v in request.headers.items()}
+    """The request's header fields by lower-case name (the last of a repeated one)."""
+    return {
+        k.decode("latin-1").lower(): v.decode("latin-1")
+        for k, v in request.scope["headers"]
+    }
 
 
 async def _work(
     idempotent: bool, fn: Callable[..., dict[str, Any]], *args: Any
 ) -> dict[str, Any]:
-    """Run engine work in the threadpool, again after a transient store failure."""
+    """Run engine work on a worker thread, again after a transient store failure."""
     call = functools.partial(fn, *args)
-    return await run_in_threadpool(retrying, call, idempotent=idempotent)
+    return await offload.run(functools.partial(retrying, idempotent=idempotent), call)
 
 
 def _meta(request: Request) -> RequestMeta:
-    extensions = request.scope.get("extensions") or {}
+    scope = request.scope
+    extensions = scope.get("extensions") or {}
     tls = extensions.get("tls") if isinstance(extensions, dict) else None
     chain = tls.get("client_cert_chain") if isinstance(tls, dict) else None
     certs = tuple(c for c in chain or () if isinstance(c, str))
-    return RequestMeta(dict(request.query_params), dict(request.cookies), certs)
+    query = dict(request.query_params) if scope.get("query_string") else {}
+    has_cookies = any(k == b"cookie" for k, _ in scope["headers"])
+    cookies = dict(request.cookies) if has_cookies else {}
+    return RequestMeta(query, cookies, certs)
 
 
 def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> None:
@@ -199,8 +225,8 @@ def _add_reads(app: FastAPI, engine: JourneyEngine[Any]) -> None:
             call = functools.partial(
                 guarded_record, engine, journey_id, _headers(request), meta
             )
-            return await run_in_threadpool(call)
-        return await run_in_threadpool(engine.get, journey_id)
+            return await offload.run(call)
+        return await offload.run(engine.get, journey_id)
 
     async def get_status(journeyId: str, request: Request) -> dict[str, Any]:
         return engine.status_body(await read(journeyId, request))

@@ -182,7 +182,7 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         self._check_platform()
         key = idempotency_key(headers)
         scope = f"start:{self.definition.name}"
-        key_hash = request_hash(body)
+        key_hash = "" if key is None else request_hash(body)
         if key is not None:
             found = prior_answer(self.store, scope, key, key_hash, utc_now())
             if found is not None:

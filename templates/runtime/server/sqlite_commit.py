@@ -1,0 +1,159 @@
+"""Group commit on the SQLite store's one write connection.
+
+Every unit of work (one ``SQLiteStore.transaction()``) runs inside a SAVEPOINT of the batch
+open on the connection. A unit that finishes while other units are waiting for the connection
+leaves the batch open for them; the last unit in line (or the one that fills the batch) commits
+the whole batch: one COMMIT, so one fsync at ``synchronous = FULL``, for every unit in it. Each
+unit returns only once the COMMIT holding it has returned, so a request is never answered
+before its writes are on disk; durability is the same as one COMMIT per unit.
+
+A unit that raises is rolled back to its savepoint and leaves the others' work in the batch. If
+SQLite abandoned the whole transaction (an I/O error, a full disk), or the COMMIT failed, every
+unit of the batch raises ``StoreUnavailableError`` and none of it was applied (in doubt when
+the COMMIT itself failed: the frames may have reached the log).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .store import StoreUnavailableError
+
+__all__ = ["MAX_UNITS", "Batch", "GroupCommit"]
+
+MAX_UNITS = 64  # units one COMMIT may hold before the batch is committed anyway
+
+
+class Batch:
+    """The units sharing one transaction; ``done`` is set once it committed or failed."""
+
+    def __init__(self) -> None:
+        self.units = 0
+        self.done = threading.Event()
+        self.error: StoreUnavailableError | None = None
+
+    def fail(self, detail: str, *, in_doubt: bool) -> None:
+        if self.error is None:
+            self.error = StoreUnavailableError(detail, in_doubt=in_doubt)
+        self.done.set()
+
+    def wait(self) -> None:
+        """Return once the batch is committed; raise when it was not."""
+        self.done.wait()
+        if self.error is not None:
+            raise StoreUnavailableError(self.error.detail, in_doubt=self.error.in_doubt)
+
+
+class GroupCommit:
+    """Units of work on ``conn`` under ``lock``, committed together (see the module).
+
+    ``group`` false commits every unit on its own (an in-memory database has no fsync to
+    share). ``commits`` and ``units`` count what was committed, for diagnostics.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, lock: threading.RLock, *, group: bool
+    ) -> None:
+        self._conn = conn
+        self._lock = lock
+        self._group = group
+        self._line = threading.Lock()  # guards _waiting
+        self._waiting = 0  # units waiting for the connection
+        self._batch: Batch | None = None
+        self._mine = threading.local()  # depth of this thread's open units
+        self.commits = 0
+        self.units = 0
+
+    @contextmanager
+    def unit(self) -> Iterator[sqlite3.Connection]:
+        """Run the body as one unit; return after its batch committed (raise if not)."""
+        if getattr(self._mine, "depth", 0):
+            with self._nested():
+                yield self._conn
+            return
+        with self._line:
+            self._waiting += 1
+        with self._lock:
+            with self._line:
+                self._waiting -= 1
+            batch = self._open()
+            self._mine.depth = 1
+            try:
+                with self._savepoint(batch):
+                    yield self._conn
+            finally:
+                self._mine.depth = 0
+                self._settle(batch)
+        batch.wait()
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        """A unit inside this thread's own unit: a savepoint of it, committed with it."""
+        self._mine.depth += 1
+        try:
+            self._conn.execute("SAVEPOINT unit")
+            try:
+                yield
+            except BaseException:
+                self._undo()
+                raise
+            self._conn.execute("RELEASE unit")
+        finally:
+            self._mine.depth -= 1
+
+    def _open(self) -> Batch:
+        batch = self._batch
+        if batch is not None and self._conn.in_transaction:
+            return batch
+        if batch is not None:  # SQLite dropped the transaction between two units
+            batch.fail("the database abandoned the transaction", in_doubt=False)
+        self._batch = None
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._batch = Batch()
+        return self._batch
+
+    @contextmanager
+    def _savepoint(self, batch: Batch) -> Iterator[None]:
+        self._conn.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            if not self._undo():
+                batch.fail("the database abandoned the transaction", in_doubt=False)
+            raise
+        self._conn.execute("RELEASE unit")
+        batch.units += 1
+
+    def _undo(self) -> bool:
+        """Roll the current unit back; False when SQLite already dropped the transaction."""
+        if not self._conn.in_transaction:
+            return False
+        self._conn.execute("ROLLBACK TO unit")
+        self._conn.execute("RELEASE unit")
+        return True
+
+    def _settle(self, batch: Batch) -> None:
+        """Commit the batch unless another unit is in line to join it (lock held)."""
+        if batch.error is None and self._group and batch.units < MAX_UNITS:
+            with self._line:
+                if self._waiting:
+                    return  # the next unit commits it
+        self._batch = None
+        if batch.error is not None:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            return
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            batch.fail(f"COMMIT failed: {exc}", in_doubt=True)
+            return
+        if batch.units:
+            self.commits += 1
+            self.units += batch.units
+        batch.done.set()
