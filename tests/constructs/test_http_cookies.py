@@ -1,7 +1,8 @@
 """`spec.cookies` (DSL §22): the per-run jar filled from downstream `Set-Cookie` (§22.2),
 attached to later httpCalls unless `cookies.useJar: false` or an explicit Cookie header
 (§22.3), kept across a pause and a server restart, and returned to the client filtered when
-the run succeeds (§22.4). A real downstream on 127.0.0.1 sets and echoes the cookies.
+the run succeeds (§22.4). A real downstream on 127.0.0.1 sets and echoes the cookies; the
+jar is stored with the instance in SQLite and in PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -61,11 +62,13 @@ def downstream(seen: list[tuple[str, str | None]]) -> Starlette:
 
 
 def test_the_jar_carries_cookies_across_a_restart_and_returns_the_filtered_ones(
-    server: Any, db_path: str, live: Callable[..., LiveServer]
+    server: Any, store_target: str, live: Callable[..., LiveServer]
 ) -> None:
     seen: list[tuple[str, str | None]] = []
     api = live(downstream(seen))
-    settings = server.Settings(store_path=db_path, api_base_urls={"outbound": api.url})
+    settings = server.Settings(
+        store_path=store_target, api_base_urls={"outbound": api.url}
+    )
     first = live(server.create_app(settings=settings))
     with httpx.Client(base_url=first.url, timeout=30) as client:
         started = client.post(f"{API}/journeys/{NAME}/start", json={"id": "c-1"})
