@@ -199,3 +199,18 @@ def test_durability_comes_from_the_env_and_bad_values_are_refused() -> None:
         Settings.from_env("PAY", (), environ={"PAY_DURABILITY": "off"})
     with pytest.raises(ValueError, match="durability must be"):
         SQLiteStore(":memory:", durability="off")
+
+
+def test_utc_now_is_rfc3339_utc_with_milliseconds_and_the_current_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    before = datetime.now(UTC)
+    stamp = utc_now()
+    after = datetime.now(UTC)
+    assert len(stamp) == 24 and stamp.endswith("Z") and stamp[10] == "T", stamp
+    parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    slack = timedelta(milliseconds=1)
+    assert (
+        before.replace(microsecond=before.microsecond // 1000 * 1000) - slack <= parsed
+    )
+    assert parsed <= after + slack

@@ -76,10 +76,8 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 
 async def _read_in_time(request: Request, settings: Settings) -> bytes:
     try:
-        return await asyncio.wait_for(
-            _read_limited(request, settings.max_body_bytes),
-            settings.body_timeout_seconds,
-        )
+        async with asyncio.timeout(settings.body_timeout_seconds):  # no task of its own
+            return await _read_limited(request, settings.max_body_bytes)
     except TimeoutError:
         raise ProblemError(
             408,

@@ -216,6 +216,13 @@ class _SQLiteTransaction:
         )
 
     def cancel_timers(self, journey_id: str, prefix: tuple[str, ...] = ()) -> None:
+        if not prefix:  # every pending timer of the instance
+            self._conn.execute(
+                "UPDATE timers SET status = 'cancelled'"
+                " WHERE journey_id = ? AND status = 'pending'",
+                (journey_id,),
+            )
+            return
         rows = self._conn.execute(
             "SELECT id, path FROM timers WHERE journey_id = ? AND status = 'pending'",
             (journey_id,),

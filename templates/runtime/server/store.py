@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 __all__ = [
@@ -34,9 +34,16 @@ __all__ = [
 ]
 
 
+_second: list[Any] = [-1, ""]  # the last whole second formatted, and its text
+
+
 def utc_now() -> str:
     """Return the current UTC time as an RFC 3339 string with millisecond precision."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    second, nanos = divmod(time.time_ns(), 1_000_000_000)
+    if second != _second[0]:
+        _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _second[0] = second
+    return f"{_second[1]}.{nanos // 1_000_000:03d}Z"
 
 
 def body_hash(body: bytes) -> str:

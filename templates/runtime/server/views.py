@@ -213,6 +213,17 @@ def _waiting(thread: Thread, inputs: dict[str, ExternalInput]) -> list[str]:
 
 def _wire_phase(model: type[BaseModel] | None, phase: str) -> str:
     """The phase as the status model spells it (Running, or RUNNING in some contracts)."""
+    key = (model, phase)
+    found = _SPELLED.get(key)
+    if found is None:
+        found = _SPELLED[key] = _spell_phase(model, phase)
+    return found
+
+
+_SPELLED: dict[tuple[type[BaseModel] | None, str], str] = {}
+
+
+def _spell_phase(model: type[BaseModel] | None, phase: str) -> str:
     field = model.model_fields.get("phase") if model is not None else None
     members = getattr(getattr(field, "annotation", None), "__members__", None) or {}
     for member in members.values():

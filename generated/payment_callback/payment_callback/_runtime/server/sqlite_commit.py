@@ -7,7 +7,9 @@ the whole batch: one COMMIT, so one fsync at ``synchronous = FULL``, for every u
 unit returns only once the COMMIT holding it has returned, so a request is never answered
 before its writes are on disk; durability is the same as one COMMIT per unit.
 
-A unit that raises is rolled back to its savepoint and leaves the others' work in the batch. If
+The first unit of a batch runs without a savepoint (an uncontended request pays no extra
+statement); a later one runs inside a SAVEPOINT. A unit that raises is rolled back (to its
+savepoint, or the whole transaction when it was alone in it) and leaves the others' work. If
 SQLite abandoned the whole transaction (an I/O error, a full disk), or the COMMIT failed, every
 unit of the batch raises ``StoreUnavailableError`` and none of it was applied (in doubt when
 the COMMIT itself failed: the frames may have reached the log).
@@ -28,23 +30,16 @@ MAX_UNITS = 64  # units one COMMIT may hold before the batch is committed anyway
 
 
 class Batch:
-    """The units sharing one transaction; ``done`` is set once it committed or failed."""
+    """The units sharing one transaction; ``finished`` once it committed or failed."""
 
     def __init__(self) -> None:
         self.units = 0
-        self.done = threading.Event()
+        self.finished = False
         self.error: StoreUnavailableError | None = None
 
     def fail(self, detail: str, *, in_doubt: bool) -> None:
         if self.error is None:
             self.error = StoreUnavailableError(detail, in_doubt=in_doubt)
-        self.done.set()
-
-    def wait(self) -> None:
-        """Return once the batch is committed; raise when it was not."""
-        self.done.wait()
-        if self.error is not None:
-            raise StoreUnavailableError(self.error.detail, in_doubt=self.error.in_doubt)
 
 
 class GroupCommit:
@@ -60,7 +55,8 @@ class GroupCommit:
         self._conn = conn
         self._lock = lock
         self._group = group
-        self._line = threading.Lock()  # guards _waiting
+        self._line = threading.Lock()  # guards _waiting and every batch's outcome
+        self._settled = threading.Condition(self._line)  # a batch finished
         self._waiting = 0  # units waiting for the connection
         self._batch: Batch | None = None
         self._mine = threading.local()  # depth of this thread's open units
@@ -87,7 +83,21 @@ class GroupCommit:
             finally:
                 self._mine.depth = 0
                 self._settle(batch)
-        batch.wait()
+        self._wait(batch)
+
+    def _wait(self, batch: Batch) -> None:
+        """Return once the batch is committed; raise when it was not."""
+        with self._line:
+            while not batch.finished:
+                self._settled.wait()
+        if batch.error is not None:
+            detail, in_doubt = batch.error.detail, batch.error.in_doubt
+            raise StoreUnavailableError(detail, in_doubt=in_doubt)
+
+    def _finish(self, batch: Batch) -> None:
+        with self._line:
+            batch.finished = True
+            self._settled.notify_all()
 
     @contextmanager
     def _nested(self) -> Iterator[None]:
@@ -110,6 +120,7 @@ class GroupCommit:
             return batch
         if batch is not None:  # SQLite dropped the transaction between two units
             batch.fail("the database abandoned the transaction", in_doubt=False)
+            self._finish(batch)
         self._batch = None
         self._conn.execute("BEGIN IMMEDIATE")
         self._batch = Batch()
@@ -117,14 +128,21 @@ class GroupCommit:
 
     @contextmanager
     def _savepoint(self, batch: Batch) -> Iterator[None]:
-        self._conn.execute("SAVEPOINT unit")
+        """The unit inside the batch: the first one of a fresh batch needs no savepoint (on
+        failure the whole, otherwise empty, transaction is rolled back)."""
+        alone = batch.units == 0
+        if not alone:
+            self._conn.execute("SAVEPOINT unit")
         try:
             yield
         except BaseException:
-            if not self._undo():
+            if alone:
+                batch.fail("rolled back", in_doubt=False)  # nothing else was in it
+            elif not self._undo():
                 batch.fail("the database abandoned the transaction", in_doubt=False)
             raise
-        self._conn.execute("RELEASE unit")
+        if not alone:
+            self._conn.execute("RELEASE unit")
         batch.units += 1
 
     def _undo(self) -> bool:
@@ -142,18 +160,20 @@ class GroupCommit:
                 if self._waiting:
                     return  # the next unit commits it
         self._batch = None
-        if batch.error is not None:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            return
         try:
-            self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            batch.fail(f"COMMIT failed: {exc}", in_doubt=True)
-            return
-        if batch.units:
-            self.commits += 1
-            self.units += batch.units
-        batch.done.set()
+            if batch.error is not None:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                return
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                batch.fail(f"COMMIT failed: {exc}", in_doubt=True)
+                return
+            if batch.units:
+                self.commits += 1
+                self.units += batch.units
+        finally:
+            self._finish(batch)
