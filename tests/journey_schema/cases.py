@@ -943,6 +943,51 @@ CASES: tuple[Case, ...] = (
         "        standard: {circuitBreaker: {failureRateThreshold: 50}}\n",
     ),
     Case(
+        "task-cookies-without-jar",
+        "§22.3",
+        "task.cookies has no effect without spec.cookies.jar",
+        CALL.replace(
+            "resultVar: item", "resultVar: item\n        cookies: {useJar: false}"
+        )
+        + DONE,
+        (
+            "14:18: warning: task.cookies has no effect: there is no cookie jar without "
+            "spec.cookies.jar (DSL §22.3); add spec.cookies.jar or remove task.cookies",
+        ),
+        warning=True,
+    ),
+    Case(
+        "auth-header-replaced",
+        "§19",
+        "an explicit Authorization header is replaced by a bearer policy",
+        CALL.replace(
+            "resultVar: item",
+            "resultVar: item\n        headers: {Authorization: Bearer x}\n"
+            "        auth: {policyRef: backend}",
+        )
+        + DONE,
+        (
+            "18:34: warning: the Authorization header is replaced by auth.policyRef 'backend' "
+            "(bearerStatic sends Authorization: Bearer, DSL §19); remove the header or the "
+            "policyRef",
+        ),
+        spec="  policies:\n    httpClientAuth:\n      definitions:\n"
+        "        backend: {kind: bearerStatic, tokenRef: secret://t}\n",
+        warning=True,
+    ),
+    Case(
+        "return-include-unused",
+        "§22.1",
+        "returnToClient.include is used only by mode: filtered",
+        CALL + DONE,
+        (
+            "7:43: warning: returnToClient.include is used only by mode: filtered, not none "
+            "(DSL §22.1); remove include or write mode: filtered",
+        ),
+        spec="  cookies:\n    jar: {}\n    returnToClient: {mode: none, include: {names: [a]}}\n",
+        warning=True,
+    ),
+    Case(
         "retry-without-on",
         "§13",
         "maxAttempts above 1 without retryOn never retries",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostics import Level, did_you_mean
 from .blocks import AuthPolicy, ResiliencePolicy
+from .tasks import HttpCall
 
 if TYPE_CHECKING:
     from .check import Checker
@@ -33,7 +34,8 @@ def _token(key: str) -> str:
 
 
 def check(c: Checker) -> None:
-    """Every rule of spec.policies and spec.defaults.tasks."""
+    """Every rule of spec.policies and spec.defaults.tasks (and returnToClient's include)."""
+    cookies(c)
     policies = c.journey.spec.policies
     resilience = policies.httpResilience if policies else None
     clients = policies.httpClientAuth if policies else None
@@ -128,3 +130,33 @@ def _oauth2(c: Checker, at: str, policy: AuthPolicy) -> None:
     unused = "clientSecretRef" if auth.method == "tlsClientAuth" else "clientCertRef"
     if getattr(auth, unused):
         c.report(f"{at}/auth/{unused}", f"auth.{unused} is not used by auth.method {auth.method} (DSL §19.1); remove it or change the method")  # fmt: skip
+
+
+def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
+    """What a task's policy bindings would silently override or not use."""
+    spec = c.journey.spec
+    jar = spec.cookies.jar if spec.cookies is not None else None
+    if body.cookies is not None and jar is None:
+        c.report(f"{pointer}/cookies", "task.cookies has no effect: there is no cookie jar without spec.cookies.jar (DSL §22.3); add spec.cookies.jar or remove task.cookies", Level.WARNING)  # fmt: skip
+    ref = body.auth.policyRef if body.auth is not None else None
+    clients = spec.policies.httpClientAuth if spec.policies else None
+    policy = clients.definitions.get(ref) if clients and ref is not None else None
+    if policy is None or policy.kind == "mtlsClient":
+        return
+    written = [("params/headers", body.params.headers if body.params else None), ("headers", body.headers)]  # fmt: skip
+    for where, headers in written:
+        for name in headers or {}:
+            if str(name).lower() == "authorization":
+                c.report(f"{pointer}/{where}/{name}", f"the {name} header is replaced by auth.policyRef {ref!r} ({policy.kind} sends Authorization: Bearer, DSL §19); remove the header or the policyRef", Level.WARNING)  # fmt: skip
+
+
+def cookies(c: Checker) -> None:
+    """spec.cookies.returnToClient.include is read only by mode: filtered."""
+    found = c.journey.spec.cookies
+    returned = found.returnToClient if found is not None else None
+    if (
+        returned is not None
+        and returned.include is not None
+        and returned.mode != "filtered"
+    ):
+        c.report("/spec/cookies/returnToClient/include", f"returnToClient.include is used only by mode: filtered, not {returned.mode} (DSL §22.1); remove include or write mode: filtered", Level.WARNING)  # fmt: skip

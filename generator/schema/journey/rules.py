@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from ...diagnostics import Level, did_you_mean
-from . import policies
+from . import policies as policy_rules
 from .base import IDENTIFIER, Expression
 from .check import _dotted, walk_states
 from .states import (
@@ -81,7 +81,7 @@ def check(c: Checker) -> None:
     metadata_limits(c)
     languages(c)
     spec_blocks(c)
-    policies.check(c)
+    policy_rules.check(c)
     step_bindings(c)
     scheduled_runs(c)
     for pointer, state in walk_states(journey.spec):
@@ -387,6 +387,7 @@ def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
     )
     if auth is not None and auth not in clients:
         c.report(pointer + "/auth/policyRef", f"auth.policyRef {auth!r} is not an id of spec.policies.httpClientAuth.definitions (DSL §19); " + (did_you_mean(auth, clients) or "define the policy"))  # fmt: skip
+    policy_rules.http_call(c, pointer, body)
 
 
 def external(c: Checker, pointer: str, state: WaitState | WebhookState) -> None:
