@@ -60,9 +60,18 @@ class JourneyCompiler:
         self.top: MachineCode | None = None
         self.subjourney_starts: dict[str, tuple[str, str]] = {}  # ref -> (var, start)
         # the journey's own expressions; its DataWeave warnings collect in `.warnings`
-        self.expressions = Expressions(doc, mappers=journey.spec.mappers)
+        errors = journey.spec.errors
+        self.expressions = Expressions(
+            doc,
+            mappers=journey.spec.mappers,
+            normalisers={
+                k: v.mapper for k, v in (errors.normalisers if errors else {}).items()
+            },
+        )
         # (runtime module, name) of every runtime name the emitted code uses
         self.runtime_names: set[tuple[str, str]] = set()
+        # top-level succeed state -> where it is written (logged for a broken outcome)
+        self.output_sites: dict[str, str] = {}
 
     def steps(self) -> list[StepCode]:
         """Compile the journey (branches included); return every engine function."""
@@ -74,11 +83,14 @@ class JourneyCompiler:
             *lifecycle.outcomes(self),
             *lifecycle.execution(self),
             *lifecycle.compensation(self),
+            *lifecycle.errors(self),
             *lifecycle.access(self),
             *lifecycle.start_mode(self),
             *lifecycle.surface(self),
             *policies.outbound(self),
         ]
+        if self.output_sites:
+            extras.append(("output_sites", py_literal(self.output_sites)))
         self.top = replace(top, extras=tuple(extras))
         return self.functions
 
@@ -116,6 +128,16 @@ class JourneyCompiler:
         if kind is None:
             raise NotSupportedError(f"state type {body.type!r}", "/type")
         kind.compile(self, scope, state, body)
+
+    def site(self, pointer: str) -> str:
+        """`path:line:col` of a place in the journey, the path as the sources name it."""
+        where = self.doc.location(pointer)
+        name = self.doc.path.name
+        sources: tuple[str, ...] = getattr(
+            self.bundle, "sources", ()
+        )  # None in unit tests
+        path = next((s for s in sources if s.endswith("/" + name)), name)
+        return f"{path}:{where.line}:{where.column}"
 
     def uses(self, module: str, name: str) -> None:
         """Record that emitted code uses `name` of the runtime module `module` (relative to

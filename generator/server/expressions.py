@@ -76,6 +76,8 @@ class Expressions:
     runtime: set[str] = field(default_factory=set)
     # `spec.mappers`: what a `mapperRef` names (DSL §10.1)
     mappers: Mapping[str, Expression] = field(default_factory=dict)
+    # `spec.errors.normalisers`: what a `normaliserRef` names (DSL §24)
+    normalisers: Mapping[str, Expression] = field(default_factory=dict)
 
     def seeing(self, names: frozenset[str]) -> Expressions:
         """The compiler for sites that also see `names`."""
@@ -139,13 +141,28 @@ class Expressions:
         its problems located in the definition."""
         if isinstance(node, MapperHolder):
             inline, ref = node.mapper, node.mapperRef
+            normaliser = node.normaliserRef
         elif isinstance(node, dict) and (
             isinstance(node.get("mapper"), dict)
             or ("mapperRef" in node and set(node) <= {"mapper", "mapperRef"})
         ):
-            inline, ref = node.get("mapper"), node.get("mapperRef")
+            inline, ref, normaliser = node.get("mapper"), node.get("mapperRef"), None
         else:
             return None
+        if normaliser is not None and inline is None and ref is None:
+            if normaliser not in self.normalisers:
+                hint = did_you_mean(normaliser, self.normalisers)
+                raise error(
+                    self.doc.location(pointer + "/normaliserRef"),
+                    f"normaliserRef {normaliser!r} is not a key of spec.errors.normalisers"
+                    + (f"; {hint}" if hint else ""),
+                )
+            token = normaliser.replace("~", "~0").replace("/", "~1")
+            return self.dataweave(
+                f"/spec/errors/normalisers/{token}/mapper",
+                self.normalisers[normaliser],
+                extra=extra,
+            )
         if inline is None and ref is None:
             return None
         if inline is not None and ref is not None:

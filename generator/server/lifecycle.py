@@ -125,6 +125,27 @@ def compensation(c: JourneyCompiler) -> list[tuple[str, str]]:
     ]
 
 
+def errors(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`error_envelope=<function>` of the definition: `spec.errors.envelope` with `format:
+    custom` (DSL §24), its mapper (or mapperRef) compiled with `error` bound to the run's
+    Problem Details object."""
+    found = c.spec.errors.envelope if c.spec.errors is not None else None
+    if found is None or found.format != "custom":
+        return []
+    pointer = "/spec/errors/envelope"
+    code = c.expressions.mapper(pointer, found, extra=frozenset({"error"}))
+    if code is None:
+        return []
+    function = c.names.claim("error_envelope")
+    lines = (*prelude([code]), f"return {code.code}")
+    summary = "errors.envelope (format: custom)"
+    c.functions.append(
+        StepCode(summary, function, summary, lines, "ctx: Ctx, error: Any", "Any")
+    )
+    c.uses("lifecycle", "ErrorEnvelope")
+    return [("error_envelope", f"ErrorEnvelope({function}, {c.site(pointer)!r})")]
+
+
 def access(c: JourneyCompiler) -> list[tuple[str, str]]:
     """`read_guard=ReadGuard(...)` of the definition (DSL §23.1; the schema checked the ref)."""
     found = c.spec.access

@@ -161,8 +161,12 @@ def test_corpus_workflow(
             )
         else:  # the journey's output breaks its own output schema: the typed read says so
             errors = importlib.import_module(f"{live.module}._runtime.client.errors")
-            with pytest.raises(errors.DecodeError):
+            with pytest.raises(errors.DecodeError) as raised:
                 client.get_result(ran.journey_id)
+            # the error names the fields that broke (JSON pointers into the outcome)
+            fields = raised.value.fields
+            assert fields and all(p.startswith("/output") for p, _ in fields), fields
+            assert fields[0][0] in str(raised.value)
 
 
 def test_async_client_runs_a_workflow(

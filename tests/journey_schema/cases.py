@@ -564,6 +564,24 @@ CASES: tuple[Case, ...] = (
         spec="  output:\n    response:\n      outputVar: extra\n      schema:\n        properties:\n          phase: {type: string}\n",
     ),
     Case(
+        "output-contract",
+        "§11",
+        "a succeed whose output never holds a property spec.output.schema requires",
+        CALL
+        + DONE.replace("type: succeed\n", "type: succeed\n      outputVar: item\n"),
+        (
+            "19:18: warning: succeed state 'done' outputs context.item, which never holds "
+            "decision that spec.output.schema requires (context.item is written by task call "
+            "(an httpCall result): body, error, headers, ok, status), so a run ending here "
+            "answers an outcome its own contract rejects: the server logs it and the typed "
+            "client's get_result raises DecodeError naming /output/decision (DSL §11); output "
+            "a variable that holds decision, or leave decision out of "
+            "spec.output.schema.required",
+        ),
+        spec="  output:\n    schema: {type: object, required: [decision]}\n",
+        warning=True,
+    ),
+    Case(
         "wait-input",
         "§12.1",
         "wait.input.schema is required",
@@ -1056,7 +1074,7 @@ CASES: tuple[Case, ...] = (
         CALL + DONE,
         (
             "6:15: error: spec.errors.envelope with format: custom needs a mapper {lang: "
-            "dataweave, expr: ...} (DSL §24)",
+            "dataweave, expr: ...} or a mapperRef (DSL §24)",
         ),
         spec="  errors:\n    envelope: {format: custom}\n",
     ),

@@ -193,6 +193,9 @@ DEFINITION: JourneyDefinition[handlers.PaymentCallbackHandlers] = JourneyDefinit
         "SUCCEEDED",
         "FAILED",
     ),
+    output_sites={
+        "captured": "examples/technical/payment-callback/payment-callback.journey.yaml:150:7"
+    },
 )
 
 # Provider webhook receivers from the case's *.bindings.yaml (none when it has no bindings file).

@@ -57,10 +57,12 @@ class Expression(Open):
 
 
 class MapperHolder(Open):
-    """`{mapper: {lang, expr}}` or `{mapperRef: id}` (DSL §10.1)."""
+    """`{mapper: {lang, expr}}`, `{mapperRef: id}` (DSL §10.1) or `{normaliserRef: id}`
+    (a `spec.errors.normalisers` entry, DSL §24)."""
 
     mapper: Expression | None = None
     mapperRef: str | None = None
+    normaliserRef: str | None = None
 
 
 class SchemaHolder(Open):

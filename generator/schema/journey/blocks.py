@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Expression, Open
+from .base import Expression, MapperHolder, Open
 
 
 class HttpDefaults(Open):
@@ -258,11 +258,10 @@ class Normaliser(Open):
     mapper: Expression
 
 
-class Envelope(Open):
-    """`spec.errors.envelope`: `format: custom` needs a mapper (checked in rules.py)."""
+class Envelope(MapperHolder):
+    """`spec.errors.envelope`: `format: custom` needs a mapper or mapperRef (rules.py)."""
 
     format: Literal["problemDetails", "custom"] = "problemDetails"
-    mapper: Expression | None = None
 
 
 class ErrorsConfig(Open):

@@ -57,7 +57,7 @@ class Checker:
 
     def run(self) -> list[Diagnostic]:
         """Every problem of the journey: errors and warnings, in document order."""
-        from . import interpolation, rules, transitions  # they import this module
+        from . import contract, interpolation, rules, transitions  # they import this
 
         self.fields(self.journey, self.doc.data, "")
         spec = self.journey.spec
@@ -66,6 +66,7 @@ class Checker:
         transitions.check(self)
         rules.check(self)
         interpolation.check(self)
+        contract.check(self)
         return self.diagnostics
 
     # -- unknown fields ---------------------------------------------------------------------
@@ -217,7 +218,18 @@ class Checker:
                     "transform.resultVar",
                     Level.WARNING,
                 )
+        normalisers = spec.errors.normalisers if spec.errors is not None else {}
+        used: set[str] = set()
         for pointer, holder in _mapper_holders(self.journey, self.doc.data, ""):
+            ref = holder.normaliserRef
+            if ref is not None:
+                used.add(ref)
+                if holder.mapper is not None or holder.mapperRef is not None:
+                    self.report(pointer + "/normaliserRef", "use one of mapper, mapperRef and normaliserRef (DSL §10.1, §24)")  # fmt: skip
+                elif ref not in normalisers:
+                    hint = did_you_mean(ref, normalisers) or "define it there"
+                    self.report(pointer + "/normaliserRef", f"normaliserRef {ref!r} is not a key of spec.errors.normalisers (known: {', '.join(normalisers) or 'none'}; DSL §24); {hint}")  # fmt: skip
+                continue
             if holder.mapper is not None and holder.mapperRef is not None:
                 self.report(pointer, "use mapper or mapperRef, not both (DSL §10.1)")
             elif holder.mapperRef is not None and holder.mapperRef not in spec.mappers:
@@ -228,6 +240,9 @@ class Checker:
                     f"mapperRef {holder.mapperRef!r} is not a key of spec.mappers "
                     f"(known: {names})" + (f"; {hint}" if hint else ""),
                 )
+        for name in normalisers:
+            if name not in used:
+                self.report(_child("/spec/errors/normalisers", name), f"normaliser {name!r} is never used: a normaliser runs only where a normaliserRef names it (DSL §24: never implicitly); write normaliserRef: {name} in an httpCall errorMapping or a transform, or remove it", Level.WARNING)  # fmt: skip
 
 
 def walk_states(spec: JourneySpec) -> Iterator[tuple[str, Any]]:

@@ -249,8 +249,15 @@ def spec_blocks(c: Checker) -> None:
             through = f", reached through subjourney {via!r}" if via != guard else ""
             c.report(pointer, f"the read guard subjourney {guard!r} (spec.access.read.guardRef) can pause at {_dotted(pointer)} (a {state.type} state{through}): a guard runs inside GET /journeys/{{journeyId}} and must reach succeed or fail without external input or a delay (DSL §23.1); move the {state.type} state out of the guard or compute the decision from the stored context")  # fmt: skip
     envelope = spec.errors.envelope if spec.errors else None
-    if envelope is not None and envelope.format == "custom" and envelope.mapper is None:
-        c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} (DSL §24)")  # fmt: skip
+    mapped = envelope is not None and (
+        envelope.mapper is not None
+        or envelope.mapperRef is not None
+        or envelope.normaliserRef is not None
+    )
+    if envelope is not None and envelope.format == "custom" and not mapped:
+        c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} or a mapperRef (DSL §24)")  # fmt: skip
+    elif envelope is not None and envelope.format != "custom" and mapped:
+        c.report("/spec/errors/envelope/format", "spec.errors.envelope has a mapper but format: problemDetails (the default), which answers Problem Details and ignores the mapper (DSL §24); write format: custom to use it, or remove the mapper", Level.WARNING)  # fmt: skip
     if (
         spec.cookies is not None
         and spec.cookies.returnToClient is not None

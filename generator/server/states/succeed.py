@@ -14,4 +14,6 @@ if TYPE_CHECKING:
 def compile(c: JourneyCompiler, scope: Scope, state: str, body: SucceedState) -> None:
     """One step: `return Succeed(ctx.output(outputVar))`."""
     arg = repr(body.outputVar) if body.outputVar is not None else "None"
+    if scope.label == "":  # a top-level end: its outcome is the journey's (views.py)
+        c.output_sites[state] = c.site(scope.pointer(state))
     c.step(scope, state, [f"return Succeed(ctx.output({arg}))"], f"{state} (succeed)")

@@ -110,12 +110,20 @@ class DecodeError(ClientError):
     """A response body could not be decoded or validated as the expected type."""
 
     def __init__(
-        self, reason: str, *, status: int, content_type: str, body: bytes
+        self,
+        reason: str,
+        *,
+        status: int,
+        content_type: str,
+        body: bytes,
+        fields: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.reason = reason
         self.status = status
         self.content_type = content_type
         self.body_excerpt = excerpt(body)
+        # (JSON pointer into the body, what is wrong there) for each field that broke
+        self.fields = fields
         super().__init__(
             f"{reason} (status {status}, content-type {content_type or 'none'!r}, "
             f"body starts {self.body_excerpt[:80]!r})"

@@ -90,26 +90,60 @@ def parse_success(
     try:
         value = adapter.validate_python(data)
     except pydantic.ValidationError as exc:
-        reason = "response does not match the declared schema: " + _violations(exc)
+        fields = broken_fields(exc, data)
+        named = "; ".join(f"{at or '/'}: {why}" for at, why in fields[:MAX_NAMED])
+        more = (
+            f"; and {len(fields) - MAX_NAMED} more" if len(fields) > MAX_NAMED else ""
+        )
+        reason = (
+            f"response does not match the declared schema ({_errors(exc)}: {named}"
+            f"{more})"
+        )
         raise DecodeError(
             reason,
             status=raw.status,
             content_type=raw.headers.get("content-type", ""),
             body=raw.content,
+            fields=fields,
         ) from exc
     return ApiResponse(raw.status, raw.headers, data, value)
 
 
-def _violations(exc: pydantic.ValidationError) -> str:
-    """Where each of the first errors is (as a JSON pointer) and what is wrong there; the
-    values themselves are left out (a response may carry secrets)."""
-    found = exc.errors(include_url=False, include_input=False)
-    shown = "; ".join(
-        "/" + "/".join(str(part) for part in error["loc"]) + f": {error['msg']}"
-        for error in found[:3]
-    )
-    more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
-    return shown + more
+def _errors(exc: pydantic.ValidationError) -> str:
+    count = exc.error_count()
+    return f"{count} error" + ("" if count == 1 else "s")
+
+
+MAX_NAMED = 5  # fields a DecodeError message names (all are in DecodeError.fields)
+
+
+def broken_fields(
+    exc: pydantic.ValidationError, data: Any
+) -> tuple[tuple[str, str], ...]:
+    """(JSON pointer into `data`, message) of every field a validation broke, in order; a
+    field several union members reject is named once, with its first message. The input
+    value is never echoed."""
+    found: dict[str, str] = {}
+    for error in exc.errors(include_url=False, include_input=False):
+        found.setdefault(_pointer(error["loc"], data), str(error["msg"]))
+    return tuple(found.items())
+
+
+def _pointer(loc: tuple[int | str, ...], data: Any) -> str:
+    """The JSON pointer of a pydantic location, leaving out the union members and
+    validators pydantic names in it (`JourneyOutcome`, `function-after[...]`, `str`)."""
+    parts: list[str] = []
+    here = data
+    for i, part in enumerate(loc):
+        if isinstance(here, dict) and isinstance(part, str):
+            if part not in here and (i < len(loc) - 1 or "[" in part):
+                continue  # a tag: the body has no such key and the walk goes on
+            parts.append(part)
+            here = here.get(part)
+        elif isinstance(here, list) and isinstance(part, int):
+            parts.append(str(part))
+            here = here[part] if 0 <= part < len(here) else None
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def map_transport_error(exc: httpx.HTTPError, prepared: Prepared) -> ClientError:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from .auth import RequestMeta
 from .cache import DEFAULT_TTL_SECONDS
 from .context import RunContext
-from .lifecycle import Compensation, Deadline, NamedOutcome
+from .lifecycle import Compensation, Deadline, ErrorEnvelope, NamedOutcome
 from .metadata import JourneyMetadata
 from .results import StepResult, SubjourneyResult
 from .security import Guard
@@ -252,6 +252,9 @@ class JourneyDefinition(Generic[H]):
     subjourneys: Mapping[str, Machine[H]] = field(default_factory=dict)
     # spec.policies and spec.cookies (outbound_policies): None when the journey has neither
     outbound: OutboundSpec | None = None
+    error_envelope: ErrorEnvelope | None = None  # spec.errors.envelope, format: custom
+    # succeed state -> "file:line:col", where an outcome that breaks the contract came from
+    output_sites: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def machine(self) -> Machine[H]:

@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 from .definition import ExternalInput, Machine
 from .driver import Driver
 from .durations import parse_instant
-from .lifecycle import COMPENSATION, DEADLINE, Compensation, outcome_binding
+from .lifecycle import (
+    COMPENSATION,
+    DEADLINE,
+    ENVELOPE,
+    Compensation,
+    outcome_binding,
+    problem_of,
+)
 from .problem import ProblemError
 from .results import DEFINITION_INVALID, FAILED, RUNNING, SUCCEEDED, Fail
 from .run import Run, Thread, branch_json
@@ -50,9 +57,32 @@ class Ending(Driver[H]):
         found = (record.runtime or {}).get(DEADLINE)
         return parse_instant(found) if isinstance(found, str) else None
 
+    def _envelope(self, run: Run, root: Thread) -> None:
+        """Map a failed run's Problem Details into spec.errors.envelope's custom body, kept
+        with its error (views.py serves it as JourneyOutcome.error)."""
+        envelope = self.definition.error_envelope
+        if envelope is None or root.status != FAILED or not root.error:
+            return
+        problem = problem_of(root.error)
+        ctx = self.context_for(run, copy.deepcopy(root.context))
+        try:
+            body = envelope.mapper(ctx, problem)
+        except Exception as exc:  # an expression failed: the Problem itself is served
+            _logger.warning(
+                "journey %s: spec.errors.envelope mapper (%s) failed (%s: %s); the error"
+                " is served as its Problem Details",
+                run.journey_id,
+                envelope.site,
+                type(exc).__name__,
+                exc,
+            )
+            body = problem
+        root.error = {**root.error, ENVELOPE: body}
+
     def _finish(self, run: Run, root: Thread) -> dict[str, Any]:
         """Classify a run that just ended and start (or run) its compensation."""
         extra: dict[str, Any] = {}
+        self._envelope(run, root)
         if not self.definition.outcomes and self.definition.compensation is None:
             return extra  # nothing to classify: skip the copies below
         phase = root.status.upper()

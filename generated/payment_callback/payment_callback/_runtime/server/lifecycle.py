@@ -18,6 +18,12 @@
   ``compensation`` timer due at once, which the scheduler fires after the response. Their
   result is stored with the run (``runtime.compensation``) and logged; it never changes the
   run's phase or error.
+- ``spec.errors.envelope`` with ``format: custom`` (``ErrorEnvelope``, DSL §24): when a run
+  fails, its Problem Details object (``problem_of``: ``type`` = the error code, ``title`` = the
+  reason) is mapped by the envelope's mapper (``context``: the final context, ``error``: the
+  Problem) into the journey's one external error body, stored with the run's error and served
+  as ``JourneyOutcome.error``. Without it (or with ``format: problemDetails``) the error is
+  the canonical ``{code, reason}`` view of that Problem.
 """
 
 from __future__ import annotations
@@ -32,14 +38,35 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPENSATION",
     "DEADLINE",
+    "ENVELOPE",
     "Compensation",
     "Deadline",
+    "ErrorEnvelope",
     "NamedOutcome",
     "outcome_binding",
+    "problem_of",
 ]
 
 DEADLINE = "deadline"  # timers.kind of the execution deadline
 COMPENSATION = "compensation"  # timers.kind of an asynchronous compensation run
+
+
+ENVELOPE = "envelope"  # key of the run's error holding its custom error body
+
+
+@dataclass(frozen=True)
+class ErrorEnvelope:
+    """``spec.errors.envelope`` (format: custom): the mapper ``(ctx, problem) -> body`` and
+    where it is written (``path:line:col``, for the log when it fails)."""
+
+    mapper: Callable[[Any, dict[str, Any]], Any]
+    site: str = ""
+
+
+def problem_of(error: dict[str, Any]) -> dict[str, Any]:
+    """The RFC 9457 Problem Details object of a run's ``{code, reason}`` error."""
+    problem = {"type": error.get("code"), "title": error.get("reason")}
+    return {k: v for k, v in problem.items() if v is not None}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .definition import ExternalInput, JourneyDefinition
-from .lifecycle import COMPENSATION
+from .lifecycle import COMPENSATION, ENVELOPE
 from .metadata import METADATA
 from .problem import ProblemError
 from .results import RUNNING, SUCCEEDED
@@ -145,6 +145,10 @@ class ReadViews(Generic[H]):
         }
         if record.phase == SUCCEEDED:
             body["output"] = record.output
+        elif record.error and ENVELOPE in record.error:
+            body["error"] = record.error[
+                ENVELOPE
+            ]  # spec.errors.envelope, format: custom
         else:
             body["error"] = record.error
         named = (record.runtime or {}).get("outcomeId")
@@ -155,26 +159,55 @@ class ReadViews(Generic[H]):
         if isinstance(extra, dict):
             body.update({k: v for k, v in extra.items() if k not in _OUTCOME_RESERVED})
         body.update(self._links(record, "outcome"))
-        return _shape(self.definition.outcome_model, body)
+        site = self.definition.output_sites.get(record.current_state or "")
+        ended = f" (it ended at state {record.current_state!r}, {site})" if site else ""
+        return _shape(self.definition.outcome_model, body, ended)
 
 
-def _shape(model: type[BaseModel] | None, body: dict[str, Any]) -> dict[str, Any]:
+def _shape(
+    model: type[BaseModel] | None, body: dict[str, Any], ended: str = ""
+) -> dict[str, Any]:
     if model is None:
         return body
     try:
         parsed = model.model_validate(body)
     except ValidationError as exc:  # e.g. an output the journey's own schema rejects
+        broken = "; ".join(
+            f"{_pointer(error['loc'], body) or '/'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)
+        )
         _logger.warning(
-            "%s does not match the declared %s (%d errors); served as stored",
+            "journey %s%s: the %s breaks the journey's contract (%d error%s: %s);"
+            " served as stored, and the typed client refuses it",
             body.get("journeyId"),
+            ended,
             model.__name__,
             exc.error_count(),
+            "" if exc.error_count() == 1 else "s",
+            broken,
         )
         return body
     shaped: dict[str, Any] = parsed.model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
     return shaped
+
+
+def _pointer(loc: tuple[int | str, ...], body: Any) -> str:
+    """The JSON pointer of a pydantic error location in `body`, without the union members
+    and validators pydantic names in it."""
+    parts: list[str] = []
+    here = body
+    for i, part in enumerate(loc):
+        if isinstance(here, dict) and isinstance(part, str):
+            if part not in here and (i < len(loc) - 1 or "[" in part):
+                continue
+            parts.append(part)
+            here = here.get(part)
+        elif isinstance(here, list) and isinstance(part, int):
+            parts.append(str(part))
+            here = here[part] if 0 <= part < len(here) else None
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _link(href: str, method: str) -> dict[str, str]:
