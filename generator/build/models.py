@@ -28,8 +28,18 @@ def journey_models(ctx: BuildContext, pascal: str) -> tuple[str | None, str | No
             names.append(ctx.schemas.model_name(converted))
         else:
             names.append(None)
-    for state, base, body in external_states(spec["states"], "/spec/states"):
-        _state_models(ctx, doc, state, f"{base}/{body['type']}", body[body["type"]])
+    machines = [(spec["states"], "/spec/states")]
+    for ref, sub in (spec.get("subjourneys") or {}).items():
+        if isinstance(sub, dict):  # a subjourney's steps are the journey's (DSL §5.8)
+            where = f"/spec/subjourneys/{escape_pointer_token(str(ref))}/states"
+            machines.append((sub.get("states"), where))
+    compensation = spec.get("compensation")
+    if isinstance(compensation, dict):
+        machines.append((compensation.get("states"), "/spec/compensation/states"))
+    for states, pointer in machines:
+        for state, base, body in external_states(states, pointer):
+            kind = body["type"]
+            _state_models(ctx, doc, state, f"{base}/{kind}", body[kind])
     return names[0], names[1]
 
 

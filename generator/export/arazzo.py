@@ -2,7 +2,9 @@
 
 `journeyforge-arazzo-export.md`: one canonical `<journey>-happy-path` workflow over the per-journey
 OpenAPI: start, the client's own `wait` steps (a `webhook` is another party's call and is not a
-step of the consumer's workflow), a status read while the journey can pause, then the result.
+step of the consumer's workflow; a wait of spec.compensation comes after the outcome the
+workflow reads, DSL §2.5, and is not one either; the waits of subjourneys are), a status read
+while the journey can pause, then the result.
 Self-contained: the inputs' schemas are inlined.
 """
 
@@ -57,7 +59,8 @@ def derive_arazzo(journey: Mapping[str, Any], openapi_file: str) -> dict[str, An
             "outputs": {"journeyId": "$response.body.journeyId"},
         }
     ]
-    for state in external_states(spec):
+    # spec.compensation's waits come after the outcome, from whoever runs the compensation
+    for state in external_states(spec, compensation=False):
         if state.type != "wait":
             continue  # a webhook is posted by the provider, not by this workflow's client
         key = f"{state.state_id}Input"

@@ -45,15 +45,18 @@ def camel(name: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def state_maps(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Every `states` map of a journey: top level, parallel branches, subjourneys, compensation."""
+def state_maps(
+    spec: Mapping[str, Any], compensation: bool = True
+) -> Iterator[Mapping[str, Any]]:
+    """Every `states` map of a journey: top level, parallel branches, subjourneys and (unless
+    `compensation` is False) spec.compensation."""
     pending: list[Any] = [spec.get("states")]
     for sub in (spec.get("subjourneys") or {}).values():
         if isinstance(sub, Mapping):
             pending.append(sub.get("states"))
-    compensation = spec.get("compensation")
-    if isinstance(compensation, Mapping):
-        pending.append(compensation.get("states"))
+    found = spec.get("compensation")
+    if compensation and isinstance(found, Mapping):
+        pending.append(found.get("states"))
     while pending:
         states = pending.pop(0)
         if not isinstance(states, Mapping):
@@ -66,18 +69,23 @@ def state_maps(spec: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
                         pending.append(branch.get("states"))
 
 
-def states_of(spec: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    for states in state_maps(spec):
+def states_of(
+    spec: Mapping[str, Any], compensation: bool = True
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for states in state_maps(spec, compensation):
         for state_id, state in states.items():
             if isinstance(state, Mapping):
                 yield str(state_id), state
 
 
-def external_states(spec: Mapping[str, Any]) -> list[ExternalState]:
-    """The journey's external-input states in the order the definition lists them."""
+def external_states(
+    spec: Mapping[str, Any], compensation: bool = True
+) -> list[ExternalState]:
+    """The journey's external-input states in the order the definition lists them (those of
+    spec.compensation only when `compensation`)."""
     found: list[ExternalState] = []
     seen: set[str] = set()
-    for state_id, state in states_of(spec):
+    for state_id, state in states_of(spec, compensation):
         kind = state.get("type")
         if kind in EXTERNAL and state_id not in seen:
             seen.add(state_id)

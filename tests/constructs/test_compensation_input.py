@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from generator.export import export_journey
+from tests.constructs.support import JOURNEYS
 from tests.constructs.support import generate as generate_journey
 from tests.support.engine import rows, server_module, wait_for
 from tests.support.live import LiveServer
@@ -154,3 +156,24 @@ def test_a_declined_refund_ends_the_compensation_failed(
     )
     assert done["error"]["code"] == "REFUND_DECLINED"
     assert fake.calls_to("announce") == []
+
+
+def test_the_contract_has_the_compensation_steps_and_the_workflow_does_not() -> None:
+    """The exported OpenAPI serves every wait/webhook of spec.compensation at
+    `/steps/<state>`; the happy-path Arazzo workflow (the caller's: start, its own waits,
+    the result) leaves them out, since they come after the outcome it reads."""
+    journey = JOURNEYS / "examples" / "technical" / NAME / f"{NAME}.journey.yaml"
+    exported = export_journey(journey, root=JOURNEYS)
+    paths = exported.openapi["paths"]
+    assert {"/journeys/{journeyId}/steps/approveRefund", "/journeys/{journeyId}/steps/refundConfirmed"} <= set(paths)  # fmt: skip
+    assert exported.arazzo is not None
+    (workflow,) = exported.arazzo["workflows"]
+    assert [s["stepId"] for s in workflow["steps"]] == [
+        "startJourney",
+        "getStatus",
+        "getResult",
+    ]
+    # the documents of the construct folder are this export, as written
+    folder = journey.parent
+    for file_name, text in exported.files.items():
+        assert (folder / file_name).read_text() == text, file_name

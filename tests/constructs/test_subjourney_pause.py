@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from generator.format import Formatter
+from generator.pipeline import generate
+from tests.constructs.support import JOURNEYS
 from tests.constructs.support import generate as generate_journey
 from tests.support.engine import rows, server_module, wait_for
 from tests.support.live import LiveServer
@@ -159,3 +165,35 @@ def test_a_step_not_open_is_refused_and_a_rejection_fails_the_parent(
         "amount": 5,
         "audit": {"entry": "o-2:rejected"},
     }
+
+
+def test_a_subjourney_step_missing_from_the_contract_is_served_and_validated(
+    tmp_path: Path,
+) -> None:
+    """The linker links a subjourney's webhook like a top-level one: without an endpoint in
+    the OpenAPI document it is a located warning, the server still serves it, and its
+    payload is validated by the state's own input schema."""
+    root = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, root)
+    case = root / "examples" / "technical" / NAME
+    contract = case / f"{NAME}.openapi.yaml"
+    document = yaml.safe_load(contract.read_text())
+    del document["paths"]["/journeys/{journeyId}/steps/carrierCallback"]
+    contract.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = generate(case, root=root, formatter=Formatter())
+    # the contract check says the journey derives the step; the linker says where it is
+    derived, linked = sorted(
+        (w for w in result.warnings if "carrierCallback" in w.message),
+        key=lambda w: w.location.line,
+    )
+    assert (
+        "derives `POST /journeys/{journeyId}/steps/carrierCallback`" in derived.message
+    )
+    assert linked.message == (
+        "webhook state 'carrierCallback' has no step endpoint in the OpenAPI document; "
+        "the server serves it at .../steps/carrierCallback"
+    )
+    assert linked.location.line == 174  # the webhook state inside subjourney shipping
+    engine = result.files[f"{result.package}/{result.package}/engine.py"]
+    served = engine[engine.index('"carrierCallback": ExternalInput(') :]
+    assert "input_model=models.CarrierCallbackInput," in served[:400]
