@@ -108,8 +108,16 @@ def journey_view(
     if journey is None or journey.result is None or journey.start.body is None:
         return None
     # the top level's states in the order a run meets them, then those inside parallel
-    # branches: run_<journey>() posts each given input whenever its state waits
-    steps = (*journey.external_steps, *journey.branch_steps)
+    # branches and subjourneys: run_<journey>() posts each given input whenever its state
+    # waits (spec.compensation's come after the outcome the method returns: none of them)
+    steps = (
+        *journey.external_steps,
+        *(
+            s
+            for s in journey.branch_steps
+            if not s.pointer.startswith("/spec/compensation/")
+        ),
+    )
     args = naming.assign(
         ((s.state, _arg_name(s.state)) for s in steps),
         reserved=_RUN_RESERVED,

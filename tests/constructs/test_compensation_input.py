@@ -12,6 +12,7 @@ HTTP on 127.0.0.1, on a SQLite file and on PostgreSQL.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -158,10 +159,19 @@ def test_a_declined_refund_ends_the_compensation_failed(
     assert fake.calls_to("announce") == []
 
 
-def test_the_contract_has_the_compensation_steps_and_the_workflow_does_not() -> None:
+def test_the_contract_has_the_compensation_steps_and_the_workflow_does_not(
+    package: str,
+) -> None:
     """The exported OpenAPI serves every wait/webhook of spec.compensation at
-    `/steps/<state>`; the happy-path Arazzo workflow (the caller's: start, its own waits,
-    the result) leaves them out, since they come after the outcome it reads."""
+    `/steps/<state>` (the generated client has a method each); the happy-path Arazzo
+    workflow and run_<journey>() (the caller's: start, its own waits, the result) leave
+    them out, since they come after the outcome they return."""
+    generated = importlib.import_module(package)
+    client_class = generated.DslCompensationInputClient
+    assert callable(client_class.approve_refund)
+    assert callable(client_class.refund_confirmed)
+    run = inspect.signature(client_class.run_dsl_compensation_input).parameters
+    assert not {"approve_refund", "refund_confirmed"} & set(run)
     journey = JOURNEYS / "examples" / "technical" / NAME / f"{NAME}.journey.yaml"
     exported = export_journey(journey, root=JOURNEYS)
     paths = exported.openapi["paths"]

@@ -167,6 +167,32 @@ def test_a_step_not_open_is_refused_and_a_rejection_fails_the_parent(
     }
 
 
+def test_run_journey_posts_the_inputs_of_subjourney_steps(
+    package: str, db_path: str, live: Callable[..., LiveServer]
+) -> None:
+    """The generated client's run_<journey>() takes an input for each subjourney step and
+    posts it when the status links the step: the manager's answer inside `approval`, the
+    carrier's webhook inside the `ship` branch's `shipping` call."""
+    server = server_module(package)
+    generated = importlib.import_module(package)
+    models = importlib.import_module(f"{package}.models")
+    settings = server.Settings(store_path=db_path, timer_scale=0.3 / HOUR)
+    app = live(server.create_app(server.FakeHandlers(), settings=settings), "on")
+    with generated.DslSubjourneyPauseClient(app.url) as client:
+        outcome = client.run_dsl_subjourney_pause(
+            models.DslSubjourneyPauseInput(orderId="o-3", amount=7),
+            ask_manager=models.AskManagerInput(approved=True),
+            carrier_callback=models.CarrierCallbackInput(trackingId="TRK-3"),
+            timeout=20,
+            poll=generated.PollSchedule(initial=0.02, max_interval=0.1),
+        )
+    assert outcome.phase == "SUCCEEDED", outcome
+    assert outcome.output == {
+        "approval": {"approved": True, "amount": 7, "audit": {"entry": "o-3:approved"}},
+        "fulfilment": {"trackingId": "TRK-3"},
+    }
+
+
 def test_a_subjourney_step_missing_from_the_contract_is_served_and_validated(
     tmp_path: Path,
 ) -> None:

@@ -136,6 +136,24 @@ def test_a_paused_subjourney_pauses_the_journey_and_returns_when_resumed() -> No
     assert "call" not in (record.runtime or {})
 
 
+def test_the_deadline_ends_a_journey_paused_inside_a_subjourney() -> None:
+    waits = Machine(states={"w": ExternalInput("w", "wait", JsonObject, next="w")})
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    engine = _engine(
+        _journey("late", waits, "w", execution=Deadline(10, "TOO_SLOW", "too slow")),
+        lambda: now,
+    )
+    journey_id = engine.start({}, {})["journeyId"]
+    assert engine.get(journey_id).runtime["call"]["state"] == "w"
+    assert engine.fire_due(now + timedelta(seconds=11)) == 1
+    record = engine.get(journey_id)
+    assert (record.phase, record.error) == (
+        "Failed",
+        {"code": "TOO_SLOW", "reason": "too slow"},
+    )
+    assert "call" not in (record.runtime or {})  # the call is abandoned with the run
+
+
 def test_every_part_of_a_machine_is_reached_through_the_state_registry() -> None:
     wait = ExternalInput("w", "wait", JsonObject, next="n1", on_timeout="t1")
     hook = ExternalInput("h", "webhook", JsonObject, next="n2")
