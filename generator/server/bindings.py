@@ -151,8 +151,14 @@ class _Parser:
         self, entry: dict[str, Any], pointer: str, step: str | None
     ) -> str | None:
         assert self.bundle.journey is not None
+        journey = self.bundle.journey  # top level, branches, subjourneys, compensation
         ext = next(
-            (e for e in self.bundle.journey.external_steps if e.state == step), None
+            (
+                e
+                for e in (*journey.external_steps, *journey.branch_steps)
+                if e.state == step
+            ),
+            None,
         )
         if step is not None and ext is None:
             self.fail(

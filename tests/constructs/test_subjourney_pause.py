@@ -19,14 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
+from generator.export import export_journey
 from generator.format import Formatter
 from generator.pipeline import generate
 from tests.constructs.support import JOURNEYS
 from tests.constructs.support import generate as generate_journey
-from tests.support.engine import rows, server_module, wait_for
+from tests.support.engine import generate_case, rows, server_module, wait_for
 from tests.support.live import LiveServer
 
 NAME = "dsl-subjourney-pause"
@@ -223,3 +225,68 @@ def test_a_subjourney_step_missing_from_the_contract_is_served_and_validated(
     engine = result.files[f"{result.package}/{result.package}/engine.py"]
     served = engine[engine.index('"carrierCallback": ExternalInput(') :]
     assert "input_model=models.CarrierCallbackInput," in served[:400]
+
+
+BINDINGS = """\
+apiVersion: journeygen.dev/v1
+kind: WebhookBindings
+journey: dsl-subjourney-bound
+bindings:
+  - provider: carrier
+    route: /webhooks/carrier
+    payload: generic
+    eventId: id
+    correlation:
+      field: order
+      journeyInput: orderId
+    target:
+      step: carrierCallback
+    rules:
+      - when: { status: shipped }
+        action: deliver
+        outcome: shipped
+        payload:
+          trackingId: $.tracking
+"""
+
+
+def test_a_provider_webhook_binding_drives_a_subjourney_step(
+    tmp_path: Path, db_path: str, live: Callable[..., LiveServer]
+) -> None:
+    """A webhook binding (`*.bindings.yaml`) may target a webhook inside a subjourney: the
+    provider's event, correlated by the journey's orderId, is delivered to the call waiting
+    in the `ship` branch and the journey ends."""
+    root = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, root)
+    old = root / "examples" / "technical" / NAME
+    case = old.with_name("dsl-subjourney-bound")
+    case.mkdir()
+    journey = case / "dsl-subjourney-bound.journey.yaml"
+    text = (old / f"{NAME}.journey.yaml").read_text()
+    journey.write_text(text.replace(f"name: {NAME}", "name: dsl-subjourney-bound"))
+    shutil.rmtree(old)
+    for file_name, document in export_journey(journey, root=root).files.items():
+        (case / file_name).write_text(document)
+    (case / "dsl-subjourney-bound.bindings.yaml").write_text(BINDINGS)
+    package = generate_case("dsl-subjourney-bound", tmp_path / "out", root=root)
+    server = server_module(package)
+    generated = importlib.import_module(package)
+    models = importlib.import_module(f"{package}.models")
+    settings = server.Settings(store_path=db_path, timer_scale=0.3 / HOUR)
+    app = live(server.create_app(server.FakeHandlers(), settings=settings), "on")
+    with generated.DslSubjourneyBoundClient(app.url) as client:
+        journey_id = client.start(
+            models.DslSubjourneyBoundInput(orderId="o-5", amount=9)
+        ).journey_id
+        client.ask_manager(journey_id, models.AskManagerInput(approved=True))
+        wait_for(
+            lambda: client.get_status(journey_id),
+            lambda s: s.current_state == "carrierCallback",
+        )
+        event = {"id": "e-1", "order": "o-5", "status": "shipped", "tracking": "T-5"}
+        delivered = httpx.post(f"{app.url}/webhooks/carrier", json=event)
+        assert delivered.status_code == 200, delivered.text
+        assert delivered.json()["status"] == "processed"
+        outcome = client.get_result(journey_id)
+    assert outcome.phase == "SUCCEEDED"
+    assert outcome.output["fulfilment"] == {"trackingId": "T-5"}
