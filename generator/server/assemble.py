@@ -79,6 +79,7 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
         ),
         runtime_names=tuple(sorted(runtime_names)),
         secret_refs=policies.secret_refs(spec),
+        token_endpoints=policies.token_endpoints(spec),
         http_bindings=tuple(
             (
                 site,

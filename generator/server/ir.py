@@ -293,6 +293,8 @@ class ServerIR:
     runtime_names: tuple[tuple[str, str], ...] = ()
     # (secretRef, what it is) of the outbound auth policies (README settings table)
     secret_refs: tuple[tuple[str, str], ...] = ()
+    # (policy id, tokenEndpoint) of the oauth2ClientCredentials policies (README settings)
+    token_endpoints: tuple[tuple[str, str], ...] = ()
 
     @property
     def protocol(self) -> str:

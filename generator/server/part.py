@@ -45,6 +45,11 @@ README_SECTION = "README.server.md"
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 
 
+def _env_words(name: str) -> str:
+    """The runtime's variable part for a camelCase name (backendAuth -> BACKEND_AUTH)."""
+    return naming.env_name(_CAMEL.sub(r"\1_\2", name))
+
+
 def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
     api_keys = [(p, f"{prefix}_API_KEY_{naming.env_name(p)}") for p in server.profiles]
     config = []
@@ -73,4 +78,8 @@ def _settings_table(server: ServerIR, prefix: str) -> dict[str, Any]:
         "config_keys": config,
         "base_urls": base_urls,
         "secrets": secrets,
+        "token_endpoints": [
+            (name, f"{prefix}_TOKEN_ENDPOINT_{_env_words(name)}", url)
+            for name, url in server.token_endpoints
+        ],
     }

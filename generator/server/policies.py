@@ -136,3 +136,13 @@ def secret_refs(spec: JourneySpec) -> tuple[tuple[str, str], ...]:
             if ref:
                 found.setdefault(ref, f"{field} of {policy.kind} policy {name}")
     return tuple(sorted(found.items()))
+
+
+def token_endpoints(spec: JourneySpec) -> tuple[tuple[str, str], ...]:
+    """(policy id, tokenEndpoint) of every oauth2ClientCredentials policy."""
+    clients = spec.policies.httpClientAuth if spec.policies else None
+    return tuple(
+        (name, policy.tokenEndpoint or "")
+        for name, policy in sorted((clients.definitions if clients else {}).items())
+        if policy.kind == "oauth2ClientCredentials"
+    )

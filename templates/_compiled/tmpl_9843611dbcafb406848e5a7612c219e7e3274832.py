@@ -13,6 +13,7 @@ def root(context, missing=missing):
     l_0_api_keys = resolve('api_keys')
     l_0_base_urls = resolve('base_urls')
     l_0_secrets = resolve('secrets')
+    l_0_token_endpoints = resolve('token_endpoints')
     l_0_config_keys = resolve('config_keys')
     try:
         t_1 = environment.filters['lower']
@@ -34,7 +35,7 @@ def root(context, missing=missing):
         pass
         yield '\nThis journey declares outbound policies, so by default each call goes through them\n(`'
         yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-        yield "._runtime.server.outbound_policies`). `spec.policies.httpResilience`: a task's\n`resiliencePolicyRef` (else `spec.defaults.tasks.resiliencePolicyRef`, else the policy `default`)\nretries up to `maxAttempts` on `NETWORK_ERROR` (no answer: refused, reset, timed out), `HTTP_5XX`,\n`HTTP_429`, waiting `baseDelayMs` (fixed) or `baseDelayMs * 2^(n-1)` (exponential) before retry n,\nat most `maxDelayMs` (100 ms and 2 s when unset; `jitter: full` draws from 0 to that; a longer\n`Retry-After` in seconds is waited instead, still at most `maxDelayMs`); the task sees the last\nanswer. A `circuitBreaker` (per app, per policy and downstream origin) opens when at least\n`failureRateThreshold` of the last `slidingWindowSize` attempts got no answer or a 5xx, fails calls\nwithout sending them (`error.type: CIRCUIT_OPEN`) for `openTimeoutSec`, then lets one trial call\nthrough. `spec.policies.httpClientAuth`: a task's `auth.policyRef` adds `Authorization: Bearer`\nfrom `tokenRef` (`bearerStatic`) or from an OAuth2 client-credentials token (form-encoded to\n`tokenEndpoint`, cached across journeys until `expires_in` less 10% (at most 30 s), fetched again\nonce when a call answers 401), or presents the client certificate of `clientCertRef`, trusting only\n`trustAnchors` when given (`mtlsClient`); a call that cannot be authenticated is not sent\n(`error.type: AUTH`, the log names the variable to set, never a secret). `spec.cookies.jar` keeps\nthe downstream `Set-Cookie`s of the allowed `domains` per journey instance, stored with it\n(surviving a restart), and sends them on later calls (RFC 6265 matching) unless the task says\n`cookies.useJar: false` or sets its own `Cookie` header; `returnToClient` adds the selected ones\n(and the deletions among them) as `Set-Cookie` to the answer that carries the succeeded outcome.\n"
+        yield "._runtime.server.outbound_policies`). `spec.policies.httpResilience`: a task's\n`resiliencePolicyRef` (else `spec.defaults.tasks.resiliencePolicyRef`, else the policy `default`)\nretries up to `maxAttempts` on `NETWORK_ERROR` (no answer: refused, reset, timed out), `HTTP_5XX`,\n`HTTP_429`, waiting `baseDelayMs` (fixed) or `baseDelayMs * 2^(n-1)` (exponential) before retry n,\nat most `maxDelayMs` (100 ms and 2 s when unset; `jitter: full` draws from 0 to that; a longer\n`Retry-After` in seconds is waited instead, still at most `maxDelayMs`); the task sees the last\nanswer. A `circuitBreaker` (per app, per policy and downstream origin) opens when at least\n`failureRateThreshold` of the last `slidingWindowSize` attempts got no answer or a 5xx, fails calls\nwithout sending them (`error.type: CIRCUIT_OPEN`) for `openTimeoutSec`, then lets one trial call\nthrough. `spec.policies.httpClientAuth`: a task's `auth.policyRef` adds `Authorization: Bearer`\nfrom `tokenRef` (`bearerStatic`) or from an OAuth2 client-credentials token (form-encoded to\n`tokenEndpoint` or the deployment's `<PREFIX>_TOKEN_ENDPOINT_<POLICY>`, cached across journeys\nuntil `expires_in` less 10% (at most 30 s), fetched again once when a call answers 401), or presents the client certificate of `clientCertRef`, trusting only\n`trustAnchors` when given (`mtlsClient`); a call that cannot be authenticated is not sent\n(`error.type: AUTH`, the log names the variable to set, never a secret). `spec.cookies.jar` keeps\nthe downstream `Set-Cookie`s of the allowed `domains` per journey instance, stored with it\n(surviving a restart), and sends them on later calls (RFC 6265 matching) unless the task says\n`cookies.useJar: false` or sets its own `Cookie` header; `returnToClient` adds the selected ones\n(and the deletions among them) as `Set-Cookie` to the answer that carries the succeeded outcome.\n"
     yield '\nThe code a server team writes is what the server cannot do itself, and any call it wants to make\nitself, behind the typed `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.handlers.'
@@ -109,6 +110,17 @@ def root(context, missing=missing):
         yield str(t_2(l_1_what))
         yield ': the value, or for a certificate or PEM the PEM text (certificate chain, then key) or the path of a file holding it |\n'
     l_1_ref = l_1_variable = l_1_what = missing
+    for (l_1_name, l_1_variable, l_1_url) in (undefined(name='token_endpoints') if l_0_token_endpoints is missing else l_0_token_endpoints):
+        _loop_vars = {}
+        pass
+        yield '| `'
+        yield str(l_1_variable)
+        yield '` | `'
+        yield str(t_2(l_1_url))
+        yield '` | the token endpoint of OAuth2 policy `'
+        yield str(t_2(l_1_name))
+        yield '` in this deployment |\n'
+    l_1_name = l_1_variable = l_1_url = missing
     for (l_1_key, l_1_variable, l_1_kind, l_1_required) in (undefined(name='config_keys') if l_0_config_keys is missing else l_0_config_keys):
         _loop_vars = {}
         pass
@@ -162,4 +174,4 @@ def root(context, missing=missing):
     yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=30&15=32&18=35&40=38&42=42&46=46&48=48&49=50&59=52&60=54&63=56&66=58&70=60&71=64&72=68&74=73&75=77&77=100&78=104&80=111&81=115&83=130&84=132&85=134&86=136&87=138&88=140&89=142&90=144&91=146&92=148&93=150&94=152&95=154&96=156&97=158&98=160'
+debug_info = '3=31&15=33&18=36&40=39&42=43&46=47&48=49&49=51&59=53&60=55&63=57&66=59&70=61&71=65&72=69&74=74&75=78&77=101&78=105&80=112&81=116&83=123&84=127&86=142&87=144&88=146&89=148&90=150&91=152&92=154&93=156&94=158&95=160&96=162&97=164&98=166&99=168&100=170&101=172'

@@ -10,7 +10,6 @@ applied), with `bearerStatic`, with `oauth2ClientCredentials`, then the TLS serv
 from __future__ import annotations
 
 import re
-import shutil
 import ssl
 import subprocess
 from collections.abc import Callable, Iterator
@@ -30,7 +29,6 @@ from tests.support.engine import API, generate_case, server_module
 from tests.support.live import LiveServer, run_live
 
 NAME = "dsl-http-auth"
-TOKEN_URL = "http://127.0.0.1:9/oauth2/token"
 
 
 class Downstream:
@@ -40,6 +38,7 @@ class Downstream:
         self.token_calls: list[dict[str, str]] = []
         self.revoked: set[str] = set()
         self.seen: list[str | None] = []
+        self.token_url = ""
 
     def tokens(self) -> Starlette:
         async def token(request: Request) -> Response:
@@ -92,8 +91,8 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def world(
     tmp_path_factory: pytest.TempPathFactory, pki: Path
 ) -> Iterator[tuple[Any, Downstream, dict[str, str]]]:
-    """The downstreams running, and the journey generated against the token endpoint's
-    real port (the spec names 127.0.0.1:9)."""
+    """The downstreams running, and the journey generated (its tokenEndpoint names
+    127.0.0.1:9; the tests set the real one, as a deployment does)."""
     down = Downstream()
     tokens = run_live(down.tokens())
     echo = run_live(down.echo())
@@ -104,13 +103,9 @@ def world(
         ssl_ca_certs=str(pki / "ca.pem"),
         ssl_cert_reqs=ssl.CERT_REQUIRED,
     )
-    root = tmp_path_factory.mktemp("auth-specs")
-    shutil.copytree(JOURNEYS, root, dirs_exist_ok=True)
-    journey = root / "examples" / "technical" / NAME / f"{NAME}.journey.yaml"
-    text = journey.read_text(encoding="utf-8")
-    journey.write_text(text.replace(TOKEN_URL, tokens.url + "/oauth2/token"))
-    module = generate_case(NAME, tmp_path_factory.mktemp("auth"), root=root)
+    module = generate_case(NAME, tmp_path_factory.mktemp("auth"), root=JOURNEYS)
     urls = {"outbound": echo.url, "secure": secure.url.replace("http:", "https:")}
+    down.token_url = tokens.url + "/oauth2/token"
     yield server_module(module), down, urls
     for running in (tokens, echo, secure):
         running.stop()
@@ -134,7 +129,12 @@ def test_each_task_authenticates_with_its_policy_and_the_token_is_cached(
         "secret://certs/backend": (pki / "client-bundle.pem").read_text(),
         "trust/root-ca.pem": str(pki / "ca.pem"),
     }
-    settings = server.Settings(store_path=db_path, api_base_urls=urls, secrets=secrets)
+    settings = server.Settings(
+        store_path=db_path,
+        api_base_urls=urls,
+        secrets=secrets,
+        token_endpoints={"backend": down.token_url},  # the spec's is 127.0.0.1:9
+    )
     app = live(server.create_app(settings=settings), "on")  # lifespan: closes clients
     outputs = []
     with httpx.Client(base_url=app.url, timeout=30) as client:
@@ -217,6 +217,28 @@ def test_the_readme_documents_each_secret_under_the_variable_the_server_reads(
         "trust/root-ca.pem",
     ]
     environ = {name: f"value of {ref}" for name, ref in variables}
+    rows = re.findall(
+        r"^\| `(DSL_HTTP_AUTH_TOKEN_ENDPOINT_[A-Z0-9_]+)` \| `([^`]+)` \| .* policy `([^`]+)`",
+        readme.read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert rows == [
+        (
+            "DSL_HTTP_AUTH_TOKEN_ENDPOINT_BACKEND",
+            "http://127.0.0.1:9/oauth2/token",
+            "backend",
+        )
+    ]
+    environ[rows[0][0]] = "https://auth.example.com/token"
     settings = server.Settings.from_env("DSL_HTTP_AUTH", [], environ=environ)
     for _, ref in variables:
         assert settings.secret(ref) == f"value of {ref}"
+    assert settings.token_endpoint("backend") == (
+        "https://auth.example.com/token",
+        "DSL_HTTP_AUTH_TOKEN_ENDPOINT_BACKEND",
+    )
+    wrong = server.Settings(
+        store_path=":memory:", token_endpoints={"backend": "/token"}
+    )
+    with pytest.raises(ValueError, match=r"Settings.token_endpoints\['backend'\] must be an absolute"):  # fmt: skip
+        server.create_app(settings=wrong)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -21,7 +22,7 @@ from ..outbound import HttpOperation, OutboundError, current_call
 from ..services import COOKIES, Services
 from ..settings import Settings
 from . import OutboundPolicies, OutboundSpec, settings_secret
-from .auth import OutboundAuthError
+from .auth import AuthSpec, OutboundAuthError
 from .cookies import CookieJar
 from .resilience import CircuitOpenError
 
@@ -38,7 +39,7 @@ class JourneyPolicy:
         self.spec = spec
         self.policies = OutboundPolicies(
             {r.name: r for r in spec.resilience},
-            {a.name: a for a in spec.auth},
+            {a.name: _deployed(a, settings) for a in spec.auth},
             settings_secret(settings),
             **clocks,
         )
@@ -113,3 +114,16 @@ def _stored(services: Services) -> dict[str, Any] | None:
     record = read(services.journey_id) if read is not None else None
     found = (record.runtime or {}).get(COOKIES) if record is not None else None
     return found if isinstance(found, dict) else None
+
+
+def _deployed(spec: AuthSpec, settings: Settings) -> AuthSpec:
+    """The policy with this deployment's tokenEndpoint, when one is set."""
+    found = settings.token_endpoint(spec.name)
+    if spec.kind != "oauth2ClientCredentials" or found is None:
+        return spec
+    url, where = found
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(
+            f"{where} must be an absolute http:// or https:// URL, got {url!r}"
+        )
+    return replace(spec, token_endpoint=url)

@@ -25,6 +25,7 @@ __all__ = [
     "config_env_name",
     "env_prefix",
     "secret_env_name",
+    "token_endpoint_env_name",
 ]
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
@@ -67,6 +68,12 @@ def config_env_name(prefix: str, key: str) -> str:
     return f"{prefix}_CONFIG_{env_prefix(words)}"
 
 
+def token_endpoint_env_name(prefix: str, policy: str) -> str:
+    """Return the variable overriding an OAuth2 policy's tokenEndpoint (backend -> ..._TOKEN_ENDPOINT_BACKEND)."""
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", policy)
+    return f"{prefix}_TOKEN_ENDPOINT_{env_prefix(words)}"
+
+
 def secret_env_name(prefix: str, ref: str) -> str:
     """Return the variable holding a secretRef (secret://tokens/backend -> ..._SECRET_TOKENS_BACKEND)."""
     name = ref.split("://", 1)[1] if "://" in ref else ref
@@ -99,7 +106,9 @@ class Settings:
     ``secrets`` maps each ``secretRef`` of an outbound auth policy (DSL §19: ``tokenRef``,
     ``clientSecretRef``, ``clientCertRef``, a trust anchor's ``pemRef``) to its value; from the
     environment each is ``<PREFIX>_SECRET_<REF>`` (``secret_env_name``). A certificate or PEM
-    value is the PEM text itself or the path of a file holding it.
+    value is the PEM text itself or the path of a file holding it. ``token_endpoints`` sets an
+    ``oauth2ClientCredentials`` policy's ``tokenEndpoint`` for this deployment, by policy id
+    (``<PREFIX>_TOKEN_ENDPOINT_<POLICY>``).
 
     Limits at the door (README "Limits"): ``max_body_bytes`` (413), ``max_json_depth`` (nesting
     of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
@@ -140,6 +149,8 @@ class Settings:
     connect_timeout_seconds: int = 5
     secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
     secret_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    token_endpoints: Mapping[str, str] = field(default_factory=dict)
+    token_endpoint_env: Mapping[str, str] = field(default_factory=dict)
     api_base_urls: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -201,6 +212,20 @@ class Settings:
             found = self.secret_env.get(secret_env_name(self.env_prefix, ref))
         return found or None
 
+    def token_endpoint(self, policy: str) -> tuple[str, str] | None:
+        """An OAuth2 policy's tokenEndpoint set for this deployment, with where it was set
+        (``token_endpoints``, then ``<PREFIX>_TOKEN_ENDPOINT_<POLICY>``); None: the spec's.
+        """
+        found = self.token_endpoints.get(policy)
+        if found:
+            return found, f"Settings.token_endpoints[{policy!r}]"
+        if self.env_prefix:
+            name = token_endpoint_env_name(self.env_prefix, policy)
+            found = self.token_endpoint_env.get(name)
+            if found:
+                return found, name
+        return None
+
     def secret_hint(self, ref: str) -> str:
         """Name the setting an operator must provide for a secretRef (never its value)."""
         if self.env_prefix:
@@ -226,6 +251,7 @@ class Settings:
 
         <PREFIX>_STORE, <PREFIX>_MAX_BODY_BYTES, <PREFIX>_API_KEY_<PROFILE>,
         <PREFIX>_SECRET_<REF> for each outbound auth secretRef,
+        <PREFIX>_TOKEN_ENDPOINT_<POLICY> for an OAuth2 policy's tokenEndpoint,
         <PREFIX>_APIKEY_SOURCE_<PROFILE> (``header:<name>`` or ``query:<name>``),
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
@@ -270,6 +296,11 @@ class Settings:
             connect_timeout_seconds=_positive_int(
                 env, f"{prefix}_CONNECT_TIMEOUT_SECONDS", default=5
             ),
+            token_endpoint_env={
+                k: v
+                for k, v in env.items()
+                if k.startswith(f"{prefix}_TOKEN_ENDPOINT_") and v
+            },
             secret_env={
                 k: v for k, v in env.items() if k.startswith(f"{prefix}_SECRET_") and v
             },
