@@ -10,6 +10,7 @@ from tests.support.paths import GENERATED
 def test_every_documented_variable_is_one_the_server_reads() -> None:
     from payment_callback import server
     from payment_callback.engine import ENV_PREFIX, PROFILES
+    from payment_callback.handlers import HTTP_CALLS
 
     readme = (GENERATED / "payment_callback" / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Server") :]
@@ -22,7 +23,10 @@ def test_every_documented_variable_is_one_the_server_reads() -> None:
         f"{ENV_PREFIX}_ENVIRONMENT": "prod",
         f"{ENV_PREFIX}_MTLS_CERT_HEADER": "X-Cert",
     }
-    settings = server.Settings.from_env(ENV_PREFIX, PROFILES, environ=environ)
+    apis = sorted({call.api for call in HTTP_CALLS.values() if call.api})
+    settings = server.Settings.from_env(
+        ENV_PREFIX, PROFILES, environ=environ, apis=apis
+    )
     assert settings.store_path == "7"
     for (
         profile
@@ -42,4 +46,6 @@ def test_every_documented_variable_is_one_the_server_reads() -> None:
         settings.idempotency_ttl_seconds,
     )
     assert limits == (7, 7.0, 7, 7, 7, 7)
-    assert len(variables) == 17 + len(PROFILES)
+    for api in apis:  # each downstream API's base URL, under its documented name
+        assert settings.api_base_urls[api] == "7"
+    assert len(variables) == 17 + len(PROFILES) + len(apis)
