@@ -184,15 +184,27 @@ def _base_origin(base_url: str) -> tuple[str, str, int | None]:
     return origin(base_url)
 
 
+@functools.lru_cache(maxsize=64)
+def _base_path(base_url: str) -> str:
+    return httpx.URL(base_url).path
+
+
 def prepare(config: ClientConfig, spec: RequestSpec) -> Prepared:
     """Build the request; secret headers are attached only for the base URL's origin."""
     path = expand_path(spec.path, spec.path_params, spec.path_styles)
     # an absolute URL (a step's Redocly x-operation) is called as written
     absolute = spec.path.startswith(("http://", "https://"))
     url = path if absolute else join_url(config.base_url, spec.prefix, path)
-    target = httpx.URL(url)
     headers = {**config.headers, **spec.headers}
-    same = origin(target) == _base_origin(config.base_url)
+    base_origin = _base_origin(config.base_url)
+    target: httpx.URL | None = None
+    if not absolute and path.startswith("/") and base_origin[1]:
+        # the base URL has a host, and "/..." after it cannot change it: same origin, and
+        # the URL is parsed once, when httpx builds the request
+        same = True
+    else:
+        target = httpx.URL(url)
+        same = origin(target) == base_origin
     if same:
         headers.update(config.secret_headers)
     content = None
@@ -212,7 +224,7 @@ def join_url(base_url: str, prefix: str, path: str) -> str:
     out when the base URL already ends with it (the openai-python convention)."""
     base = base_url.rstrip("/")
     prefix = prefix.rstrip("/")
-    if prefix and path.startswith(prefix) and httpx.URL(base).path.endswith(prefix):
+    if prefix and path.startswith(prefix) and _base_path(base).endswith(prefix):
         path = path[len(prefix) :] or "/"
     return base + path
 
