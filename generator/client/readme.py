@@ -13,15 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from .. import naming
 from ..encode import py_literal
 from ..ir import Bundle
+from ..schema.journey.tasks import JwtValidate, MtlsValidate, key_source
 
 if TYPE_CHECKING:
     from .assemble import JourneyView
     from .workflows import WorkflowView
 
 BASE_URL = "http://localhost:8080"
+# the header the README's demo server reads a client certificate from (as behind a proxy)
+CERT_HEADER = "X-Client-Cert"
 
 
 @dataclass(frozen=True)
@@ -53,14 +58,81 @@ def _value(annotation: str, example: Any, models: set[str], used: set[str]) -> s
     return literal(example)
 
 
+def _auth_tasks(node: Any, found: list[BaseModel]) -> list[BaseModel]:
+    """Every jwtValidate and mtlsValidate task of a journey, wherever its state sits."""
+    if isinstance(node, JwtValidate | MtlsValidate):
+        found.append(node)
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            _auth_tasks(getattr(node, name), found)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _auth_tasks(value, found)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _auth_tasks(value, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the example sends for the journey's inbound auth tasks."""
+
+    headers: list[str]  # `"Name": value-expression` entries of the client's `headers=`
+    server_env: list[str]  # `VAR=value` the demo server command is prefixed with
+    says: list[str]  # the introduction's sentences about them
+    std: list[str]  # standard-library imports the expressions need
+
+
+def credentials(bundle: Bundle) -> Credentials:
+    """The JWT and client certificate the journey's auth tasks read, from the environment."""
+    found = Credentials([], [], [], [])
+    if bundle.journey is None:
+        return found
+    prefix = bundle.names.env_prefix
+    tasks = _auth_tasks(bundle.journey.definition.spec, [])
+    jwt = next((t for t in tasks if isinstance(t, JwtValidate)), None)
+    source = key_source(jwt.source) if jwt is not None else None
+    if jwt is not None and (source is None or source.location == "header"):
+        name = source.name if source is not None and source.name else "Authorization"
+        scheme = source.scheme if source is not None else "Bearer"
+        value = f'os.environ["{prefix}_TOKEN"]'
+        found.headers.append(
+            f'{literal(name)}: {literal(scheme + " ") + " + " if scheme else ""}{value}'
+        )
+        found.says.append(
+            f"the JWT in `{prefix}_TOKEN` goes in the `{name}` header of every request "
+            "(the fake verifier accepts any well-formed token; your `validate_jwt` "
+            "handler checks the signature)"
+        )
+    if any(isinstance(t, MtlsValidate) for t in tasks):
+        found.server_env.append(f"{prefix}_MTLS_CERT_HEADER={CERT_HEADER}")
+        found.headers.append(
+            f'{literal(CERT_HEADER)}: quote(Path(os.environ["{prefix}_CLIENT_CERT"])'
+            ".read_text())"
+        )
+        found.std.extend(["from pathlib import Path", "from urllib.parse import quote"])
+        found.says.append(
+            f"the client certificate (a PEM file named by `{prefix}_CLIENT_CERT`) goes "
+            f"URL-encoded in the `{CERT_HEADER}` header, as a TLS-terminating proxy "
+            f"forwards it to a server started with `{prefix}_MTLS_CERT_HEADER` "
+            f"(the fake verifier accepts any certificate)"
+        )
+    return found
+
+
 def _program(
     module: str, client: str, imports: set[str], head: list[str], call: list[str],
-    result: str, asynchronous: bool, secret: bool,
+    result: str, asynchronous: bool, secret: bool, extra: Sequence[str] = (),
 ) -> str:  # fmt: skip
     """Python source of the example, laid out as black would (the test type-checks it)."""
     std = ["import asyncio"] if asynchronous else []
     if secret:  # the webhook secret is read from the environment
         std.append("import os")
+    std += [line for line in extra if line.startswith("import ")]
+    std = sorted(set(std)) + sorted(
+        {line for line in extra if line.startswith("from ")}
+    )
     lines = [*std, *([""] if std else []), f"from {module} import {client}"]
     if imports:
         lines.append(f"from {module}.models import {', '.join(sorted(imports))}")
@@ -88,6 +160,7 @@ def client_example(
     used: set[str] = set()
     head = [literal(BASE_URL)]
     secret = False
+    extra: list[str] = []
     if journey is not None and bundle.journey is not None:
         start = bundle.journey.start_example
         call = [f"outcome = client.{journey.method_name}("]
@@ -97,18 +170,38 @@ def client_example(
                 value = _value(ext.annotation, ext.example, models, used)
                 call.append(f"    {ext.arg}={value},")
         call += ["    timeout=60,", ")"]
-        server = f"python -m {names.module}.server --fake --port 8080"
+        auth = credentials(bundle)
+        server = " ".join(
+            [*auth.server_env, f"python -m {names.module}.server --fake --port 8080"]
+        )
         steps = (*bundle.journey.external_steps, *bundle.journey.branch_steps)
         guards = [s for s in steps if s.guard_profile]
         intro = (
             "Run the whole journey, here against the server on its fake handlers "
             f"(`{server}`"
         )
-        if guards:
-            variable = f"{names.env_prefix}_API_KEY_{naming.env_name(str(guards[0].guard_profile))}"
-            head.append(f'webhook_secret=os.environ["{variable}"]')
+        variables = list(
+            dict.fromkeys(
+                f"{names.env_prefix}_API_KEY_{naming.env_name(str(g.guard_profile))}"
+                for g in guards
+            )
+        )
+        if variables:
+            head.append(f'webhook_secret=os.environ["{variables[0]}"]')
             secret = True
-            intro += f", with the secret in `{variable}` for both"
+            if len(variables) == 1:
+                intro += f", with the secret in `{variables[0]}` for both"
+            else:  # one webhook_secret is sent on every guarded step
+                listed = ", ".join(f"`{v}`" for v in variables)
+                intro += (
+                    f", with the same secret in each of {listed} (the client's one "
+                    "`webhook_secret` is sent on every guarded step)"
+                )
+        if auth.headers:
+            head.append("headers={" + ", ".join(auth.headers) + "}")
+            secret = True
+            extra = auth.std
+            intro += "; " + "; ".join(auth.says)
         intro += (
             "). The values are the schemas' documented examples where they have one:"
         )
@@ -140,8 +233,17 @@ def client_example(
             result,
             False,
             secret,
+            extra,
         ),
         _program(
-            names.module, names.async_client, used, head, call, result, True, secret
+            names.module,
+            names.async_client,
+            used,
+            head,
+            call,
+            result,
+            True,
+            secret,
+            extra,
         ),
     )

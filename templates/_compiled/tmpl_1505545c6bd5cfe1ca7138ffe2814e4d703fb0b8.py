@@ -438,7 +438,7 @@ def root(context, missing=missing):
             l_2_e = missing
             yield '        timeout: float | None = None,\n        poll: _PollSchedule | None = None,\n        idempotency_key: str | None = None,\n    ) -> '
             yield str(environment.getattr((undefined(name='journey') if l_0_journey is missing else l_0_journey), 'outcome'))
-            yield ':\n        """Run the journey: start it, post each given input at its state (or wait for it), return the outcome."""\n        program = _flow.run_journey(\n            _JOURNEY,\n            start,\n            ('
+            yield ':\n        """Run the journey: start it, post each given input whenever its state waits (inside parallel branches too; a state given none waits for someone else), return the outcome."""\n        program = _flow.run_journey(\n            _JOURNEY,\n            start,\n            ('
             for l_2_e in environment.getattr((undefined(name='journey') if l_0_journey is missing else l_0_journey), 'external'):
                 _loop_vars = {}
                 pass

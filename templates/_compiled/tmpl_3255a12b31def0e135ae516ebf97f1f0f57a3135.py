@@ -62,7 +62,7 @@ def root(context, missing=missing):
         pass
         yield '| `'
         yield str(environment.getattr((undefined(name='journey') if l_0_journey is missing else l_0_journey), 'method_name'))
-        yield '()` | the whole journey: start, post each given input at its state, poll, read the outcome | `'
+        yield '()` | the whole journey: start, post each given input whenever its state waits (inside parallel branches too), poll, read the outcome | `'
         yield str(environment.getattr((undefined(name='journey') if l_0_journey is missing else l_0_journey), 'outcome'))
         yield '` |\n'
     yield '\n`client.with_raw_response.<method>(...)` answers the whole response instead (status, headers,\ndata and the typed value).\n'

@@ -1,30 +1,81 @@
-"""Generated package READMEs' client examples run as written, against the package's own server on
-its fake handlers (`python -m <pkg>.server --fake`, with every secret and required setting its
-README's server section lists): the golden payment-callback package and a spread of corpus
-journeys (each run costs a server start, so not all 42 in CI); every corpus README's examples
-pass `mypy --strict`.
+"""Generated package READMEs' client examples run as written, for the golden payment-callback
+package and every one of the 42 corpus journeys: the server is started with the README's own
+demo command (`python -m <pkg>.server --fake`, with the variables that command sets), with every
+secret and required setting its server section lists; the example reads what it names from the
+environment (a webhook secret, a JWT, a client certificate file), which the test provides as a
+user would: the secrets the server got, a JWT it signs, a certificate openssl makes. Each example
+must exit 0 and print a terminal phase. Every README's examples pass `mypy --strict`.
 
-Measured on all 42 corpus journeys (2026-12-02): 23 run to an outcome as written; the others do
-not yet, for reasons the DSL issue (#14) owns — an async start answering 200 where the contract
-says 202, auth journeys whose example carries no credentials, outputs that break their own
-output schema (DecodeError), and journeys that wait for inputs the example cannot give.
+A corpus journey whose example cannot run because of a defect of the published journey itself is
+an xfail naming the defect (the output-schema ones are those tests/corpus_e2e/workflows.yaml
+records as `untyped_output`), and only while the example fails with the error that defect
+causes: failing otherwise fails, and so does running (then the entry must go). Those run with
+a 10 s budget instead of the README's 60 s, to fail fast.
+
+Measured on all 42 corpus journeys (2026-12-02): 35 run as written; 7 are the defects below.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.live import free_port
-from tests.support.paths import GENERATED, CorpusPackage
+from tests.support.paths import GENERATED, CorpusPackage, corpus_cases
 from tests.support.readme import serving
 
 pytestmark = pytest.mark.slow
+
+# Corpus journeys whose README example cannot run: why (a defect of the published journey), and
+# what the example's error shows (a regular expression).
+KNOWN: dict[str, tuple[str, str]] = {
+    "async-report-generation": (
+        "fetchReportStatus's fake answer has no `state` COMPLETED or FAILED, and the journey "
+        "polls it every 60 s with no limit of attempts: it never ends on fake handlers",
+        "DeadlineExceeded: journey not terminal before the deadline; last status: Running at waitForReportPoll",
+    ),
+    "b2b-purchase-order": (
+        "completeApproved outputs `approvals` ({level1, level2, level3}); the output schema "
+        "requires purchaseOrderId and finalStatus (DecodeError on the typed outcome)",
+        "DecodeError: response does not match the declared schema.*/output/purchaseOrderId: Field required",
+    ),
+    "customer-onboarding-kyc": (
+        "completeApproved outputs the risk-decision payload; the output schema requires "
+        "finalStatus (DecodeError on the typed outcome)",
+        "DecodeError: response does not match the declared schema.*/output/finalStatus: Field required",
+    ),
+    "healthcare-appointment-referral": (
+        "the published YAML indents patientDecision under normaliseAppointments, so the "
+        "referral branch never waits for the patient and the journey waits for the 30-day "
+        "referralExpiryTimer",
+        "DeadlineExceeded: journey not terminal before the deadline; last status: Running at referralExpiryTimer",
+    ),
+    "high-value-transfer": (
+        "settlementSucceeded outputs the settlement callback; the output schema requires "
+        "decision (DecodeError on the typed outcome)",
+        "DecodeError: response does not match the declared schema.*/output/decision: Field required",
+    ),
+    "loan-application": (
+        "approved outputs `offer`, the createAccount task result; the output schema requires "
+        "decision (DecodeError on the typed outcome)",
+        "DecodeError: response does not match the declared schema.*/output/decision: Field required",
+    ),
+    "notification-throttle": (
+        "the journey builds nextNotificationAvailableAt as `(nowTs as DateTime) ++ "
+        '"|PT300S"`, a string its own output schema declares format date-time',
+        "DecodeError: response does not match the declared schema.*/output/nextNotificationAvailableAt: Input should be a valid datetime",
+    ),
+}
 
 
 def _blocks(readme: str) -> list[str]:
@@ -38,47 +89,84 @@ def _environment(readme: str) -> dict[str, str]:
     return {name: "readme-example-value" for name in listed}
 
 
-# Corpus journeys whose README example is run (a spread of state kinds: wait, httpCall
-# outcomes, transforms, choice, named outcomes, timers of market hours, a webhook).
-RUN = (
-    "choice-multi-branch",
-    "http-post-json",
-    "http-success",
-    "market-open-order-submission",
-    "named-outcomes",
-    "privacy-erasure-sla",
-    "transform-pipeline",
-    "wait-approval",
-)
+def _demo_command(readme: str, module: str) -> str:
+    """The server command the README's example introduction gives (with its variables)."""
+    found = re.search(r"against the server on its fake handlers \(`([^`]+)`", readme)
+    command = (
+        found.group(1) if found else f"python -m {module}.server --fake --port 8080"
+    )
+    assert f"python -m {module}.server --fake" in command, command
+    return command.replace("python -m", f"{sys.executable} -m", 1)
 
 
-def _packages(corpus: dict[str, CorpusPackage]) -> list[Path]:
-    return [
-        GENERATED / "payment_callback",
-        *(corpus[name].folder for name in sorted(corpus)),
-    ]
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _run_examples(package: Path, tmp_path: Path) -> None:
+def _jwt() -> str:
+    """A compact HS256 JWS with the claims the corpus journeys' policies look for."""
+    header = {"alg": "HS256", "typ": "JWT"}
+    claims = {
+        "sub": "readme-user",
+        "scope": "openid admin read:users",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 3600,
+    }
+    signing = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
+    key = os.urandom(32)
+    signature = hmac.new(key, signing.encode(), hashlib.sha256).digest()
+    return f"{signing}.{_b64(signature)}"
+
+
+@pytest.fixture(scope="module")
+def client_cert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed client certificate (PEM) made by openssl, as a consumer holds one."""
+    folder = tmp_path_factory.mktemp("client-cert")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+         "-subj", "/CN=readme-client/OU=AdminClients/OU=Journeys/O=Example"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return folder / "cert.pem"
+
+
+def _client_environment(
+    code: str, server: dict[str, str], cert: Path
+) -> dict[str, str]:
+    """What the example reads from the environment: the server's secrets, a JWT, a cert."""
+    found: dict[str, str] = {}
+    for name in re.findall(r'os\.environ\["([A-Z0-9_]+)"\]', code):
+        if name.endswith("_TOKEN"):
+            found[name] = _jwt()
+        elif name.endswith("_CLIENT_CERT"):
+            found[name] = str(cert)
+        else:
+            assert name in server, f"the example reads {name}, which the server lacks"
+            found[name] = server[name]
+    return found
+
+
+def _run_examples(
+    package: Path, tmp_path: Path, cert: Path, budget: str | None = None
+) -> None:
     readme = (package / "README.md").read_text(encoding="utf-8")
     blocks = _blocks(readme)
     assert len(blocks) == 2, f"{package.name}: expected a sync and an async example"
     env = {**os.environ, **_environment(readme), "PYTHONPATH": str(package)}
     module = package.name
     with serving(
-        f"{sys.executable} -m {module}.server --fake --port 8080",
-        tmp_path,
-        port=free_port(),
-        env=env,
+        _demo_command(readme, module), tmp_path, port=free_port(), env=env
     ) as url:
         for index, code in enumerate(blocks):
             script = tmp_path / f"example_{index}.py"
-            script.write_text(
-                code.replace("http://localhost:8080", url), encoding="utf-8"
-            )
+            run = code.replace("http://localhost:8080", url)
+            if budget is not None:
+                run = run.replace("timeout=60,", f"timeout={budget},")
+            script.write_text(run, encoding="utf-8")
             done = subprocess.run(
                 [sys.executable, str(script)],
-                env=env,
+                env={**env, **_client_environment(code, env, cert)},
                 cwd=tmp_path,
                 capture_output=True,
                 text=True,
@@ -92,32 +180,54 @@ def _run_examples(package: Path, tmp_path: Path) -> None:
             assert phase in ("SUCCEEDED", "FAILED"), f"{module}: {done.stdout[-500:]}"
 
 
-def test_readme_examples_run(
-    corpus_packages: dict[str, CorpusPackage], tmp_path: Path
+def _cases() -> list[str]:
+    return [case.name for case in corpus_cases()]
+
+
+def test_known_defects_name_corpus_journeys() -> None:
+    assert set(KNOWN) <= {case.name for case in corpus_cases()}
+
+
+def test_golden_readme_examples_run(tmp_path: Path, client_cert: Path) -> None:
+    _run_examples(GENERATED / "payment_callback", tmp_path, client_cert)
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_corpus_readme_examples_run(
+    case: str,
+    corpus_packages: dict[str, CorpusPackage],
+    tmp_path: Path,
+    client_cert: Path,
 ) -> None:
-    chosen = [GENERATED / "payment_callback", *(corpus_packages[n].folder for n in RUN)]
-    failures = []
-    for index, package in enumerate(chosen):
-        folder = tmp_path / f"{index}-{package.name}"
-        folder.mkdir()
-        try:
-            _run_examples(package, folder)
-        except (AssertionError, pytest.fail.Exception) as problem:
-            failures.append(f"{package.name}: {problem}")
-    assert not failures, "\n\n".join(failures)
+    folder = corpus_packages[case].folder
+    if case not in KNOWN:
+        _run_examples(folder, tmp_path, client_cert)
+        return
+    reason, shown = KNOWN[case]
+    try:
+        _run_examples(folder, tmp_path, client_cert, budget="10")
+    except AssertionError as failure:
+        assert re.search(shown, str(failure)), f"{case} fails otherwise:\n{failure}"
+        pytest.xfail(reason)
+    pytest.fail(f"{case}'s example runs now: remove it from KNOWN ({reason})")
 
 
 def test_every_readme_example_passes_mypy_strict(
     corpus_packages: dict[str, CorpusPackage], tmp_path: Path
 ) -> None:
+    packages = [
+        GENERATED / "payment_callback",
+        *(corpus_packages[name].folder for name in sorted(corpus_packages)),
+    ]
     files, paths = [], []
-    for number, package in enumerate(_packages(corpus_packages)):
+    for number, package in enumerate(packages):
         paths.append(str(package))
         for index, code in enumerate(
             _blocks((package / "README.md").read_text(encoding="utf-8"))
         ):
             files.append(tmp_path / f"p{number}_{package.name}_example_{index}.py")
             files[-1].write_text(code, encoding="utf-8")
+    assert len(files) == 2 * 43, "a sync and an async example in every README"
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", *map(str, files)],
         cwd=tmp_path,

@@ -533,7 +533,7 @@ class PaymentCallbackClient(_Settings):
         poll: _PollSchedule | None = None,
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:
-        """Run the journey: start it, post each given input at its state (or wait for it), return the outcome."""
+        """Run the journey: start it, post each given input whenever its state waits (inside parallel branches too; a state given none waits for someone else), return the outcome."""
         program = _flow.run_journey(
             _JOURNEY,
             start,
@@ -738,7 +738,7 @@ class AsyncPaymentCallbackClient(_Settings):
         poll: _PollSchedule | None = None,
         idempotency_key: str | None = None,
     ) -> JourneyOutcome:
-        """Run the journey: start it, post each given input at its state (or wait for it), return the outcome."""
+        """Run the journey: start it, post each given input whenever its state waits (inside parallel branches too; a state given none waits for someone else), return the outcome."""
         program = _flow.run_journey(
             _JOURNEY,
             start,

@@ -111,7 +111,8 @@ def _await_status(
         seen.append(reply)
         return until(reply.data) or not env.is_running(reply.data)
 
-    if done(seen[-1]):
+    # an async start's answer (202) names no phase: only a status says where the journey is
+    if _field(seen[-1].data, "phase") is not None and done(seen[-1]):
         return
     state = budget.poll_state(env.schedule)
     state.last_value = seen[-1].value
