@@ -614,9 +614,13 @@ def _run_part_bench(
     if peers.get("arazzo-runner", {}).get("installed"):
         argv += ["--arazzo-python", str(PEERS_DIR / "bin" / "python")]
     env = clean_env({"PYTHONPATH": str(GENERATED_PC.parent)})
-    done = subprocess.run(
-        argv, capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+    try:  # 10,000 journeys per server on a loaded 2-core box take minutes
+        done = subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=900, check=False
+        )
+    except subprocess.TimeoutExpired:
+        log(f"  {kind}: gave up after 900 s")
+        return {"error": f"{script.name} did not finish within 900 s"}
     if done.returncode != 0:
         log(f"  {kind}: failed: {done.stderr.strip()[-300:]}")
         return {"error": done.stderr.strip()[-1000:]}
