@@ -92,7 +92,22 @@ class JourneyCompiler:
         if self.output_sites:
             extras.append(("output_sites", py_literal(self.output_sites)))
         self.top = replace(top, extras=tuple(extras))
+        self.check_context_reads()
         return self.functions
+
+    def check_context_reads(self) -> None:
+        """Fail fast on a context read no state can satisfy (`context_keys`)."""
+        from ..diagnostics import SpecError
+        from .context_keys import problems
+
+        own = [
+            (where, path)
+            for pointer, where, path in self.expressions.reads
+            if pointer.startswith("/spec/states/")
+        ]
+        found = problems(self.spec, own)
+        if found:
+            raise SpecError(found)
 
     def inputs(self) -> list[InputCode]:
         """Every external-input state, branches included (call after steps())."""

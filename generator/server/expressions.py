@@ -63,6 +63,14 @@ def _checked(
 
 
 @dataclass(frozen=True)
+class _Place:
+    """A 1-based line and column inside an expression (as DataWeave errors carry)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Expressions:
     """Compiles the expressions of one kind of site explicitly: the journey document they are
     in, the bindings visible there beyond `context`, `payload` and `platform` (the `outcome`
@@ -78,6 +86,9 @@ class Expressions:
     mappers: Mapping[str, Expression] = field(default_factory=dict)
     # `spec.errors.normalisers`: what a `normaliserRef` names (DSL §24)
     normalisers: Mapping[str, Expression] = field(default_factory=dict)
+    # (pointer, location, path) of every constant context path an expression reads
+    # (`context_keys` checks those of the journey's own states)
+    reads: list[tuple[str, Location, tuple[str, ...]]] = field(default_factory=list)
 
     def seeing(self, names: frozenset[str]) -> Expressions:
         """The compiler for sites that also see `names`."""
@@ -128,6 +139,7 @@ class Expressions:
             for w in compiled.warnings
         )
         self._note_runtime(compiled.code)
+        self._note_reads(pointer, doc.location(pointer + "/expr"), compiled.code, text)
         return Code(
             compiled.code, _checked(compiled.bindings, SUPPORTED_BINDINGS | extra)
         )
@@ -212,10 +224,25 @@ class Expressions:
                 where, f"cannot compile ${{...}} placeholder: {exc.message}"
             ) from None
         self._note_runtime(compiled.code)
+        self._note_reads(pointer, self.doc.location(pointer), compiled.code)
         return Code(
             compiled.code,
             _checked(compiled.bindings, SUPPORTED_BINDINGS | self.bindings),
         )
+
+    def _note_reads(
+        self, pointer: str, where: Location, code: str, text: str | None = None
+    ) -> None:
+        """Record the context paths `code` reads, each at its place in the expression
+        `text` when it is found there (else at the site)."""
+        from .context_keys import context_paths, position
+
+        for path in context_paths(code):
+            at = position(text, path) if text is not None else None
+            if at is not None:
+                place = _Place(*at)
+                where = _where(self.doc, pointer + "/expr", text or "", place)  # type: ignore[arg-type]
+            self.reads.append((pointer, where, path))
 
     def _note_runtime(self, code: str) -> None:
         """Record that compiled code calls the DataWeave runtime (the name `_dw` in it)."""
