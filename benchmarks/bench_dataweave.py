@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.dataweave import compile_expression  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "journeyforge" / "examples"
+CORPUS = ROOT / "tests" / "corpus" / "journeyforge" / "examples"
 RUNTIME_DIR = ROOT / "templates" / "runtime" / "server" / "dataweave"
 BASE = frozenset({"context", "payload", "platform"})
 

@@ -1,4 +1,5 @@
-"""The construct list of the DSL reference (`../shared/reference/journeyforge-dsl.md`), read
+"""The construct list of the DSL reference (a copy of `../shared/reference/journeyforge-dsl.md`
+kept in tests/corpus/journeyforge/reference/, so a fresh clone needs nothing beside it), read
 from the reference itself, and the README's coverage table of those constructs.
 
 A construct is named the way the README table names it:
@@ -25,7 +26,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = ROOT.parent / "shared" / "reference" / "journeyforge-dsl.md"
+REFERENCE = (
+    ROOT / "tests" / "corpus" / "journeyforge" / "reference" / "journeyforge-dsl.md"
+)
 README = ROOT / "README.md"
 STATUSES = ("runs", "refused", "gap")
 # names the reference uses as placeholders in its examples, not constructs

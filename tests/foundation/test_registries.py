@@ -1,6 +1,6 @@
 """Every state type and task kind of the DSL reference is reached through its registries.
 
-The kinds are read from the reference itself (`../shared/reference/journeyforge-dsl.md`): a
+The kinds are read from the reference itself (`tests/corpus/journeyforge/reference/`): a
 kind added there fails here until it has a schema model and a compiler, or is reported as a
 located "not supported" warning.
 """
@@ -21,8 +21,9 @@ from generator.server.states import COMPILERS
 from generator.server.tasks import TASKS
 
 REFERENCE = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
+    Path(__file__).resolve().parents[1]
+    / "corpus"
+    / "journeyforge"
     / "reference"
     / "journeyforge-dsl.md"
 )
