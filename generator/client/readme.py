@@ -18,7 +18,6 @@ from pydantic import BaseModel
 from .. import naming
 from ..encode import py_literal
 from ..ir import Bundle
-from ..schema.journey.tasks import JwtValidate, MtlsValidate, key_source
 
 if TYPE_CHECKING:
     from .assemble import JourneyView
@@ -60,6 +59,9 @@ def _value(annotation: str, example: Any, models: set[str], used: set[str]) -> s
 
 def _auth_tasks(node: Any, found: list[BaseModel]) -> list[BaseModel]:
     """Every jwtValidate and mtlsValidate task of a journey, wherever its state sits."""
+    # late: a plain OpenAPI + Arazzo case never loads the journey schema
+    from ..schema.journey.tasks import JwtValidate, MtlsValidate
+
     if isinstance(node, JwtValidate | MtlsValidate):
         found.append(node)
     elif isinstance(node, BaseModel):
@@ -89,6 +91,8 @@ def credentials(bundle: Bundle) -> Credentials:
     found = Credentials([], [], [], [])
     if bundle.journey is None:
         return found
+    from ..schema.journey.tasks import JwtValidate, MtlsValidate, key_source
+
     prefix = bundle.names.env_prefix
     tasks = _auth_tasks(bundle.journey.definition.spec, [])
     jwt = next((t for t in tasks if isinstance(t, JwtValidate)), None)
