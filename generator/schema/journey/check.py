@@ -266,6 +266,24 @@ def _states(states: Mapping[str, Any], pointer: str) -> Iterator[tuple[str, Any]
                 )
 
 
+def walk_models(value: Any, raw: Any, pointer: str) -> Iterator[tuple[str, BaseModel]]:
+    """(pointer, model) of every model in a validated journey, with its position."""
+    if isinstance(value, BaseModel):
+        yield pointer, value
+        if not isinstance(raw, dict):
+            return
+        for name, info in type(value).model_fields.items():
+            alias = info.alias or name
+            written = alias if alias in raw else None
+            yield from walk_models(getattr(value, name), raw.get(written) if written else None, f"{pointer}/{alias}")  # fmt: skip
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk_models(item, raw[i] if isinstance(raw, list) and i < len(raw) else None, f"{pointer}/{i}")  # fmt: skip
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_models(item, raw.get(key) if isinstance(raw, dict) else None, f"{pointer}/{escape_pointer_token(str(key))}")  # fmt: skip
+
+
 def _mapper_holders(
     value: Any, raw: Any, pointer: str
 ) -> Iterator[tuple[str, MapperHolder]]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import Level, did_you_mean
 from .base import Expression
-from .check import walk_states
+from .check import walk_models, walk_states
 from .states import TaskState
 from .tasks import HttpCall, KafkaPublish
 
@@ -39,8 +39,6 @@ def check(c: Checker) -> None:
     for pointer, text in _sites(c):
         for placeholder in _placeholders(text):
             _placeholder(c, pointer, placeholder, declared)
-    from .rules import walk_models
-
     for pointer, model in walk_models(c.journey, c.doc.data, ""):
         if isinstance(model, Expression):
             for key in sorted(set(_CONFIG.findall(model.expr)) - declared):

@@ -7,9 +7,12 @@ it could not run is an error here and anything it would not use is a warning.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ...diagnostics import Level, did_you_mean
+from ...load import escape_pointer_token
 from .blocks import AuthPolicy, ResiliencePolicy
 from .tasks import HttpCall
 
@@ -29,32 +32,34 @@ RESILIENCE = "/spec/policies/httpResilience"
 CLIENT_AUTH = "/spec/policies/httpClientAuth"
 
 
-def _token(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def check(c: Checker) -> None:
-    """Every rule of spec.policies and spec.defaults.tasks (and returnToClient's include)."""
+    """Every rule of spec.policies, spec.defaults.tasks and spec.cookies.returnToClient."""
     cookies(c)
     policies = c.journey.spec.policies
     resilience = policies.httpResilience if policies else None
     clients = policies.httpClientAuth if policies else None
     defined = resilience.definitions if resilience else {}
     for name, policy in defined.items():
-        _resilience(c, f"{RESILIENCE}/definitions/{_token(name)}", policy)
+        _resilience(c, f"{RESILIENCE}/definitions/{escape_pointer_token(name)}", policy)
     default = resilience.default if resilience else None
-    if default is not None and default not in defined:
-        c.report(f"{RESILIENCE}/default", f"spec.policies.httpResilience.default {default!r} is not an id of spec.policies.httpResilience.definitions (DSL §13); " + (did_you_mean(default, defined) or "define the policy"))  # fmt: skip
+    _known(c, f"{RESILIENCE}/default", "spec.policies.httpResilience.default", default, "httpResilience", "DSL §13")  # fmt: skip
     tasks = c.journey.spec.defaults.tasks if c.journey.spec.defaults else None
     default_ref = tasks.resiliencePolicyRef if tasks else None
-    if default_ref is not None and default_ref not in defined:
-        c.report("/spec/defaults/tasks/resiliencePolicyRef", f"spec.defaults.tasks.resiliencePolicyRef {default_ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §2.3: a validation warning); " + (did_you_mean(default_ref, defined) or "define the policy"), Level.WARNING)  # fmt: skip
+    _known(c, "/spec/defaults/tasks/resiliencePolicyRef", "spec.defaults.tasks.resiliencePolicyRef", default_ref, "httpResilience", "DSL §2.3: a validation warning", Level.WARNING)  # fmt: skip
     auth = clients.definitions if clients else {}
     for name, client in auth.items():
-        _auth(c, f"{CLIENT_AUTH}/definitions/{_token(name)}", client)
+        _auth(c, f"{CLIENT_AUTH}/definitions/{escape_pointer_token(name)}", client)
     hint = clients.default if clients else None
-    if hint is not None and hint not in auth:
-        c.report(f"{CLIENT_AUTH}/default", f"spec.policies.httpClientAuth.default {hint!r} is not an id of spec.policies.httpClientAuth.definitions (DSL §19.1); " + (did_you_mean(hint, auth) or "define the policy"))  # fmt: skip
+    _known(c, f"{CLIENT_AUTH}/default", "spec.policies.httpClientAuth.default", hint, "httpClientAuth", "DSL §19.1")  # fmt: skip
+
+
+def _known(c: Checker, at: str, field: str, ref: str | None, block: str, section: str, level: Level = Level.ERROR) -> None:  # fmt: skip
+    """`ref`, when given, is an id of spec.policies.<block>.definitions."""
+    policies = c.journey.spec.policies
+    found = getattr(policies, block, None) if policies is not None else None
+    definitions: Mapping[str, object] = found.definitions if found is not None else {}
+    if ref is not None and ref not in definitions:
+        c.report(at, f"{field} {ref!r} is not an id of spec.policies.{block}.definitions ({section}); " + (did_you_mean(ref, definitions) or "define the policy"), level)  # fmt: skip
 
 
 def _resilience(c: Checker, at: str, policy: ResiliencePolicy) -> None:
@@ -133,30 +138,41 @@ def _oauth2(c: Checker, at: str, policy: AuthPolicy) -> None:
 
 
 def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
-    """What a task's policy bindings would silently override or not use."""
+    """A task's policy bindings: ids that name definitions (DSL §13, §19), and what they
+    would silently override or not use."""
     spec = c.journey.spec
+    ref = body.resiliencePolicyRef
+    _known(c, pointer + "/resiliencePolicyRef", "resiliencePolicyRef", ref, "httpResilience", "DSL §13: unknown ids are a validation error")  # fmt: skip
+    auth = body.auth.policyRef if body.auth is not None else None
+    _known(c, pointer + "/auth/policyRef", "auth.policyRef", auth, "httpClientAuth", "DSL §19")  # fmt: skip
     jar = spec.cookies.jar if spec.cookies is not None else None
     if body.cookies is not None and jar is None:
         c.report(f"{pointer}/cookies", "task.cookies has no effect: there is no cookie jar without spec.cookies.jar (DSL §22.3); add spec.cookies.jar or remove task.cookies", Level.WARNING)  # fmt: skip
-    ref = body.auth.policyRef if body.auth is not None else None
     clients = spec.policies.httpClientAuth if spec.policies else None
-    policy = clients.definitions.get(ref) if clients and ref is not None else None
+    policy = clients.definitions.get(auth) if clients and auth is not None else None
     if policy is None or policy.kind == "mtlsClient":
         return
     written = [("params/headers", body.params.headers if body.params else None), ("headers", body.headers)]  # fmt: skip
     for where, headers in written:
         for name in headers or {}:
             if str(name).lower() == "authorization":
-                c.report(f"{pointer}/{where}/{name}", f"the {name} header is replaced by auth.policyRef {ref!r} ({policy.kind} sends Authorization: Bearer, DSL §19); remove the header or the policyRef", Level.WARNING)  # fmt: skip
+                c.report(f"{pointer}/{where}/{name}", f"the {name} header is replaced by auth.policyRef {auth!r} ({policy.kind} sends Authorization: Bearer, DSL §19); remove the header or the policyRef", Level.WARNING)  # fmt: skip
 
 
 def cookies(c: Checker) -> None:
-    """spec.cookies.returnToClient.include is read only by mode: filtered."""
+    """spec.cookies.returnToClient: it needs a jar, its namePatterns compile, its include
+    is read only by mode: filtered (DSL §22.1, §22.4)."""
     found = c.journey.spec.cookies
     returned = found.returnToClient if found is not None else None
-    if (
-        returned is not None
-        and returned.include is not None
-        and returned.mode != "filtered"
-    ):
+    if found is None or returned is None:
+        return
+    if found.jar is None:
+        c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
+    include = returned.include
+    for i, pattern in enumerate(include.namePatterns if include else []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            c.report(f"/spec/cookies/returnToClient/include/namePatterns/{i}", f"namePatterns entry {pattern!r} is not a valid regular expression ({exc}) (DSL §22.4)")  # fmt: skip
+    if include is not None and returned.mode != "filtered":
         c.report("/spec/cookies/returnToClient/include", f"returnToClient.include is used only by mode: filtered, not {returned.mode} (DSL §22.1); remove include or write mode: filtered", Level.WARNING)  # fmt: skip

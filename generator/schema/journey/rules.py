@@ -2,7 +2,8 @@
 
 Each rule names its section of the DSL reference; tests/journey_schema/test_rules.py holds one
 small invalid journey per rule. Shapes (required fields, enums, integer bounds) are the models'
-own validation; the transitions are `transitions.py`'s.
+own validation; the transitions are `transitions.py`'s; the outbound policies (spec.policies,
+spec.cookies, a task's policy bindings) are `policies.py`'s.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from ...diagnostics import Level, did_you_mean
 from . import policies as policy_rules
 from .base import IDENTIFIER, Expression
-from .check import _dotted, walk_states
+from .check import _dotted, walk_models, walk_states
 from .states import (
     ChoiceState,
     SubjourneyState,
@@ -258,19 +257,6 @@ def spec_blocks(c: Checker) -> None:
         c.report("/spec/errors/envelope", "spec.errors.envelope with format: custom needs a mapper {lang: dataweave, expr: ...} or a mapperRef (DSL §24)")  # fmt: skip
     elif envelope is not None and envelope.format != "custom" and mapped:
         c.report("/spec/errors/envelope/format", "spec.errors.envelope has a mapper but format: problemDetails (the default), which answers Problem Details and ignores the mapper (DSL §24); write format: custom to use it, or remove the mapper", Level.WARNING)  # fmt: skip
-    if (
-        spec.cookies is not None
-        and spec.cookies.returnToClient is not None
-        and spec.cookies.jar is None
-    ):
-        c.report("/spec/cookies/returnToClient", "spec.cookies.returnToClient without spec.cookies.jar has no cookies to return (DSL §22.4: a configuration error); add spec.cookies.jar", Level.WARNING)  # fmt: skip
-    if spec.cookies is not None and spec.cookies.returnToClient is not None:
-        include = spec.cookies.returnToClient.include
-        for i, pattern in enumerate(include.namePatterns if include else []):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                c.report(f"/spec/cookies/returnToClient/include/namePatterns/{i}", f"namePatterns entry {pattern!r} is not a valid regular expression ({exc}) (DSL §22.4)")  # fmt: skip
     if spec.output is not None and spec.output.response is not None:
         _reserved(c, "/spec/output/response/schema", spec.output.response.schema_, OUTCOME_RESERVED, "JourneyOutcome")  # fmt: skip
     if (
@@ -355,7 +341,6 @@ def task(c: Checker, pointer: str, state: TaskState) -> None:
 
 def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
     """DSL §5.1 validation, §13 and §19 references."""
-    policies = c.journey.spec.policies
     raw_binding = body.method is not None or body.url is not None
     if body.operationRef is not None and raw_binding:
         c.report(pointer, "httpCall:v1 takes operationRef or method + url, not both (DSL §5.1); remove one")  # fmt: skip
@@ -378,22 +363,6 @@ def http_call(c: Checker, pointer: str, body: HttpCall) -> None:
                 c.report(f"{pointer}/{field}", f"httpCall:v1 mode: notify MUST omit {field} (a notify call has no result) (DSL §5.1); remove it")  # fmt: skip
     else:
         _identifier(c, pointer + "/resultVar", body.resultVar)
-    ref = body.resiliencePolicyRef
-    resilience = (
-        policies.httpResilience.definitions
-        if policies and policies.httpResilience
-        else {}
-    )
-    if ref is not None and ref not in resilience:
-        c.report(pointer + "/resiliencePolicyRef", f"resiliencePolicyRef {ref!r} is not an id of spec.policies.httpResilience.definitions (DSL §13: unknown ids are a validation error); " + (did_you_mean(ref, resilience) or "define the policy"))  # fmt: skip
-    auth = body.auth.policyRef if body.auth is not None else None
-    clients = (
-        policies.httpClientAuth.definitions
-        if policies and policies.httpClientAuth
-        else {}
-    )
-    if auth is not None and auth not in clients:
-        c.report(pointer + "/auth/policyRef", f"auth.policyRef {auth!r} is not an id of spec.policies.httpClientAuth.definitions (DSL §19); " + (did_you_mean(auth, clients) or "define the policy"))  # fmt: skip
     policy_rules.http_call(c, pointer, body)
 
 
@@ -482,24 +451,6 @@ def _reserved(c: Checker, pointer: str, schema: Any, reserved: tuple[str, ...], 
         c.report(f"{pointer}/properties/{name}", f"projected property {name!r} collides with the reserved {envelope} field {name!r} (DSL §11, §12.1: MUST NOT be overridden); rename it")  # fmt: skip
 
 
-def walk_models(value: Any, raw: Any, pointer: str) -> Iterator[tuple[str, BaseModel]]:
-    """(pointer, model) of every model in a validated journey, with its position."""
-    if isinstance(value, BaseModel):
-        yield pointer, value
-        if not isinstance(raw, dict):
-            return
-        for name, info in type(value).model_fields.items():
-            alias = info.alias or name
-            written = alias if alias in raw else None
-            yield from walk_models(getattr(value, name), raw.get(written) if written else None, f"{pointer}/{alias}")  # fmt: skip
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk_models(item, raw[i] if isinstance(raw, list) and i < len(raw) else None, f"{pointer}/{i}")  # fmt: skip
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk_models(item, raw.get(key) if isinstance(raw, dict) else None, f"{pointer}/{_token(key)}")  # fmt: skip
-
-
 def _at(data: Any, pointer: str) -> dict[Any, Any]:
     node = data
     for part in pointer.split("/")[1:]:
@@ -512,4 +463,4 @@ def _token(key: Any) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 
 
-__all__ = ["BINDINGS", "LANGUAGES", "check", "walk_models"]
+__all__ = ["BINDINGS", "LANGUAGES", "check"]
