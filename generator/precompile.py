@@ -8,6 +8,11 @@ match the manifest; any other template is compiled from its source as before. So
 module can only cost time, never change output; tests/foundation/test_precompiled.py fails
 while a module is stale (refresh with the command above and commit the result).
 
+Beside them, `runtime-imports.json` records the relative imports of every runtime module
+(`templates/runtime/`, by the sha256 of its text), so that pruning a package's runtime
+(`generator.runtime_deps`) does not parse the runtime's source on every cold run; a module whose
+text is not in it is parsed as before.
+
 Committed rather than built by a setuptools hook: an editable install and a fresh clone (how
 the repository and its benchmark run) get them too, and the staleness check keeps edits to the
 templates safe before they are refreshed.
@@ -58,6 +63,9 @@ def compiled_files(root: Path, env: jinja2.Environment) -> dict[str, str]:
         sources[name] = _digest(source)
     manifest = {"jinja": jinja2.__version__, "templates": sources}
     files[MANIFEST] = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    from .runtime_deps import IMPORTS_TABLE, imports_table
+
+    files[IMPORTS_TABLE] = imports_table(root / "runtime")
     return files
 
 
@@ -137,7 +145,8 @@ def main() -> int:
         path = folder / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    print(f"{len(wanted) - 1} templates compiled into {folder}")
+    compiled = sum(name.startswith("tmpl_") for name in wanted)
+    print(f"{compiled} templates compiled into {folder}")
     return 0
 
 

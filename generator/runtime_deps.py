@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 RUNTIME = "_runtime"
+# Where `python -m generator.precompile` records the relative imports of every runtime module
+# (templates/_compiled/), so that a cold run does not parse ~700 KB of runtime source to prune it.
+IMPORTS_TABLE = "runtime-imports.json"
+
+# One relative import: its level (the number of dots), its module ("" for `from . import x`)
+# and the names it imports.
+Relative = tuple[int, str, tuple[str, ...]]
 
 
 def _module_name(path: str) -> tuple[str, bool]:
@@ -29,12 +39,12 @@ def _imported(source: str, module: str, is_package: bool) -> Iterator[str]:
     """The absolute names one module imports through relative imports: each `from X import
     name` gives both `X` and `X.name` (the caller keeps those that are modules)."""
     own = module.split(".") if is_package else module.split(".")[:-1]
-    for node in _imports_of(source):
-        base = own[: len(own) - (node.level - 1)]
-        target = ".".join([*base, *(node.module.split(".") if node.module else [])])
+    for level, name, names in _imports_of(source):
+        base = own[: len(own) - (level - 1)]
+        target = ".".join([*base, *(name.split(".") if name else [])])
         yield target
-        for alias in node.names:
-            yield f"{target}.{alias.name}"
+        for alias in names:
+            yield f"{target}.{alias}"
 
 
 _LARGE = 64_000
@@ -43,21 +53,25 @@ _LARGE = 64_000
 _MAY_IMPORT = re.compile(r"\bfrom[\s\\]*\.")
 
 
-def _imports_of(source: str) -> tuple[ast.ImportFrom, ...]:
+def _imports_of(source: str) -> tuple[Relative, ...]:
     """Every relative `from ... import` statement of `source`, nested ones included.
 
-    A small module (the runtime modules: the same text in every package) is parsed once per
-    process. A large generated one is parsed one definition at a time, at the cuts the format
-    stage makes (`format_chunks.split`), so its whole syntax tree is never in memory at once;
-    a piece that does not parse alone means the module is parsed whole.
+    A runtime module (the same text in every package) is looked up by its exact text in the
+    table `generator.precompile` wrote; any other small module is parsed once per process. A
+    large generated one is parsed one definition at a time, at the cuts the format stage makes
+    (`format_chunks.split`), so its whole syntax tree is never in memory at once; a piece that
+    does not parse alone means the module is parsed whole.
     """
+    known = _table().get(_digest(source))
+    if known is not None:
+        return known
     if len(source) < _LARGE:
         return _relative_imports(source)
     from .format_chunks import split
 
     pieces = split(source)
     if pieces is not None:
-        found: list[ast.ImportFrom] = []
+        found: list[Relative] = []
         try:
             for depth, piece in pieces:
                 if not _MAY_IMPORT.search(piece):
@@ -72,20 +86,64 @@ def _imports_of(source: str) -> tuple[ast.ImportFrom, ...]:
 
 
 @functools.lru_cache(maxsize=512)
-def _relative_imports(source: str) -> tuple[ast.ImportFrom, ...]:
+def _relative_imports(source: str) -> tuple[Relative, ...]:
     return tuple(_statements_imports(ast.parse(source)))
 
 
-def _statements_imports(tree: ast.AST) -> list[ast.ImportFrom]:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def imports_table(runtime: Path) -> str:
+    """The text of the imports table for the runtime modules under `runtime`: for each module
+    (by its path there), the sha256 of its exact text and its relative imports. One line per
+    module, sorted, so that an edit to one module changes one line."""
+    lines = []
+    for path in sorted(runtime.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        entry = {
+            "sha256": _digest(text),
+            "imports": _statements_imports(ast.parse(text)),
+        }
+        name = path.relative_to(runtime).as_posix()
+        lines.append(f"{json.dumps(name)}: {json.dumps(entry, sort_keys=True)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+@functools.cache
+def _table() -> dict[str, tuple[Relative, ...]]:
+    """The runtime modules' relative imports by the sha256 of their text. A module edited since
+    the table was written simply is not found (and is parsed), so the table can cost time but
+    never change which modules a package keeps; tests/foundation/test_precompiled.py fails
+    while it is stale."""
+    from .precompile import COMPILED
+    from .render import templates_dir
+
+    try:
+        raw = (templates_dir() / COMPILED / IMPORTS_TABLE).read_text(encoding="utf-8")
+        entries = json.loads(raw)
+        return {
+            str(entry["sha256"]): tuple(
+                (int(level), str(name), tuple(str(n) for n in names))
+                for level, name, names in entry["imports"]
+            )
+            for entry in entries.values()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _statements_imports(tree: ast.AST) -> list[Relative]:
     """The relative imports in `tree`. Only statement lists are walked (an import is a
     statement), not the expressions, which are most of a large module."""
-    found: list[ast.ImportFrom] = []
+    found: list[Relative] = []
     todo: list[ast.AST] = [tree]
     while todo:
         node = todo.pop()
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                found.append(node)
+                names = tuple(alias.name for alias in node.names)
+                found.append((node.level, node.module or "", names))
             continue
         for name in ("body", "orelse", "finalbody", "handlers", "cases"):
             children = getattr(node, name, None)

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from generator.arazzo.rules import semantic_problems
 from generator.diagnostics import did_you_mean
@@ -39,6 +40,14 @@ def _load(path: Path) -> Document:
 
 def test_there_are_documents_to_check() -> None:
     assert len(DOCUMENTS) >= 45
+
+
+def test_the_shipped_schema_is_a_valid_draft_2020_12_schema() -> None:
+    # Checked here, not on every run (generator/schema/arazzo_schema.py trusts its own file).
+    Draft202012Validator.check_schema(RAW.schema)
+    broken = {**RAW.schema, "type": "mapping"}
+    with pytest.raises(SchemaError, match="mapping"):
+        Draft202012Validator.check_schema(broken)
 
 
 @pytest.mark.parametrize(
