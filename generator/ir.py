@@ -172,6 +172,9 @@ class JourneyIR:
     # a start body the journey accepts (its input schema's, with the contract's documented
     # example where that passes), for the README's runnable example
     start_example: Any = None
+    # kind: Api (DSL §2.2.2): the one synchronous endpoint (`start` is its operation); no
+    # status, result or step endpoints
+    api: bool = False
 
     def state_posted_by(self, op: Operation) -> str | None:
         """The external-input state a step endpoint submits to (None: no state takes it)."""

@@ -28,14 +28,9 @@ def journey_ir(
     by_kind = {op.kind: op for op in reversed(ops)}
     start = by_kind.get("start")
     if ctx.journey.kind == "Api":
-        name = ctx.journey.metadata.name
-        raise error(
-            doc.location("/kind"),
-            f"kind: Api (one synchronous endpoint, POST /api/v1/apis/{name}, DSL §2.2.2) is "
-            "not generated yet: journeygen serves the Journeys API only; write kind: Journey "
-            f"to serve it at POST /api/v1/journeys/{name}/start (sync, answering the "
-            "JourneyOutcome), or `journeygen export` to get its Api contract",
-        )
+        from .api import api_ir
+
+        return api_ir(ctx, ops, input_model, output_model)
     if start is None:
         raise error(
             doc.location("/metadata/name"),

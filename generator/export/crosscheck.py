@@ -47,8 +47,11 @@ def contract_warnings(
     endpoint of the contract the journey does not derive, and a start body that differs from
     the journey's input schema."""
     data = journey.data
-    if not isinstance(data, Mapping) or data.get("kind") != "Journey":
+    if not isinstance(data, Mapping) or data.get("kind") not in ("Journey", "Api"):
         return []
+    api = (
+        data.get("kind") == "Api"
+    )  # its one endpoint (DSL §2.2.2), under /apis/ by default
     if not isinstance(contract.data, Mapping):
         return []
     derived = derive_openapi(data)
@@ -75,7 +78,7 @@ def contract_warnings(
             )
         )
     for path, method in sorted(contract_ops - derived_ops):
-        if not path.startswith("/journeys/"):
+        if not path.startswith("/apis/" if api else "/journeys/"):
             continue
         near = difflib.get_close_matches(f"{method.upper()} {path}", derived_keys, n=1)
         hint = f"; did you mean `{near[0]}`?" if near else ""
@@ -83,8 +86,9 @@ def contract_warnings(
         problems.append(
             Diagnostic(
                 contract.location(pointer),
-                f"`{method.upper()} {path}` is not an endpoint the journey "
-                f"'{data['metadata']['name']}' serves{hint} ({_HINT})",
+                f"`{method.upper()} {path}` is not an endpoint the "
+                f"{'Api' if api else 'journey'} '{data['metadata']['name']}' serves{hint} "
+                f"({_HINT})",
                 Level.WARNING,
             )
         )
@@ -98,11 +102,17 @@ def _start_body(
     written: Mapping[str, str],
     workspace: Workspace,
 ) -> list[Diagnostic]:
-    start = next(p for p in derived["paths"] if p.endswith("/start"))
+    # a journey's start, or the one endpoint of a kind: Api
+    start, method = next(
+        (p, m)
+        for p, item in derived["paths"].items()
+        for m in item
+        if p.endswith("/start") or len(derived["paths"]) == 1
+    )
     if start not in written:
         return []
     resolve = _resolver(workspace)
-    theirs_op = contract.data["paths"][written[start]].get("post")
+    theirs_op = contract.data["paths"][written[start]].get(method)
     if not isinstance(theirs_op, Mapping):
         return []
     schemas = derived["components"]["schemas"]
@@ -112,15 +122,15 @@ def _start_body(
 
     try:
         theirs = operations(
-            {"paths": {start: {"post": {"requestBody": theirs_op.get("requestBody")}}}},
+            {"paths": {start: {method: {"requestBody": theirs_op.get("requestBody")}}}},
             contract,
             resolve,
         )
     except Exception:  # the build reports the contract's unresolvable refs, located
         return []
-    body = derived["paths"][start]["post"]["requestBody"]
+    body = derived["paths"][start][method]["requestBody"]
     mine = operations(
-        {"paths": {start: {"post": {"requestBody": body}}}}, None, resolve_derived
+        {"paths": {start: {method: {"requestBody": body}}}}, None, resolve_derived
     )
     lines = [
         line
@@ -130,10 +140,12 @@ def _start_body(
     if not lines:
         return []
     shown = "; ".join(line.split(": ", 1)[1] for line in lines[:3])
+    journey = start.endswith("/start")
+    what, owner = ("start request", "journey") if journey else ("request", "Api")
     return [
         Diagnostic(
             contract.location(f"/paths/{escape_pointer_token(written[start])}"),
-            f"the start request body differs from the journey's spec.input.schema ({shown}"
+            f"the {what} body differs from the {owner}'s spec.input.schema ({shown}"
             f"{'; ...' if len(lines) > 3 else ''})",
             Level.WARNING,
         )

@@ -354,14 +354,43 @@ def _derive_api(
                     "required": True,
                     "content": {"application/json": {"schema": _ref("Input")}},
                 },
-                "responses": {
-                    "200": _json(_ref("Output"), "Success"),
-                    "default": _json(error, "Failure"),
-                },
+                "responses": _api_responses(spec, error),
             }
         }
     }
     return _document(name, metadata, paths, components, api=True)
+
+
+def _api_responses(spec: Mapping[str, Any], error: Any) -> dict[str, Any]:
+    """The statuses `spec.bindings.http.apiResponses` answers with (DSL §2.2.2): the success
+    default (200) and each literal success status answer the Output; each literal failure
+    status answers the error body, `default` every other failure."""
+    http = (spec.get("bindings") or {}).get("http") or {}
+    mapping = http.get("apiResponses") if isinstance(http, Mapping) else None
+    mapping = mapping if isinstance(mapping, Mapping) else {}
+    found = mapping.get("default")
+    default: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    success: set[int] = set()
+    failure: set[int] = set()
+    first = default.get("SUCCEEDED", 200)
+    success.add(first if isinstance(first, int) else 200)
+    if isinstance(default.get("FAILED"), int):
+        failure.add(default["FAILED"])
+    for rule in mapping.get("rules") or []:
+        if not isinstance(rule, Mapping) or not isinstance(rule.get("when"), Mapping):
+            continue
+        status = rule.get("status")
+        if not isinstance(status, int) or isinstance(status, bool):
+            continue
+        phase = rule["when"].get("phase")
+        (success if phase == "SUCCEEDED" else failure).add(status)
+    responses: dict[str, Any] = {
+        str(code): _json(_ref("Output"), "Success") for code in sorted(success)
+    }
+    for code in sorted(failure - success):
+        responses[str(code)] = _json(error, "Failure")
+    responses["default"] = _json(error, "Failure")
+    return responses
 
 
 def _document(

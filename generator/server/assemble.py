@@ -78,6 +78,9 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
             derive_openapi(journey_doc.data), ensure_ascii=False, separators=(",", ":")
         ),
         runtime_names=tuple(sorted(runtime_names)),
+        api=journey.api,
+        api_method=journey.start.http_method if journey.api else "",
+        api_path=journey.start.server_path if journey.api else "",
         secret_refs=policies.secret_refs(spec),
         token_endpoints=policies.token_endpoints(spec),
         http_bindings=tuple(

@@ -86,6 +86,7 @@ class JourneyCompiler:
             *lifecycle.errors(self),
             *lifecycle.access(self),
             *lifecycle.start_mode(self),
+            *lifecycle.api(self),
             *lifecycle.surface(self),
             *policies.outbound(self),
         ]

@@ -288,6 +288,9 @@ class ServerIR:
     status_phases: tuple[str, ...] = ()
     outcome_phases: tuple[str, ...] = ()
     contract: str = ""  # the per-journey OpenAPI export, as compact JSON text
+    api: bool = False  # kind: Api: one synchronous endpoint (runtime api.py), no store
+    api_method: str = ""  # kind: Api: its endpoint, e.g. POST /api/v1/apis/<name>
+    api_path: str = ""
     # (module under _runtime/server, name) of every runtime name the engine code uses, as the
     # compiler recorded them; ("", "dataweave"): the DataWeave runtime module itself
     runtime_names: tuple[tuple[str, str], ...] = ()
@@ -402,6 +405,9 @@ class ServerIR:
             lines.append(
                 f"from ._runtime.server.appypay import {', '.join(sorted(appypay))}"
             )
+        api = self._names("api_surface")
+        if api:
+            lines.append(f"from ._runtime.server.api_surface import {', '.join(api)}")
         if self._names("attributes"):
             lines.append("from ._runtime.server.attributes import write_attributes")
         if auth:

@@ -146,6 +146,80 @@ def errors(c: JourneyCompiler) -> list[tuple[str, str]]:
     return [("error_envelope", f"ErrorEnvelope({function}, {c.site(pointer)!r})")]
 
 
+def api(c: JourneyCompiler) -> list[tuple[str, str]]:
+    """`api=ApiSurface(...)` of a kind: Api definition (DSL §2.2.2): its endpoint and the
+    `spec.bindings.http.apiResponses` rules, their predicates and statusExprs compiled with
+    `payload` (the success body) and `error` (the failure's Problem) bound."""
+    if c.journey.kind != "Api":
+        return []
+    http = c.spec.bindings.http if c.spec.bindings is not None else None
+    route = http.route if http is not None else None
+    path = (
+        route.path if route is not None else None
+    ) or f"/apis/{c.journey.metadata.name}"
+    method = route.method if route is not None else "POST"
+    responses = http.apiResponses if http is not None else None
+    base = "/spec/bindings/http/apiResponses"
+    rules = []
+    for i, rule in enumerate(responses.rules if responses is not None else []):
+        where = f"{base}/rules/{i}"
+        args = [repr(rule.when.phase)]
+        if rule.status is not None:
+            args.append(f"status={rule.status!r}")
+        if rule.statusExpr is not None:
+            function = _api_function(
+                c, where + "/statusExpr", rule.statusExpr, f"api_status_{i}",
+                f"apiResponses.rules[{i}].statusExpr", predicate=False,
+            )  # fmt: skip
+            args.append(f"status_expr={function}")
+        if rule.when.errorType is not None:
+            args.append(f"error_type={rule.when.errorType!r}")
+        if rule.when.predicate is not None:
+            function = _api_function(
+                c, where + "/when/predicate", rule.when.predicate, f"api_when_{i}",
+                f"apiResponses.rules[{i}].when.predicate", predicate=True,
+            )  # fmt: skip
+            args.append(f"predicate={function}")
+        args.append(f"site={c.site(where)!r}")
+        rules.append(f"ApiRule({', '.join(args)})")
+    if rules:
+        c.uses("api_surface", "ApiRule")
+    c.uses("api_surface", "ApiSurface")
+    default = responses.default if responses is not None else {}
+    succeeded = default.get("SUCCEEDED", 200)
+    failed = default.get("FAILED")
+    failed = (
+        failed if isinstance(failed, int) and not isinstance(failed, bool) else None
+    )
+    code = (
+        f"ApiSurface({path!r}, {method!r}, rules=({''.join(r + ', ' for r in rules)}), "
+        f"succeeded={succeeded!r}, failed={failed!r})"
+    )
+    return [("api", code)]
+
+
+def _api_function(
+    c: JourneyCompiler, pointer: str, node: Expression, name: str, summary: str,
+    *, predicate: bool,
+) -> str:  # fmt: skip
+    """A module-level `(ctx, payload, error)` function of an apiResponses rule: `payload` is
+    the success body, `error` the failure's Problem (DSL §10.2), not the context's."""
+    extra = frozenset({"payload", "error"})
+    code = c.expressions.dataweave(pointer, node, predicate=predicate, extra=extra)
+    function = c.names.claim(name)
+    lines: tuple[str, ...] = ()
+    if "context" in code.bindings:
+        lines += ("context = ctx.context",)
+    if "platform" in code.bindings:
+        lines += ("platform = ctx.platform",)
+    result = f"bool({code.code})" if predicate else code.code
+    lines += (f"return {result}",)
+    params = "ctx: Ctx, payload: Any, error: Any"
+    returns = "bool" if predicate else "Any"
+    c.functions.append(StepCode(summary, function, summary, lines, params, returns))
+    return function
+
+
 def access(c: JourneyCompiler) -> list[tuple[str, str]]:
     """`read_guard=ReadGuard(...)` of the definition (DSL §23.1; the schema checked the ref)."""
     found = c.spec.access

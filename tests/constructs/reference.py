@@ -11,7 +11,10 @@ A construct is named the way the README table names it:
 - `mapperRef in <site>.mapper`: a mapper site (a `mapper:` key of a YAML example, a
   `<field>: <...|mapper>` of a shape, or a backquoted `<site>.mapper` of the prose), where
   §10.1 allows `mapperRef` instead;
-- `lang <engine>`: an expression engine a `lang:` of the reference selects (§4, §10).
+- `lang <engine>`: an expression engine a `lang:` of the reference selects (§4, §10);
+- `kind <Kind>`: a definition kind of the top-level shape (`kind: Journey | Api`, §2.2);
+- `spec.bindings.http.<field>`: a field of the HTTP binding the reference marks as
+  `kind: Api only` (§2.2.2, §17.1).
 """
 
 from __future__ import annotations
@@ -107,6 +110,18 @@ def mapper_sites(text: str) -> set[str]:
     return {f"{s}.mapper" for s in sites if s[0].islower() and "-" not in s}
 
 
+def definition_kinds(text: str) -> set[str]:
+    """The kinds of the top-level shape's `kind: Journey | Api` line (§2.2)."""
+    found = re.search(r"^kind: (\w+(?: \| \w+)*)", text, re.MULTILINE)
+    return set(found.group(1).split(" | ")) if found else set()
+
+
+def api_binding_fields(text: str) -> set[str]:
+    """`spec.bindings.http.<field>` of every field a YAML example comments `kind: Api only`."""
+    found = re.findall(r"^\s*(\w+):[^\n#]*#[^\n]*\bkind: Api only", text, re.MULTILINE)
+    return {f"spec.bindings.http.{f}" for f in found}
+
+
 def languages(text: str) -> set[str]:
     return set(re.findall(r"\blang: ([a-z]+)\b", text))
 
@@ -122,6 +137,8 @@ def constructs() -> frozenset[str]:
         | spec_blocks(text)
         | {f"mapperRef in {s}" for s in mapper_sites(text)}
         | {f"lang {lang}" for lang in languages(text)}
+        | {f"kind {k}" for k in definition_kinds(text)}
+        | api_binding_fields(text)
     )
 
 

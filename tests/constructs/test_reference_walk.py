@@ -33,6 +33,8 @@ def test_the_reference_is_read() -> None:
     assert {"state wait", "task xmlDecode:v1", "spec.mappers"} <= found
     assert {"mapperRef in transform.mapper", "mapperRef in body.mapper"} <= found
     assert {"task httpCall:v1.timeoutMs", "lang dataweave"} <= found
+    assert {"kind Journey", "kind Api"} <= found
+    assert {"spec.bindings.http.route", "spec.bindings.http.apiResponses"} <= found
     assert len(task_kinds(reference())) >= 8
     assert len(found) >= 100
 

@@ -72,21 +72,6 @@ def test_a_binding_the_server_does_not_serve_is_a_located_error(
     assert not out.exists()
 
 
-def test_kind_api_is_a_located_error_saying_what_to_write(tmp_path: Path) -> None:
-    text = JOURNEY.format(spec="", lang="dataweave").replace(
-        "kind: Journey", "kind: Api"
-    )
-    code, printed, out = _generate(tmp_path, text)
-    assert code == 2, printed
-    assert (
-        "j.journey.yaml:2:7: error: kind: Api (one synchronous endpoint, POST "
-        "/api/v1/apis/j, DSL §2.2.2) is not generated yet: journeygen serves the Journeys "
-        "API only; write kind: Journey to serve it at POST /api/v1/journeys/j/start (sync, "
-        "answering the JourneyOutcome), or `journeygen export` to get its Api contract"
-    ) in printed
-    assert not out.exists()
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_an_expression_language_the_server_does_not_run_is_a_located_error(
     tmp_path: Path, lang: str

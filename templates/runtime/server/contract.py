@@ -5,7 +5,7 @@ package's ``contract.py``) and adds what the server really does beyond it:
 
 - every problem answer an operation can give (400, 401, 404, 408, 409, 413, 414, 415, 422,
   431, 503 as they apply), as ``application/problem+json`` with the ``Problem`` schema;
-- the ``Idempotency-Key`` header on start and on each step;
+- the ``Idempotency-Key`` header on start and on each step (a kind: Api endpoint has none);
 - one operation per provider webhook route, its request body from the binding's payload model
   (nested models as components, so no reference dangles).
 
@@ -72,6 +72,7 @@ _BY_KIND: dict[str, tuple[int, ...]] = {
     "result": (404, 409, *_HEAD),
     "step": (*_BODY, 401, 404, 409, 422, 503, *_HEAD),
     "webhook": (*_BODY, 401, 409, 503, *_HEAD),
+    "api": (*_BODY, 401, 503, *_HEAD),  # kind: Api: its own statuses are the export's
 }
 _IDEMPOTENCY_KEY = {
     "in": "header",
@@ -186,9 +187,13 @@ def _webhook(
 
 
 def served_contract(
-    contract: Mapping[str, Any], bindings: Sequence[ProviderBinding] = ()
+    contract: Mapping[str, Any],
+    bindings: Sequence[ProviderBinding] = (),
+    *,
+    api: bool = False,
 ) -> dict[str, Any]:
-    """Return the document the app serves (see the module docstring)."""
+    """Return the document the app serves (see the module docstring); ``api``: the contract
+    of a kind: Api endpoint (no Idempotency-Key, no journey resources)."""
     document = copy.deepcopy(dict(contract))
     servers = document.get("servers") or [{"url": ""}]
     base = str(servers[0].get("url", "")).rstrip("/")
@@ -197,7 +202,7 @@ def served_contract(
     for path, item in (document.get("paths") or {}).items():
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete"):
-                _complete(operation, _kind(path, method))
+                _complete(operation, "api" if api else _kind(path, method))
         paths[base + path] = item
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Problem", PROBLEM_SCHEMA)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 
+from .api_surface import ApiSurface
 from .auth import RequestMeta
 from .cache import DEFAULT_TTL_SECONDS
 from .context import RunContext
@@ -255,6 +256,8 @@ class JourneyDefinition(Generic[H]):
     error_envelope: ErrorEnvelope | None = None  # spec.errors.envelope, format: custom
     # succeed state -> "file:line:col", where an outcome that breaks the contract came from
     output_sites: Mapping[str, str] = field(default_factory=dict)
+    # kind: Api (api_surface.py): served as one synchronous endpoint by api.py, no instance
+    api: ApiSurface | None = None
 
     @cached_property
     def machine(self) -> Machine[H]:

@@ -1,0 +1,249 @@
+"""kind: Api served at its own route with its own contract (DSL §2.2.2, §17.1, issue #14).
+
+`dsl-api-route` is served at `spec.bindings.http.route` (POST /api/v1/apis/quotes/price): it
+calls the downstream shop API (a live FastAPI app on 127.0.0.1) with httpCall, branches on the
+answer and succeeds with a computed quote or fails; `spec.bindings.http.apiResponses` picks the
+status (an errorType rule, a predicate over context with a statusExpr, a predicate over the
+success payload, per-phase defaults). `dsl-api-default` has no route and no apiResponses: it is
+served at the default /api/v1/apis/dsl-api-default, runs a choice, a parallel of transforms and
+a join, and answers 200 or, for a fail, problem+json with 500. Both are generated from the Api
+spec alone (the contract derived in memory), served by a live uvicorn with no handlers and
+called through the generated typed client, sync and async. Nothing is stored, no journeyId.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from tests.constructs.support import JOURNEYS
+from tests.constructs.support import generate as generate_journey
+from tests.support.live import LiveServer
+
+ROUTE = "dsl-api-route"
+DEFAULT = "dsl-api-default"
+PRICES = {"i-1": 9.5, "gold": 50.0}
+
+
+class Shop:
+    """The downstream shop API: GET /shop/items/{id}, recording every request."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, Any]] = []
+        app = self.app = FastAPI()
+
+        @app.get("/shop/items/{item_id}")
+        async def get_item(item_id: str, request: Request) -> JSONResponse:
+            self.seen.append({"path": request.url.path, "method": request.method})
+            if item_id == "down":
+                return JSONResponse({"message": "down"}, status_code=500)
+            if item_id not in PRICES:
+                return JSONResponse({"message": "no such item"}, status_code=404)
+            return JSONResponse({"id": item_id, "price": PRICES[item_id]})
+
+
+def _package(module: str) -> tuple[Any, Any, Any]:
+    """(server, package, models) modules of a generated package: the package exports the
+    clients and their errors."""
+    return (
+        importlib.import_module(f"{module}.server"),
+        importlib.import_module(module),
+        importlib.import_module(f"{module}.models"),
+    )
+
+
+@pytest.fixture(scope="module")
+def route_pkg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
+    return _package(generate_journey(ROUTE, tmp_path_factory.mktemp("api")))
+
+
+@pytest.fixture(scope="module")
+def default_pkg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
+    return _package(generate_journey(DEFAULT, tmp_path_factory.mktemp("api")))
+
+
+@pytest.fixture
+def quotes(
+    route_pkg: tuple[Any, Any, Any], live: Callable[..., LiveServer]
+) -> Iterator[tuple[Shop, str]]:
+    """The shop live, and the dsl-api-route server live with no handlers, calling it."""
+    server, _, _ = route_pkg
+    shop = Shop()
+    shop_url = live(shop.app).url
+    settings = server.Settings(api_base_urls={"shop": shop_url + "/shop"})
+    app = live(server.create_app(settings=settings), lifespan="on")
+    yield shop, app.url
+
+
+def test_an_api_is_served_at_its_route_with_its_status_and_its_output(
+    route_pkg: tuple[Any, Any, Any], quotes: tuple[Shop, str]
+) -> None:
+    _, client, models = route_pkg
+    shop, url = quotes
+    with client.DslApiRouteClient(url) as api:
+        answer = api.with_raw_response.execute(
+            models.DslApiRouteInput(itemId="i-1", qty=2)
+        )
+    # the httpCall reached the downstream shop; default.SUCCEEDED is 201
+    assert shop.seen == [{"path": "/shop/items/i-1", "method": "GET"}]
+    assert answer.status == 201
+    assert answer.value == models.DslApiRouteOutput(itemId="i-1", total=19.0)
+    assert answer.headers["content-type"] == "application/json"
+    # one synchronous endpoint: no journey, no default route, no status/result resources
+    with httpx.Client(base_url=url) as raw:
+        body = {"itemId": "i-1", "qty": 2}
+        assert raw.post("/api/v1/apis/quotes/price", json=body).json() == {
+            "itemId": "i-1",
+            "total": 19.0,
+        }
+        assert raw.post("/api/v1/apis/dsl-api-route", json=body).status_code == 404
+        assert raw.post(f"/api/v1/journeys/{ROUTE}/start", json=body).status_code == 404
+        assert raw.get("/api/v1/journeys/anything").status_code == 404
+        assert raw.get("/api/v1/apis/quotes/price").status_code == 405
+
+
+def test_api_responses_rules_pick_the_status_and_keep_the_body(
+    route_pkg: tuple[Any, Any, Any], quotes: tuple[Shop, str]
+) -> None:
+    _, client, models = route_pkg
+    _, url = quotes
+    with client.DslApiRouteClient(url) as api:
+        # a SUCCEEDED rule whose predicate reads the success payload: total 1500 > 1000
+        big = api.with_raw_response.execute(
+            models.DslApiRouteInput(itemId="gold", qty=30)
+        )
+        assert (big.status, big.value.total) == (202, 1500.0)
+        # a FAILED rule matching the Problem type (errorType)
+        with pytest.raises(client.NotFound) as missing:
+            api.execute(models.DslApiRouteInput(itemId="nope", qty=1))
+        # a FAILED rule whose predicate reads the context, its status a statusExpr
+        with pytest.raises(client.UnprocessableEntity) as many:
+            api.execute(models.DslApiRouteInput(itemId="i-1", qty=101))
+        # no rule matches: default.FAILED
+        with pytest.raises(client.ApiError) as down:
+            api.execute(models.DslApiRouteInput(itemId="down", qty=1))
+    assert missing.value.status == 404
+    assert missing.value.headers["content-type"] == "application/problem+json"
+    assert missing.value.body == {
+        "type": "urn:quote:item-not-found",
+        "title": "No such item",
+        "status": 404,
+    }
+    assert many.value.body == {
+        "type": "urn:quote:too-many",
+        "title": "At most 100 items per quote",
+        "status": 422,
+    }
+    assert (down.value.status, down.value.body["type"]) == (424, "urn:quote:upstream")
+
+
+def test_the_input_schema_refuses_a_bad_body_before_any_state_runs(
+    quotes: tuple[Shop, str],
+) -> None:
+    shop, url = quotes
+    with httpx.Client(base_url=url) as raw:
+        wrong = raw.post(
+            "/api/v1/apis/quotes/price", json={"itemId": "i-1", "qty": "2"}
+        )
+        missing = raw.post("/api/v1/apis/quotes/price", json={"qty": 2})
+        text = raw.post(
+            "/api/v1/apis/quotes/price",
+            content=b"itemId=i-1",
+            headers={"content-type": "text/plain"},
+        )
+    assert wrong.status_code == 400, wrong.text
+    assert wrong.headers["content-type"] == "application/problem+json"
+    assert missing.status_code == 400
+    assert text.status_code == 415
+    assert shop.seen == []  # no httpCall was made
+
+
+def test_the_async_client_calls_the_api(
+    route_pkg: tuple[Any, Any, Any], quotes: tuple[Shop, str]
+) -> None:
+    _, client, models = route_pkg
+    _, url = quotes
+
+    async def call() -> Any:
+        async with client.AsyncDslApiRouteClient(url) as api:
+            return await api.execute(models.DslApiRouteInput(itemId="gold", qty=2))
+
+    assert asyncio.run(call()) == models.DslApiRouteOutput(itemId="gold", total=100.0)
+
+
+def test_the_served_contract_is_the_api_contract(quotes: tuple[Shop, str]) -> None:
+    _, url = quotes
+    contract = httpx.get(url + "/openapi.json").json()
+    assert contract["info"]["title"] == "JourneyForge \u2013 dsl-api-route (Api)"
+    (path,) = contract["paths"]
+    operation = contract["paths"][path]["post"]
+    assert path.endswith("/apis/quotes/price")
+    assert operation["operationId"] == "dslApiRoute_execute"
+    # the apiResponses statuses (and the request errors the server adds, 400, 415, ...)
+    documented = set(operation["responses"])
+    assert {"201", "202", "404", "424", "default"} <= documented
+    assert "200" not in documented and "422" not in documented  # 422 is a statusExpr
+
+
+def test_an_api_at_its_default_route_runs_choice_parallel_and_join(
+    default_pkg: tuple[Any, Any, Any], live: Callable[..., LiveServer]
+) -> None:
+    server, client, models = default_pkg
+    app = live(server.create_app(settings=server.Settings()), lifespan="on")
+    with client.DslApiDefaultClient(app.url) as api:
+        answer = api.with_raw_response.execute(models.DslApiDefaultInput(name="Ada"))
+        with pytest.raises(client.ServerError) as empty:
+            api.execute(models.DslApiDefaultInput(name=""))
+    assert answer.status == 200
+    assert answer.value == models.DslApiDefaultOutput(greeting="Hello, Ada", length=3)
+    # fail with no apiResponses: problem+json, the Problem has no status: 500
+    assert empty.value.status == 500
+    assert empty.value.headers["content-type"] == "application/problem+json"
+    assert empty.value.body == {
+        "type": "urn:greet:empty-name",
+        "title": "The name is empty",
+        "status": 500,
+    }
+    with httpx.Client(base_url=app.url) as raw:
+        reply = raw.post(f"/api/v1/apis/{DEFAULT}", json={"name": "Bo"})
+        assert reply.json() == {"greeting": "Hello, Bo", "length": 2}
+        assert "journeyId" not in reply.json()
+
+
+def test_export_derives_the_api_contract_and_no_workflow(tmp_path: Path) -> None:
+    from generator.cli import main
+
+    source = JOURNEYS / "examples" / "technical" / ROUTE / f"{ROUTE}.journey.yaml"
+    spec = tmp_path / f"{ROUTE}.journey.yaml"
+    spec.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["export", str(spec)], stdout=stdout, stderr=stderr)
+    assert code == 0, stdout.getvalue() + stderr.getvalue()
+    # the export rules describe an Api by OpenAPI alone: no Arazzo document
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{ROUTE}.journey.yaml",
+        f"{ROUTE}.openapi.yaml",
+    ]
+    contract = yaml.safe_load((tmp_path / f"{ROUTE}.openapi.yaml").read_text())
+    assert contract["servers"] == [{"url": "/api/v1"}]
+    operation = contract["paths"]["/apis/quotes/price"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Input"
+    }
+    responses = operation["responses"]
+    assert sorted(responses) == ["201", "202", "404", "424", "default"]
+    output = {"$ref": "#/components/schemas/Output"}
+    problem = {"$ref": "#/components/schemas/ProblemDetails"}
+    for status, schema in (("201", output), ("202", output), ("404", problem)):
+        assert responses[status]["content"]["application/json"]["schema"] == schema
+    assert contract["components"]["schemas"]["Input"]["required"] == ["itemId", "qty"]
