@@ -8,8 +8,8 @@ def root(context, missing=missing):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_names = resolve('names')
     l_0_s = resolve('s')
+    l_0_names = resolve('names')
     l_0_api_keys = resolve('api_keys')
     l_0_base_urls = resolve('base_urls')
     l_0_secrets = resolve('secrets')
@@ -28,9 +28,22 @@ def root(context, missing=missing):
         def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'markdown' found.")
     pass
-    yield '## Server\n\n`'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield ".server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\nHTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n"
+    yield '## Server\n\n'
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api'):
+        pass
+        yield '`'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+        yield '.server.create_app(handlers=None, *, settings=None, cache=None, outbound_policy=None)`\nreturns the ASGI app that serves this `kind: Api` definition at `'
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api_method'))
+        yield ' '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api_path'))
+        yield "`:\neach request validates its body against the input schema, runs the states from the start to a\n`succeed` (answered as the JSON output) or a `fail` (answered as problem+json, or the custom error\nenvelope), with the HTTP status `spec.bindings.http.apiResponses` picks (else 200 for a success,\nthe Problem's status or 500 for a failure). Nothing is stored: there is no journeyId and no\nstatus, result or step endpoint. It makes every `httpCall` task itself, over\n"
+    else:
+        pass
+        yield '`'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+        yield '.server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\n'
+    yield "HTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n"
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'outbound_policies'):
         pass
         yield '\nThis journey declares outbound policies, so by default each call goes through them\n(`'
@@ -58,11 +71,14 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.testing.FakeHandlers` answers every outbound call with deterministic,\nschema-valid data and can be steered per call (`FakeHandlers(<method>=reply(...))`).\n\nSettings are read from the environment (or given as `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-    yield '.server.Settings(...)`):\n\n| variable | default | what |\n| --- | --- | --- |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_STORE` | `'
-    yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix')))
-    yield '.sqlite3` | where journeys, history, received events, timers and schedules are persisted: a SQLite file path, or a PostgreSQL URL (`postgresql://user@host:5432/db`, needs the `[postgres]` extra) that any number of replicas share |\n'
+    yield '.server.Settings(...)`):\n\n| variable | default | what |\n| --- | --- | --- |\n'
+    if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
+        pass
+        yield '| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_STORE` | `'
+        yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix')))
+        yield '.sqlite3` | where journeys, history, received events, timers and schedules are persisted: a SQLite file path, or a PostgreSQL URL (`postgresql://user@host:5432/db`, needs the `[postgres]` extra) that any number of replicas share |\n'
     for (l_1_profile, l_1_variable) in (undefined(name='api_keys') if l_0_api_keys is missing else l_0_api_keys):
         _loop_vars = {}
         pass
@@ -151,27 +167,47 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
     yield '_MAX_HEADER_COUNT` | `100` | the number of header fields (431 beyond) |\n| `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_MAX_TARGET_BYTES` | `8192` | the length of the request path and query (414 beyond) |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_IDEMPOTENCY_TTL_SECONDS` | `86400` | how long an `Idempotency-Key` on start is remembered |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_DURABILITY` | `full` | `full`: every commit is on disk before its answer; `normal`: faster, survives a crash of the process but not a power loss |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_TIMER_SCALE` | `1.0` | multiplies every timer, wait timeout and schedule delay (tests use e.g. `1e-6`) |\n| `'
+    yield '_MAX_TARGET_BYTES` | `8192` | the length of the request path and query (414 beyond) |\n'
+    if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
+        pass
+        yield '| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_IDEMPOTENCY_TTL_SECONDS` | `86400` | how long an `Idempotency-Key` on start is remembered |\n'
+    if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
+        pass
+        yield '| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_DURABILITY` | `full` | `full`: every commit is on disk before its answer; `normal`: faster, survives a crash of the process but not a power loss |\n'
+    if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
+        pass
+        yield '| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_TIMER_SCALE` | `1.0` | multiplies every timer, wait timeout and schedule delay (tests use e.g. `1e-6`) |\n'
+    yield '| `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
     yield '_ENVIRONMENT` | `dev` | what expressions read as the platform environment |\n| `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
     yield '_MTLS_CERT_HEADER` | unset | the header a TLS-terminating proxy puts the client certificate in |\n| `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_JWT_LEEWAY_SECONDS` | `60` | clock leeway when JWTs are checked |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_POOL_MIN_SIZE` | `1` | PostgreSQL: connections each replica keeps open |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_POOL_MAX_SIZE` | `10` | PostgreSQL: the most connections a replica opens (one more listens for timers) |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_POOL_TIMEOUT_SECONDS` | `5` | PostgreSQL: how long a request waits for a connection before it is answered 503 |\n| `'
-    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield "_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n\nDurable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
+    yield '_JWT_LEEWAY_SECONDS` | `60` | clock leeway when JWTs are checked |\n'
+    if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
+        pass
+        yield '| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_POOL_MIN_SIZE` | `1` | PostgreSQL: connections each replica keeps open |\n| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_POOL_MAX_SIZE` | `10` | PostgreSQL: the most connections a replica opens (one more listens for timers) |\n| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_POOL_TIMEOUT_SECONDS` | `5` | PostgreSQL: how long a request waits for a connection before it is answered 503 |\n| `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+        yield '_CONNECT_TIMEOUT_SECONDS` | `5` | PostgreSQL: the limit on opening one connection |\n'
+    yield '\n'
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api'):
+        pass
+        yield "Every error is RFC 9457 problem+json. Every body is read as strict JSON (UTF-8, no duplicate\nkeys, no `NaN`/`Infinity` or out-of-range numbers, no lone surrogates) and validated strictly (a\nstring is not a number); a refusal is 400 naming the JSON pointer, before any state runs.\n`/openapi.json` and `/docs` serve this API's own contract with the problem answers added.\n"
+    else:
+        pass
+        yield "Durable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=31&15=33&18=36&40=39&42=43&46=47&48=49&49=51&59=53&60=55&63=57&66=59&70=61&71=65&72=69&74=74&75=78&77=101&78=105&80=112&81=116&83=123&84=127&86=142&87=144&88=146&89=148&90=150&91=152&92=154&93=156&94=158&95=160&96=162&97=164&98=166&99=168&100=170&101=172'
+debug_info = '3=31&4=34&5=36&12=43&25=46&28=49&50=52&52=56&56=60&58=62&59=64&69=66&70=68&73=70&76=72&80=74&81=77&83=81&84=85&86=90&87=94&89=117&90=121&92=128&93=132&95=139&96=143&98=158&99=160&100=162&101=164&102=166&103=168&104=170&105=173&107=175&108=178&110=180&111=183&113=186&114=188&115=190&116=192&117=195&118=197&119=199&120=201&123=204'

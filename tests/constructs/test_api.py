@@ -247,3 +247,24 @@ def test_export_derives_the_api_contract_and_no_workflow(tmp_path: Path) -> None
     for status, schema in (("201", output), ("202", output), ("404", problem)):
         assert responses[status]["content"]["application/json"]["schema"] == schema
     assert contract["components"]["schemas"]["Input"]["required"] == ["itemId", "qty"]
+
+
+def test_the_package_readme_describes_the_api_server(
+    route_pkg: tuple[Any, Any, Any],
+) -> None:
+    server, _, _ = route_pkg
+    readme = (Path(server.__file__).parents[1] / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "`dsl_api_route.server.create_app(handlers=None, *, settings=None, cache=None, "
+        "outbound_policy=None)`\nreturns the ASGI app that serves this `kind: Api` "
+        "definition at `POST /api/v1/apis/quotes/price`"
+    ) in readme
+    assert (
+        "| `execute()` | `POST /api/v1/apis/quotes/price` | `DslApiRouteOutput` |"
+        in readme
+    )
+    # nothing is stored: no store, durability or timer settings
+    for variable in ("_STORE`", "_DURABILITY`", "_TIMER_SCALE`", "_POOL_MIN_SIZE`"):
+        assert f"DSL_API_ROUTE{variable}" not in readme
