@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .. import naming
 from ..encode import py_literal
 from ..ir import Bundle
+from . import caveats
 
 if TYPE_CHECKING:
     from .assemble import JourneyView
@@ -35,6 +36,7 @@ class ClientExample:
     intro: str
     sync: str
     asynchronous: str
+    caveat: str | None = None  # what the journey definition makes the example end in
 
 
 def literal(value: Any) -> str:
@@ -175,8 +177,20 @@ def client_example(
                 call.append(f"    {ext.arg}={value},")
         call += ["    timeout=60,", ")"]
         auth = credentials(bundle)
+        spec = bundle.journey.definition.spec
+        clock = caveats.clock_timers(spec)
+        only = None if clock else caveats.timers_only(spec)
+        scale = (
+            [f"{names.env_prefix}_TIMER_SCALE={caveats.DEMO_TIMER_SCALE}"]
+            if clock or only
+            else []
+        )
         server = " ".join(
-            [*auth.server_env, f"python -m {names.module}.server --fake --port 8080"]
+            [
+                *auth.server_env,
+                *scale,
+                f"python -m {names.module}.server --fake --port 8080",
+            ]
         )
         steps = (*bundle.journey.external_steps, *bundle.journey.branch_steps)
         guards = [s for s in steps if s.guard_profile]
@@ -206,6 +220,35 @@ def client_example(
             secret = True
             extra = auth.std
             intro += "; " + "; ".join(auth.says)
+        if clock:
+            timers = "; ".join(f"timer `{t.state}`: {t.why}" for t in clock)
+            intro += (
+                f"; with every timer scaled by `{names.env_prefix}_TIMER_SCALE` to "
+                f"{caveats.DEMO_TIMER_SCALE} of its length, because the clock decides how "
+                f"long this journey waits ({timers}): unscaled, how long the example "
+                "waits depends on the time of day, and may pass its `timeout=60`"
+            )
+        if only is not None:
+            timers = ", ".join(f"`{t}`" for t in only.timers)
+            intro += (
+                f"; with every timer scaled by `{names.env_prefix}_TIMER_SCALE` to "
+                f"{caveats.DEMO_TIMER_SCALE} of its length, because this journey's runs "
+                f"wait for nothing but its timers ({timers}; it has no wait or webhook "
+                "state): unscaled, the example waits as long as they last"
+            )
+        notes = [caveats.decode_note(spec, journey.method_name)]
+        if only is not None and only.misplaced:
+            listed = ", ".join(f"`{m}`" for m in only.misplaced)
+            notes.insert(
+                0,
+                f"**No run of this journey waits for input**: {listed} are written one "
+                "level too deep in the journey definition, inside another state, so they "
+                "are not states (a defect of the journey definition: see the warnings "
+                "`journeygen generate` prints), and the journey has no other wait or "
+                "webhook state. Its runs wait only for its timers, which is why the "
+                "example's server scales them.",
+            )
+        caveat = "\n\n".join(n for n in notes if n) or None
         intro += (
             "). The values are the schemas' documented examples where they have one:"
         )
@@ -224,6 +267,7 @@ def client_example(
             "(the values are the inputs schema's documented examples where it has one):"
         )
         result = "outputs"
+        caveat = None
     else:
         return None
     return ClientExample(
@@ -250,4 +294,5 @@ def client_example(
             secret,
             extra,
         ),
+        caveat,
     )

@@ -93,6 +93,11 @@ def root(context, missing=missing):
         l_1_e = missing
     if (undefined(name='example') if l_0_example is missing else l_0_example):
         pass
+        if environment.getattr((undefined(name='example') if l_0_example is missing else l_0_example), 'caveat'):
+            pass
+            yield '\n'
+            yield str(environment.getattr((undefined(name='example') if l_0_example is missing else l_0_example), 'caveat'))
+            yield '\n'
         yield '\n'
         yield str(environment.getattr((undefined(name='example') if l_0_example is missing else l_0_example), 'intro'))
         yield '\n\n```python\n'
@@ -102,4 +107,4 @@ def root(context, missing=missing):
         yield '```\n'
 
 blocks = {}
-debug_info = '4=24&7=32&11=36&12=40&14=49&15=53&17=60&18=63&23=68&24=70&26=78&27=80&28=84&29=89&34=93&36=96&39=98&44=100'
+debug_info = '4=24&7=32&11=36&12=40&14=49&15=53&17=60&18=63&23=68&24=70&26=78&27=80&28=84&29=89&34=93&35=95&37=98&40=101&43=103&48=105'

@@ -112,3 +112,77 @@ def test_the_outcome_is_served_as_stored(
     assert body["phase"] == "SUCCEEDED"
     assert body["output"]["ok"] is True and body["output"]["body"] == {"name": "lamp"}
     assert "decision" not in body["output"]
+
+
+DATE_TIME_JOURNEY = """\
+apiVersion: v1
+kind: Journey
+metadata:
+  name: stamp-contract
+  version: 0.1.0
+spec:
+  input:
+    schema:
+      type: object
+      properties:
+        gap: { type: integer }
+  output:
+    schema:
+      type: object
+      required: [at]
+      properties:
+        at: { type: string, format: date-time }
+        maybe: { type: string, format: date-time }
+  start: stamp
+  states:
+    stamp:
+      type: transform
+      transform:
+        mapper:
+          lang: dataweave
+          expr: |
+            context ++ {
+              nextAt: (now() as String) ++ "|PT" ++ (context.gap as String) ++ "S",
+              maybeAt: if (context.gap != null) (now() as String) ++ "|" else null
+            }
+        target:
+          kind: context
+          path: ""
+      next: shape
+    shape:
+      type: transform
+      transform:
+        mapper:
+          lang: dataweave
+          expr: '{ at: context.nextAt, maybe: context.maybeAt }'
+        target:
+          kind: var
+        resultVar: outcome
+      next: done
+    done:
+      type: succeed
+      outputVar: outcome
+"""
+
+
+def test_a_date_time_output_written_as_joined_text_is_located_and_the_readme_says_so(
+    tmp_path: Path,
+) -> None:
+    case = tmp_path / "stamp-contract"
+    case.mkdir()
+    (case / "stamp-contract.journey.yaml").write_text(DATE_TIME_JOURNEY)
+    result = generate(case, root=tmp_path, formatter=Formatter())
+    found = [str(w) for w in result.warnings if "format date-time" in w.message]
+    assert len(found) == 1, [str(w) for w in result.warnings]  # `maybe` may be null
+    assert found[0].endswith("(DSL §11); write an RFC 3339 date-time there (e.g. `(context.t as DateTime) + |PT300S|`), or declare the property without format date-time")  # fmt: skip
+    assert found[0].startswith(
+        f"{case}/stamp-contract.journey.yaml:47:18: warning: succeed state 'done' "
+        "outputs context.outcome, whose at spec.output.schema declares format date-time, "
+        'but transform stamp writes it as text joined by `++` with "|PT"'
+    ), found[0]
+    assert "DecodeError naming /output/at" in found[0]
+    readme = next(v for k, v in result.files.items() if k.endswith("README.md"))
+    assert (
+        "**The journey's output breaks its own output schema**" in readme
+        and "a run through transform stamp ending at `done`: `/output/at`" in readme
+    ), readme

@@ -17,6 +17,7 @@ hold, from the states that write it, and says nothing as soon as one writer is n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -52,18 +53,49 @@ class Writer:
     payload: Keys = None  # the keys of the step payloads reaching a transform writer
 
 
+@dataclass(frozen=True)
+class Broken:
+    """A `succeed` whose output its own `spec.output.schema` rejects: `fields` are the
+    output properties (the first is what the typed client's DecodeError names)."""
+
+    state: str
+    var: str
+    fields: tuple[str, ...]
+    pointer: str  # JSON pointer of the succeed state's outputVar
+    why: str  # what writes the variable, and why it cannot hold the fields
+    via: str | None = None  # the state a run must pass through for this to happen
+
+
 def check(c: Checker) -> None:
-    spec = c.journey.spec
+    for found in broken_outputs(c.journey.spec):
+        missing = ", ".join(found.fields)
+        if found.via is None:
+            c.report(found.pointer, f"succeed state {found.state!r} outputs context.{found.var}, which never holds {missing} that spec.output.schema requires ({found.why}), so a run ending here answers an outcome its own contract rejects: the server logs it and the typed client's get_result raises DecodeError naming /output/{found.fields[0]} (DSL §11); output a variable that holds {missing}, or leave {missing} out of spec.output.schema.required", Level.WARNING)  # fmt: skip
+        else:
+            c.report(found.pointer, f"succeed state {found.state!r} outputs context.{found.var}, whose {missing} spec.output.schema declares format date-time, but {found.why}, so a run through {found.via} ending here answers an outcome its own contract rejects: the server logs it and the typed client's get_result raises DecodeError naming /output/{found.fields[0]} (DSL §11); write an RFC 3339 date-time there (e.g. `(context.t as DateTime) + |PT300S|`), or declare the property without format date-time", Level.WARNING)  # fmt: skip
+
+
+def broken_outputs(spec: JourneySpec) -> list[Broken]:
+    """Every succeed state ending the journey whose output can never satisfy the journey's
+    own output schema: a required property its variable never holds, or a `format:
+    date-time` property written as text that is never a date-time."""
     schema = spec.output.schema_ if spec.output is not None else None
-    if not isinstance(schema, dict):
-        return
+    if not isinstance(schema, dict) or schema.get("type", "object") != "object":
+        return []
     required = [r for r in schema.get("required") or [] if isinstance(r, str)]
-    if not required or schema.get("type", "object") != "object":
-        return
+    props = schema.get("properties")
+    timestamps = [
+        str(k)
+        for k, v in (props if isinstance(props, dict) else {}).items()
+        if isinstance(v, dict) and v.get("format") == "date-time"
+    ]
+    if not required and not timestamps:
+        return []
     machines = list(_machines(spec.states, "/spec/states", ends=True))
     flow = _Flow(spec, machines)
     if "*" in flow.found:
-        return  # a transform replaces the context with something not understood
+        return []  # a transform replaces the context with something not understood
+    found: list[Broken] = []
     for states, base, ends in machines:
         if not ends:
             continue
@@ -71,21 +103,32 @@ def check(c: Checker) -> None:
             if not isinstance(state, SucceedState) or not state.outputVar:
                 continue
             var = state.outputVar
+            pointer = f"{base}/{escape_pointer_token(name)}/outputVar"
             writers = flow.writers(var)
             if not writers:
                 continue
             kept = [(w, flow.keys(w, frozenset({var}))) for w in writers]
-            if any(keys is None for _, keys in kept):
-                continue
-            never = [r for r in required if all(r not in (k or ()) for _, k in kept)]
-            if not never:
-                continue
-            held = "; ".join(
-                f"{w.what}: {', '.join(sorted(k or ())) or 'no keys'}" for w, k in kept
-            )
-            missing = ", ".join(never)
-            pointer = f"{base}/{escape_pointer_token(name)}/outputVar"
-            c.report(pointer, f"succeed state {name!r} outputs context.{var}, which never holds {missing} that spec.output.schema requires (context.{var} is written by {held}), so a run ending here answers an outcome its own contract rejects: the server logs it and the typed client's get_result raises DecodeError naming /output/{never[0]} (DSL §11); output a variable that holds {missing}, or leave {missing} out of spec.output.schema.required", Level.WARNING)  # fmt: skip
+            if required and all(keys is not None for _, keys in kept):
+                never = [
+                    r for r in required if all(r not in (k or ()) for _, k in kept)
+                ]
+                if never:
+                    held = "; ".join(
+                        f"{w.what}: {', '.join(sorted(k or ())) or 'no keys'}"
+                        for w, k in kept
+                    )
+                    why = f"context.{var} is written by {held}"
+                    found.append(Broken(name, var, tuple(never), pointer, why))
+            for prop in timestamps:
+                text = flow.text_written(var, prop)
+                if text is not None:
+                    via, piece = text
+                    why = (
+                        f"{via} writes it as text joined by `++` with "
+                        f"{json.dumps(piece)}, which no date-time holds"
+                    )
+                    found.append(Broken(name, var, (prop,), pointer, why, via))
+    return found
 
 
 def _machines(
@@ -246,6 +289,34 @@ class _Flow:
         except Exception:
             return None
 
+    def text_written(self, var: str, prop: str) -> tuple[str, str] | None:
+        """A writer that always writes context.<var>.<prop> as `++`-joined text holding a
+        literal no RFC 3339 date-time holds: (the writer, that literal), else None."""
+        from ...dataweave import ast
+
+        for writer in self.writers(var):
+            node = writer.expr
+            if not isinstance(node, ast.Object):
+                continue
+            for field in node.fields:
+                if not isinstance(field, ast.Field) or field.key != prop:
+                    continue
+                value = field.value
+                if _text_piece(value) is not None:
+                    return writer.what, str(_text_piece(value))
+                if (
+                    isinstance(value, ast.Select)
+                    and value.mode == "single"
+                    and isinstance(value.target, ast.Name)
+                    and value.target.name == "context"
+                    and value.key is not None
+                ):
+                    for inner in self.writers(value.key):
+                        piece = _text_piece(inner.expr)
+                        if piece is not None:
+                            return inner.what, piece
+        return None
+
     def keys(self, writer: Writer, seen: frozenset[str]) -> Keys:
         """The keys the value a writer writes may hold."""
         if writer.keys is not None or writer.expr is None:
@@ -334,3 +405,27 @@ def _declared(schema: Any) -> Keys:
     if props is None:
         return None if schema.get("type") != "object" else frozenset()
     return frozenset(str(k) for k in props) if isinstance(props, dict) else None
+
+
+_DATE_TIME_CHARS = frozenset("0123456789-:.+TtZz ")
+
+
+def _text_piece(node: Any) -> str | None:
+    """The first string literal of a `++` chain (a string concatenation, unconditionally)
+    holding a character no RFC 3339 date-time holds, else None."""
+    from ...dataweave import ast
+
+    if not (isinstance(node, ast.Binary) and node.op == "++"):
+        return None
+    stack: list[Any] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Binary) and current.op == "++":
+            stack += [current.right, current.left]
+        elif (
+            isinstance(current, ast.Literal)
+            and isinstance(current.value, str)
+            and any(ch not in _DATE_TIME_CHARS for ch in current.value)
+        ):
+            return current.value
+    return None
