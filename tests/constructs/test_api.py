@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import io
+import logging
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ import httpx
 import pytest
 import yaml
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from tests.constructs.support import JOURNEYS
 from tests.constructs.support import generate as generate_journey
@@ -32,6 +34,7 @@ from tests.support.live import LiveServer
 
 ROUTE = "dsl-api-route"
 DEFAULT = "dsl-api-default"
+ENVELOPE = "dsl-api-envelope"
 PRICES = {"i-1": 9.5, "gold": 50.0}
 
 
@@ -50,6 +53,20 @@ class Shop:
             if item_id not in PRICES:
                 return JSONResponse({"message": "no such item"}, status_code=404)
             return JSONResponse({"id": item_id, "price": PRICES[item_id]})
+
+        @app.post("/shop/orders")
+        def create_order(order: dict[str, Any]) -> JSONResponse:
+            self.seen.append({"path": "/shop/orders", "body": order})
+            if order["itemId"] == "slow":
+                time.sleep(1.0)  # beyond the Api's execution budget (scaled)
+            if order["qty"] > 10 or order["itemId"] == "banned":
+                return JSONResponse({"message": "refused"}, status_code=422)
+            return JSONResponse({"orderId": f"o-{order['itemId']}"}, status_code=201)
+
+        @app.post("/shop/audit")
+        def audit(event: dict[str, Any]) -> Response:
+            self.seen.append({"path": "/shop/audit", "body": event})
+            return Response(status_code=204)
 
 
 def _package(module: str) -> tuple[Any, Any, Any]:
@@ -268,3 +285,57 @@ def test_the_package_readme_describes_the_api_server(
     # nothing is stored: no store, durability or timer settings
     for variable in ("_STORE`", "_DURABILITY`", "_TIMER_SCALE`", "_POOL_MIN_SIZE`"):
         assert f"DSL_API_ROUTE{variable}" not in readme
+
+
+@pytest.fixture(scope="module")
+def envelope_pkg(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, Any]:
+    return _package(generate_journey(ENVELOPE, tmp_path_factory.mktemp("api")))
+
+
+def test_a_failure_answers_the_custom_envelope_after_the_sync_compensation(
+    envelope_pkg: tuple[Any, Any, Any],
+    live: Callable[..., LiveServer],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, _, _ = envelope_pkg
+    shop = Shop()
+    shop_url = live(shop.app).url + "/shop"
+    # spec.execution.maxDurationSec 60, scaled to 0.3 s
+    settings = server.Settings(api_base_urls={"shop": shop_url}, timer_scale=0.005)
+    app = live(server.create_app(settings=settings), lifespan="on")
+    tenant = {"X-Tenant-Id": "t-1"}
+    url = f"{app.url}/api/v1/apis/{ENVELOPE}"
+    with httpx.Client(timeout=10) as raw:
+        ok = raw.post(url, json={"itemId": "i-1", "qty": 1}, headers=tenant)
+        refused = raw.post(url, json={"itemId": "i-1", "qty": 12}, headers=tenant)
+        with caplog.at_level(logging.WARNING, logger="journeygen.server"):
+            banned = raw.post(url, json={"itemId": "banned", "qty": 1})
+        slow = raw.post(url, json={"itemId": "slow", "qty": 1}, headers=tenant)
+    # spec.bindings.http.start.headersToContext put the header into the context
+    assert (ok.status_code, ok.json()) == (200, {"orderId": "o-i-1", "tenant": "t-1"})
+    # the rule's statusExpr: 403; the body is the envelope, not a Problem
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json() == {
+        "code": "urn:order:refused",
+        "message": "The shop refused the order",
+        "tenant": "t-1",
+    }
+    # the statusExpr gave 200, which a failure cannot answer: default fromProblemStatus,
+    # and the Problem has no status: 500 (the body keeps its shape)
+    assert banned.status_code == 500
+    assert banned.json() == {
+        "code": "urn:order:refused",
+        "message": "The shop refused the order",
+        "tenant": "none",
+    }
+    assert "statusExpr gave 200, not a 4xx/5xx status for FAILED" in caplog.text
+    # spec.execution: the run stopped after the slow call, failed with onTimeout
+    assert (slow.status_code, slow.json()["code"]) == (500, "urn:order:timeout")
+    # mode: sync compensation ran before each failed answer, never for the success
+    audits = [s["body"] for s in shop.seen if s["path"] == "/shop/audit"]
+    assert audits == [
+        {"event": "undone", "itemId": "i-1", "code": "urn:order:refused"},
+        {"event": "undone", "itemId": "banned", "code": "urn:order:refused"},
+        {"event": "undone", "itemId": "slow", "code": "urn:order:timeout"},
+    ]
