@@ -17,6 +17,9 @@ import asyncio
 import importlib
 import io
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -339,3 +342,23 @@ def test_a_failure_answers_the_custom_envelope_after_the_sync_compensation(
         {"event": "undone", "itemId": "banned", "code": "urn:order:refused"},
         {"event": "undone", "itemId": "slow", "code": "urn:order:timeout"},
     ]
+
+
+@pytest.mark.slow
+def test_the_generated_api_packages_pass_mypy_strict(tmp_path: Path) -> None:
+    folders = [
+        str(tmp_path / package / package)
+        for package in (
+            generate_journey(name, tmp_path) for name in (ROUTE, DEFAULT, ENVELOPE)
+        )
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *folders],
+        env={
+            **os.environ,
+            "MYPYPATH": os.pathsep.join(str(Path(f).parent) for f in folders),
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
