@@ -235,7 +235,8 @@ class _Helper:
     def generate(
         self, bundle: Bundle, formatter: Formatter, stage_cache: Path | None
     ) -> tuple[PartOutput, dict[str, str]]:
-        """Render and format `bundle`'s files, the models stage and some files on the helper."""
+        """Render and format `bundle`'s files: the models stage on the helper, the other files
+        shared between the two processes as they come free."""
         from .models import models_input
         from .render import models_path
 
@@ -247,19 +248,23 @@ class _Helper:
             for p, t in rendered.files.items()
             if p.endswith(".py") and p != path and not formatter.known(t)
         }
-        # This process keeps the largest file; the helper, already busy with the models,
-        # takes the rest.
-        largest = max(todo, key=lambda p: len(todo[p]), default=None)
-        given = {p: t for p, t in todo.items() if p != largest}
-        shared = self.pool.submit(_helper_format, given) if given else None
-        done = {
-            p: formatter.format(p, t)
-            for p, t in rendered.files.items()
-            if p.endswith(".py") and p != path and p not in given
-        }
+        # Every file is queued for the helper, largest first, after the models; this process
+        # takes files back from the end of the queue (smallest first) for as long as the helper
+        # has not started them, so the two finish together whatever each file costs.
+        order = sorted(todo, key=lambda p: (-len(todo[p]), p))
+        queued = {p: self.pool.submit(_helper_format, {p: todo[p]}) for p in order}
+        done: dict[str, str] = {}
+        for p in reversed(order):
+            if not queued[p].cancel():
+                break
+            del queued[p]
+            done[p] = formatter.format(p, todo[p])
+        for p, t in rendered.files.items():  # the rest is trusted: answered from memory
+            if p.endswith(".py") and p != path and p not in todo:
+                done[p] = formatter.format(p, t)
         done[path] = _answer(models.result())
-        if shared is not None:
-            done.update(_answer(shared.result()))
+        for future in queued.values():
+            done.update(_answer(future.result()))
         files = {p: done.get(p, t) for p, t in rendered.files.items()}
         return rendered, files
 
