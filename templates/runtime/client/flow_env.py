@@ -21,6 +21,7 @@ from .retry import Timing
 from .transport import (
     ApiResponse,
     ClientConfig,
+    Prepared,
     RequestSpec,
 )
 
@@ -60,11 +61,17 @@ class Budget:
             return None
         return self.seconds - (self.timing.monotonic() - self.started)
 
-    def call(self, spec: RequestSpec, adapter: TypeAdapter[Any] | None = None) -> Call:
-        """A Call whose own deadline never outlives the budget."""
+    def call(
+        self,
+        spec: RequestSpec,
+        adapter: TypeAdapter[Any] | None = None,
+        prepared: Prepared | None = None,
+    ) -> Call:
+        """A Call whose own deadline never outlives the budget (`prepared`: the spec
+        already prepared with the client's configuration, if the caller has it)."""
         left = self.remaining()
         if left is None:
-            return Call(spec, adapter)
+            return Call(spec, adapter, prepared)
         if left <= 0:
             raise DeadlineExceeded(f"deadline of {self.seconds} s exceeded")
         current = spec.deadline
@@ -73,6 +80,7 @@ class Budget:
                 spec, deadline=left if current is None else min(current, left)
             ),
             adapter,
+            prepared,
         )
 
     def poll_state(self, schedule: PollSchedule) -> PollState[Any]:

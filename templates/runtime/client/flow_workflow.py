@@ -32,6 +32,7 @@ from .retry import parse_retry_after
 from .transport import (
     NO_BODY,
     ApiResponse,
+    Prepared,
     RequestSpec,
     prepare,
 )
@@ -143,7 +144,7 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
         request_body=None if spec.body is NO_BODY else plain(spec.body),
     )
     try:
-        reply = yield from _send(spec, step, env)
+        reply = yield from _send(spec, prepared, step, env)
     except ApiError as error:
         exchange.status_code, exchange.response_headers = error.status, error.headers
         exchange.response_body = error.body
@@ -160,7 +161,9 @@ def _call(run: _Run, step: StepPlan, env: Env) -> Program[bool]:
     return True
 
 
-def _send(spec: RequestSpec, step: StepPlan, env: Env) -> Program[ApiResponse[Any]]:
+def _send(
+    spec: RequestSpec, prepared: Prepared, step: StepPlan, env: Env
+) -> Program[ApiResponse[Any]]:
     budget = env.budget
     state: PollState[Any] = (
         budget.poll_state(env.schedule)
@@ -169,7 +172,9 @@ def _send(spec: RequestSpec, step: StepPlan, env: Env) -> Program[ApiResponse[An
     )
 
     def call() -> Call:
-        return budget.call(spec) if budget is not None else Call(spec)
+        if budget is not None:
+            return budget.call(spec, prepared=prepared)
+        return Call(spec, prepared=prepared)
 
     if step.poll == "status":
         return (

@@ -9,9 +9,10 @@ from typing import Self, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from .transport_call import CallState, build_request
+from .transport_call import CallState, build_request, lean_cookies
 from .transport_request import (
     ClientConfig,
+    Prepared,
     RequestSpec,
     prepare,
 )
@@ -33,6 +34,7 @@ class AsyncTransport:
         self.config = config
         self._owns = client is None
         self._client = client if client is not None else httpx.AsyncClient()
+        lean_cookies(self._client)
 
     async def __aenter__(self) -> Self:
         return self
@@ -51,10 +53,17 @@ class AsyncTransport:
             await self._client.aclose()
 
     async def request(
-        self, spec: RequestSpec, adapter: TypeAdapter[T] | None = None
+        self,
+        spec: RequestSpec,
+        adapter: TypeAdapter[T] | None = None,
+        prepared: Prepared | None = None,
     ) -> ApiResponse[T]:
-        """Send `spec` with retries and the overall deadline; return the parsed response."""
-        prepared = prepare(self.config, spec)
+        """Send `spec` with retries and the overall deadline; return the parsed response.
+
+        `prepared` is `prepare(self.config, spec)` when the caller has it already.
+        """
+        if prepared is None:
+            prepared = prepare(self.config, spec)
         state = CallState(self.config, prepared, spec.deadline)
         while True:
             left = state.begin_attempt()

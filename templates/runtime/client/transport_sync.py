@@ -4,6 +4,7 @@ under the call's deadline (socket reads and writes are bounded by what is left o
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -13,9 +14,10 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from .transport_call import CallState, build_request, expired
+from .transport_call import CallState, build_request, expired, lean_cookies
 from .transport_request import (
     ClientConfig,
+    Prepared,
     RequestSpec,
     prepare,
 )
@@ -113,6 +115,18 @@ def _cap_now(timeout: float | None) -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
+# A request head and its body are sent together while they fit in this many bytes.
+_COALESCE_MAX = 65536
+
+
+def _is_request_head(buffer: bytes) -> bool:
+    """True for the bytes of an HTTP/1.x request head (`GET /x HTTP/1.1 ... CRLF CRLF`)."""
+    if len(buffer) > _COALESCE_MAX or not buffer.endswith(b"\r\n\r\n"):
+        return False
+    line = buffer[: buffer.find(b"\r\n")]
+    return line.endswith((b" HTTP/1.1", b" HTTP/1.0"))
+
+
 def _deadline_network() -> tuple[type[Any], type[Any]] | None:
     """The wrapper classes over httpcore's network layer (None when httpcore is not there)."""
     try:
@@ -121,12 +135,25 @@ def _deadline_network() -> tuple[type[Any], type[Any]] | None:
         return None
 
     class Stream(httpcore.NetworkStream):
-        """A socket stream whose every operation is bounded by the running call's deadline."""
+        """A socket stream whose every operation is bounded by the running call's deadline.
+
+        It also sends a request's head together with its body: httpcore writes them one
+        after the other, two sends (and, with Nagle's algorithm, a round trip between them).
+        A request head is held until the next write (sent with it when the two are small)
+        or the first read, whichever comes first; the bytes on the wire are the same.
+        """
 
         def __init__(self, inner: httpcore.NetworkStream) -> None:
             self._inner = inner
+            self._held = b""
+            self._held_timeout: float | None = None
 
         def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            if self._held:
+                # a failed request write is what httpcore passes over too: the server may
+                # have answered before it closed
+                with contextlib.suppress(httpcore.WriteError):
+                    self._send(b"", self._held_timeout)
             capped = _cap_now(timeout)
             try:
                 return self._inner.read(max_bytes, capped)
@@ -136,15 +163,28 @@ def _deadline_network() -> tuple[type[Any], type[Any]] | None:
                 raise
 
         def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            if not self._held and _is_request_head(buffer):
+                _cap_now(timeout)
+                self._held, self._held_timeout = buffer, timeout
+                return
+            self._send(buffer, timeout)
+
+        def _send(self, buffer: bytes, timeout: float | None) -> None:
+            held, self._held = self._held, b""
+            if held and len(held) + len(buffer) > _COALESCE_MAX:
+                self._send(held, timeout)
+                held = b""
+            data = held + buffer if held else buffer
             capped = _cap_now(timeout)
             try:
-                self._inner.write(buffer, capped)
+                self._inner.write(data, capped)
             except httpcore.WriteTimeout:
                 if capped != timeout:
                     raise _DeadlineHit from None
                 raise
 
         def close(self) -> None:
+            self._held = b""
             self._inner.close()
 
         def start_tls(
@@ -234,6 +274,7 @@ class SyncTransport:
         self._owns = client is None
         self._client = client if client is not None else httpx.Client()
         self._on_socket = bind_deadlines(self._client, config.base_url)
+        lean_cookies(self._client)
 
     def __enter__(self) -> Self:
         return self
@@ -252,10 +293,17 @@ class SyncTransport:
             self._client.close()
 
     def request(
-        self, spec: RequestSpec, adapter: TypeAdapter[T] | None = None
+        self,
+        spec: RequestSpec,
+        adapter: TypeAdapter[T] | None = None,
+        prepared: Prepared | None = None,
     ) -> ApiResponse[T]:
-        """Send `spec` with retries and the overall deadline; return the parsed response."""
-        prepared = prepare(self.config, spec)
+        """Send `spec` with retries and the overall deadline; return the parsed response.
+
+        `prepared` is `prepare(self.config, spec)` when the caller has it already.
+        """
+        if prepared is None:
+            prepared = prepare(self.config, spec)
         state = CallState(self.config, prepared, spec.deadline)
         while True:
             left = state.begin_attempt()

@@ -16,6 +16,7 @@ from .errors import (
 )
 from .transport import (
     AsyncTransport,
+    Prepared,
     RequestSpec,
     SyncTransport,
 )
@@ -29,6 +30,8 @@ class Call:
 
     spec: RequestSpec
     adapter: TypeAdapter[Any] | None = None
+    # `spec` already prepared with the client's configuration (prepared again when None)
+    prepared: Prepared | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def drive(transport: SyncTransport, program: Program[T]) -> T:
                 transport.config.timing.sleep(effect.seconds)
                 continue
             try:
-                reply = transport.request(effect.spec, effect.adapter)
+                reply = transport.request(effect.spec, effect.adapter, effect.prepared)
             except ClientError as exc:
                 error = exc
     except StopIteration as stop:
@@ -76,7 +79,9 @@ async def adrive(transport: AsyncTransport, program: Program[T]) -> T:
                 await transport.config.timing.async_sleep(effect.seconds)
                 continue
             try:
-                reply = await transport.request(effect.spec, effect.adapter)
+                reply = await transport.request(
+                    effect.spec, effect.adapter, effect.prepared
+                )
             except ClientError as exc:
                 error = exc
     except StopIteration as stop:
