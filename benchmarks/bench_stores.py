@@ -161,6 +161,26 @@ def _run(
             proc.wait(10)
 
 
+def _on_postgres(args: argparse.Namespace, replicas: int, logs: Path) -> dict[str, Any]:
+    """`replicas` servers on one fresh database (created here, dropped after)."""
+    name = f"jg_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(args.admin, autocommit=True, connect_timeout=10) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{args.admin.rpartition('/')[0]}/{name}"
+    try:
+        return _run([url] * replicas, args.journeys, args.concurrency, logs)
+    finally:
+        with psycopg.connect(args.admin, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _safe(url: str) -> str:
+    """The admin URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}{at}{host}" if at else url
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--journeys", type=int, default=400)
@@ -177,24 +197,24 @@ def main(argv: list[str] | None = None) -> None:
             [str(logs / "bench.sqlite3")], args.journeys, args.concurrency, logs
         )
         for replicas in (1, 2):
-            name = f"jg_bench_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(args.admin, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            url = f"{args.admin.rpartition('/')[0]}/{name}"
+            label = f"PostgreSQL, {replicas} replica{'s' if replicas > 1 else ''}"
             try:
-                label = f"PostgreSQL, {replicas} replica{'s' if replicas > 1 else ''}"
-                results[label] = _run(
-                    [url] * replicas, args.journeys, args.concurrency, logs
-                )
-            finally:
-                with psycopg.connect(args.admin, autocommit=True) as admin:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                results[label] = _on_postgres(args, replicas, logs)
+            except psycopg.Error as exc:  # no PostgreSQL there: the row says so
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                results[label] = {
+                    "error": f"PostgreSQL at {_safe(args.admin)}: "
+                    f"{type(exc).__name__}: {reason}"
+                }
     print(
         f"payment-callback journeys (start + callback + result), {args.journeys} at "
         f"concurrency {args.concurrency}, durability full, {os.cpu_count()} cores"
     )
     print(f"{'store':<26}{'journeys/s':>12}{'p50 ms':>10}{'p99 ms':>10}")
     for label, figures in results.items():
+        if "error" in figures:
+            print(f"{label:<26}  {figures['error']}")
+            continue
         print(
             f"{label:<26}{figures['journeys_per_s']:>12}{figures['p50_ms']:>10}"
             f"{figures['p99_ms']:>10}"

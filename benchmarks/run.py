@@ -1,4 +1,4 @@
-"""journeygen benchmarks: generation speed, scaling, client and server cost, next to peers.
+"""journeygen benchmarks: generation speed, scaling, client and server cost, stores, next to peers.
 
     .venv/bin/python benchmarks/run.py            # everything (< 15 min on the 2-core box)
     .venv/bin/python benchmarks/run.py --quick    # smoke run: 3 journeys, 1 repetition
@@ -594,6 +594,62 @@ def server_throughput(
     }
 
 
+STORES = ("SQLite, 1 process", "PostgreSQL, 1 replica", "PostgreSQL, 2 replicas")
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def store_throughput(
+    *, reps: int, quick: bool, admin: str, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Section 5: the generated payment-callback server on each store under the same load,
+    all at durability full (`bench_stores.py`): SQLite, PostgreSQL with one replica and with
+    two; `reps` runs of each, journeys/s and latencies as median (min-max)."""
+    if not parts_present():
+        return {"skipped": SKIPPED_PARTS}
+    journeys, concurrency = (20, 4) if quick else (400, 16)
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="jg-stores-") as tmp:
+        for rep in range(reps):
+            out = Path(tmp) / f"stores-{rep}.json"
+            argv = [sys.executable, str(HERE / "bench_stores.py")]
+            argv += ["--journeys", str(journeys), "--concurrency", str(concurrency)]
+            argv += ["--admin", admin, "--json", str(out)]
+            try:
+                done = subprocess.run(
+                    argv,
+                    capture_output=True,
+                    text=True,
+                    env=clean_env(),
+                    timeout=600,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                log("  stores: gave up after 600 s")
+                return {"error": "bench_stores.py did not finish within 600 s"}
+            if done.returncode != 0 or not out.is_file():
+                log(f"  stores: failed: {done.stderr.strip()[-300:]}")
+                return {"error": done.stderr.strip()[-1000:]}
+            runs.append(json.loads(out.read_text(encoding="utf-8")))
+    section: dict[str, Any] = {
+        "journeys": journeys,
+        "concurrency": concurrency,
+        "durability": "full",
+        "runs": len(runs),
+        "stores": {},
+    }
+    for label in STORES:
+        rows = [run.get(label, {"error": "not run"}) for run in runs]
+        failed = [row["error"] for row in rows if "error" in row]
+        if failed:
+            section["stores"][label] = {"error": failed[0]}
+            continue
+        section["stores"][label] = {
+            key: summary([float(row[key]) for row in rows])
+            for key in ("journeys_per_s", "p50_ms", "p99_ms")
+        }
+    return section
+
+
 def _run_part_bench(
     kind: str,
     *,
@@ -736,10 +792,67 @@ def table(results: dict[str, Any]) -> str:
         )
         lines.extend(_part_rows(section, "   "))
     lines.append("")
+    lines.extend(store_rows(results.get("stores", {"skipped": "not run"})))
+    lines.append("")
     lines.append("targets:")
     for name, verdict in results["targets"].items():
         lines.append(f"   {name:58} {verdict}")
     return "\n".join(lines)
+
+
+def store_rows(section: dict[str, Any]) -> list[str]:
+    """Section 5's table: one row per store, journeys/s next to SQLite's from the same run."""
+    if "stores" not in section:
+        return [f"5. Stores: {section.get('skipped') or section.get('error') or '-'}"]
+    lines = [
+        f"5. Stores: the generated payment-callback server (--fake handlers), "
+        f"{section['journeys']} journeys (start, callback, result) at concurrency "
+        f"{section['concurrency']}, durability {section['durability']}, "
+        f"median (min-max) over {section['runs']} run(s)",
+        f"   {'store':26} {'journeys/s':20} {'p50':20} {'p99':20} vs SQLite",
+    ]
+    stores = section["stores"]
+    sqlite = stores.get(STORES[0], {}).get("journeys_per_s", {}).get("median")
+    for label, row in stores.items():
+        if "error" in row:
+            lines.append(f"   {label:26} {row['error']}")
+            continue
+        rate = row["journeys_per_s"]["median"]
+        versus = _r(ratio(rate, sqlite)) if sqlite and label != STORES[0] else ""
+        lines.append(
+            f"   {label:26} {_fmt(row['journeys_per_s'], '/s'):20} "
+            f"{_whole_ms(row['p50_ms']):20} {_whole_ms(row['p99_ms']):20} {versus}".rstrip()
+        )
+    lines.append(
+        "   note: the load generator, the replicas and PostgreSQL share this machine's "
+        "cores; a second replica adds processes, not capacity"
+    )
+    return lines
+
+
+def _whole_ms(stat: dict[str, Any]) -> str:
+    return f"{stat['median']:.0f} ({stat['min']:.0f}-{stat['max']:.0f}) ms"
+
+
+def store_targets(section: dict[str, Any]) -> dict[str, str]:
+    """Issue #17 asks for the PostgreSQL rows (1 and 2 replicas) and sets them no target:
+    each is reported next to SQLite's journeys/s from the same run."""
+    out: dict[str, str] = {}
+    stores = section.get("stores", {})
+    sqlite = stores.get(STORES[0], {}).get("journeys_per_s", {}).get("median")
+    for label in STORES[1:]:
+        name = f"{label} journeys/s (no target; vs SQLite)"
+        row = stores.get(label)
+        if not row or "error" in row or not sqlite:
+            why = (row or {}).get("error") or section.get("skipped") or "not run"
+            out[name] = f"not measured ({why[:120]})"
+            continue
+        rate = row["journeys_per_s"]["median"]
+        out[name] = (
+            f"{rate / sqlite:.2f}x SQLite ({rate:.1f} vs {sqlite:.1f} journeys/s, "
+            f"p99 {row['p99_ms']['median']:.0f} ms)"
+        )
+    return out
 
 
 def targets(results: dict[str, Any]) -> dict[str, str]:
@@ -753,6 +866,7 @@ def targets(results: dict[str, Any]) -> dict[str, str]:
     # Sections 1-3 (generation, scaling, client): benchmarks/gen_targets.py.
     out.update(generation_targets(results))
     out.update(server_targets(results.get("server", {})))
+    out.update(store_targets(results.get("stores", {})))
     return out
 
 
@@ -827,7 +941,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-parts",
         action="store_true",
-        help="skip sections 3 and 4 (client and server)",
+        help="skip sections 3, 4 and 5 (client, server, stores)",
+    )
+    parser.add_argument(
+        "--no-stores",
+        action="store_true",
+        help="skip section 5 (SQLite and PostgreSQL stores)",
+    )
+    parser.add_argument(
+        "--pg-admin",
+        default=PG_ADMIN,
+        help="PostgreSQL admin URL for section 5 (a database per run is created there)",
     )
     parser.add_argument(
         "--out",
@@ -893,6 +1017,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.no_parts:
         results["client"] = results["server"] = {"skipped": "skipped: --no-parts"}
+        results["stores"] = {"skipped": "skipped: --no-parts"}
     else:
         log("3. client cost ...")
         results["client"] = client_cost(
@@ -900,6 +1025,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         log("4. server throughput ...")
         results["server"] = server_throughput(reps=reps, quick=args.quick, log=log)
+        if args.no_stores:
+            results["stores"] = {"skipped": "skipped: --no-stores"}
+        else:
+            log("5. stores (SQLite, PostgreSQL 1 and 2 replicas) ...")
+            results["stores"] = store_throughput(
+                reps=reps, quick=args.quick, admin=args.pg_admin, log=log
+            )
     results["targets"] = targets(results)
     results["elapsed_s"] = time.perf_counter() - started
     out = args.out or RESULTS_DIR / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -50,6 +50,7 @@ def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:
         "scaling",
         "client",
         "server",
+        "stores",
     } <= set(data)
     assert {"targets", "elapsed_s"} <= set(data)
     assert data["settings"]["journeys"] == 2 and data["settings"]["peers"] is False
@@ -73,3 +74,38 @@ def test_quick_run_without_peers_writes_expected_json(tmp_path: Path) -> None:
     assert journeygen["max_rss_mb"]["median"] > 0
     for part in ("client", "server"):
         assert data[part], part  # measurements, an error, or a "skipped: ..." reason
+    assert data["stores"] == {"skipped": "skipped: --no-parts"}
+    assert "5. Stores: skipped: --no-parts" in done.stdout
+    for replicas in ("1 replica", "2 replicas"):
+        verdict = data["targets"][
+            f"PostgreSQL, {replicas} journeys/s (no target; vs SQLite)"
+        ]
+        assert verdict == "not measured (skipped: --no-parts)"
+
+
+def test_the_store_section_runs_sqlite_and_postgresql_with_1_and_2_replicas() -> None:
+    """Section 5 against the PostgreSQL at 127.0.0.1:5432: every store row is measured."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench_run  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    logged: list[str] = []
+    section = bench_run.store_throughput(
+        reps=1, quick=True, admin=bench_run.PG_ADMIN, log=logged.append
+    )
+    assert not logged, logged
+    assert (section["journeys"], section["concurrency"], section["runs"]) == (20, 4, 1)
+    assert list(section["stores"]) == [
+        "SQLite, 1 process",
+        "PostgreSQL, 1 replica",
+        "PostgreSQL, 2 replicas",
+    ]
+    for label, row in section["stores"].items():
+        assert "error" not in row, (label, row)
+        assert row["journeys_per_s"]["n"] == 1 and row["journeys_per_s"]["median"] > 0
+        assert row["p50_ms"]["median"] <= row["p99_ms"]["median"], label
+    rows = bench_run.store_rows(section)
+    assert [r[3:29].strip() for r in rows[2:5]] == list(section["stores"])
+    verdicts = bench_run.store_targets(section)
+    assert all(v.split()[1] == "SQLite" for v in verdicts.values()), verdicts

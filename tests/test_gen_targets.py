@@ -8,6 +8,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import gen_targets  # type: ignore[import-not-found]
+import run as bench_run  # type: ignore[import-not-found]
 
 
 def _cell(median: float, rss: float) -> dict[str, Any]:
@@ -47,3 +48,69 @@ def test_verdicts_compare_figures_of_the_same_run() -> None:
     )
     assert out["typed call <= 1.05x plain httpx (wall)"] == "not measured"
     assert out["workflow >= 10x faster than arazzo-runner"].startswith("met")
+
+
+def _store(rate: float, p99: float) -> dict[str, Any]:
+    return {
+        "journeys_per_s": {"median": rate, "min": rate - 5, "max": rate + 5, "n": 3},
+        "p50_ms": {"median": 100.0, "min": 90.0, "max": 110.0, "n": 3},
+        "p99_ms": {"median": p99, "min": p99 - 10, "max": p99 + 10, "n": 3},
+    }
+
+
+STORES = {
+    "journeys": 400,
+    "concurrency": 16,
+    "durability": "full",
+    "runs": 3,
+    "stores": {
+        "SQLite, 1 process": _store(115.5, 216.5),
+        "PostgreSQL, 1 replica": _store(99.7, 388.4),
+        "PostgreSQL, 2 replicas": _store(81.7, 487.7),
+    },
+}
+
+
+def test_the_store_rows_show_postgresql_next_to_sqlite_of_the_same_run() -> None:
+    rows = bench_run.store_rows(STORES)
+    assert rows[0].startswith("5. Stores: the generated payment-callback server")
+    assert "400 journeys" in rows[0] and "durability full" in rows[0]
+    by_store = {row[3:29].strip(): row for row in rows[2:5]}
+    assert set(by_store) == set(bench_run.STORES)
+    assert by_store["SQLite, 1 process"].rstrip().endswith("ms")  # no ratio to itself
+    assert "116 (110-120) /s" in by_store["SQLite, 1 process"]
+    assert by_store["PostgreSQL, 1 replica"].endswith("0.86x")
+    assert by_store["PostgreSQL, 2 replicas"].endswith("0.71x")
+    assert "388 (378-398) ms" in by_store["PostgreSQL, 1 replica"]
+    out = bench_run.targets({"stores": STORES})
+    assert out["PostgreSQL, 1 replica journeys/s (no target; vs SQLite)"] == (
+        "0.86x SQLite (99.7 vs 115.5 journeys/s, p99 388 ms)"
+    )
+    assert out["PostgreSQL, 2 replicas journeys/s (no target; vs SQLite)"] == (
+        "0.71x SQLite (81.7 vs 115.5 journeys/s, p99 488 ms)"
+    )
+
+
+def test_a_store_that_could_not_run_says_why() -> None:
+    down = (
+        "PostgreSQL at postgresql://postgres@127.0.0.1:5432/postgres: OperationalError"
+    )
+    section = {
+        **STORES,
+        "stores": {
+            "SQLite, 1 process": _store(115.5, 216.5),
+            "PostgreSQL, 1 replica": {"error": down},
+            "PostgreSQL, 2 replicas": {"error": down},
+        },
+    }
+    rows = bench_run.store_rows(section)
+    assert rows[3].split() == ["PostgreSQL,", "1", "replica", *down.split()]
+    out = bench_run.store_targets(section)
+    assert out["PostgreSQL, 2 replicas journeys/s (no target; vs SQLite)"] == (
+        f"not measured ({down})"
+    )
+    skipped = bench_run.store_targets({"skipped": "skipped: --no-stores"})
+    assert set(skipped.values()) == {"not measured (skipped: --no-stores)"}
+    assert bench_run.store_rows({"skipped": "skipped: --no-stores"}) == [
+        "5. Stores: skipped: --no-stores"
+    ]
