@@ -44,6 +44,13 @@ def _resilience(c: JourneyCompiler, name: str, policy: ResiliencePolicy) -> str:
         if breaker.openTimeoutSec is not None:
             found.append(f"open_seconds={float(breaker.openTimeoutSec)!r}")
         args.append(f"breaker={_call('BreakerSpec', found)}")
+    bulkhead = policy.bulkhead
+    if bulkhead is not None and bulkhead.maxConcurrent is not None:
+        c.uses("outbound_policies", "BulkheadSpec")
+        found = [f"max_concurrent={bulkhead.maxConcurrent!r}"]
+        if bulkhead.queueSize:
+            found.append(f"queue_size={bulkhead.queueSize!r}")
+        args.append(f"bulkhead={_call('BulkheadSpec', found)}")
     return _call("ResilienceSpec", args)
 
 

@@ -961,6 +961,32 @@ CASES: tuple[Case, ...] = (
         "        standard: {circuitBreaker: {failureRateThreshold: 50}}\n",
     ),
     Case(
+        "bulkhead-without-max",
+        "§13",
+        "a bulkhead is a concurrency limit: it needs maxConcurrent",
+        CALL + DONE,
+        (
+            "8:30: error: bulkhead needs maxConcurrent: the number of this policy's calls "
+            "allowed in flight at once (DSL §13), e.g. maxConcurrent: 50",
+        ),
+        spec="  policies:\n    httpResilience:\n      definitions:\n"
+        "        standard: {bulkhead: {queueSize: 10}}\n",
+    ),
+    Case(
+        "bulkhead-queue-negative",
+        "§13",
+        "bulkhead maxConcurrent is at least 1 and queueSize at least 0",
+        CALL + DONE,
+        (
+            "8:46: error: bulkhead maxConcurrent 0 must be an integer >= 1 (the calls "
+            "allowed in flight at once)",
+            "8:60: error: bulkhead queueSize -1 must be an integer >= 0 (the calls allowed "
+            "to wait for a slot; 0: none wait)",
+        ),
+        spec="  policies:\n    httpResilience:\n      definitions:\n"
+        "        standard: {bulkhead: {maxConcurrent: 0, queueSize: -1}}\n",
+    ),
+    Case(
         "task-cookies-without-jar",
         "§22.3",
         "task.cookies has no effect without spec.cookies.jar",

@@ -9,10 +9,13 @@ here waits for a real backoff.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import subprocess
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.support.engine import wait_for
 from tests.support.live import LiveServer
 from tests.support.runtime import runtime_module
 from tests.support.scripted import ScriptedServer, delayed, reset, respond
@@ -190,6 +194,51 @@ def test_the_circuit_opens_fails_fast_then_half_opens_and_closes(
         clock.now += 30  # half open: one trial call goes through and closes it
         assert app.for_call("cb", None).send(client, get(client, server.url)).is_success
         assert len(server.seen) == 5
+
+
+def test_a_queued_call_waits_for_a_slot_at_most_its_timeout_and_a_full_queue_refuses(
+    live: Callable[..., LiveServer],
+) -> None:
+    """bulkhead (DSL §13) maxConcurrent 1, queueSize 1, against a downstream holding calls."""
+    release = threading.Event()
+    seen: list[str] = []
+
+    async def hold(request: Request) -> Response:
+        seen.append(request.url.path)
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return JSONResponse({"ok": True})
+
+    server = live(Starlette(routes=[Route("/{name}", hold)]))
+    spec = resilience.ResilienceSpec(
+        "bh",
+        max_attempts=3,
+        retry_on=("NETWORK_ERROR",),
+        bulkhead=policies.BulkheadSpec(max_concurrent=1, queue_size=1),
+    )
+    app = outbound(Clock(), resilience_specs=(spec,))
+    with httpx.Client() as client, ThreadPoolExecutor(max_workers=3) as pool:
+
+        def send(name: str, timeout: float) -> Any:
+            request = get(client, f"{server.url}/{name}", timeout)
+            return app.for_call("bh", None).send(client, request)
+
+        try:
+            first = pool.submit(send, "first", 10)
+            wait_for(lambda: list(seen), lambda found: found == ["/first"])
+            # a queued call whose 300 ms run out before the slot frees is not sent
+            with pytest.raises(policies.BulkheadFullError, match="within 300 ms"):
+                send("late", 0.3)
+            queued = pool.submit(send, "queued", 10)
+            wait_for(lambda: app.bulkheads.found["bh"].queue, lambda q: len(q) == 1)
+            # one in flight, one queued: the next is refused at once, not retried
+            with pytest.raises(policies.BulkheadFullError, match="queue of 1 is full"):
+                send("refused", 10)
+            assert seen == ["/first"]
+        finally:
+            release.set()
+        assert first.result().is_success and queued.result().is_success
+    assert seen == ["/first", "/queued"]
 
 
 def test_a_failed_half_open_trial_opens_the_circuit_again(serve: Serve) -> None:

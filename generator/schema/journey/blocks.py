@@ -153,10 +153,10 @@ class CircuitBreaker(Open):
 
 
 class Bulkhead(Open):
-    """`bulkhead` of a resilience policy (defined, not enforced: DSL §13)."""
+    """`bulkhead` of a resilience policy: a concurrency limit per policy (DSL §13)."""
 
-    maxConcurrent: int | None = None
-    queueSize: int | None = None
+    maxConcurrent: int | None = Field(default=None, strict=True)
+    queueSize: int | None = Field(default=None, strict=True)
 
 
 class ResiliencePolicy(Open):

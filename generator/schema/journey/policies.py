@@ -88,8 +88,14 @@ def _resilience(c: Checker, at: str, policy: ResiliencePolicy) -> None:
         seconds = breaker.openTimeoutSec
         if seconds is not None and seconds < 0:
             c.report(f"{at}/circuitBreaker/openTimeoutSec", f"circuitBreaker openTimeoutSec {seconds} must be >= 0")  # fmt: skip
-    if policy.bulkhead is not None:
-        c.report(f"{at}/bulkhead", "bulkhead is not enforced (DSL §13: defined, not enforced): concurrent calls are not limited; remove it", Level.WARNING)  # fmt: skip
+    bulkhead = policy.bulkhead
+    if bulkhead is not None:
+        if bulkhead.maxConcurrent is None:
+            c.report(f"{at}/bulkhead", "bulkhead needs maxConcurrent: the number of this policy's calls allowed in flight at once (DSL §13), e.g. maxConcurrent: 50")  # fmt: skip
+        elif bulkhead.maxConcurrent < 1:
+            c.report(f"{at}/bulkhead/maxConcurrent", f"bulkhead maxConcurrent {bulkhead.maxConcurrent} must be an integer >= 1 (the calls allowed in flight at once)")  # fmt: skip
+        if bulkhead.queueSize is not None and bulkhead.queueSize < 0:
+            c.report(f"{at}/bulkhead/queueSize", f"bulkhead queueSize {bulkhead.queueSize} must be an integer >= 0 (the calls allowed to wait for a slot; 0: none wait)")  # fmt: skip
 
 
 def _auth(c: Checker, at: str, policy: AuthPolicy) -> None:

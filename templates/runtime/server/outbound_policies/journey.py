@@ -23,6 +23,7 @@ from ..services import COOKIES, Services
 from ..settings import Settings
 from . import OutboundPolicies, OutboundSpec, settings_secret
 from .auth import AuthSpec, OutboundAuthError
+from .bulkhead import BulkheadFullError
 from .cookies import CookieJar
 from .resilience import CircuitOpenError
 
@@ -47,8 +48,9 @@ class JourneyPolicy:
     def send(
         self, client: httpx.Client, request: httpx.Request, operation: HttpOperation
     ) -> httpx.Response:
-        """Send one call through its policies; a circuit that is open or a call that could
-        not be authenticated is an `OutboundError` (CIRCUIT_OPEN, AUTH) of the result.
+        """Send one call through its policies; a circuit that is open, a bulkhead that is
+        full or a call that could not be authenticated is an `OutboundError`
+        (CIRCUIT_OPEN, BULKHEAD_FULL, AUTH) of the result.
         """
         resilience = operation.resilience_policy
         auth = operation.auth_policy
@@ -69,6 +71,9 @@ class JourneyPolicy:
             )
         except CircuitOpenError as exc:
             raise OutboundError("CIRCUIT_OPEN", str(exc)) from None
+        except BulkheadFullError as exc:
+            _logger.warning("httpCall %r not sent: %s", operation.state, exc)
+            raise OutboundError("BULKHEAD_FULL", str(exc)) from None
         except OutboundAuthError as exc:
             _logger.warning("httpCall %r not sent: %s", operation.state, exc)
             raise OutboundError("AUTH", str(exc)) from None

@@ -18,6 +18,7 @@ import httpx
 
 from ..settings import Settings
 from .auth import AuthSpec, ClientAuth, OutboundAuthError, TokenCache, client_context
+from .bulkhead import BulkheadFullError, Bulkheads, BulkheadSpec
 from .cookies import CookieJar, CookieRules
 from .resilience import (
     Breakers,
@@ -30,6 +31,8 @@ from .resilience import (
 __all__ = [
     "AuthSpec",
     "BreakerSpec",
+    "BulkheadFullError",
+    "BulkheadSpec",
     "CallPolicy",
     "CircuitOpenError",
     "CookieJar",
@@ -73,7 +76,8 @@ class CallPolicy:
         ``use_jar`` is false or it has its own ``Cookie`` header, credentials applied, retried per policy, a 401 under
         OAuth2 answered by one fresh token, ``Set-Cookie`` kept in the jar when allowed.
 
-        Raises httpx.TransportError when no answer came (CircuitOpenError: not sent) and
+        Raises httpx.TransportError when no answer came (CircuitOpenError,
+        BulkheadFullError: not sent) and
         OutboundAuthError when the call could not be authenticated.
         """
         if timeout is not None:
@@ -124,12 +128,14 @@ class OutboundPolicies:
     sleep: Callable[[float], None] = time.sleep
     rand: Callable[[], float] = random
     breakers: Breakers = field(init=False)
+    bulkheads: Bulkheads = field(init=False)
     tokens: TokenCache = field(init=False)
     _tls: dict[str, httpx.Client] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.breakers = Breakers(self.clock)
+        self.bulkheads = Bulkheads()  # real time: its waits are real Condition waits
         self.tokens = TokenCache(self.clock)
 
     def for_call(self, resilience: str | None, auth: str | None) -> CallPolicy:
@@ -137,7 +143,9 @@ class OutboundPolicies:
         retrier = None
         if resilience is not None:
             spec = self.resilience[resilience]
-            retrier = Retrier(spec, self.breakers, self.sleep, self.rand)
+            retrier = Retrier(
+                spec, self.breakers, self.sleep, self.rand, self.bulkheads
+            )
         bound = None
         if auth is not None:
             bound = ClientAuth(

@@ -1,5 +1,6 @@
 """`spec.policies.httpResilience` (DSL §13): retries with backoff on the failures a policy
-names, and a failure-rate circuit breaker per app, per policy and downstream origin.
+names, a failure-rate circuit breaker per app, per policy and downstream origin, and the
+policy's bulkhead (`bulkhead`: a concurrency limit per policy and app, around each attempt).
 
 Retry conditions: ``NETWORK_ERROR`` (no response: connection refused or reset, a timeout),
 ``HTTP_5XX``, ``HTTP_429``. The delay before retry n (1-based) is ``baseDelayMs`` (fixed) or
@@ -19,6 +20,8 @@ from random import random
 from urllib.parse import urlsplit
 
 import httpx
+
+from .bulkhead import BulkheadFullError, Bulkheads, BulkheadSpec
 
 __all__ = [
     "RETRY_CONDITIONS",
@@ -62,6 +65,7 @@ class ResilienceSpec:
     max_delay_ms: int = DEFAULT_MAX_DELAY_MS
     jitter: str = "none"  # none | full
     breaker: BreakerSpec | None = None
+    bulkhead: BulkheadSpec | None = None
 
     def delay(self, retry: int, rand: Callable[[], float]) -> float:
         """Seconds to wait before retry number ``retry`` (1 is the first retry)."""
@@ -73,7 +77,7 @@ class ResilienceSpec:
 
     def retryable(self, outcome: httpx.Response | Exception) -> bool:
         """Whether the policy's retryOn permits another attempt after this outcome."""
-        if isinstance(outcome, CircuitOpenError):
+        if isinstance(outcome, (CircuitOpenError, BulkheadFullError)):
             return False
         if isinstance(outcome, Exception):
             return "NETWORK_ERROR" in self.retry_on
@@ -164,12 +168,13 @@ Send = Callable[[httpx.Request], httpx.Response]
 
 @dataclass
 class Retrier:
-    """Sends a request under one policy: attempts, backoff, breaker."""
+    """Sends a request under one policy: attempts, backoff, breaker, bulkhead."""
 
     spec: ResilienceSpec
     breakers: Breakers
     sleep: Callable[[float], None] = time.sleep
     rand: Callable[[], float] = random
+    bulkheads: Bulkheads | None = None
 
     def send(self, send: Send, request: httpx.Request) -> httpx.Response:
         """Send until an attempt is not retryable or attempts run out; the last answer is
@@ -184,8 +189,10 @@ class Retrier:
         while True:
             attempt += 1
             latest = self._attempt(send, request, breaker)
-            if outcome is not None and isinstance(latest, CircuitOpenError):
-                break  # the circuit opened during the retries: the last real outcome
+            if outcome is not None and isinstance(
+                latest, (CircuitOpenError, BulkheadFullError)
+            ):
+                break  # the circuit opened or the bulkhead filled: the last real outcome
             outcome = latest
             if attempt >= self.spec.max_attempts or not self.spec.retryable(outcome):
                 break
@@ -203,13 +210,27 @@ class Retrier:
                 f"{request.url.scheme}://{request.url.netloc.decode()}: call not sent",
                 request=request,
             )
-        try:
-            outcome: httpx.Response | Exception = send(request)
-        except httpx.TransportError as exc:
-            outcome = exc
+        bulkhead = self.spec.bulkhead
+        if bulkhead is not None and self.bulkheads is not None:
+            try:
+                with self.bulkheads.get(self.spec.name, bulkhead).slot(
+                    request, _timeout(request)
+                ):
+                    outcome = self._send(send, request)
+            except BulkheadFullError as exc:
+                return exc  # not sent: the breaker does not count it
+        else:
+            outcome = self._send(send, request)
         if breaker is not None:
             breaker.record(_failed(outcome))
         return outcome
+
+    @staticmethod
+    def _send(send: Send, request: httpx.Request) -> httpx.Response | Exception:
+        try:
+            return send(request)
+        except httpx.TransportError as exc:
+            return exc
 
     def _wait(self, attempt: int, outcome: httpx.Response | Exception) -> float:
         delay = self.spec.delay(attempt, self.rand)
@@ -218,3 +239,12 @@ class Retrier:
             if after.isdigit():
                 delay = max(delay, min(int(after), self.spec.max_delay_ms / 1000))
         return delay
+
+
+def _timeout(request: httpx.Request) -> float | None:
+    """The attempt's timeout in seconds (its longest phase), None when it has none."""
+    found = request.extensions.get("timeout")
+    if not isinstance(found, dict):
+        return None
+    values = [v for v in found.values() if isinstance(v, (int, float))]
+    return max(values) if values else None
