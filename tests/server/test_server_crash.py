@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.live import free_port
 
@@ -46,13 +47,14 @@ class Ledger:
 class Server:
     """The package's own server process, restartable on one port and one store."""
 
-    def __init__(self, db_path: str) -> None:
+    def __init__(self, db_path: str, durability: str = "full") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
             "PAYMENT_CALLBACK_STORE": db_path,
             "PAYMENT_CALLBACK_API_KEY_PAYMENTS_CALLBACK": SECRET,
+            "PAYMENT_CALLBACK_DURABILITY": durability,
         }
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -149,9 +151,14 @@ def _work(
                 ledger.events[f"evt-{key}"] = delivered.json()["status"]
 
 
-def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("durability", ["full", "normal"])
+def test_sigkill_under_load_loses_nothing_acknowledged(
+    tmp_path: Path, durability: str
+) -> None:
+    """At NORMAL too (a commit survives a crash of the process), where the transitions run
+    on the event loop."""
     db_path = str(tmp_path / "crash.sqlite3")
-    server = Server(db_path)
+    server = Server(db_path, durability)
     server.start()
     ledger, stop, give_up = Ledger(), threading.Event(), threading.Event()
     workers = [
@@ -235,13 +242,15 @@ def _callbacks_until_killed(
                 acked[journey_id] = answered.json()["phase"]
 
 
+@pytest.mark.parametrize("durability", ["full", "normal"])
 def test_sigkill_under_concurrent_callbacks_keeps_every_acknowledged_transition(
-    tmp_path: Path,
+    tmp_path: Path, durability: str
 ) -> None:
     # At synchronous=FULL concurrent transitions share one COMMIT (group commit); each is
     # answered only after it, so whatever a client saw answered is in the file after SIGKILL.
+    # At NORMAL each callback commits on the event loop before its answer: the same holds.
     db_path = str(tmp_path / "group.sqlite3")
-    server = Server(db_path)
+    server = Server(db_path, durability)
     server.start()
     acked: dict[str, str] = {}
     lock, stop = threading.Lock(), threading.Event()

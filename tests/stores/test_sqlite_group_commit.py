@@ -4,6 +4,7 @@ connection); a failing transaction in the batch takes nothing of the others with
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from jg_runtime.server.inline import Inline
 from jg_runtime.server.sqlite import SQLiteStore
 from jg_runtime.server.store import JourneyRecord, StoreTransaction, utc_now
 
@@ -142,4 +144,79 @@ def test_at_normal_each_transaction_commits_on_its_own(tmp_path: Path) -> None:
         assert raised == {} and all(visible.values())
         assert store.group_commit.commits == store.group_commit.units == THREADS
     finally:
+        store.close()
+
+
+def test_on_the_event_loop_a_unit_waits_for_a_worker_without_holding_the_loop(
+    tmp_path: Path,
+) -> None:
+    """A transaction run on the event loop (inline.py) while a worker thread holds the
+    connection lets the loop run other work, then commits once the worker let go."""
+    path = tmp_path / "inline.sqlite3"
+    store = SQLiteStore(str(path), durability="normal")
+    inside, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with store.transaction() as tx:
+            tx.insert_journey(_journey("worker"))
+            inside.set()
+            release.wait(10)
+
+    def on_loop() -> str:
+        with store.transaction() as tx:
+            tx.insert_journey(_journey("loop"))
+        return "committed"
+
+    async def scenario() -> tuple[str | None, list[str]]:
+        ran: list[str] = []
+        attempt = asyncio.ensure_future(Inline().run(on_loop))
+
+        async def meanwhile() -> None:
+            await asyncio.sleep(0.05)
+            ran.append("other work")  # the loop was free while the unit waited
+            assert not attempt.done()
+            release.set()
+
+        await meanwhile()
+        return await attempt, ran
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert inside.wait(10)
+        answer, ran = asyncio.run(scenario())
+        thread.join(10)
+        assert (answer, ran) == ("committed", ["other work"])
+        assert _committed(path) == {"worker", "loop"}
+    finally:
+        release.set()
+        store.close()
+
+
+def test_on_the_event_loop_a_database_locked_by_another_process_is_not_waited_for(
+    tmp_path: Path,
+) -> None:
+    """On the loop, BEGIN does not wait out the busy timeout: the attempt is handed back
+    (to run on a worker thread) at once, and nothing of it was written."""
+    path = tmp_path / "locked.sqlite3"
+    store = SQLiteStore(str(path), durability="normal", busy_timeout_ms=5000)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    def on_loop() -> str:
+        with store.transaction() as tx:
+            tx.insert_journey(_journey("loop"))
+        return "committed"
+
+    try:
+        began = time.monotonic()
+        answer = asyncio.run(Inline().run(on_loop))
+        waited = time.monotonic() - began
+        assert answer is None and waited < 4.0  # handed back, not a 5 s wait
+        other.execute("COMMIT")
+        with store.transaction() as tx:  # a worker's unit waits and commits
+            tx.insert_journey(_journey("worker"))
+        assert _committed(path) == {"worker"}
+    finally:
+        other.close()
         store.close()

@@ -4,9 +4,10 @@ Request bodies are read by ``intake.read_json`` rather than by FastAPI's body pa
 that every rejection is a problem+json answer with the right status (415 wrong media type, 413
 too large, enforced while reading, 408 too slow, 400 not strict JSON or breaking the schema) and
 nothing is reflected back; ``limits.TransportLimits`` refuses oversized request heads (431, 414)
-before routing. Engine work is synchronous: a request that changes state hands it to a worker
-thread once (offload.py); a read of one instance runs on the event loop when the store's reads
-never wait.
+before routing. Engine work is synchronous: a request that changes state runs it on the event
+loop when the store's writes never wait and nothing on its way may wait (inline.py), and
+otherwise hands it to a worker thread once (offload.py); a read of one instance runs on the
+event loop when the store's reads never wait.
 
 The journey routes are ``_JourneyRoute``s: FastAPI documents them from the endpoint signatures as
 usual, but a request goes straight to the endpoint (path parameters and the request passed in)
@@ -46,6 +47,7 @@ from .cancel import CANCEL_STEP, cancel_journey
 from .contract import served_contract
 from .engine import ExternalInput, JourneyEngine
 from .idempotency import idempotency_key
+from .inline import Inline
 from .intake import read_json
 from .limits import TransportLimits
 from .offload import offload
@@ -56,7 +58,7 @@ from .results import SUCCEEDED
 from .scheduler import TimerScheduler
 from .services import COOKIES
 from .settings import Settings
-from .store import JourneyRecord
+from .store import JourneyRecord, StoreUnavailableError
 from .webhooks import ProviderBinding, receive_event
 
 __all__ = ["API_PREFIX", "create_journey_app", "read_json"]
@@ -165,11 +167,31 @@ def _headers(request: Request) -> Mapping[str, str]:
 
 
 async def _work(
-    idempotent: bool, fn: Callable[..., dict[str, Any]], *args: Any
+    inline: Inline | None,
+    idempotent: bool,
+    fn: Callable[..., dict[str, Any]],
+    *args: Any,
 ) -> dict[str, Any]:
-    """Run engine work on a worker thread, again after a transient store failure."""
+    """Run engine work on the event loop (``inline``, see inline.py) or else on a worker
+    thread, again after a transient store failure."""
     call = functools.partial(fn, *args)
-    return await offload.run(functools.partial(retrying, idempotent=idempotent), call)
+    failed: StoreUnavailableError | None = None
+    if inline is not None:
+        try:
+            answer = await inline.run(call)
+        except StoreUnavailableError as exc:
+            answer, failed = None, exc
+        if answer is not None:
+            return answer
+    again = functools.partial(retrying, idempotent=idempotent, failed=failed)
+    return await offload.run(again, call)
+
+
+def _inline(engine: JourneyEngine[Any]) -> Inline | None:
+    """A route's attempts on the event loop, when the store's writes never wait."""
+    if getattr(engine.store, "writes_without_blocking", False) is True:
+        return Inline()
+    return None
 
 
 def _meta(request: Request) -> RequestMeta:
@@ -188,6 +210,7 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
     name = engine.definition.name
     accepted = engine.definition.start_mode == "async"  # 202 + JourneyStartResponse
     returning = _returning(engine)
+    inline = _inline(engine)
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, settings)
@@ -195,7 +218,7 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
         keyed = idempotency_key(headers) is not None  # a replay is answered, not re-run
         base = str(request.base_url).rstrip("/")
         meta = _meta(request)
-        answer = await _work(keyed, engine.start, body, headers, meta, base)
+        answer = await _work(inline, keyed, engine.start, body, headers, meta, base)
         return answer if returning is None else await returning(answer, None)
 
     _route(
@@ -248,12 +271,14 @@ def _add_step(
     route: str,
 ) -> None:
     returning = _returning(engine)
+    inline = _inline(engine)
 
     async def submit(journeyId: str, request: Request) -> dict[str, Any]:
         headers = _headers(request)
         _, body = await read_json(request, settings)
         key = idempotency_key(headers)
         answer = await _work(
+            inline,
             key is not None,
             engine.submit,
             *(journeyId, ext.name, body, headers, key, _meta(request)),
@@ -271,9 +296,11 @@ def _add_step(
 
 
 def _add_cancel(app: FastAPI, engine: JourneyEngine[Any]) -> None:
+    inline = _inline(engine)
+
     async def cancel(journeyId: str, request: Request) -> dict[str, Any]:
         args = (engine, journeyId, _headers(request), _meta(request))
-        return await _work(True, cancel_journey, *args)
+        return await _work(inline, True, cancel_journey, *args)
 
     _route(
         app,
@@ -290,10 +317,13 @@ def _add_receiver(
     binding: ProviderBinding,
     settings: Settings,
 ) -> None:
+    inline = _inline(engine)
+
     async def receive(request: Request) -> dict[str, Any]:
         raw, body = await read_json(request, settings)
         headers = _headers(request)
-        return await _work(True, receive_event, engine, binding, raw, body, headers)
+        args = (engine, binding, raw, body, headers)
+        return await _work(inline, True, receive_event, *args)
 
     _route(
         app,

@@ -26,16 +26,31 @@ ATTEMPTS = 4
 _logger = logging.getLogger("journeygen.server")
 
 
-def retrying(work: Callable[[], T], *, idempotent: bool) -> T:
-    """Run ``work``; run it again after a transient store failure (see the module)."""
-    for attempt in range(ATTEMPTS):
+def retrying(
+    work: Callable[[], T],
+    *,
+    idempotent: bool,
+    failed: StoreUnavailableError | None = None,
+) -> T:
+    """Run ``work``; run it again after a transient store failure (see the module).
+
+    ``failed``: how a first attempt made elsewhere (on the event loop, inline.py) failed; it
+    counts as one of the ``ATTEMPTS``."""
+    failures = 0
+    error = failed
+    while True:
+        if error is not None:
+            failures += 1
+            if (
+                failures == ATTEMPTS
+                or not error.retryable
+                or (error.in_doubt and not idempotent)
+            ):
+                _logger.warning("store unavailable, answering 503: %s", error.detail)
+                raise store_unavailable(error) from error
+            _logger.info("store failure (%s); trying again", error.detail)
+            time.sleep(random.uniform(0.01, 0.05) * (2 ** (failures - 1)))  # noqa: S311
         try:
             return work()
         except StoreUnavailableError as exc:
-            last = attempt + 1 == ATTEMPTS
-            if last or not exc.retryable or (exc.in_doubt and not idempotent):
-                _logger.warning("store unavailable, answering 503: %s", exc.detail)
-                raise store_unavailable(exc) from exc
-            _logger.info("store failure (%s); trying again", exc.detail)
-            time.sleep(random.uniform(0.01, 0.05) * (2**attempt))  # noqa: S311
-    raise AssertionError("unreachable")
+            error = exc

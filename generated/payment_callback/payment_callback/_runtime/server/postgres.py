@@ -141,6 +141,7 @@ class PostgresStore:
     """
 
     reads_without_blocking = False
+    writes_without_blocking = False  # a COMMIT waits for the server: off the event loop
 
     def __init__(
         self,

@@ -319,7 +319,9 @@ class SQLiteStore:
     after a power loss or OS crash the last transactions may be missing, never half-applied.
 
     Reads outside a transaction use a second connection (a file's WAL snapshot): they see
-    only committed work and never wait for a writer.
+    only committed work and never wait for a writer. Without an fsync per COMMIT
+    (``normal``, or ``:memory:``) ``writes_without_blocking`` is set: a request's transaction
+    runs on the event loop unless it would wait (inline.py).
     """
 
     def __init__(
@@ -356,8 +358,17 @@ class SQLiteStore:
             self._reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             self._read_lock = threading.RLock()
             self.reads_without_blocking = True
-        grouped = path != ":memory:" and durability == "full"
-        self.group_commit = GroupCommit(self._conn, self._lock, group=grouped)
+        on_file = path != ":memory:"
+        grouped = on_file and durability == "full"
+        self.group_commit = GroupCommit(
+            self._conn,
+            self._lock,
+            group=grouped,
+            busy_timeout_ms=int(busy_timeout_ms) if on_file else 0,
+        )
+        # No COMMIT waits for the disk (NORMAL appends to the WAL; memory has no disk): a
+        # transaction may run on the event loop (inline.py), never waiting for the lock.
+        self.writes_without_blocking = not grouped
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from .inline import WouldBlock, on_loop
 from .store import StoreUnavailableError
 
 __all__ = ["MAX_UNITS", "Batch", "GroupCommit"]
@@ -46,13 +47,22 @@ class GroupCommit:
     """Units of work on ``conn`` under ``lock``, committed together (see the module).
 
     ``group`` false commits every unit on its own (an in-memory database has no fsync to
-    share). ``commits`` and ``units`` count what was committed, for diagnostics.
+    share). ``busy_timeout_ms``: the connection's busy timeout, lifted while a unit on the
+    event loop begins (0 for an in-memory database, which no other connection writes). ``commits`` and ``units`` count what was committed, for diagnostics.
     """
 
     def __init__(
-        self, conn: sqlite3.Connection, lock: threading.RLock, *, group: bool
+        self,
+        conn: sqlite3.Connection,
+        lock: threading.RLock,
+        *,
+        group: bool,
+        busy_timeout_ms: int = 0,
     ) -> None:
         self._conn = conn
+        self._busy_timeout_ms = (
+            busy_timeout_ms  # the connection's (0: nothing to wait for)
+        )
         self._lock = lock
         self._group = group
         self._line = threading.Lock()  # guards _waiting and every batch's outcome
@@ -60,30 +70,61 @@ class GroupCommit:
         self._waiting = 0  # units waiting for the connection
         self._batch: Batch | None = None
         self._mine = threading.local()  # depth of this thread's open units
+        self._free_waiters: list[Callable[[], None]] = []  # units on the event loop
         self.commits = 0
         self.units = 0
 
     @contextmanager
     def unit(self) -> Iterator[sqlite3.Connection]:
-        """Run the body as one unit; return after its batch committed (raise if not)."""
+        """Run the body as one unit; return after its batch committed (raise if not).
+
+        On the event loop (inline.py) a unit never waits: it raises ``WouldBlock`` when a
+        worker thread holds the connection or another process the database, and it commits
+        itself, never leaving its batch open for a worker's unit."""
         if getattr(self._mine, "depth", 0):
             with self._nested():
                 yield self._conn
             return
-        with self._line:
-            self._waiting += 1
-        with self._lock:
+        inline = on_loop()
+        if inline:
+            if not self._lock.acquire(blocking=False):
+                raise WouldBlock(when_free=self._when_free)
+        else:
+            with self._line:
+                self._waiting += 1
+            self._lock.acquire()
             with self._line:
                 self._waiting -= 1
-            batch = self._open()
+        try:
+            batch = self._open(inline)
             self._mine.depth = 1
             try:
                 with self._savepoint(batch):
                     yield self._conn
             finally:
                 self._mine.depth = 0
-                self._settle(batch)
+                self._settle(batch, alone=inline)
+        finally:
+            self._lock.release()
+            if self._free_waiters:
+                self._wake_free()
         self._wait(batch)
+
+    def _when_free(self, callback: Callable[[], None]) -> bool:
+        """Call ``callback`` once the connection is let go; False (nothing registered) when
+        it is free now."""
+        with self._line:
+            if self._lock.acquire(blocking=False):
+                self._lock.release()
+                return False
+            self._free_waiters.append(callback)  # its holder calls it (see unit)
+            return True
+
+    def _wake_free(self) -> None:
+        with self._line:
+            waiting, self._free_waiters = self._free_waiters, []
+        for callback in waiting:
+            callback()
 
     def _wait(self, batch: Batch) -> None:
         """Return once the batch is committed; raise when it was not."""
@@ -114,7 +155,7 @@ class GroupCommit:
         finally:
             self._mine.depth -= 1
 
-    def _open(self) -> Batch:
+    def _open(self, inline: bool) -> Batch:
         batch = self._batch
         if batch is not None and self._conn.in_transaction:
             return batch
@@ -122,9 +163,25 @@ class GroupCommit:
             batch.fail("the database abandoned the transaction", in_doubt=False)
             self._finish(batch)
         self._batch = None
-        self._conn.execute("BEGIN IMMEDIATE")
+        if inline and self._busy_timeout_ms:
+            self._begin_at_once()
+        else:
+            self._conn.execute("BEGIN IMMEDIATE")
         self._batch = Batch()
         return self._batch
+
+    def _begin_at_once(self) -> None:
+        """BEGIN IMMEDIATE without waiting: ``WouldBlock`` when another connection (another
+        process on the file) holds the write lock."""
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                raise WouldBlock from None
+            raise
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
 
     @contextmanager
     def _savepoint(self, batch: Batch) -> Iterator[None]:
@@ -153,9 +210,15 @@ class GroupCommit:
         self._conn.execute("RELEASE unit")
         return True
 
-    def _settle(self, batch: Batch) -> None:
-        """Commit the batch unless another unit is in line to join it (lock held)."""
-        if batch.error is None and self._group and batch.units < MAX_UNITS:
+    def _settle(self, batch: Batch, *, alone: bool = False) -> None:
+        """Commit the batch unless another unit is in line to join it (lock held); ``alone``:
+        commit it anyway."""
+        if (
+            not alone
+            and batch.error is None
+            and self._group
+            and batch.units < MAX_UNITS
+        ):
             with self._line:
                 if self._waiting:
                     return  # the next unit commits it

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..dataweave import DataWeaveRuntimeError
 from ..handlers import settle
+from ..inline import may_block
 from ..outbound import call_site
 from ..results import TaskAnswer, TaskResult
 from .base import TaskContext
@@ -27,7 +28,9 @@ class HttpTasks(TaskContext):
 
     def call(self, task: Callable[[], TaskAnswer]) -> dict[str, Any]:
         """Run an outbound handler (`def` or `async def`); an exception becomes an error
-        result, never a crash."""
+        result, never a crash. On the event loop the request moves to a worker thread
+        first (inline.py): a handler may wait."""
+        may_block()
         undo = call_site(self.services)
         try:
             result = settle(task())
