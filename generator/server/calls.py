@@ -49,6 +49,8 @@ class CallCode:
 
     method: HandlerMethod
     entries: tuple[tuple[str, Code], ...]  # (call-model field name, value code)
+    # (status, body type) of each documented JSON response (HttpSpec.results)
+    results: tuple[tuple[str, str], ...] = ()
 
 
 class CallBuilder(HandlerMethods):
@@ -101,7 +103,7 @@ class CallBuilder(HandlerMethods):
             code = self._generic(exprs, state, task, pointer, name, call_class)
         else:
             code = self._typed(exprs, state, task, pointer, name, call_class, ds)
-        spec = self.operations.spec(task, ds)
+        spec = self.operations.spec(task, ds, code.results)
         return CallCode(replace(code.method, http=spec), code.entries)
 
     def _typed(
@@ -144,7 +146,7 @@ class CallBuilder(HandlerMethods):
         )
         entries = self._typed_entries(exprs, task, pointer, params, py)
         status, body = success(ds, resolve)
-        result_type, result_models = result_types(
+        result_type, result_models, results = result_types(
             call_class[:-4], ds.op.get("responses") or {}, resolve, self.classes.claim,
             lambda schema, class_name: request_model(schema, resolve, class_name),
         )  # fmt: skip
@@ -152,7 +154,7 @@ class CallBuilder(HandlerMethods):
             name, state, call_class, tuple(fields), body_model, summary(ds),
             str(task.operationRef), status, body, True, result_type, result_models,
         )  # fmt: skip
-        return CallCode(method, entries)
+        return CallCode(method, entries, results)
 
     def _typed_entries(
         self, exprs: Expressions, task: HttpCall, pointer: str,

@@ -5,6 +5,8 @@ accept, mode and the policy refs from the task and spec.defaults (DSL §2.3, §5
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..inputs import Inputs
 from ..schema.journey.spec import JourneySpec
 from ..schema.journey.tasks import HttpCall
@@ -31,9 +33,16 @@ class HttpOperations:
             resilience.default if resilience else None
         )
 
-    def spec(self, task: HttpCall, ds: Downstream | None) -> HttpSpec | None:
+    def spec(
+        self,
+        task: HttpCall,
+        ds: Downstream | None,
+        results: tuple[tuple[str, str], ...],
+    ) -> HttpSpec | None:
         """The call of `task` to the operation `ds` (None: its operationRef does not
-        resolve, so only a handler can make that call), or of its method + url form."""
+        resolve, so only a handler can make that call), or of its method + url form.
+        `results`: the body type of each documented status, which the answers are checked
+        against (none for a notify call: nothing of its answer is observed)."""
         ref = task.operationRef
         if ds is None:
             return (
@@ -43,11 +52,12 @@ class HttpOperations:
             )
         found = parameters(ds, resolver(self.sources, ds.doc, ds.pointer))
         py = py_names(found)
-        return self._http(
+        made = self._http(
             task, ds.method.upper(), ds.path, ref.partition(".")[0] if ref else None,
             server_url(ds),
             tuple((py[f"{loc}:{p['name']}"], p["name"], loc) for loc, p in found),
         )  # fmt: skip
+        return made if made.notify else replace(made, results=results)
 
     def _http(
         self, task: HttpCall, method: str, path: str | None, api: str | None,

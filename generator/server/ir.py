@@ -53,9 +53,13 @@ class HttpSpec:
     resilience_policy: str | None
     auth_policy: str | None
     use_cookie_jar: bool
+    # (status, body type annotation) of each documented JSON response: the answer of that
+    # status is checked against the type (runtime `outbound_checks`); () checks nothing
+    results: tuple[tuple[str, str], ...] = ()
 
     def code(self, name: str, state: str) -> str:
-        """The `HttpOperation(...)` constructor call (every spec string through repr)."""
+        """The `HttpOperation(...)` constructor call (every spec string through repr; the
+        result types are annotations of handlers.py's own models and builtins)."""
         fields: list[tuple[str, Any]] = [
             ("name", name), ("state", state), ("method", self.method),
             ("path", self.path), ("api", self.api), ("server_url", self.server_url),
@@ -64,7 +68,11 @@ class HttpSpec:
             ("resilience_policy", self.resilience_policy),
             ("auth_policy", self.auth_policy), ("use_cookie_jar", self.use_cookie_jar),
         ]  # fmt: skip
-        return "HttpOperation(" + ", ".join(f"{k}={v!r}" for k, v in fields) + ")"
+        args = [f"{k}={v!r}" for k, v in fields]
+        if self.results:
+            typed = ", ".join(f"({status!r}, {kind})" for status, kind in self.results)
+            args.append(f"results=({typed},)")
+        return "HttpOperation(" + ", ".join(args) + ")"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ with properties becomes a model of handlers.py (named after the call and the sta
 `GetItemResponse` for the first 2xx, `GetItemNotFoundResponse`, `GetItemErrorResponse` for
 `default`), any other schema its annotation. Responses sharing one schema share one type. An
 operation that documents no JSON body, or a body typed `Any`, keeps the bare `TaskResult`.
+
+The type of each documented status is also what the server checks a downstream answer of that
+status against when it makes the call itself (`HttpSpec.results`, runtime `outbound_checks`).
 """
 
 from __future__ import annotations
@@ -39,20 +42,28 @@ def _status_words(status: str) -> str:
     return _RANGES.get(status[:1], "Other")
 
 
+# (TaskResult body type or None, (statuses, model) to declare, (status, body type) per status)
+ResultTypes = tuple[
+    str | None, tuple[tuple[str, BodyModel], ...], tuple[tuple[str, str], ...]
+]
+
+
 def result_types(
     base: str,
     responses: dict[str, Any],
     resolve: Resolver,
     claim: Callable[[str], str],
     model_of: Callable[[Any, str], BodyModel | None],
-) -> tuple[str | None, tuple[tuple[str, BodyModel], ...]]:
-    """The body type of `TaskResult[...]` (None: bare) and the models to declare, each with
-    the statuses it answers (`"404, default"`). `claim` reserves a class name; `model_of(schema, name)` builds a
-    model for an object schema (or None)."""
+) -> ResultTypes:
+    """The body type of `TaskResult[...]` (None: bare), the models to declare, each with
+    the statuses it answers (`"404, default"`), and the type of each documented status.
+    `claim` reserves a class name; `model_of(schema, name)` builds a model for an object
+    schema (or None)."""
     types: list[str] = []
     seen: dict[str, str] = {}
     statuses: dict[str, list[str]] = {}
     keys: list[tuple[str, BodyModel]] = []
+    per_status: list[tuple[str, str]] = []
     first_success = True
     for status, raw in responses.items():
         code = str(status)
@@ -63,6 +74,7 @@ def result_types(
         key = json.dumps(schema, sort_keys=True, default=str)
         if key in seen:
             statuses[key].append(code)
+            per_status.append((code, seen[key]))
             continue
         statuses[key] = [code]
         words = "" if code.startswith("2") and first_success else _status_words(code)
@@ -81,8 +93,9 @@ def result_types(
             keys.append((key, model))
         seen[key] = text
         if text == "Any":
-            return None, ()
+            return None, (), ()
+        per_status.append((code, text))
         if text not in types:
             types.append(text)
     models = [(", ".join(statuses[key]), model) for key, model in keys]
-    return (" | ".join(types) if types else None), tuple(models)
+    return (" | ".join(types) if types else None), tuple(models), tuple(per_status)

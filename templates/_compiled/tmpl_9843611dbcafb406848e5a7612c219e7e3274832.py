@@ -43,7 +43,9 @@ def root(context, missing=missing):
         yield '`'
         yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
         yield '.server.create_app(handlers=None, *, store=None, settings=None, outbound_policy=None)`\nreturns the ASGI app that runs the journey itself. It makes every `httpCall` task itself, over\n'
-    yield "HTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not `INVALID_BODY`; `errorMapping` then runs on a result with `ok: false`.\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n"
+    yield "HTTP with one shared httpx client (closed when the lifespan ends), from the downstream API's\nOpenAPI document: method, path, path/query/header parameters, the body as JSON (or as text with a\nnon-JSON `Content-Type`), `accept`, `timeoutMs` (else `spec.defaults.http.timeoutMs`, else 10 s),\n`spec.defaults.http.headers` under the task's own. The result is stored as the task's `resultVar`:\n`{status, ok, headers, body, error}`, `ok` for a 2xx, a JSON body parsed and any other kept as text;\na timeout is `status: 0, error.type: TIMEOUT`, a refused or reset connection `NETWORK`, a body\nthat says JSON but is not, or that breaks the schema the API's document gives its status (strictly;\n`error.errors` lists each field), `INVALID_BODY`, a body over `"
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield "_MAX_RESPONSE_BYTES`\n`RESPONSE_TOO_LARGE`; `errorMapping` then runs on a result with `ok: false`. A handler\noverriding a call of the HTTP handlers class gets `super()`'s result typed (`TaskResult[...]`).\nA `mode: notify` call is sent in the background and never observed. `outbound_policy` (an object\nwith `send(client, request, operation) -> httpx.Response`) sends each built request: retries,\noutbound auth and cookies plug in there.\n"
     if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'outbound_policies'):
         pass
         yield '\nThis journey declares outbound policies, so by default each call goes through them\n(`'
@@ -167,7 +169,9 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
     yield '_MAX_HEADER_COUNT` | `100` | the number of header fields (431 beyond) |\n| `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
-    yield '_MAX_TARGET_BYTES` | `8192` | the length of the request path and query (414 beyond) |\n'
+    yield '_MAX_TARGET_BYTES` | `8192` | the length of the request path and query (414 beyond) |\n| `'
+    yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'env_prefix'))
+    yield '_MAX_RESPONSE_BYTES` | `10485760` | the largest body of a downstream answer an httpCall keeps (beyond: a failed call, `error.type: RESPONSE_TOO_LARGE`) |\n'
     if (not environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api')):
         pass
         yield '| `'
@@ -210,4 +214,4 @@ def root(context, missing=missing):
         yield "Durable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=31&4=34&5=36&12=43&25=46&28=49&50=52&52=56&56=60&58=62&59=64&69=66&70=68&73=70&76=72&80=74&81=77&83=81&84=85&86=90&87=94&89=117&90=121&92=128&93=132&95=139&96=143&98=158&99=160&100=162&101=164&102=166&103=168&104=170&105=173&107=175&108=178&110=180&111=183&113=186&114=188&115=190&116=192&117=195&118=197&119=199&120=201&123=204'
+debug_info = '3=31&4=34&5=36&12=43&22=46&28=48&31=51&53=54&55=58&59=62&61=64&62=66&72=68&73=70&76=72&79=74&83=76&84=79&86=83&87=87&89=92&90=96&92=119&93=123&95=130&96=134&98=141&99=145&101=160&102=162&103=164&104=166&105=168&106=170&107=172&108=174&109=177&111=179&112=182&114=184&115=187&117=190&118=192&119=194&120=196&121=199&122=201&123=203&124=205&127=208'

@@ -7,11 +7,14 @@ a raw `method` + `url` POST with a text body; and a `mode: notify` POST. `spec.d
 gives the timeout and two headers (one overridden by a task), `spec.defaults.tasks` the
 resilience policy of the tasks that name none. It is generated, served with no handlers by a
 live uvicorn, its downstream shop API is a live FastAPI app on 127.0.0.1 (or a scripted TCP
-server for resets), and the generated client starts it.
+server for resets), and the generated client starts it. An answer is checked against the
+response schema of shop.openapi.yaml (a wrong type fails the call, INVALID_BODY) and against
+the size cap (RESPONSE_TOO_LARGE); a handler overriding a call gets the typed result.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
 from tests.constructs.support import generate as generate_journey
 from tests.support.engine import server_module
@@ -63,6 +66,21 @@ class Shop:
                 return JSONResponse({"message": "down"}, status_code=503)
             if item_id == "garbled":
                 return Response(b"{not json", media_type="application/json")
+            if item_id == "cheap":  # price is a number in shop.openapi.yaml
+                return JSONResponse({"id": item_id, "price": "cheap", "tag": "x"})
+            if item_id == "huge":  # over the test's 4 KiB cap, Content-Length said
+                return JSONResponse({"id": item_id, "blob": "x" * 10_000})
+            if (
+                item_id == "endless"
+            ):  # chunked, no Content-Length: 1 MiB in 1 KiB chunks
+
+                def chunks() -> Iterator[bytes]:
+                    yield b'{"id": "endless", "blob": "'
+                    for _ in range(1024):
+                        yield b"x" * 1024
+                    yield b'"}'
+
+                return StreamingResponse(chunks(), media_type="application/json")
             return JSONResponse({"id": item_id, "price": 9.5})
 
         @app.post("/shop/orders")
@@ -115,11 +133,15 @@ def _run(
     hook_url: str,
     item: str = "i-1",
     qty: int = 2,
+    settings: dict[str, Any] | None = None,
     **options: Any,
 ) -> dict[str, Any]:
-    """Serve the journey with no handlers; start it through the generated client."""
-    settings = server.Settings(store_path=db_path, api_base_urls={"shop": shop_url})
-    app = live(server.create_app(settings=settings, **options))
+    """Serve the journey (with no handlers unless `options` gives some); start it through
+    the generated client."""
+    found = server.Settings(
+        store_path=db_path, api_base_urls={"shop": shop_url}, **(settings or {})
+    )
+    app = live(server.create_app(settings=found, **options))
     client_module = __import__(server.__name__.rsplit(".", 1)[0] + ".client")
     client_module = client_module.client
     models = __import__(server.__name__.rsplit(".", 1)[0] + ".models").models
@@ -236,6 +258,9 @@ def test_timeouts_and_policy_refs_reach_the_outbound_policy(
         ("slow", 0, "TIMEOUT"),
         ("boom", 503, None),
         ("garbled", 200, "INVALID_BODY"),
+        ("cheap", 200, "INVALID_BODY"),
+        ("huge", 200, "RESPONSE_TOO_LARGE"),
+        ("endless", 200, "RESPONSE_TOO_LARGE"),
     ],
 )
 def test_a_downstream_fault_is_a_failed_result_not_a_crash(
@@ -248,7 +273,9 @@ def test_a_downstream_fault_is_a_failed_result_not_a_crash(
     error: str | None,
 ) -> None:
     _, url = shop
-    output = _run(server, live, db_path, url + "/shop", url + "/hooks", item=item)
+    cap = {"max_response_bytes": 4096}
+    hook = url + "/hooks"
+    output = _run(server, live, db_path, url + "/shop", hook, item=item, settings=cap)
     result = output["item"]
     assert (result["status"], result["ok"]) == (status, False), result
     assert (result["error"] or {}).get("type") == error
@@ -256,7 +283,42 @@ def test_a_downstream_fault_is_a_failed_result_not_a_crash(
         assert result["body"] == {"message": "down"}
     if item == "garbled":
         assert result["body"] == "{not json"
+    if item == "cheap":  # the answer is kept as it came; the problem names the field
+        assert result["body"] == {"id": "cheap", "price": "cheap", "tag": "x"}
+        assert result["error"]["errors"] == [
+            {"path": "price", "message": "Input should be a valid number"}
+        ]
+        assert result["error"]["message"].startswith(
+            "GET /items/{itemId} of API 'shop' answered 200 with a body its OpenAPI "
+            "document does not allow: price: Input should be a valid number"
+        )
+    if item in ("huge", "endless"):  # nothing of the body is kept
+        assert result["body"] is None
+        assert "with a body over 4096 bytes" in result["error"]["message"]
+        assert "raise Settings.max_response_bytes" in result["error"]["message"]
+        assert result["headers"]["content-type"] == "application/json"
     assert output["order"]["ok"] is True  # the journey went on
+
+
+def test_a_handler_overriding_a_call_gets_the_typed_result(
+    server: Any, live: Callable[..., LiveServer], db_path: str, shop: tuple[Shop, str]
+) -> None:
+    _, url = shop
+    handlers = sys.modules[server.__name__.rpartition(".")[0] + ".handlers"]
+    seen: list[Any] = []
+
+    class Mine(handlers.DslHttpCallHttpHandlers):  # type: ignore[misc, name-defined]
+        def get_item(self, call: Any) -> Any:
+            found = super().get_item(call)
+            seen.append(found)
+            return found
+
+    output = _run(server, live, db_path, url + "/shop", url + "/hooks", handlers=Mine())
+    (result,) = seen
+    assert isinstance(result.body, handlers.GetItemResponse)
+    assert (result.body.id_, result.body.price) == ("i-1", 9.5)
+    # the journey reads the body as it was answered (no absent field added as null)
+    assert output["item"]["body"] == {"id": "i-1", "price": 9.5}
 
 
 def test_a_refused_or_reset_connection_is_a_network_error(

@@ -1,12 +1,14 @@
 """`spec.cookies` (DSL §22): the per-run jar filled from downstream `Set-Cookie` (§22.2),
 attached to later httpCalls unless `cookies.useJar: false` or an explicit Cookie header
 (§22.3), kept across a pause and a server restart, and returned to the client filtered when
-the run succeeds (§22.4). A real downstream on 127.0.0.1 sets and echoes the cookies; the
+the run succeeds (§22.4). A `mode: notify` call carries the jar's cookies like the others
+(unless `useJar: false`). A real downstream on 127.0.0.1 sets and echoes the cookies; the
 jar is stored with the instance in SQLite and in PostgreSQL alike.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +48,12 @@ def downstream(seen: list[tuple[str, str | None]]) -> Starlette:
         seen.append(("profile", request.headers.get("cookie")))
         return JSONResponse({"cookie": request.headers.get("cookie")})
 
+    async def ping(request: Request) -> Response:
+        seen.append(
+            (f"ping:{request.query_params['who']}", request.headers.get("cookie"))
+        )
+        return Response(status_code=204)
+
     async def logout(request: Request) -> Response:
         seen.append(("logout", request.headers.get("cookie")))
         answer = JSONResponse({})
@@ -56,6 +64,7 @@ def downstream(seen: list[tuple[str, str | None]]) -> Starlette:
         routes=[
             Route("/login", login, methods=["POST"]),
             Route("/api/profile", profile),
+            Route("/api/ping", ping, methods=["POST"]),
             Route("/logout", logout, methods=["POST"]),
         ]
     )
@@ -83,7 +92,18 @@ def test_the_jar_carries_cookies_across_a_restart_and_returns_the_filtered_ones(
         )
         assert step.status_code == 200, step.text
         result = client.get(f"{API}/journeys/{journey_id}/result")
-    assert seen == [
+    deadline = time.monotonic() + 10
+    while sum(who.startswith("ping") for who, _ in seen) < 2:
+        assert (
+            time.monotonic() < deadline
+        ), seen  # notify calls are sent in the background
+        time.sleep(0.02)
+    pings = sorted(entry for entry in seen if entry[0].startswith("ping"))
+    assert pings == [
+        ("ping:anonymous", None),  # cookies.useJar: false
+        ("ping:jar", "x-app-theme=dark; session=abc; other=1"),  # notify: the jar's too
+    ]
+    assert [entry for entry in seen if not entry[0].startswith("ping")] == [
         ("login", None),
         ("profile", "x-app-theme=dark; session=abc; other=1"),  # longest path first
         ("profile", None),  # cookies.useJar: false

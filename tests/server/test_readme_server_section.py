@@ -43,9 +43,10 @@ def test_every_documented_variable_is_one_the_server_reads() -> None:
         settings.max_header_bytes,
         settings.max_header_count,
         settings.max_target_bytes,
+        settings.max_response_bytes,
         settings.idempotency_ttl_seconds,
     )
-    assert limits == (7, 7.0, 7, 7, 7, 7)
+    assert limits == (7, 7.0, 7, 7, 7, 7, 7)
     for api in apis:  # each downstream API's base URL, under its documented name
         assert settings.api_base_urls[api] == "7"
-    assert len(variables) == 17 + len(PROFILES) + len(apis)
+    assert len(variables) == 18 + len(PROFILES) + len(apis)

@@ -1,6 +1,8 @@
 """Handler calls and results typed from the downstream OpenAPI (tests/server/journeys/apis/
 catalog.openapi.yaml): a GET call model has no body, and `TaskResult[...]` names the documented
 response models, which a handler's typed answer fills and the journey reads over real HTTP.
+When the server makes the call itself, each answer is checked against the schema documented for
+its status (its own, else `default`) and handed to an overriding handler typed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from tests.support.engine import API, generate_case, server_module
 from tests.support.live import LiveServer
@@ -75,6 +81,65 @@ def test_typed_answers_reach_the_journey(
     assert (found["phase"], found["output"]) == ("SUCCEEDED", {"name": "Lamp"})
     failed = _run(app.url, "chair")
     assert (failed["phase"], failed["error"]["code"]) == ("FAILED", "ITEM_NOT_FOUND")
+
+
+def catalog() -> Starlette:
+    """The downstream catalog API on 127.0.0.1: one answer per item id."""
+    problem = "application/problem+json"
+    answers: dict[str, tuple[int, Any, str]] = {
+        "lamp": (
+            200,
+            {"id": "lamp", "name": "Lamp", "price": 12.5},
+            "application/json",
+        ),
+        "nameless": (200, {"id": "nameless"}, "application/json"),  # name is required
+        "gone": (404, {"title": "no such item", "status": 404}, problem),
+        "broken": (500, {"title": "down", "status": "five hundred"}, problem),
+    }
+
+    async def get_item(request: Request) -> Response:
+        status, body, media = answers[request.path_params["item_id"]]
+        return JSONResponse(body, status_code=status, media_type=media)
+
+    return Starlette(routes=[Route("/items/{item_id}", get_item)])
+
+
+def test_the_server_checks_each_answer_against_its_documented_schema(
+    generated: tuple[Any, Path], db_path: str, live: Callable[..., LiveServer]
+) -> None:
+    server, _ = generated
+    handlers = sys.modules[server.__name__.rpartition(".")[0] + ".handlers"]
+    seen: dict[str, Any] = {}
+
+    class Recording(handlers.EngineTypedResultsHttpHandlers):  # type: ignore[misc, name-defined]
+        def get_item(self, call: Any) -> Any:
+            seen[call.item_id] = found = super().get_item(call)
+            return found
+
+    downstream = live(catalog())
+    settings = server.Settings(
+        store_path=db_path, api_base_urls={"catalog": downstream.url}
+    )
+    app = live(server.create_app(Recording(), settings=settings))
+    found = _run(app.url, "lamp")
+    assert (found["phase"], found["output"]) == ("SUCCEEDED", {"name": "Lamp"})
+    assert isinstance(seen["lamp"].body, handlers.GetItemResponse)
+    assert seen["lamp"].body.price == 12.5
+    for item in ("nameless", "gone", "broken"):
+        assert _run(app.url, item)["error"]["code"] == "ITEM_NOT_FOUND"
+    nameless = seen["nameless"]
+    assert (nameless.status, nameless.ok) == (200, False)
+    assert nameless.body == {"id": "nameless"}  # kept as it came
+    assert nameless.error["type"] == "INVALID_BODY"
+    assert nameless.error["errors"] == [{"path": "name", "message": "Field required"}]
+    gone = seen["gone"]  # the 404 answer fits its schema: typed, no error
+    assert isinstance(gone.body, handlers.GetItemNotFoundResponse)
+    assert (gone.status, gone.ok, gone.error) == (404, False, None)
+    broken = seen["broken"]  # 500 is not documented: the `default` response's schema
+    assert broken.error["type"] == "INVALID_BODY"
+    assert broken.error["errors"] == [
+        {"path": "status", "message": "Input should be a valid integer"}
+    ]
 
 
 def test_mypy_holds_a_handler_to_the_documented_responses(

@@ -10,10 +10,16 @@ as it is) and turns what comes back into the task's result: never an exception.
 - 2xx: `ok: true`; other statuses: `ok: false`, with status, headers and body either way;
 - a JSON content type is parsed (a body that is not JSON then is `ok: false`,
   `error.type: INVALID_BODY`, the text kept as body), any other body is kept as text;
+- a JSON body is checked against the type the downstream OpenAPI document gives its status
+  (`HttpOperation.results`) and handed on typed; one that breaks it is `ok: false`,
+  `error.type: INVALID_BODY` (`outbound_checks`);
+- a body over `Settings.max_response_bytes` fails while it arrives: the status and headers,
+  `ok: false`, `error.type: RESPONSE_TOO_LARGE`;
 - a timeout is `{status: 0, ok: false, error: {type: TIMEOUT, message}}`, a refused, reset or
   broken connection `error.type: NETWORK`;
 - `mode: notify` sends on a background thread and the journey goes on at once: nothing of the
-  call is observed (errors are logged).
+  call is observed (errors are logged). What depends on the run (its cookie jar) is attached
+  on the journey's thread first (`OutboundPolicy` `before_notify`).
 """
 
 from __future__ import annotations
@@ -33,6 +39,13 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
+from .outbound_checks import (
+    ResponseTooLarge,
+    ResultSchemas,
+    limit_setting,
+    size_limit,
+    too_large,
+)
 from .results import TaskResult
 from .services import Services
 from .settings import Settings, api_base_url_env_name
@@ -70,7 +83,8 @@ class HttpOperation:
     `params` maps each call-model attribute to its wire name and location (path, query,
     header); `path`/`api` are None for the raw `method` + `url` form, whose call model
     carries method and url. `resilience_policy`, `auth_policy` and `use_cookie_jar` are for
-    the policy; the performer itself does not read them.
+    the policy; the performer itself does not read them. `results` pairs each documented
+    status (`200`, `4XX`, `default`) with the type its JSON body is checked against.
     """
 
     name: str
@@ -86,10 +100,16 @@ class HttpOperation:
     resilience_policy: str | None = None
     auth_policy: str | None = None
     use_cookie_jar: bool = True
+    results: tuple[tuple[str, Any], ...] = ()
 
 
 class OutboundPolicy(Protocol):
-    """How a built request is sent: retries, outbound auth, cookies (the default sends it)."""
+    """How a built request is sent: retries, outbound auth, cookies (the default sends it).
+
+    A policy may also have `before_notify(request, operation)`: called on the journey's own
+    thread before a notify call is handed to the background, to attach what belongs to the
+    run (the cookie jar's cookies); `send` then runs on the background thread.
+    """
 
     def send(
         self, client: httpx.Client, request: httpx.Request, operation: HttpOperation
@@ -162,10 +182,16 @@ class Outbound:
         self.settings = settings
         self.operations = dict(operations)
         self.policy: OutboundPolicy = policy or PassThrough()
-        self._client = client
         self._owned = client is None
         self._lock = threading.Lock()
         self._workers: ThreadPoolExecutor | None = None
+        self.schemas = ResultSchemas()
+        self.limit = settings.max_response_bytes
+        self.cap = size_limit(settings)
+        if client is not None:  # the cap holds on a client passed in too
+            hooks = client.event_hooks
+            client.event_hooks = {**hooks, "response": [*hooks["response"], self.cap]}
+        self._client = client
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -175,7 +201,9 @@ class Outbound:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = httpx.Client(follow_redirects=False)
+                    self._client = httpx.Client(
+                        follow_redirects=False, event_hooks={"response": [self.cap]}
+                    )
         return self._client
 
     def close(self) -> None:
@@ -252,7 +280,15 @@ class Outbound:
         if operation.notify:
             self._notify(operation, request)
             return TaskResult(status=0, ok=True)
-        return self._exchange(operation, request)
+        result = self._exchange(operation, request)
+        if not operation.results:
+            return result
+        target = (
+            f"{operation.method} {operation.path} of API {operation.api!r}"
+            if operation.path is not None
+            else f"httpCall {operation.state!r}"
+        )
+        return self.schemas.typed(operation.results, result, target)
 
     def build(self, operation: HttpOperation, call: BaseModel) -> httpx.Request:
         """The request of one call: URL, query, headers, body and the timeout."""
@@ -309,15 +345,28 @@ class Outbound:
                 response.read()
             finally:
                 response.close()
+        except ResponseTooLarge as exc:
+            return too_large(exc)
         except httpx.TimeoutException as exc:
             return _failure("TIMEOUT", _describe(exc, operation))
         except httpx.TransportError as exc:
             return _failure("NETWORK", _describe(exc, operation))
         except OutboundError as exc:
             return _failure(exc.type, exc.message)
+        decoded = len(response.content)
+        if decoded > self.limit:  # a compressed body that decodes past the cap
+            size = f"{decoded} bytes once decoded"
+            return too_large(
+                ResponseTooLarge(
+                    response, self.limit, limit_setting(self.settings), size
+                )
+            )
         return _result(response)
 
     def _notify(self, operation: HttpOperation, request: httpx.Request) -> None:
+        prepare = getattr(self.policy, "before_notify", None)
+        if callable(prepare):
+            prepare(request, operation)
         with self._lock:
             if self._workers is None:
                 self._workers = ThreadPoolExecutor(

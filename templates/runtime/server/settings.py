@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_MAX_HEADER_BYTES",
     "DEFAULT_MAX_HEADER_COUNT",
     "DEFAULT_MAX_JSON_DEPTH",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_TARGET_BYTES",
     "Settings",
     "api_base_url_env_name",
@@ -34,6 +35,8 @@ DEFAULT_BODY_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_HEADER_BYTES = 16_384
 DEFAULT_MAX_HEADER_COUNT = 100
 DEFAULT_MAX_TARGET_BYTES = 8_192
+# The largest downstream answer body an httpCall keeps (outbound_checks.size_limit).
+DEFAULT_MAX_RESPONSE_BYTES = 10_485_760
 DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400
 
 
@@ -114,7 +117,8 @@ class Settings:
     of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
     ``max_header_bytes`` and ``max_header_count`` (431), ``max_target_bytes`` for the request
     target (414). ``idempotency_ttl_seconds`` is how long an ``Idempotency-Key`` on start is
-    remembered.
+    remembered. ``max_response_bytes`` caps the body of a downstream answer to an httpCall
+    (larger: a failed call, ``error.type: RESPONSE_TOO_LARGE``).
 
     ``store_path`` is a SQLite file path or a PostgreSQL URL (``postgresql://`` or
     ``postgres://``). For PostgreSQL, ``pool_min_size``/``pool_max_size`` bound this process's
@@ -142,6 +146,7 @@ class Settings:
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     max_header_count: int = DEFAULT_MAX_HEADER_COUNT
     max_target_bytes: int = DEFAULT_MAX_TARGET_BYTES
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     idempotency_ttl_seconds: int = DEFAULT_IDEMPOTENCY_TTL_SECONDS
     pool_min_size: int = 1
     pool_max_size: int = 10
@@ -165,6 +170,7 @@ class Settings:
             "max_header_bytes",
             "max_header_count",
             "max_target_bytes",
+            "max_response_bytes",
             "idempotency_ttl_seconds",
         ):
             if getattr(self, name) <= 0:
@@ -256,7 +262,8 @@ class Settings:
         <PREFIX>_TIMER_SCALE, <PREFIX>_ENVIRONMENT, <PREFIX>_MTLS_CERT_HEADER,
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
         <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
-        <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_DURABILITY,
+        <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_MAX_RESPONSE_BYTES,
+        <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_DURABILITY,
         the PostgreSQL pool's <PREFIX>_POOL_MIN_SIZE, <PREFIX>_POOL_MAX_SIZE,
         <PREFIX>_POOL_TIMEOUT_SECONDS, <PREFIX>_CONNECT_TIMEOUT_SECONDS, and
         <PREFIX>_CONFIG_<KEY> for each platform.config key, <PREFIX>_API_<NAME>_BASE_URL for
@@ -322,6 +329,7 @@ def _limits(env: Mapping[str, str], prefix: str) -> dict[str, Any]:
         "max_header_bytes": whole("MAX_HEADER_BYTES", DEFAULT_MAX_HEADER_BYTES),
         "max_header_count": whole("MAX_HEADER_COUNT", DEFAULT_MAX_HEADER_COUNT),
         "max_target_bytes": whole("MAX_TARGET_BYTES", DEFAULT_MAX_TARGET_BYTES),
+        "max_response_bytes": whole("MAX_RESPONSE_BYTES", DEFAULT_MAX_RESPONSE_BYTES),
         "idempotency_ttl_seconds": whole(
             "IDEMPOTENCY_TTL_SECONDS", DEFAULT_IDEMPOTENCY_TTL_SECONDS
         ),

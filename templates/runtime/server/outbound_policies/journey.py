@@ -6,6 +6,8 @@ Per call it applies the task's resilience policy (its `resiliencePolicyRef`, els
 the generator resolved it), its `auth.policyRef` and the instance's cookie jar. The jar is
 the journey instance's: read from the stored instance on the first call of a burst, kept on
 the run's `Services.cookies` and persisted with the instance (so it survives a restart).
+A notify call carries the jar's cookies too: they are attached on the journey's thread
+(`before_notify`) before the call goes to the background, where the jar is not touched.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import httpx
 
 from ..outbound import HttpOperation, OutboundError, current_call
+from ..outbound_checks import size_limit
 from ..services import COOKIES, Services
 from ..settings import Settings
 from . import OutboundPolicies, OutboundSpec, settings_secret
@@ -43,6 +46,7 @@ class JourneyPolicy:
             {a.name: _deployed(a, settings) for a in spec.auth},
             settings_secret(settings),
             **clocks,
+            response_hooks=(size_limit(settings),),
         )
 
     def send(
@@ -60,7 +64,12 @@ class JourneyPolicy:
         )
         site = current_call()
         services = site.services if site is not None else None
-        jar = self._jar(services) if services is not None else None
+        # a notify call's cookies were attached by before_notify, on the journey's thread
+        jar = (
+            self._jar(services)
+            if services is not None and not operation.notify
+            else None
+        )
         try:
             answer = call.send(
                 client,
@@ -81,6 +90,21 @@ class JourneyPolicy:
             if jar is not None and services is not None and not operation.notify:
                 services.cookies = jar.to_json()
         return answer
+
+    def before_notify(self, request: httpx.Request, operation: HttpOperation) -> None:
+        """Attach the run's jar cookies to a notify call (unless `useJar: false` or the call
+        has its own `Cookie` header), as `send` does for the other calls."""
+        site = current_call()
+        if site is None or not operation.use_cookie_jar or "cookie" in request.headers:
+            return
+        jar = self._jar(site.services)
+        header = (
+            jar.header_for(str(request.url), self.policies.wall())
+            if jar is not None
+            else None
+        )
+        if header is not None:
+            request.headers["Cookie"] = header
 
     def _jar(self, services: Services) -> CookieJar | None:
         rules = self.spec.cookies

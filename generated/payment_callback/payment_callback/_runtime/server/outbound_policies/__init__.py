@@ -127,6 +127,8 @@ class OutboundPolicies:
     wall: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
     rand: Callable[[], float] = random
+    # httpx response hooks of the TLS clients made here (the body size cap)
+    response_hooks: tuple[Callable[[httpx.Response], None], ...] = ()
     breakers: Breakers = field(init=False)
     bulkheads: Bulkheads = field(init=False)
     tokens: TokenCache = field(init=False)
@@ -160,7 +162,9 @@ class OutboundPolicies:
             found = self._tls.get(name)
             if found is None:
                 context = client_context(self.secret, cert_ref, anchors)
-                found = self._tls[name] = httpx.Client(verify=context)
+                found = self._tls[name] = httpx.Client(
+                    verify=context, event_hooks={"response": list(self.response_hooks)}
+                )
             return found
 
     def close(self) -> None:

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..dataweave import DataWeaveRuntimeError
 from ..handlers import settle
 from ..inline import may_block
@@ -38,7 +40,12 @@ class HttpTasks(TaskContext):
                 raise TypeError(
                     f"a handler returned {type(result).__name__}, not a TaskResult"
                 )
-            return result.model_dump(mode="json")
+            found = result.model_dump(mode="json")
+            if isinstance(result.body, BaseModel):  # as answered: no fields added
+                found["body"] = result.body.model_dump(
+                    mode="json", by_alias=True, exclude_unset=True
+                )
+            return found
         except DataWeaveRuntimeError:
             raise
         except Exception as exc:
