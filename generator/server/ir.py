@@ -333,6 +333,29 @@ class ServerIR:
         return tuple(sorted({"Protocol"} | (used & {"Any", "Literal"})))
 
     @property
+    def partial_handlers(self) -> str | None:
+        """`<Pascal>PartialHandlers`: the union of one single-method Protocol per call, which
+        an object defining only some of the calls is to a type checker (None below two
+        calls: the Protocol itself is then what such an object is)."""
+        return f"{self.names.pascal}PartialHandlers" if len(self.methods) > 1 else None
+
+    @property
+    def method_protocols(self) -> tuple[tuple[str, HandlerMethod], ...]:
+        """(class name, method) of each member of `partial_handlers`."""
+        if self.partial_handlers is None:
+            return ()
+        taken = set(self._exports())
+        found = []
+        for method in self.methods:
+            base = method.call_class.removesuffix("Call")
+            name = f"{base}Handler"
+            if name in taken:
+                name = f"{self.names.pascal}{base}Handler"
+            taken.add(name)
+            found.append((name, method))
+        return tuple(found)
+
+    @property
     def http_handlers(self) -> str:
         """The class making every httpCall over HTTP (the default of each handler method)."""
         return f"{self.names.pascal}HttpHandlers"
@@ -345,13 +368,20 @@ class ServerIR:
     @property
     def handler_exports(self) -> tuple[str, ...]:
         """The public names of handlers.py, sorted."""
+        names = set(self._exports())
+        names.update(name for name, _ in self.method_protocols)
+        if self.partial_handlers is not None:
+            names.add(self.partial_handlers)
+        return tuple(sorted(names))
+
+    def _exports(self) -> set[str]:
         names = {self.protocol, "TaskResult", self.http_handlers, "HTTP_CALLS"}
         for method in self.methods:
             names.add(method.call_class)
             if method.body_model:
                 names.add(method.body_model.class_name)
             names.update(model.class_name for _, model in method.result_models)
-        return tuple(sorted(names))
+        return names
 
     @property
     def scaffold_imports(self) -> tuple[str, ...]:

@@ -59,7 +59,18 @@ def root(context, missing=missing):
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.handlers.'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
-    yield '` and implement only their methods; every other\nhttpCall stays the HTTP call (an object with only some of the methods works too, untyped):\n\n```sh\npython -m '
+    yield '` and implement only their methods; every other\nhttpCall stays the HTTP call ('
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'):
+        pass
+        yield 'an object with only some of the methods works too, typed: `create_app`\ntakes `'
+        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+        yield '.handlers.'
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'))
+        yield '`, one single-method Protocol per call'
+    else:
+        pass
+        yield 'an object with the method works too'
+    yield '):\n\n```sh\npython -m '
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield ".server --port 8080                                  # every httpCall over HTTP\njourneygen scaffold <this journey's case folder> my_service/handlers.py   # a starting implementation, written once\npython -m "
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
@@ -214,4 +225,4 @@ def root(context, missing=missing):
         yield "Durable timers, wait timeouts and schedules are fired by a scheduler the app starts in its ASGI\nlifespan: keep uvicorn's lifespan on. Every error is RFC 9457 problem+json; while the database\ncannot be reached the server answers 503 with `Retry-After` and changes nothing. Every body is read as\nstrict JSON (UTF-8, no duplicate keys, no `NaN`/`Infinity` or out-of-range numbers, no lone\nsurrogates) and validated strictly (a string is not a number); a refusal is 400 naming the JSON\npointer and changes nothing. A start sent again with the same `Idempotency-Key` and body is\nanswered the first journey again; the same key with another body is 422. `/openapi.json` and\n`/docs` serve this journey's own contract with the problem answers and webhook routes added.\n"
 
 blocks = {}
-debug_info = '3=31&4=34&5=36&12=43&22=46&28=48&31=51&53=54&55=58&59=62&61=64&62=66&72=68&73=70&76=72&79=74&83=76&84=79&86=83&87=87&89=92&90=96&92=119&93=123&95=130&96=134&98=141&99=145&101=160&102=162&103=164&104=166&105=168&106=170&107=172&108=174&109=177&111=179&112=182&114=184&115=187&117=190&118=192&119=194&120=196&121=199&122=201&123=203&124=205&127=208'
+debug_info = '3=31&4=34&5=36&12=43&22=46&28=48&31=51&53=54&55=58&56=62&57=65&60=73&62=75&63=77&73=79&74=81&77=83&80=85&84=87&85=90&87=94&88=98&90=103&91=107&93=130&94=134&96=141&97=145&99=152&100=156&102=171&103=173&104=175&105=177&106=179&107=181&108=183&109=185&110=188&112=190&113=193&115=195&116=198&118=201&119=203&120=205&121=207&122=210&123=212&124=214&125=216&128=219'

@@ -180,6 +180,42 @@ def root(context, missing=missing):
         yield str(t_1(str_join(('State ', environment.getattr(l_1_m, 'state'), ': ', environment.getattr(l_1_m, 'summary'), )), '        '))
         yield '"""\n        ...\n'
     l_1_m = missing
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'):
+        pass
+        for (l_1_pname, l_1_m) in environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'method_protocols'):
+            _loop_vars = {}
+            pass
+            yield '\n\nclass '
+            yield str(l_1_pname)
+            yield '(Protocol):\n    """'
+            yield str(t_1(str_join(('An object making the call of state ', environment.getattr(l_1_m, 'state'), ' itself (a member of ', environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'), ').', ))))
+            yield '"""\n\n    def '
+            yield str(environment.getattr(l_1_m, 'name'))
+            yield '(self, call: '
+            yield str(environment.getattr(l_1_m, 'call_class'))
+            yield ') -> '
+            yield str(environment.getattr(l_1_m, 'returns'))
+            yield ' | Awaitable['
+            yield str(environment.getattr(l_1_m, 'returns'))
+            yield ']:\n        """'
+            yield str(t_1(str_join(('State ', environment.getattr(l_1_m, 'state'), ': ', environment.getattr(l_1_m, 'summary'), )), '        '))
+            yield '"""\n        ...\n'
+        l_1_pname = l_1_m = missing
+        yield '\n\n# What create_app takes besides a whole '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+        yield ': an object defining only some of the\n# calls (at least one, with its exact signature); create_app checks the others at startup.\n'
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'))
+        yield ' = '
+        l_1_loop = missing
+        for (l_1_pname, l_1_m), l_1_loop in LoopContext(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'method_protocols'), undefined):
+            _loop_vars = {}
+            pass
+            if (not environment.getattr(l_1_loop, 'first')):
+                pass
+                yield ' | '
+            yield str(l_1_pname)
+        l_1_loop = l_1_pname = l_1_m = missing
+        yield '\n'
     yield '\n\n# How the server makes each httpCall itself: the default of the handler method of that name.\nHTTP_CALLS: dict[str, HttpOperation] = {\n'
     for l_1_m in environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_methods'):
         _loop_vars = {}
@@ -214,4 +250,4 @@ def root(context, missing=missing):
     l_1_m = missing
 
 blocks = {}
-debug_info = '2=31&4=33&5=35&13=37&16=41&24=43&25=47&29=51&30=54&33=57&34=59&37=61&38=65&39=78&40=81&44=84&47=88&48=90&51=92&52=96&53=109&54=112&60=117&61=119&64=121&65=124&66=127&67=131&68=134&70=143&72=152&73=155&79=160&80=162&81=164&85=167&87=171&88=179&95=183&96=187&101=193&102=195&103=197&106=201&107=209&108=211'
+debug_info = '2=31&4=33&5=35&13=37&16=41&24=43&25=47&29=51&30=54&33=57&34=59&37=61&38=65&39=78&40=81&44=84&47=88&48=90&51=92&52=96&53=109&54=112&60=117&61=119&64=121&65=124&66=127&67=131&68=134&70=143&72=152&73=155&79=160&80=162&81=164&85=167&87=171&88=179&91=182&92=184&95=188&96=190&98=192&99=200&104=204&106=206&113=219&114=223&119=229&120=231&121=233&124=237&125=245&126=247'

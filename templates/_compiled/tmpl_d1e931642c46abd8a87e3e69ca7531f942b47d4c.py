@@ -46,11 +46,23 @@ def root(context, missing=missing):
     else:
         pass
         yield 'from .engine import BINDINGS, DEFINITION, ENV_PREFIX, PLATFORM_CONFIG, PROFILES\n'
-    yield 'from .handlers import HTTP_CALLS, '
-    yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
-    yield ', '
-    yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
-    yield '\nfrom .testing import FakeHandlers\n\n__all__ = [\n    "BaseUrlError",\n    "FakeHandlers",\n    "HandlersError",\n    "'
+    if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'):
+        pass
+        yield 'from .handlers import HTTP_CALLS, '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
+        yield ', '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'))
+        yield ', '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+        yield '\n'
+    else:
+        pass
+        yield 'from .handlers import HTTP_CALLS, '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
+        yield ', '
+        yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+        yield '\n'
+    yield 'from .testing import FakeHandlers\n\n__all__ = [\n    "BaseUrlError",\n    "FakeHandlers",\n    "HandlersError",\n    "'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
     yield '",\n    "'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
@@ -59,6 +71,10 @@ def root(context, missing=missing):
         pass
         yield 'def create_app(\n    handlers: '
         yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+        if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'):
+            pass
+            yield ' | '
+            yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'))
         yield ' | None = None,\n    *,\n    settings: Settings | None = None,\n    cache: Cache | None = None,\n    outbound_policy: OutboundPolicy | None = None,\n) -> FastAPI:\n    """Return the ASGI app serving the '
         yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'journey'))
         yield ' API with these handlers (settings from the env).\n\n    One synchronous endpoint, `'
@@ -97,6 +113,10 @@ def root(context, missing=missing):
         pass
         yield 'def create_app(\n    handlers: '
         yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'protocol'))
+        if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'):
+            pass
+            yield ' | '
+            yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'partial_handlers'))
         yield ' | None = None,\n    *,\n    store: JourneyStore | None = None,\n    settings: Settings | None = None,\n    cache: Cache | None = None,\n    outbound_policy: OutboundPolicy | None = None,\n) -> FastAPI:\n    """Return the ASGI app running the journey with these handlers (settings from the env).\n\n    Every httpCall is made by the server itself over HTTP (`'
         yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
         yield "`), to the\n    base URL `<PREFIX>_API_<NAME>_BASE_URL` names (`Settings.api_base_urls`), else the first\n    server URL of the API's OpenAPI document; one shared httpx client, closed with the\n    lifespan. `handlers` may implement any of the `"
@@ -134,4 +154,4 @@ def root(context, missing=missing):
     yield ', create_app, FakeHandlers, argv)\n\n\nif __name__ == "__main__":\n    main()\n'
 
 blocks = {}
-debug_info = '2=25&12=27&22=34&26=38&31=42&36=49&43=53&44=55&51=57&53=60&59=62&61=64&65=68&68=70&71=72&77=74&83=76&90=83&95=87&96=89&100=91&107=98&116=100&119=102&127=104&133=106&139=108&146=115&149=119&155=121&156=123&160=125&170=130&173=132'
+debug_info = '2=25&12=27&22=34&26=38&31=42&36=48&37=51&39=60&47=65&48=67&55=69&57=72&63=78&65=80&69=84&72=86&75=88&81=90&87=92&94=99&99=103&100=105&104=107&111=114&120=120&123=122&131=124&137=126&143=128&150=135&153=139&159=141&160=143&164=145&174=150&177=152'
