@@ -138,9 +138,9 @@ def _deadline_network() -> tuple[type[Any], type[Any]] | None:
         """A socket stream whose every operation is bounded by the running call's deadline.
 
         It also sends a request's head together with its body: httpcore writes them one
-        after the other, two sends (and, with Nagle's algorithm, a round trip between them).
-        A request head is held until the next write (sent with it when the two are small)
-        or the first read, whichever comes first; the bytes on the wire are the same.
+        after the other, two sends and (its sockets set TCP_NODELAY) two TCP segments. A
+        request head is held until the next write (sent with it when the two are small) or
+        the first read, whichever comes first; the bytes on the wire are the same.
         """
 
         def __init__(self, inner: httpcore.NetworkStream) -> None:
