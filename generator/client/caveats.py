@@ -31,7 +31,11 @@ class ClockTimer:
 
 def _parse(holder: Any) -> Any:
     """The DataWeave AST of a mapper holder's expression, or None."""
-    mapper = getattr(holder, "mapper", None)
+    return _parse_expr(getattr(holder, "mapper", None))
+
+
+def _parse_expr(mapper: Any) -> Any:
+    """The DataWeave AST of a `{lang, expr}` expression, or None."""
     expr = getattr(mapper, "expr", None)
     if getattr(mapper, "lang", None) != "dataweave" or not isinstance(expr, str):
         return None
@@ -111,6 +115,9 @@ class TimersOnly:
 
     timers: list[str]
     misplaced: list[str]  # wait/webhook states written one level too deep (not states)
+    repeating: list[
+        str
+    ]  # timers on a loop (a poll): scaled, the loop polls without pause
 
 
 def _walk(node: Any) -> Any:
@@ -131,8 +138,8 @@ def _walk(node: Any) -> Any:
 
 def timers_only(spec: JourneySpec) -> TimersOnly | None:
     """The journey's timers when no wait or webhook state exists (so no input the example
-    posts can end a wait) and no timer is on a cycle (a poll, which scaled would spin):
-    then its runs wait only for those timers, which the demo scales."""
+    posts can end a wait): its runs wait only for those timers, which the demo scales.
+    """
     from ..schema.journey.contract import _machines, _successors
     from ..schema.journey.states import TimerState, WaitState, WebhookState
 
@@ -140,6 +147,7 @@ def timers_only(spec: JourneySpec) -> TimersOnly | None:
     if any(isinstance(m, WaitState | WebhookState) for m in models):
         return None
     timers: list[str] = []
+    repeating: list[str] = []
     for states, _, _ in _machines(spec.states, "/spec/states", ends=True):
         for name, state in states.items():
             if not isinstance(state, TimerState):
@@ -148,7 +156,8 @@ def timers_only(spec: JourneySpec) -> TimersOnly | None:
             while todo:
                 at = todo.pop()
                 if at == name:
-                    return None  # a timer on a cycle: a poll
+                    repeating.append(name)  # a timer on a loop: a poll
+                    break
                 if at in seen or at not in states:
                     continue
                 seen.add(at)
@@ -164,7 +173,7 @@ def timers_only(spec: JourneySpec) -> TimersOnly | None:
             if isinstance(value, dict) and value.get("type") in ("wait", "webhook")
         }
     )
-    return TimersOnly(timers, misplaced)
+    return TimersOnly(timers, misplaced, repeating)
 
 
 def broken(spec: JourneySpec) -> list[Broken]:

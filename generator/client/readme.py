@@ -236,6 +236,12 @@ def client_example(
                 f"wait for nothing but its timers ({timers}; it has no wait or webhook "
                 "state): unscaled, the example waits as long as they last"
             )
+            if only.repeating:
+                loops = ", ".join(f"`{t}`" for t in only.repeating)
+                intro += (
+                    f"; {loops} repeats in a loop (a poll): scaled, the loop polls "
+                    "without pause until the journey leaves it"
+                )
         notes = [caveats.decode_note(spec, journey.method_name)]
         if only is not None and only.misplaced:
             listed = ", ".join(f"`{m}`" for m in only.misplaced)

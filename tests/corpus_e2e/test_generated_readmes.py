@@ -14,13 +14,8 @@ whose timers the clock decides, or whose runs wait for nothing but timers (the p
 decision of healthcare-appointment-referral is mis-indented in the published YAML), has its
 timers scaled in the README's own server command, which the test runs as written.
 
-A corpus journey whose example cannot run because of a defect of the published journey itself
-and whose README does not say what happens is an xfail naming the defect, and only while the
-example fails with the error that defect causes: failing otherwise fails, and so does running
-(then the entry must go). Those run with a 10 s budget instead of the README's 60 s.
-
-Measured on all 42 corpus journeys (2026-12-03): 36 run as written, 5 end in the DecodeError
-their README documents, 1 is an xfail (async-report-generation).
+Measured on all 42 corpus journeys (2026-12-03): 37 run as written, 5 end in the DecodeError
+their README documents; none is an xfail.
 """
 
 from __future__ import annotations
@@ -43,16 +38,6 @@ from tests.support.paths import GENERATED, CorpusPackage, corpus_cases
 from tests.support.readme import serving
 
 pytestmark = pytest.mark.slow
-
-# Corpus journeys whose README example cannot run: why (a defect of the published journey), and
-# what the example's error shows (a regular expression).
-KNOWN: dict[str, tuple[str, str]] = {
-    "async-report-generation": (
-        "fetchReportStatus's fake answer has no `state` COMPLETED or FAILED, and the journey "
-        "polls it every 60 s with no limit of attempts: it never ends on fake handlers",
-        "DeadlineExceeded: journey not terminal before the deadline; last status: Running at waitForReportPoll",
-    ),
-}
 
 # Corpus journeys whose output breaks their own output schema: their README says so at the
 # example (which run raises DecodeError, naming which field), and their example's run on the
@@ -78,6 +63,10 @@ TOLD: dict[str, str] = {
 }
 SCALED = {
     "daily-orders-batch-close",  # waits for nothing but two timers
+    # wait for nothing but a poll timer (60 s, 30 s): scaled, the first poll comes at once
+    # and the run ends FAILED (the fake start answers no job id to poll)
+    "async-report-generation",
+    "async-fire-and-observe",
     "business-hours-payment-authorization",
     "market-open-order-submission",
     "healthcare-appointment-referral",
@@ -157,7 +146,6 @@ def _run_examples(
     package: Path,
     tmp_path: Path,
     cert: Path,
-    budget: str | None = None,
     decodes: str | None = None,
 ) -> None:
     """Run the README's examples against the README's demo server command as written; with
@@ -180,8 +168,6 @@ def _run_examples(
         for index, code in enumerate(blocks):
             script = tmp_path / f"example_{index}.py"
             run = code.replace("http://localhost:8080", url)
-            if budget is not None:
-                run = run.replace("timeout=60,", f"timeout={budget},")
             script.write_text(run, encoding="utf-8")
             done = subprocess.run(
                 [sys.executable, str(script)],
@@ -217,7 +203,7 @@ def _cases() -> list[str]:
 
 
 def test_known_defects_name_corpus_journeys() -> None:
-    named = set(KNOWN) | set(DECODES) | set(TOLD) | SCALED
+    named = set(DECODES) | set(TOLD) | SCALED
     assert named <= {case.name for case in corpus_cases()}
 
 
@@ -238,16 +224,7 @@ def test_corpus_readme_examples_run(
         assert re.search(TOLD[case], readme), f"{case}: the README does not say it"
     scales = re.search(r"\(`[^`]*_TIMER_SCALE=1e-6 python -m [^`]*`", readme)
     assert bool(scales) == (case in SCALED), f"{case}: the demo command's timer scale"
-    if case not in KNOWN:
-        _run_examples(folder, tmp_path, client_cert, decodes=DECODES.get(case))
-        return
-    reason, shown = KNOWN[case]
-    try:
-        _run_examples(folder, tmp_path, client_cert, budget="10")
-    except AssertionError as failure:
-        assert re.search(shown, str(failure)), f"{case} fails otherwise:\n{failure}"
-        pytest.xfail(reason)
-    pytest.fail(f"{case}'s example runs now: remove it from KNOWN ({reason})")
+    _run_examples(folder, tmp_path, client_cert, decodes=DECODES.get(case))
 
 
 def test_every_readme_example_passes_mypy_strict(
