@@ -31,8 +31,12 @@ CACHE_ENV = "JOURNEYGEN_CACHE_DIR"
 TARGET_VERSION = "PY311"
 LINE_LENGTH = 88
 # A module at least this long is formatted one definition at a time (`format_chunks`): the
-# same bytes, in time linear in its size, and equal definitions formatted once.
-CHUNKED_FROM = 16_000
+# same bytes, in time linear in its size, and equal definitions formatted once. At any length:
+# pieces of one shape recur across the modules of a case (handlers, testing, server) and across
+# the cases one Formatter formats, so a whole-corpus worker gives black 30% less CPU than with
+# only modules of 16,000 characters or more chunked (17.0 -> 11.9 s over the 42 corpus cases),
+# and one cold case 7% less.
+CHUNKED_FROM = 0
 _CACHE_LAYOUT = "1"  # bump when the on-disk format below changes
 
 
