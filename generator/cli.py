@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import sys
 import time
@@ -351,6 +352,22 @@ def main(
     report = _Reporter(
         getattr(args, "quiet", False), stdout or sys.stdout, stderr or sys.stderr
     )
+    previous = gc.get_threshold()
+    # A run allocates mostly objects that live to its end (spec models, syntax trees, texts):
+    # at CPython's default first threshold (700) the collector walks them over and over. Fewer
+    # young collections: one cold case of 1,000 operations 7.5 -> 5.6 s of CPU for +2% peak
+    # memory (no collection at all would be +22%). Forked workers inherit it.
+    gc.set_threshold(GC_YOUNG, *previous[1:])
+    try:
+        return _run(args, report)
+    finally:
+        gc.set_threshold(*previous)
+
+
+GC_YOUNG = 100_000
+
+
+def _run(args: argparse.Namespace, report: _Reporter) -> int:
     try:
         if args.command == "scaffold":
             return _run_scaffold(args, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import shutil
 from pathlib import Path
@@ -165,6 +166,14 @@ def test_failed_run_leaves_previous_output_untouched(tmp_path: Path) -> None:
 def test_missing_case_folder_is_exit_2(tmp_path: Path) -> None:
     code, _, stderr = _run("generate", str(tmp_path / "nope"))
     assert code == 2 and "not a folder" in stderr
+
+
+def test_a_run_leaves_the_callers_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    # main() raises the collector's first threshold for its run; a caller embedding it (a
+    # test, a build script) gets its own settings back, whatever the outcome.
+    before = gc.get_threshold()
+    assert _run("generate", str(tmp_path / "nope"))[0] == 2
+    assert gc.get_threshold() == before
 
 
 def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
