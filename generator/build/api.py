@@ -213,3 +213,32 @@ def _check_instance_blocks(ctx: BuildContext, spec: dict[str, Any]) -> None:
                 "before the answer) or kind: Journey",
             )
         )
+
+
+def journey_bindings(ctx: BuildContext) -> None:
+    """`spec.bindings.http.route` and `.apiResponses` are kind: Api only (DSL §2.2.1, §17.1):
+    a journey is served at its Journeys API paths, whose statuses no block maps."""
+    assert ctx.journey_doc is not None
+    doc = ctx.journey_doc
+    spec = doc.data.get("spec")
+    bindings = spec.get("bindings") if isinstance(spec, dict) else None
+    http = bindings.get("http") if isinstance(bindings, dict) else None
+    if not isinstance(http, dict):
+        return
+    name = ctx.journey.metadata.name if ctx.journey is not None else "<name>"
+    why = {
+        "route": f"a journey is served at POST /api/v1/journeys/{name}/start and its "
+        "/journeys/{journeyId} resources",
+        "apiResponses": "the Journeys API answers 200 for every outcome, the phase tells "
+        "success from failure (DSL §2.2.1)",
+    }
+    for key, reason in why.items():
+        if key in http:
+            ctx.warnings.append(
+                Diagnostic(
+                    doc.location(f"/spec/bindings/http/{key}"),
+                    f"spec.bindings.http.{key} is for kind: Api only and is ignored for "
+                    f"kind: Journey: {reason}; remove it, or write kind: Api",
+                    Level.WARNING,
+                )
+            )

@@ -31,6 +31,9 @@ def journey_ir(
         from .api import api_ir
 
         return api_ir(ctx, ops, input_model, output_model)
+    from .api import journey_bindings
+
+    journey_bindings(ctx)
     if start is None:
         raise error(
             doc.location("/metadata/name"),

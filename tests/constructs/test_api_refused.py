@@ -245,3 +245,33 @@ def test_a_hand_written_contract_whose_body_differs_is_a_warning_in_the_contract
         "spec.input.schema (/request/properties/qty/type: 'string' != 'integer')"
     ) in printed
     assert (out / "a" / "a" / "client.py").is_file()
+
+
+def test_api_only_bindings_on_a_journey_are_warnings(tmp_path: Path) -> None:
+    spec = """  bindings:
+    http:
+      route: {path: /apis/a}
+      apiResponses:
+        rules:
+          - when: {phase: FAILED}
+            status: 404
+"""
+    text = API.format(spec=spec, extra="").replace("kind: Api", "kind: Journey")
+    folder = _folder(tmp_path, text)
+    code, printed, out = _generate(folder, "--strict")
+    assert code == 2 and not out.exists(), printed
+    code, printed, _ = _generate(folder)
+    assert code == 0, printed
+    found = [
+        line.split("a.journey.yaml:", 1)[1]
+        for line in printed.splitlines()
+        if "a.journey.yaml:" in line
+    ]
+    assert found == [
+        "7:14: warning: spec.bindings.http.route is for kind: Api only and is ignored for "
+        "kind: Journey: a journey is served at POST /api/v1/journeys/a/start and its "
+        "/journeys/{journeyId} resources; remove it, or write kind: Api",
+        "9:9: warning: spec.bindings.http.apiResponses is for kind: Api only and is "
+        "ignored for kind: Journey: the Journeys API answers 200 for every outcome, the "
+        "phase tells success from failure (DSL §2.2.1); remove it, or write kind: Api",
+    ]
