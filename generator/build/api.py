@@ -175,6 +175,11 @@ _INSTANCE_ONLY = (
     ("/spec/outcomes", "outcomes", "named outcomes classify a JourneyOutcome"),
     ("/spec/httpSurface", "httpSurface", "_links point at a journey's resources"),
     ("/spec/access", "access", "read access guards a journey's status and result"),
+    (
+        "/spec/metadata",
+        "metadata",
+        "instance tags and attributes are kept with a journey",
+    ),
 )
 
 

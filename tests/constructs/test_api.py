@@ -55,7 +55,10 @@ class Shop:
                 return JSONResponse({"message": "down"}, status_code=500)
             if item_id not in PRICES:
                 return JSONResponse({"message": "no such item"}, status_code=404)
-            return JSONResponse({"id": item_id, "price": PRICES[item_id]})
+            answer = JSONResponse({"id": item_id, "price": PRICES[item_id]})
+            answer.set_cookie("session", f"s-{item_id}", path="/")
+            answer.set_cookie("tracking", "t-1", path="/")
+            return answer
 
         @app.post("/shop/orders")
         def create_order(order: dict[str, Any]) -> JSONResponse:
@@ -119,6 +122,10 @@ def test_an_api_is_served_at_its_route_with_its_status_and_its_output(
     assert answer.status == 201
     assert answer.value == models.DslApiRouteOutput(itemId="i-1", total=19.0)
     assert answer.headers["content-type"] == "application/json"
+    # spec.cookies: the downstream's session cookie, kept in this call's jar, is returned
+    # (returnToClient mode filtered: session only, not tracking)
+    (cookie,) = answer.headers.get_list("set-cookie")
+    assert cookie.startswith("session=s-i-1;")
     # one synchronous endpoint: no journey, no default route, no status/result resources
     with httpx.Client(base_url=url) as raw:
         body = {"itemId": "i-1", "qty": 2}

@@ -161,7 +161,12 @@ def test_what_an_api_call_cannot_run_is_a_located_error(
 def test_journey_instance_blocks_are_warnings_and_strict_refuses_them(
     tmp_path: Path,
 ) -> None:
-    spec = "  outcomes:\n    ok: {when: {phase: SUCCEEDED}}\n  httpSurface: {links: {enabled: false}}\n"
+    spec = (
+        "  outcomes:\n    ok: {when: {phase: SUCCEEDED}}\n"
+        "  httpSurface: {links: {enabled: false}}\n"
+        "  metadata:\n    bindings:\n      tags:\n        fromPayload:\n"
+        "          - path: a\n"
+    )
     folder = _folder(tmp_path, API.format(spec=spec, extra=""))
     expected = [
         "6:5: warning: spec.outcomes is ignored for kind: Api: named outcomes classify a "
@@ -170,6 +175,9 @@ def test_journey_instance_blocks_are_warnings_and_strict_refuses_them(
         "7:16: warning: spec.httpSurface is ignored for kind: Api: _links point at a "
         "journey's resources, and an Api call creates no journey (DSL §2.2.2); remove it, "
         "or write kind: Journey",
+        "9:5: warning: spec.metadata is ignored for kind: Api: instance tags and "
+        "attributes are kept with a journey, and an Api call creates no journey (DSL "
+        "§2.2.2); remove it, or write kind: Journey",
     ]
     code, printed, out = _generate(folder, "--strict")
     assert code == 2 and not out.exists(), printed

@@ -13,7 +13,8 @@ The status comes from ``ApiSurface`` (api_surface.py, ``spec.bindings.http.apiRe
 it never changes the body. Nothing is stored: there is no journeyId, no status or result
 resource, no step endpoint. ``spec.execution.maxDurationSec`` bounds the run (it fails with
 ``onTimeout`` before its next state), ``spec.compensation`` (``mode: sync``) runs before the
-answer, and a request whose auth task reported a problem and whose run failed is refused 401.
+answer, a request whose auth task reported a problem and whose run failed is refused 401, and
+a success carries the ``spec.cookies.returnToClient`` cookies of the call's own jar.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -42,6 +44,7 @@ from .intake import read_json
 from .lifecycle import ENVELOPE, problem_of
 from .limits import TransportLimits
 from .offload import offload
+from .outbound_policies.cookies import client_cookies
 from .persistence import Persistence
 from .problem import PROBLEM_JSON, ProblemError, install_problem_handlers
 from .results import DEFINITION_INVALID, FAILED, RUNNING, SUCCEEDED, Fail
@@ -57,12 +60,15 @@ _logger = logging.getLogger("journeygen.server")
 
 
 class ApiAnswer:
-    """One answer of the endpoint: its HTTP status, body and media type."""
+    """One answer of the endpoint: its HTTP status, body, media type and `Set-Cookie`s."""
 
-    def __init__(self, status: int, body: Any, media_type: str) -> None:
+    def __init__(
+        self, status: int, body: Any, media_type: str, cookies: list[str] | None = None
+    ) -> None:
         self.status = status
         self.body = body
         self.media_type = media_type
+        self.cookies = cookies or []
 
 
 class _NoStore:
@@ -164,13 +170,24 @@ class ApiEngine(Persistence[H]):
         ctx = self.context_for(run, copy.deepcopy(root.context))
         if root.status == SUCCEEDED:
             status = self._status(SUCCEEDED, ctx, root.output, None)
-            return ApiAnswer(status, root.output, "application/json")
+            return ApiAnswer(
+                status, root.output, "application/json", self._cookies(run)
+            )
         error = dict(root.error or {})
         problem = problem_of(error)
         status = self._status(FAILED, ctx, None, problem)
         if ENVELOPE in error:  # spec.errors.envelope, format: custom
             return ApiAnswer(status, error[ENVELOPE], "application/json")
         return ApiAnswer(status, {**problem, "status": status}, PROBLEM_JSON)
+
+    def _cookies(self, run: Run) -> list[str]:
+        """spec.cookies.returnToClient (DSL §22.4): the jar's selected cookies, from this
+        call's jar (it lives as long as the call), with a successful answer."""
+        outbound = self.definition.outbound
+        rules = outbound.cookies if outbound is not None else None
+        if rules is None or rules.return_mode == "none":
+            return []
+        return client_cookies(rules, run.services.cookies, time.time())
 
     def _status(self, phase: str, ctx: Any, payload: Any, error: Any) -> int:
         wanted = phase.upper()
@@ -267,9 +284,12 @@ def create_api_app(
         headers, meta = _headers(request), _meta(request)
         work = functools.partial(engine.call, body, headers, meta)
         answer: ApiAnswer = await offload.run(work)
-        return Response(
+        response = Response(
             to_json(answer.body), answer.status, media_type=answer.media_type
         )
+        for value in answer.cookies:
+            response.headers.append("set-cookie", value)
+        return response
 
     app.router.add_api_route(
         API_PREFIX + surface.path,
