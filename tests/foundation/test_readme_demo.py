@@ -86,3 +86,20 @@ def test_the_demo_and_the_readme_examples_pass_mypy_strict(tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_the_readme_deadline_example_ends_the_run_when_the_budget_is_spent(
+    server: str, tmp_path: Path
+) -> None:
+    """`deadline=2` is the whole run's budget: nobody posts the callback, and the run raises
+    DeadlineExceeded after about 2 s (it polled for 300 s before #15)."""
+    (code,) = [b for b in _python_examples() if "deadline=2" in b]
+    script = tmp_path / "deadline.py"
+    script.write_text(code.replace("http://localhost:8080", server))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.match(r"DeadlineExceeded after (\d+\.\d) s: ", done.stdout)
+    assert found, done.stdout
+    assert 1.9 <= float(found.group(1)) <= 3.0, done.stdout
