@@ -36,34 +36,13 @@ def root(context, missing=missing):
     if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
         pass
         yield '\n[project.optional-dependencies]\nserver = ["fastapi>=0.115", "uvicorn>=0.30", "anyio>=4.11", "typing-extensions>=4.12"]\n# The PostgreSQL store (<PREFIX>_STORE=postgresql://...), for replicas sharing one database.\npostgres = ["psycopg[binary]>=3.2,<4", "psycopg_pool>=3.2,<4"]\n'
-    yield '\n[tool.setuptools]\n'
-    if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
-        pass
-        yield 'packages = ['
-        yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module')))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime', ))))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime.client', ))))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime.server', ))))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime.server.states', ))))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime.server.tasks', ))))
-        yield ']\n'
-    else:
-        pass
-        yield 'packages = ['
-        yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module')))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime', ))))
-        yield ', '
-        yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '._runtime.client', ))))
-        yield ']\n'
-    yield '\n[tool.setuptools.package-data]\n'
+    yield "\n[tool.setuptools.packages.find]\n# Every package below the module, found when the wheel is built: the runtime's subpackages\n# (dataweave, outbound policies, ...) are whatever this journey's pruned runtime holds.\ninclude = ["
+    yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module')))
+    yield ', '
+    yield str(t_1(str_join((environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'), '.*', ))))
+    yield ']\n\n[tool.setuptools.package-data]\n'
     yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module')))
     yield ' = ["py.typed"]\n'
 
 blocks = {}
-debug_info = '8=20&9=22&10=24&11=27&13=32&18=35&27=39&28=42&30=57&34=64'
+debug_info = '8=20&9=22&10=24&11=27&13=32&18=35&29=39&32=43'

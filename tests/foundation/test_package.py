@@ -60,6 +60,33 @@ def test_generated_package_installs_with_pip_and_imports(tmp_path: Path) -> None
         "SQLiteStore",
         "full",
     ]
+    # Every module of the package is in the install (a subpackage missing from the wheel, such as
+    # _runtime/server/dataweave, breaks `python -m payment_callback.server` only after pip install .)
+    source = GENERATED / "payment_callback" / "payment_callback"
+    installed = target / "payment_callback"
+    missing = sorted(
+        p.relative_to(source).as_posix()
+        for p in source.rglob("*.py")
+        if not (installed / p.relative_to(source)).is_file()
+    )
+    assert missing == []
+    # ...and with the [server] extra's dependencies present, every module imports from the install.
+    walk = (
+        "import importlib, pkgutil, payment_callback as p\n"
+        f"assert p.__file__.startswith({str(target)!r}), p.__file__\n"
+        "names = [m.name for m in pkgutil.walk_packages(p.__path__, 'payment_callback.')]\n"
+        "[importlib.import_module(n) for n in names]\n"
+        "print(len(names))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", walk],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert int(out.stdout) > 60
 
 
 def test_tool_journeygen_table_sets_specs_and_out(
