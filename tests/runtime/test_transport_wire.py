@@ -1,6 +1,6 @@
 """What the transports put on the wire, against real sockets on 127.0.0.1: the cookies a server
-sets come back on later calls (the jar is skipped only for answers that set none), and the
-sync transport sends a request's head and its body in one write.
+sets come back on later calls (the jar is skipped only for answers that set none), and both
+send a request's head and its body in one write.
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def test_an_injected_clients_cookies_are_sent_and_it_keeps_the_servers(
 class _Recording(httpcore.NetworkBackend):
     """httpcore's socket backend, recording every write its connections make."""
 
-    def __init__(self) -> None:
+    def __init__(self, writes: list[bytes]) -> None:
         self.inner = httpcore.SyncBackend()
-        self.writes: list[bytes] = []
+        self.writes = writes
 
     def connect_tcp(
         self,
@@ -122,21 +122,81 @@ class _RecordingStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-def _recorded_client() -> tuple[httpx.Client, _Recording]:
-    client = httpx.Client()
-    recording = _Recording()
-    client._transport._pool._network_backend = recording  # type: ignore[attr-defined]
-    return client, recording
+class _AsyncRecording(httpcore.AsyncNetworkBackend):
+    """httpcore's asyncio backend, recording every write its connections make."""
+
+    def __init__(self, writes: list[bytes]) -> None:
+        self.inner = httpcore.AnyIOBackend()
+        self.writes = writes
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self.inner.connect_tcp(
+            host, port, timeout, local_address, socket_options
+        )
+        return _AsyncRecordingStream(stream, self.writes)
 
 
-def test_a_post_leaves_in_one_write_and_arrives_whole(serve: Serve) -> None:
+class _AsyncRecordingStream(httpcore.AsyncNetworkStream):
+    def __init__(self, inner: httpcore.AsyncNetworkStream, writes: list[bytes]) -> None:
+        self._inner, self._writes = inner, writes
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if buffer:
+            self._writes.append(buffer)
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _send_recorded(
+    mode: str, url: str, specs: list[RequestSpec], own: bytes | None = None
+) -> list[bytes]:
+    """Send `specs` through one transport over a client whose socket writes are recorded
+    (then, with `own`, a POST of the caller's own through the same client); the writes.
+    """
+    writes: list[bytes] = []
+    if mode == "sync":
+        client = httpx.Client()
+        client._transport._pool._network_backend = _Recording(writes)  # type: ignore[attr-defined]
+        with client, SyncTransport(_config(url), client) as transport:
+            for spec in specs:
+                transport.request(spec)
+            if own is not None:
+                client.post(f"{url}/own", content=own)
+        return writes
+
+    async def run() -> None:
+        client = httpx.AsyncClient()
+        client._transport._pool._network_backend = _AsyncRecording(writes)  # type: ignore[attr-defined]
+        async with client, AsyncTransport(_config(url), client) as transport:
+            for spec in specs:
+                await transport.request(spec)
+            if own is not None:
+                await client.post(f"{url}/own", content=own)
+
+    asyncio.run(run())
+    return writes
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_post_leaves_in_one_write_and_arrives_whole(mode: str, serve: Serve) -> None:
     server = serve(respond(201, b'{"id": "j-1"}'), respond(200, b"{}"))
-    client, recording = _recorded_client()
     post = RequestSpec("POST", "/journeys", body={"amount": 10.5})
-    with client, SyncTransport(_config(server.url), client) as transport:
-        assert transport.request(post).data == {"id": "j-1"}
-        assert transport.request(GET).data == {}
-    post_bytes, get_bytes = recording.writes
+    post_bytes, get_bytes = _send_recorded(mode, server.url, [post, GET])
     assert post_bytes.startswith(b"POST /journeys HTTP/1.1\r\n")
     assert post_bytes.endswith(b'\r\n\r\n{"amount":10.5}')
     assert get_bytes.startswith(b"GET /journeys/j-1 HTTP/1.1\r\n")
@@ -144,16 +204,13 @@ def test_a_post_leaves_in_one_write_and_arrives_whole(serve: Serve) -> None:
     assert server.seen[0].headers["content-length"] == "15"
 
 
-def test_a_large_body_is_sent_after_its_head_as_it_is(serve: Serve) -> None:
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_large_body_is_sent_after_its_head_as_it_is(mode: str, serve: Serve) -> None:
     server = serve(respond(201, b"{}"), respond(201, b"{}"))
-    client, recording = _recorded_client()
     note = "x" * 100_000
     post = RequestSpec("POST", "/journeys", body={"note": note})
-    with client, SyncTransport(_config(server.url), client) as transport:
-        transport.request(post)
-        # the caller's own request through the same pool is sent the same way
-        client.post(f"{server.url}/own", content=b"abc")
-    head, body, own = recording.writes
+    # the caller's own request through the same pool is sent the same way
+    head, body, own = _send_recorded(mode, server.url, [post], own=b"abc")
     assert head.startswith(b"POST /journeys HTTP/1.1\r\n") and head.endswith(
         b"\r\n\r\n"
     )

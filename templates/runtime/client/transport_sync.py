@@ -14,7 +14,14 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from .transport_call import CallState, build_request, expired, lean_cookies
+from .transport_call import (
+    COALESCE_MAX,
+    CallState,
+    build_request,
+    expired,
+    is_request_head,
+    lean_cookies,
+)
 from .transport_request import (
     ClientConfig,
     Prepared,
@@ -115,18 +122,6 @@ def _cap_now(timeout: float | None) -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
-# A request head and its body are sent together while they fit in this many bytes.
-_COALESCE_MAX = 65536
-
-
-def _is_request_head(buffer: bytes) -> bool:
-    """True for the bytes of an HTTP/1.x request head (`GET /x HTTP/1.1 ... CRLF CRLF`)."""
-    if len(buffer) > _COALESCE_MAX or not buffer.endswith(b"\r\n\r\n"):
-        return False
-    line = buffer[: buffer.find(b"\r\n")]
-    return line.endswith((b" HTTP/1.1", b" HTTP/1.0"))
-
-
 def _deadline_network() -> tuple[type[Any], type[Any]] | None:
     """The wrapper classes over httpcore's network layer (None when httpcore is not there)."""
     try:
@@ -163,7 +158,7 @@ def _deadline_network() -> tuple[type[Any], type[Any]] | None:
                 raise
 
         def write(self, buffer: bytes, timeout: float | None = None) -> None:
-            if not self._held and _is_request_head(buffer):
+            if not self._held and is_request_head(buffer):
                 _cap_now(timeout)
                 self._held, self._held_timeout = buffer, timeout
                 return
@@ -171,7 +166,7 @@ def _deadline_network() -> tuple[type[Any], type[Any]] | None:
 
         def _send(self, buffer: bytes, timeout: float | None) -> None:
             held, self._held = self._held, b""
-            if held and len(held) + len(buffer) > _COALESCE_MAX:
+            if held and len(held) + len(buffer) > COALESCE_MAX:
                 self._send(held, timeout)
                 held = b""
             data = held + buffer if held else buffer

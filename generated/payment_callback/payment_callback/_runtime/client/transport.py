@@ -3,7 +3,7 @@
 `SyncTransport` and `AsyncTransport` only do I/O; every decision lives in plain functions.
 """
 
-from .transport_async import AsyncTransport
+from .transport_async import AsyncTransport, bind_coalescing
 from .transport_call import CallState
 from .transport_request import (
     NO_BODY,
@@ -39,6 +39,7 @@ __all__ = [
     "RawResponse",
     "RequestSpec",
     "SyncTransport",
+    "bind_coalescing",
     "bind_deadlines",
     "decode_json",
     "encode_body",

@@ -174,6 +174,19 @@ def lean_cookies(client: httpx.Client | httpx.AsyncClient) -> bool:
     return True
 
 
+# A request head and its body are sent together while they fit in this many bytes.
+COALESCE_MAX = 65536
+
+
+def is_request_head(buffer: bytes) -> bool:
+    """True for the bytes of an HTTP/1.x request head (`GET /x HTTP/1.1 ... CRLF CRLF`):
+    what a transport's socket stream holds back to send with the body that follows."""
+    if len(buffer) > COALESCE_MAX or not buffer.endswith(b"\r\n\r\n"):
+        return False
+    line = buffer[: buffer.find(b"\r\n")]
+    return line.endswith((b" HTTP/1.1", b" HTTP/1.0"))
+
+
 def build_request(
     client: httpx.Client | httpx.AsyncClient, prepared: Prepared, timeout: httpx.Timeout
 ) -> httpx.Request:
