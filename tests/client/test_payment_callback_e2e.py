@@ -261,9 +261,17 @@ def test_workflow_timeout_bounds_the_whole_run_when_nobody_posts(
     """The default poll schedule (minutes) would block; `timeout=` ends the run."""
     server, _ = pc
     began = time.monotonic()
-    with PaymentCallbackClient(server.url) as client, pytest.raises(DeadlineExceeded):
+    with (
+        PaymentCallbackClient(server.url) as client,
+        pytest.raises(DeadlineExceeded) as info,
+    ):
         client.run_payment_callback_happy_path(HAPPY_INPUTS, timeout=1.0)
     assert time.monotonic() - began < 2.5
+    # the error names the step that was polling and the last status it saw
+    assert str(info.value).startswith(
+        "step 'getStatusWhilePending' not settled before the deadline; last status: Running "
+        "at waitForCallback ("
+    ), str(info.value)
 
 
 def test_the_client_deadline_is_the_overall_budget_of_a_workflow_run(

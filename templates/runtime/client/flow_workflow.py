@@ -176,16 +176,37 @@ def _send(
             return budget.call(spec, prepared=prepared)
         return Call(spec, prepared=prepared)
 
-    if step.poll == "status":
-        return (
-            yield from poll(
-                call, lambda r: _settled(env, r.data, step.until_states), state
+    try:
+        if step.poll == "status":
+            return (
+                yield from poll(
+                    call, lambda r: _settled(env, r.data, step.until_states), state
+                )
             )
-        )
-    if step.poll == "result":
-        return (yield from poll(call, lambda r: True, state, is_not_terminal))
+        if step.poll == "result":
+            return (yield from poll(call, lambda r: True, state, is_not_terminal))
+    except DeadlineExceeded as error:
+        raise _expired(error, step, state) from None
     reply: ApiResponse[Any] = yield call()
     return reply
+
+
+def _expired(
+    error: DeadlineExceeded, step: StepPlan, state: PollState[Any]
+) -> DeadlineExceeded:
+    """The deadline error of a polling step: the step, and the last journey status seen."""
+    seen: object = state.last_value
+    dump = getattr(seen, "model_dump", None)
+    if callable(dump):
+        seen = dump(mode="json", by_alias=True)
+    where = ""
+    if isinstance(seen, Mapping) and seen.get("phase") is not None:
+        where = f"; last status: {seen.get('phase')} at {seen.get('currentState')}"
+    return DeadlineExceeded(
+        f"step {step.step_id!r} not settled before the deadline{where} ({error})",
+        last_status=error.last_status,
+        last_value=error.last_value,
+    )
 
 
 def _settled(env: Env, data: object, states: Sequence[str]) -> bool:
