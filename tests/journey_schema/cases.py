@@ -582,6 +582,35 @@ CASES: tuple[Case, ...] = (
         warning=True,
     ),
     Case(
+        "output-date-time",
+        "§11",
+        "a date-time output property a writer builds as text no date-time holds",
+        """    stamp:
+      type: transform
+      transform:
+        mapper:
+          lang: dataweave
+          expr: '{ at: (now() as String) ++ "|PT300S" }'
+        target:
+          kind: var
+        resultVar: out
+      next: done
+""" + DONE.replace("type: succeed\n", "type: succeed\n      outputVar: out\n"),
+        (
+            "21:18: warning: succeed state 'done' outputs context.out, whose at "
+            "spec.output.schema declares format date-time, but transform stamp writes it "
+            'as text joined by `++` with "|PT300S", which no date-time holds, so a run '
+            "through transform stamp ending here answers an outcome its own contract "
+            "rejects: the server logs it and the typed client's get_result raises "
+            "DecodeError naming /output/at (DSL §11); write an RFC 3339 date-time there "
+            "(e.g. `(context.t as DateTime) + |PT300S|`), or declare the property without "
+            "format date-time",
+        ),
+        spec="  output:\n    schema: {type: object, properties: {at: {type: string, format: date-time}}}\n",
+        start="stamp",
+        warning=True,
+    ),
+    Case(
         "wait-input",
         "§12.1",
         "wait.input.schema is required",
