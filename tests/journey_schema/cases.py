@@ -763,6 +763,23 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "mapper-without-mapper-key",
+        "§12.3",
+        "a mapper site holds mapper: {lang, expr}; lang and expr alone are read as it",
+        CALL.replace("next: done", "next: t") + """    t:
+      type: timer
+      timer:
+        until: {lang: dataweave, expr: context.dueAt}
+      next: done
+""" + DONE,
+        (
+            "18:16: warning: lang and expr at spec.states.t.timer.until are a mapper written "
+            "without its mapper: key (DSL §10: a mapper site holds mapper: {lang, expr}); "
+            "read as the mapper; indent them under mapper:",
+        ),
+        warning=True,
+    ),
+    Case(
         "timer-duration",
         "§12.3",
         "a literal duration MUST be an ISO-8601 duration",

@@ -64,6 +64,26 @@ class MapperHolder(Open):
     mapperRef: str | None = None
     normaliserRef: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_mapper(cls, data: Any) -> Any:
+        """Read `lang` + `expr` written where a mapper goes, with no `mapper:` above them
+        (`until: {lang: dataweave, expr: ...}`, as DSL §12.3's prose words it), as that
+        mapper: the intent is unambiguous; the checker reports it as a warning."""
+        if isinstance(data, dict) and bare_mapper(data):
+            rest = {k: v for k, v in data.items() if k not in ("lang", "expr")}
+            return {**rest, "mapper": {"lang": data["lang"], "expr": data["expr"]}}
+        return data
+
+
+def bare_mapper(raw: dict[Any, Any]) -> bool:
+    """Whether a mapper site holds `lang` and `expr` themselves instead of a `mapper:`."""
+    return (
+        "lang" in raw
+        and "expr" in raw
+        and not {"mapper", "mapperRef", "normaliserRef"} & set(raw)
+    )
+
 
 class SchemaHolder(Open):
     """`{schema: <JSON Schema>}`; the schema itself is read by the models stage."""

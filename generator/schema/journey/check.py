@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from ...diagnostics import Diagnostic, Level, did_you_mean
 from ...load import Document, escape_pointer_token
-from .base import MapperHolder, case_match, known_fields
+from .base import MapperHolder, bare_mapper, case_match, known_fields
 from .blocks import AttributeBindings, attribute_source
 from .placement import misplaced
 from .spec import Bindings, Journey, JourneySpec
@@ -117,6 +117,15 @@ class Checker:
                     )
                 self.report(_child(pointer, key), message, Level.WARNING)
             return set(moves)
+        if isinstance(model, MapperHolder) and bare_mapper(raw):
+            self.report(
+                pointer,
+                f"lang and expr at {where} are a mapper written without its mapper: key "
+                "(DSL §10: a mapper site holds mapper: {lang, expr}); read as the mapper; "
+                "indent them under mapper:",
+                Level.WARNING,
+            )
+            return {"lang", "expr"}
         if isinstance(model, AttributeBindings):
             found = {
                 k for k, v in raw.items()
