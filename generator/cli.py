@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import shutil
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .cache import Cache
 from .config import Config, load_config
@@ -359,9 +361,24 @@ def main(
     # memory (no collection at all would be +22%). Forked workers inherit it.
     gc.set_threshold(GC_YOUNG, *previous[1:])
     try:
-        return _run(args, report)
+        code = _run(args, report)
     finally:
         gc.set_threshold(*previous)
+    if argv is None and stdout is None and stderr is None:
+        _end_process(code)
+    return code
+
+
+def _end_process(code: int) -> NoReturn:
+    """End the `journeygen` process now that everything is written: output flushed, worker and
+    helper processes joined, files renamed into place. Tearing the interpreter down (its
+    ~1,000 modules and the run's objects) cost 0.14 s of CPU in a 1.5 s cold run and changes
+    nothing on disk. Only when main() reads the process's own arguments and streams; a caller
+    passing them (a test, a build script) gets the exit code back."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 GC_YOUNG = 100_000

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,40 @@ def test_stale_package_is_drift_and_prune_removes_it(
     assert code == 0 and "pruned old_journey" in stdout
     assert not (out / "old_journey").exists() and (out / "hand_made").is_dir()
     assert _run("generate", "--check", "-q") == (0, "", "")
+
+
+def test_the_command_ends_with_its_output_flushed_and_its_exit_code(
+    tmp_path: Path,
+) -> None:
+    # The command ends its process without tearing the interpreter down (cli._end_process):
+    # what it printed through a pipe, what it wrote and its exit code are all still there.
+    specs = _copy_specs(tmp_path)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator.cli", "generate"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [*command, str(specs / CASE), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok   payment_callback" in done.stdout
+    assert "generated 1 case(s)" in done.stdout
+    assert (out / "payment_callback/payment_callback/client.py").is_file()
+    again = subprocess.run(
+        [*command, str(specs / CASE), "--out", str(out), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    missing = subprocess.run(
+        [*command, str(tmp_path / "nope"), "--out", str(tmp_path / "o2")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert "not a folder" in missing.stderr and "nothing was written" in missing.stderr
