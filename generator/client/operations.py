@@ -29,6 +29,7 @@ class OpView:
     guard_header: str | None
     idempotent_default: bool
     takes_key: bool
+    once: bool  # a kind: Api endpoint: not resent once it may have reached the server
     path_params: tuple[Param, ...]
     query_params: tuple[Param, ...]
     header_params: tuple[Param, ...]
@@ -110,10 +111,11 @@ def _parameters(op: Operation) -> tuple[list[str], list[str], list[str]]:
     return required, keywords, positional + named
 
 
-def op_view(op: Operation, guard: str | None) -> OpView:
-    """The view of one operation."""
+def op_view(op: Operation, guard: str | None, once: bool = False) -> OpView:
+    """The view of one operation; `once`: a kind: Api endpoint, whose server keeps no
+    record of Idempotency-Keys, so the call takes none and is never sent twice."""
     required, keywords, forward = _parameters(op)
-    takes_key = op.http_method in UNSAFE_METHODS
+    takes_key = op.http_method in UNSAFE_METHODS and not once
     if takes_key:
         keywords.append("idempotency_key: str | None = None")
         forward.append("idempotency_key=idempotency_key")
@@ -137,6 +139,7 @@ def op_view(op: Operation, guard: str | None) -> OpView:
         guard_header=guard,
         idempotent_default=op.kind == "start",
         takes_key=takes_key,
+        once=once,
         path_params=by_location["path"],
         query_params=by_location["query"],
         header_params=by_location["header"],
@@ -158,7 +161,12 @@ def guards(bundle: Bundle) -> dict[str, str]:
 def op_views(bundle: Bundle) -> list[OpView]:
     """Views of every operation, in document order."""
     guarded = guards(bundle)
-    return [op_view(op, guarded.get(op.method_name)) for op in bundle.operations]
+    journey = bundle.journey
+    api = journey.start.method_name if journey is not None and journey.api else None
+    return [
+        op_view(op, guarded.get(op.method_name), op.method_name == api)
+        for op in bundle.operations
+    ]
 
 
 def model_imports(bundle: Bundle, annotations: list[str]) -> list[str]:

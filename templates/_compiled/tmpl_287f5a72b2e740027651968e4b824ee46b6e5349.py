@@ -35,7 +35,10 @@ def root(context, missing=missing):
     yield 'readme = "README.md"\nrequires-python = ">=3.11"\ndependencies = ["pydantic>=2.11,<3", "httpx>=0.27,<1"]\n'
     if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
         pass
-        yield '\n[project.optional-dependencies]\nserver = ["fastapi>=0.115", "uvicorn>=0.30", "anyio>=4.11", "typing-extensions>=4.12"]\n# The PostgreSQL store (<PREFIX>_STORE=postgresql://...), for replicas sharing one database.\npostgres = ["psycopg[binary]>=3.2,<4", "psycopg_pool>=3.2,<4"]\n'
+        yield '\n[project.optional-dependencies]\nserver = ["fastapi>=0.115", "uvicorn>=0.30", "anyio>=4.11", "typing-extensions>=4.12"]\n'
+        if (not environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'api')):
+            pass
+            yield '# The PostgreSQL store (<PREFIX>_STORE=postgresql://...), for replicas sharing one database.\npostgres = ["psycopg[binary]>=3.2,<4", "psycopg_pool>=3.2,<4"]\n'
     yield "\n[tool.setuptools.packages.find]\n# Every package below the module, found when the wheel is built: the runtime's subpackages\n# (dataweave, outbound policies, ...) are whatever this journey's pruned runtime holds.\ninclude = ["
     yield str(t_1(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module')))
     yield ', '
@@ -45,4 +48,4 @@ def root(context, missing=missing):
     yield ' = ["py.typed"]\n'
 
 blocks = {}
-debug_info = '8=20&9=22&10=24&11=27&13=32&18=35&29=39&32=43'
+debug_info = '8=20&9=22&10=24&11=27&13=32&18=35&22=38&31=42&34=46'

@@ -50,9 +50,12 @@ def root(context, missing=missing):
         pass
         yield "pip install './"
         yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-        yield "[server]'  # plus the FastAPI server\npip install './"
-        yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
-        yield "[server,postgres]'  # plus the PostgreSQL store, for replicas\n"
+        yield "[server]'  # plus the FastAPI server\n"
+        if (not environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'api')):
+            pass
+            yield "pip install './"
+            yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
+            yield "[server,postgres]'  # plus the PostgreSQL store, for replicas\n"
     yield '```\n\n## Models\n\n`'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '.models` holds a pydantic v2 model for every schema of the specs. Fields are\nsnake_case in Python and keep their JSON names on the wire (`model_dump(by_alias=True)`).\n\n| model | kind |\n| --- | --- |\n'
@@ -72,9 +75,14 @@ def root(context, missing=missing):
         pass
         yield ", and the server's `Settings`, `JourneyStore` and `SQLiteStore`"
     yield '): `ApiError` subclasses per status\n(`status`, problem+json `problem`, redacted `headers`), `TransportError`, `RequestTimeout`,\n`DeadlineExceeded` (with the last status seen while polling), `DecodeError` and `WorkflowError`.\nConnection errors, 429, 502, 503 and 504 are retried with backoff and jitter, honouring\n`Retry-After`; a POST is retried only with an `Idempotency-Key` (start sends one by default, the\nsame on every attempt).\n'
+    if (environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey') and environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'api')):
+        pass
+        yield '`'
+        yield str(environment.getattr(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'start'), 'method_name'))
+        yield '()` takes no `Idempotency-Key`: the `kind: Api` server is stateless and keeps\nno record of keys, so a call that may have reached it is never sent again (not on 502, 503, 504\nor a reset, whatever headers it carries; only a failed connect is retried), and a call runs the\nApi once.\n'
     if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
         pass
         yield '\n<!-- server section -->\n'
 
 blocks = {}
-debug_info = '2=26&4=28&7=30&8=34&12=38&16=41&20=43&26=46&27=48&28=51&29=53&35=56&40=58&41=62&46=68&47=70&53=74'
+debug_info = '2=26&4=28&7=30&8=34&12=38&16=41&20=43&26=46&27=48&28=51&29=53&30=56&37=59&42=61&43=65&48=71&49=73&55=77&56=80&61=82'

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import io
 import logging
 import os
@@ -33,7 +34,7 @@ from fastapi.responses import JSONResponse, Response
 
 from tests.constructs.support import JOURNEYS
 from tests.constructs.support import generate as generate_journey
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, free_port
 
 ROUTE = "dsl-api-route"
 DEFAULT = "dsl-api-default"
@@ -208,6 +209,72 @@ def test_the_async_client_calls_the_api(
     assert asyncio.run(call()) == models.DslApiRouteOutput(itemId="gold", total=100.0)
 
 
+class Gateway:
+    """A gateway in front of the Api: it forwards each request, then answers 503 (as one
+    whose upstream answered too late), so the Api ran but the client sees a retryable
+    status."""
+
+    def __init__(self, upstream: str) -> None:
+        self.forwarded: list[dict[str, str]] = []
+        app = self.app = FastAPI()
+
+        @app.post("/{path:path}")
+        async def forward(path: str, request: Request) -> Response:
+            self.forwarded.append(dict(request.headers))
+            async with httpx.AsyncClient() as client:
+                await client.post(
+                    f"{upstream}/{path}",
+                    content=await request.body(),
+                    headers={"content-type": "application/json"},
+                )
+            return JSONResponse({"message": "late"}, status_code=503)
+
+
+def test_a_call_that_reached_the_api_is_not_sent_again(
+    route_pkg: tuple[Any, Any, Any],
+    quotes: tuple[Shop, str],
+    live: Callable[..., LiveServer],
+) -> None:
+    """The Api server keeps no record of Idempotency-Keys (it is stateless), so the client
+    offers none on execute() and never resends the POST: a retry would run the Api (and
+    its httpCalls) again."""
+    _, client, models = route_pkg
+    shop, url = quotes
+    gateway = Gateway(url)
+    gateway_url = live(gateway.app).url
+    assert "idempotency_key" not in inspect.signature(
+        client.DslApiRouteClient.execute
+    ).parameters
+    policy = client.RetryPolicy(max_attempts=3, initial_backoff=0.01)
+    body = models.DslApiRouteInput(itemId="i-1", qty=2)
+    with client.DslApiRouteClient(gateway_url, retry=policy) as api:
+        with pytest.raises(client.ServerError, match="503"):
+            api.execute(body)
+        # even with a key the caller sets itself
+        with pytest.raises(client.ServerError, match="503"):
+            api.execute(body, headers={"Idempotency-Key": "k-1"})
+    assert len(gateway.forwarded) == 2  # one attempt per call
+    assert gateway.forwarded[1]["idempotency-key"] == "k-1"
+    # the Api ran once per call: one GET of the item each
+    assert shop.seen == [{"path": "/shop/items/i-1", "method": "GET"}] * 2
+
+    async def call() -> None:
+        async with client.AsyncDslApiRouteClient(gateway_url, retry=policy) as api:
+            with pytest.raises(client.ServerError, match="503"):
+                await api.execute(body, headers={"Idempotency-Key": "k-2"})
+
+    asyncio.run(call())
+    assert len(gateway.forwarded) == 3 and len(shop.seen) == 3
+    # a request that never reached a server (connection refused) is still retried
+    closed = f"http://127.0.0.1:{free_port()}"
+    tries: list[float] = []
+    timing = client.Timing(sleep=tries.append)
+    api = client.DslApiRouteClient(closed, retry=policy, timing=timing)
+    with api, pytest.raises(client.TransportError):
+        api.execute(body)
+    assert len(tries) == 2  # 3 attempts, 2 waits
+
+
 def test_the_served_contract_is_the_api_contract(quotes: tuple[Shop, str]) -> None:
     _, url = quotes
     contract = httpx.get(url + "/openapi.json").json()
@@ -295,6 +362,15 @@ def test_the_package_readme_describes_the_api_server(
     # nothing is stored: no store, durability or timer settings
     for variable in ("_STORE`", "_DURABILITY`", "_TIMER_SCALE`", "_POOL_MIN_SIZE`"):
         assert f"DSL_API_ROUTE{variable}" not in readme
+    # ... and no PostgreSQL store to install: the Install section offers the server only,
+    # and the package has no [postgres] extra
+    install = readme.split("## Install", 1)[1].split("## ", 1)[0]
+    assert "pip install './dsl_api_route[server]'" in install
+    assert "postgres" not in install
+    pyproject = (Path(server.__file__).parents[1] / "pyproject.toml").read_text()
+    assert "server = [" in pyproject and "postgres" not in pyproject
+    # execute() takes no Idempotency-Key and says why
+    assert "`execute()` takes no `Idempotency-Key`: the `kind: Api` server is" in readme
 
 
 @pytest.fixture(scope="module")

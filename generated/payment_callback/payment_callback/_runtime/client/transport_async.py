@@ -187,7 +187,7 @@ class AsyncTransport:
         """
         if prepared is None:
             prepared = prepare(self.config, spec)
-        state = CallState(self.config, prepared, spec.deadline)
+        state = CallState(self.config, prepared, spec.deadline, spec.once)
         while True:
             left = state.begin_attempt()
             request = build_request(self._client, prepared, state.timeout_for(left))

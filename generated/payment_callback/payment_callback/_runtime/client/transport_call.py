@@ -41,13 +41,18 @@ class CallState:
     """Bookkeeping of one logical call across attempts: deadline, attempt count, last status."""
 
     def __init__(
-        self, config: ClientConfig, prepared: Prepared, deadline: float | None
+        self,
+        config: ClientConfig,
+        prepared: Prepared,
+        deadline: float | None,
+        once: bool = False,
     ) -> None:
         self.config = config
         self.prepared = prepared
         self.attempt = 0
         self.last_status: int | None = None
-        self.replayable = is_replayable(prepared.method, prepared.headers)
+        # `once` (a kind: Api call): not resent whatever headers it carries
+        self.replayable = not once and is_replayable(prepared.method, prepared.headers)
         budget = deadline if deadline is not None else config.deadline
         now = config.timing.monotonic()
         self.deadline_at = None if budget is None else now + budget

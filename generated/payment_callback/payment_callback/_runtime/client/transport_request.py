@@ -77,6 +77,9 @@ class RequestSpec:
     # OpenAPI `style`/`explode` of the path parameters that do not use the default
     # (simple, explode false): name -> (style, explode)
     path_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
+    # A kind: Api endpoint (DSL §2.2.2): its server keeps no record of Idempotency-Keys, so
+    # once the request may have reached it, it is not sent again (a connect failure still is)
+    once: bool = False
 
 
 @dataclass(frozen=True)
