@@ -134,6 +134,12 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU (user + system) the process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> dict[str, float]:
     found: dict[str, float] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -285,6 +291,7 @@ def _summary(
 ) -> dict[str, Any]:
     rates = [r["journeys_per_s"] for r in runs]
     p99 = [r["request_ms_p99"] for r in runs]
+    cpu = [r["server_cpu_ms_per_journey"] for r in runs]
     return {
         "journeys_per_s": {
             "median": statistics.median(rates),
@@ -300,6 +307,15 @@ def _summary(
             "n": len(p99),
         },
         "request_ms_p50": statistics.median(r["request_ms_p50"] for r in runs),
+        # CPU the server process spent per journey in a batch (all its threads): less
+        # sensitive to the machine's load than journeys/s
+        "server_cpu_ms_per_journey": {
+            "median": statistics.median(cpu),
+            "min": min(cpu),
+            "max": max(cpu),
+            "n": len(cpu),
+        },
+        "load_average": [r["load_average"] for r in runs],
         "journeys_total": warmup + sum(r["journeys"] for r in runs),
         "failed": sum(r["journeys"] - r["succeeded"] for r in runs),
         "first_error": next((r["first_error"] for r in runs if r["first_error"]), None),
@@ -342,7 +358,12 @@ def measure(
             for _ in range(batches):
                 for kind in list(live):
                     try:
-                        runs[kind].append(_drive(bases[kind], per_batch, threads))
+                        before = _cpu_seconds(procs[kind].pid)
+                        run = _drive(bases[kind], per_batch, threads)
+                        used = _cpu_seconds(procs[kind].pid) - before
+                        run["server_cpu_ms_per_journey"] = 1000 * used / run["journeys"]
+                        run["load_average"] = os.getloadavg()[0]
+                        runs[kind].append(run)
                     except Exception as exc:
                         result[kind] = {"error": str(exc)[-600:]}
                         live.remove(kind)
@@ -418,6 +439,10 @@ def main() -> int:
         )
         result["generated_vs_baseline_request_ms_p99"] = (
             gen["request_ms_p99"]["median"] / base["request_ms_p99"]["median"]
+        )
+        result["generated_vs_baseline_server_cpu_per_journey"] = (
+            gen["server_cpu_ms_per_journey"]["median"]
+            / base["server_cpu_ms_per_journey"]["median"]
         )
     print(json.dumps(result))
     return 0

@@ -886,6 +886,13 @@ def server_targets(server: dict[str, Any]) -> dict[str, str]:
         gen, base = run.get("generated", {}), run.get("baseline", {})
         mine = gen.get("request_ms_p99", {}).get("median")
         theirs = base.get("request_ms_p99", {}).get("median")
+        cpu = run.get("generated_vs_baseline_server_cpu_per_journey")
+        if cpu is not None:
+            mine_cpu = gen.get("server_cpu_ms_per_journey", {}).get("median", 0.0)
+            theirs_cpu = base.get("server_cpu_ms_per_journey", {}).get("median", 0.0)
+            out[f"server CPU per journey (no target; {level.upper()})"] = (
+                f"{cpu:.2f}x hand-written ({mine_cpu:.2f} vs {theirs_cpu:.2f} ms)"
+            )
         out[f"server p99 <= hand-written p99 ({level.upper()})"] = (
             "not measured"
             if mine is None or theirs is None

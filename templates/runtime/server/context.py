@@ -32,10 +32,14 @@ class RunContext(AuthTasks, CacheTasks, ScheduleTasks, Generic[H]):
         *,
         meta: RequestMeta | None = None,
         services: Services | None = None,
+        lowered: bool = False,
     ) -> None:
         self.context = context
         self.handlers = handlers
-        self.headers = {k.lower(): v for k, v in headers.items()}
+        # `lowered`: the names are lower-case already (the run's, shared by its states)
+        self.headers = (
+            headers if lowered else {k.lower(): v for k, v in headers.items()}
+        )
         self.settings = settings
         self.meta = meta or RequestMeta()
         self.services = services or Services(

@@ -96,19 +96,24 @@ class Driver(Generic[H]):
         return Run(journey_id, headers, meta or RequestMeta(), services, event_id)
 
     def _platform_config(self) -> dict[str, Any]:
+        if not self.definition.platform_keys:
+            return {}
         declared = {k.name for k in self.definition.platform_keys}
         config = self.settings.platform_config
         return {k: v for k, v in config.items() if k in declared}
 
     def context_for(self, run: Run, context: dict[str, Any]) -> RunContext[H]:
         """The RunContext a step function (or a predicate) sees on `context`."""
+        if run.lowered is None:  # the request's headers by lower-case name, once a run
+            run.lowered = {k.lower(): v for k, v in run.headers.items()}
         return RunContext(
             context,
             self.handlers,
-            run.headers,
+            run.lowered,
             self.settings,
             meta=run.meta,
             services=run.services,
+            lowered=True,
         )
 
     def move(self, run: Run, thread: Thread, target: str) -> None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -81,7 +82,7 @@ from .results import (
     TaskAnswer,
     TaskResult,
 )
-from .run import Thread, root_from_record
+from .run import Run, Thread, root_from_record
 from .security import enforce_guard
 from .store import (
     EventReceipt,
@@ -111,6 +112,7 @@ __all__ = [
     "Next",
     "Parallel",
     "PlatformKey",
+    "PreparedStart",
     "RequestBinding",
     "RequestMeta",
     "RunContext",
@@ -128,6 +130,20 @@ __all__ = [
 ]
 
 H = TypeVar("H")
+
+
+@dataclass
+class PreparedStart:
+    """A start run to its first pause, not yet written (``JourneyEngine.prepare_start``)."""
+
+    run: Run
+    root: Thread
+    data: dict[str, Any]
+    now: str
+    base_url: str
+    scope: str
+    key: str | None
+    key_hash: str
 
 
 def validate_payload(model: type[BaseModel], data: Any) -> dict[str, Any]:
@@ -178,7 +194,23 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         resource under ``base_url`` (the server's own URL, as the request reached it).
         With an ``Idempotency-Key`` header the first answer is stored with the journey and a
         retry with the same key and body is answered it again (see idempotency.py).
+        The two halves, ``prepare_start`` (the run, handlers included, nothing written) and
+        ``finish_start`` (its one transaction), may run on different threads.
         """
+        prepared = self.prepare_start(body, headers, meta, base_url)
+        if isinstance(prepared, PreparedStart):
+            return self.finish_start(prepared)
+        return prepared
+
+    def prepare_start(
+        self,
+        body: Any,
+        headers: Mapping[str, str],
+        meta: RequestMeta | None = None,
+        base_url: str = "",
+    ) -> PreparedStart | dict[str, Any]:
+        """Validate the input and run to the first pause or terminal state, writing
+        nothing; the answer itself when an ``Idempotency-Key`` replays a stored one."""
         self._check_platform()
         key = idempotency_key(headers)
         scope = f"start:{self.definition.name}"
@@ -206,23 +238,34 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         run.transitions.append(Transition(None, self.definition.start))
         self.run_thread(run, self.machine, root, ())
         self._refuse_unauthenticated(run, root)
+        return PreparedStart(run, root, data, now, base_url, scope, key, key_hash)
+
+    def finish_start(self, prepared: PreparedStart) -> dict[str, Any]:
+        """Persist a prepared start in one transaction; answer it."""
+        run, root, now, key = prepared.run, prepared.root, prepared.now, prepared.key
         try:
             with self.store.transaction() as tx:
                 run.services.tx = tx
                 record = self._save(tx, run, root, None, now)
-                self._index(tx, journey_id, data)
-                answer = self._start_answer(record, base_url)
+                self._index(tx, run.journey_id, prepared.data)
+                answer = self._start_answer(record, prepared.base_url)
                 if key is not None:
                     ttl = self.settings.idempotency_ttl_seconds
                     tx.purge_idempotency_keys(now)
                     mine = new_record(
-                        scope, key, key_hash, answer, journey_id, now, ttl
+                        prepared.scope,
+                        key,
+                        prepared.key_hash,
+                        answer,
+                        run.journey_id,
+                        now,
+                        ttl,
                     )
                     holder = tx.claim_idempotency_key(mine)
                     if holder is not None:
                         raise IdempotentReplay(holder)
         except IdempotentReplay as replay:
-            return answer_of(replay.holder, key_hash)
+            return answer_of(replay.holder, prepared.key_hash)
         return answer
 
     def _start_answer(self, record: JourneyRecord, base_url: str) -> dict[str, Any]:
@@ -263,6 +306,8 @@ class JourneyEngine(Firing[H], ReadViews[H]):
             event_id=f"{journey_id}/{step}/{key}",
             body=json.dumps(payload, sort_keys=True).encode("utf-8"),
             body_hash=canonical_hash(payload),
+            processed=True,  # inserted with the transition it drives, or not at all
+            outcome="processed",
             journey_id=journey_id,
         )
         with self.store.transaction() as tx:
@@ -295,7 +340,10 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         record = self.advance(
             tx, journey_id, ext.name, payload, headers, event.event_id, meta
         )
-        tx.mark_event(event.source, event.event_id, outcome="processed", processed=True)
+        if receipt is not EventReceipt.NEW:  # stored unprocessed before: processed now
+            tx.mark_event(
+                event.source, event.event_id, outcome="processed", processed=True
+            )
         return record
 
     def _load(self, tx: StoreTransaction, journey_id: str) -> JourneyRecord:

@@ -76,6 +76,9 @@ class ReadViews(Generic[H]):
 
     def status_body(self, record: JourneyRecord) -> dict[str, Any]:
         """Return the JourneyStatus document."""
+        return _shape(self.definition.status_model, self._status_fields(record))
+
+    def _status_fields(self, record: JourneyRecord) -> dict[str, Any]:
         shown = (record.runtime or {}).get("display") or record.current_state
         body = {
             "journeyId": record.id,
@@ -92,7 +95,7 @@ class ReadViews(Generic[H]):
         if compensating is not None:
             body["compensation"] = compensating
         body.update(self._links(record, "status"))
-        return _shape(self.definition.status_model, body)
+        return body
 
     def _links(self, record: JourneyRecord, kind: str) -> dict[str, Any]:
         if not self.definition.links:
@@ -117,14 +120,22 @@ class ReadViews(Generic[H]):
         return {"_links": links}
 
     def step_body(self, record: JourneyRecord, ext: ExternalInput) -> dict[str, Any]:
-        """Return JourneyStatus plus the step's response.outputVar fields (reserved names kept)."""
-        body = self.status_body(record)
+        """Return JourneyStatus plus the step's response.outputVar fields (reserved names kept).
+
+        A response model validating every JourneyStatus field as JourneyStatus does (the
+        generated ones) shapes the document once; another one shapes what JourneyStatus
+        shaped."""
+        model = ext.response_model
+        if model is not None and _covers(model, self.definition.status_model):
+            body = self._status_fields(record)
+        else:
+            body = self.status_body(record)
         extra = record.context.get(ext.response_var) if ext.response_var else None
         if isinstance(extra, dict):
             body.update(
                 {k: v for k, v in extra.items() if k not in _RESERVED and v is not None}
             )
-        return _shape(ext.response_model, body)
+        return _shape(model, body)
 
     def outcome_body(self, record: JourneyRecord) -> dict[str, Any]:
         """Return the JourneyOutcome document (409 while the journey is running)."""
@@ -162,6 +173,31 @@ class ReadViews(Generic[H]):
         site = self.definition.output_sites.get(record.current_state or "")
         ended = f" (it ended at state {record.current_state!r}, {site})" if site else ""
         return _shape(self.definition.outcome_model, body, ended)
+
+
+def _covers(model: type[BaseModel], status: type[BaseModel] | None) -> bool:
+    """Whether ``model`` validates every JourneyStatus field as ``status`` does: the same
+    JSON Schema for each of its properties (and the definitions they use), each of its
+    required ones required too."""
+    key = (model, status)
+    found = _COVERS.get(key)
+    if found is None:
+        found = _COVERS[key] = status is None or _same_fields(
+            model.model_json_schema(), status.model_json_schema()
+        )
+    return found
+
+
+def _same_fields(mine: dict[str, Any], status: dict[str, Any]) -> bool:
+    props, defs = mine.get("properties", {}), mine.get("$defs", {})
+    return (
+        all(props.get(k) == v for k, v in status.get("properties", {}).items())
+        and set(status.get("required", ())) <= set(mine.get("required", ()))
+        and all(defs.get(k) == v for k, v in status.get("$defs", {}).items())
+    )
+
+
+_COVERS: dict[tuple[type[BaseModel], type[BaseModel] | None], bool] = {}
 
 
 def _shape(

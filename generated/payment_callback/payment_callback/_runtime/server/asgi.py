@@ -45,7 +45,7 @@ from .access import guarded_record
 from .auth import RequestMeta
 from .cancel import CANCEL_STEP, cancel_journey
 from .contract import served_contract
-from .engine import ExternalInput, JourneyEngine
+from .engine import ExternalInput, JourneyEngine, PreparedStart
 from .idempotency import idempotency_key
 from .inline import Inline
 from .intake import read_json
@@ -171,11 +171,12 @@ async def _work(
     idempotent: bool,
     fn: Callable[..., dict[str, Any]],
     *args: Any,
+    failed: StoreUnavailableError | None = None,
 ) -> dict[str, Any]:
     """Run engine work on the event loop (``inline``, see inline.py) or else on a worker
-    thread, again after a transient store failure."""
+    thread, again after a transient store failure (``failed``: how a first try failed).
+    """
     call = functools.partial(fn, *args)
-    failed: StoreUnavailableError | None = None
     if inline is not None:
         try:
             answer = await inline.run(call)
@@ -185,6 +186,40 @@ async def _work(
             return answer
     again = functools.partial(retrying, idempotent=idempotent, failed=failed)
     return await offload.run(again, call)
+
+
+async def _start_work(
+    inline: tuple[Inline, Inline] | None,
+    idempotent: bool,
+    engine: JourneyEngine[Any],
+    *args: Any,
+) -> dict[str, Any]:
+    """A start: on the event loop when nothing on its way waits (``inline``: the route's
+    attempts at the whole start, and at its transaction); else its run, the handler calls
+    included, on a worker thread, and its transaction back on the loop, where the answer
+    goes anyway: the worker never holds the store's write connection."""
+    if inline is None:
+        return await _work(None, idempotent, engine.start, *args)
+    whole, finishing = inline
+    try:
+        answer = await whole.run(engine.start, *args)
+        if answer is not None:
+            return answer
+        again = functools.partial(retrying, idempotent=idempotent)
+        call = functools.partial(engine.prepare_start, *args)
+        prepared: PreparedStart | dict[str, Any] = await offload.run(again, call)
+        if not isinstance(prepared, PreparedStart):
+            return prepared  # a replayed answer
+        answer = await finishing.run(engine.finish_start, prepared)
+    except (
+        StoreUnavailableError
+    ) as exc:  # rolled back: the whole start again, on a worker
+        return await _work(None, idempotent, engine.start, *args, failed=exc)
+    if answer is not None:
+        return answer
+    # the file is locked by another process: the transaction waits for it on a worker
+    finish = functools.partial(engine.finish_start, prepared)
+    return await offload.run(functools.partial(retrying, idempotent=idempotent), finish)
 
 
 def _inline(engine: JourneyEngine[Any]) -> Inline | None:
@@ -210,15 +245,16 @@ def _add_start(app: FastAPI, engine: JourneyEngine[Any], settings: Settings) -> 
     name = engine.definition.name
     accepted = engine.definition.start_mode == "async"  # 202 + JourneyStartResponse
     returning = _returning(engine)
-    inline = _inline(engine)
+    inline = None if _inline(engine) is None else (Inline(), Inline())
 
     async def start(request: Request) -> dict[str, Any]:
         _, body = await read_json(request, settings)
         headers = _headers(request)
         keyed = idempotency_key(headers) is not None  # a replay is answered, not re-run
-        base = str(request.base_url).rstrip("/")
+        # the server's own URL, only for an async start's statusUrl
+        base = str(request.base_url).rstrip("/") if accepted else ""
         meta = _meta(request)
-        answer = await _work(inline, keyed, engine.start, body, headers, meta, base)
+        answer = await _start_work(inline, keyed, engine, body, headers, meta, base)
         return answer if returning is None else await returning(answer, None)
 
     _route(

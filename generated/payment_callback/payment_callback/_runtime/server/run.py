@@ -146,6 +146,9 @@ class Run:
     compensation_timers: list[TimerRecord | tuple[str, ...]] = field(
         default_factory=list
     )
+    lowered: dict[str, str] | None = (
+        None  # headers by lower-case name (Driver.context_for)
+    )
 
 
 def merge(

@@ -30,6 +30,14 @@ __all__ = ["MAX_UNITS", "Batch", "GroupCommit"]
 MAX_UNITS = 64  # units one COMMIT may hold before the batch is committed anyway
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """The database is locked by another connection."""
+    return getattr(exc, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
+
+
 class Batch:
     """The units sharing one transaction; ``finished`` once it committed or failed."""
 
@@ -47,8 +55,8 @@ class GroupCommit:
     """Units of work on ``conn`` under ``lock``, committed together (see the module).
 
     ``group`` false commits every unit on its own (an in-memory database has no fsync to
-    share). ``busy_timeout_ms``: the connection's busy timeout, lifted while a unit on the
-    event loop begins (0 for an in-memory database, which no other connection writes). ``commits`` and ``units`` count what was committed, for diagnostics.
+    share). ``busy_timeout_ms``: the connection's busy timeout, lifted while units run on
+    the event loop (0 for an in-memory database, which no other connection writes). ``commits`` and ``units`` count what was committed, for diagnostics.
     """
 
     def __init__(
@@ -60,9 +68,8 @@ class GroupCommit:
         busy_timeout_ms: int = 0,
     ) -> None:
         self._conn = conn
-        self._busy_timeout_ms = (
-            busy_timeout_ms  # the connection's (0: nothing to wait for)
-        )
+        self._busy_timeout_ms = busy_timeout_ms  # 0: nothing to wait for
+        self._waits = True  # the connection has its busy timeout now
         self._lock = lock
         self._group = group
         self._line = threading.Lock()  # guards _waiting and every batch's outcome
@@ -101,6 +108,10 @@ class GroupCommit:
             try:
                 with self._savepoint(batch):
                     yield self._conn
+            except sqlite3.OperationalError as exc:
+                if inline and _busy(exc):  # another process: wait for it on a worker
+                    raise WouldBlock from None
+                raise
             finally:
                 self._mine.depth = 0
                 self._settle(batch, alone=inline)
@@ -163,25 +174,25 @@ class GroupCommit:
             batch.fail("the database abandoned the transaction", in_doubt=False)
             self._finish(batch)
         self._batch = None
-        if inline and self._busy_timeout_ms:
-            self._begin_at_once()
-        else:
-            self._conn.execute("BEGIN IMMEDIATE")
-        self._batch = Batch()
-        return self._batch
-
-    def _begin_at_once(self) -> None:
-        """BEGIN IMMEDIATE without waiting: ``WouldBlock`` when another connection (another
-        process on the file) holds the write lock."""
-        self._conn.execute("PRAGMA busy_timeout = 0")
+        if self._busy_timeout_ms:
+            self._wait_for_others(not inline)
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+            if inline and _busy(exc):  # another process holds the write lock
                 raise WouldBlock from None
             raise
-        finally:
-            self._conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        self._batch = Batch()
+        return self._batch
+
+    def _wait_for_others(self, waits: bool) -> None:
+        """Give the connection its busy timeout (a unit on a worker thread) or none (on the
+        event loop: a lock held by another process is not waited for there); set only when
+        it changes."""
+        if self._waits is not waits:
+            timeout = self._busy_timeout_ms if waits else 0
+            self._conn.execute(f"PRAGMA busy_timeout = {timeout}")
+            self._waits = waits
 
     @contextmanager
     def _savepoint(self, batch: Batch) -> Iterator[None]:
