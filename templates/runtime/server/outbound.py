@@ -3,9 +3,10 @@
 One `Outbound` per app holds the shared `httpx.Client` (made on first use, closed with the
 app's lifespan), the base URL of each downstream API and the outbound policy. `perform` builds
 one `httpx.Request` from the call model and the operation the generator resolved from the
-downstream OpenAPI document (method, path, parameters, server URL), hands it to the policy
-(`OutboundPolicy.send`: retries, outbound auth and cookies plug in there; the default sends it
-as it is) and turns what comes back into the task's result: never an exception.
+downstream OpenAPI document (method, path, parameters, server URL; `outbound_request`), hands
+it to the policy (`OutboundPolicy.send`: retries, outbound auth and cookies plug in there; the
+default sends it as it is) and turns what comes back into the task's result: never an
+exception.
 
 - 2xx: `ok: true`; other statuses: `ok: false`, with status, headers and body either way;
 - a JSON content type is parsed (a body that is not JSON then is `ok: false`,
@@ -34,7 +35,6 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -46,6 +46,7 @@ from .outbound_checks import (
     size_limit,
     too_large,
 )
+from .outbound_request import JSON_KIND, build_request
 from .results import TaskResult
 from .services import Services
 from .settings import Settings, api_base_url_env_name
@@ -71,9 +72,6 @@ DEFAULT_TIMEOUT_MS = (
 )
 
 _logger = logging.getLogger("journeygen.server")
-_JSON = re.compile(
-    r"^application/(?:[\w.+-]+\+)?json\b|^[\w.+-]+/[\w.+-]+\+json\b", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -292,49 +290,8 @@ class Outbound:
 
     def build(self, operation: HttpOperation, call: BaseModel) -> httpx.Request:
         """The request of one call: URL, query, headers, body and the timeout."""
-        values = call.__dict__
-        headers: dict[str, str] = {}
-        query: dict[str, Any] = {}
-        if operation.path is None:  # the raw method + url form
-            method = str(values.get("method") or "GET").upper()
-            url = str(values.get("url") or "")
-        else:
-            method = operation.method
-            path = operation.path
-            for attribute, wire, where in operation.params:
-                value = values.get(attribute)
-                if where == "path":
-                    path = path.replace("{" + wire + "}", quote(_text(value), safe=""))
-                elif value is None:
-                    continue
-                elif where == "query":
-                    query[wire] = _query_value(value)
-                else:
-                    headers[wire] = _text(value)
-            url = self.base_url(operation) + path
-        for key, value in (values.get("query") or {}).items():
-            if value is not None:
-                query[str(key)] = _query_value(value)
-        for key, value in (values.get("headers") or {}).items():
-            if value is not None:
-                headers[str(key)] = _text(value)
-        lower = {key.lower() for key in headers}
-        if "accept" not in lower and operation.accept:
-            headers["Accept"] = operation.accept
-        body = values.get("body")
-        content: bytes | None = None
-        if body is not None:
-            content, kind = _encode(body, headers)
-            if "content-type" not in lower:
-                headers["Content-Type"] = kind
-        return self.client.build_request(
-            method,
-            url,
-            params=query or None,
-            headers=headers,
-            content=content,
-            timeout=httpx.Timeout(operation.timeout_ms / 1000),
-        )
+        base_url = self.base_url(operation) if operation.path is not None else ""
+        return build_request(self.client, operation, call.__dict__, base_url)
 
     def _exchange(
         self, operation: HttpOperation, request: httpx.Request
@@ -385,36 +342,6 @@ class Outbound:
             )
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_text(item) for item in value]
-    return _text(value)
-
-
-def _encode(body: Any, headers: Mapping[str, str]) -> tuple[bytes, str]:
-    """The body's bytes and content type: JSON unless a non-JSON Content-Type is set and
-    the body is text (DSL §5.1)."""
-    given = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    if isinstance(body, BaseModel):
-        body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(body, str) and given is not None and not _JSON.match(given):
-        return body.encode("utf-8"), given
-    return (
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8"),
-        "application/json",
-    )
-
-
 def _failure(type_: str, message: str) -> TaskResult[Any]:
     return TaskResult(status=0, ok=False, error={"type": type_, "message": message})
 
@@ -445,7 +372,7 @@ def _result(response: httpx.Response) -> TaskResult[Any]:
     if not raw:
         return TaskResult(status=response.status_code, ok=ok, headers=headers)
     text = response.text
-    if not _JSON.match(kind):
+    if not JSON_KIND.match(kind):
         return TaskResult(
             status=response.status_code, ok=ok, headers=headers, body=text
         )
