@@ -79,7 +79,7 @@ def root(context, missing=missing):
         pass
         yield '`'
         yield str(environment.getattr(environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'start'), 'method_name'))
-        yield '()` takes no `Idempotency-Key`: the `kind: Api` server is stateless and keeps\nno record of keys, so a call that may have reached it is never sent again (not on 502, 503, 504\nor a reset, whatever headers it carries; only a failed connect is retried), and a call runs the\nApi once.\n'
+        yield '()` takes no `Idempotency-Key`: the `kind: Api` server is\nstateless and keeps no record of keys, so a call that may have reached it is never sent again\n(not on 429, 502, 503, 504 or a reset, whatever headers it carries; only a failed connect is\nretried) and runs the Api at most once.\n'
     if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
         pass
         yield '\n<!-- server section -->\n'
