@@ -112,10 +112,11 @@ REFUSED = {
     "route": (
         {"spec": "  bindings:\n    http:\n      route: {path: apis/a, method: GET}\n"},
         [
-            "7:21: error: journey: spec.bindings.http.route.path: String should match "
-            "pattern '^/' (got 'apis/a')",
-            "7:37: error: journey: spec.bindings.http.route.method: Input should be 'POST' "
-            "(got 'GET')",
+            "7:21: error: journey: spec.bindings.http.route.path: route.path must start with "
+            "'/' (the endpoint's path under /api/v1, DSL §2.2.2): write /apis/a (got 'apis/a')",
+            "7:37: error: journey: spec.bindings.http.route.method: GET is not supported: the "
+            "initial version of kind: Api serves POST only (DSL §2.2.2): write method: POST or "
+            "remove it (got 'GET')",
         ],
     ),
 }

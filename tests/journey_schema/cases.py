@@ -1218,11 +1218,64 @@ CASES: tuple[Case, ...] = (
         "route.path MUST be an absolute path starting with /",
         CALL + DONE,
         (
-            "5:35: error: journey: spec.bindings.http.route.path: String should match pattern "
-            "'^/' (got 'apis/get-user')",
+            "5:35: error: journey: spec.bindings.http.route.path: route.path must start with "
+            "'/' (the endpoint's path under /api/v1, DSL §2.2.2): write /apis/get-user (got "
+            "'apis/get-user')",
         ),
         spec="  bindings: {http: {route: {path: apis/get-user}}}\n",
         kind="Api",
+    ),
+    Case(
+        "route-path-host",
+        "§2.2.2",
+        "route.path MUST be a path without a host",
+        CALL + DONE,
+        (
+            "5:35: error: journey: spec.bindings.http.route.path: route.path must be a path "
+            "without a host, query or fragment (the endpoint's path under /api/v1, DSL §2.2.2): "
+            "write /apis/price (got 'https://shop.example/apis/price?v=1')",
+        ),
+        spec="  bindings: {http: {route: {path: 'https://shop.example/apis/price?v=1'}}}\n",
+        kind="Api",
+    ),
+    Case(
+        "route-method",
+        "§2.2.2",
+        "route.method: the initial version supports POST only",
+        CALL + DONE,
+        (
+            "5:56: error: journey: spec.bindings.http.route.method: GET is not supported: the "
+            "initial version of kind: Api serves POST only (DSL §2.2.2): write method: POST or "
+            "remove it (got 'GET')",
+        ),
+        spec="  bindings: {http: {route: {path: /apis/price, method: GET}}}\n",
+        kind="Api",
+    ),
+    Case(
+        "route-method-typo",
+        "§2.2.2",
+        "route.method names an HTTP method (POST)",
+        CALL + DONE,
+        (
+            "5:37: error: journey: spec.bindings.http.route.method: not an HTTP method (did you "
+            "mean 'POST'?); the initial version of kind: Api serves POST only (DSL §2.2.2): "
+            "write method: POST or remove it (got 'PSOT')",
+        ),
+        spec="  bindings: {http: {route: {method: PSOT}}}\n",
+        kind="Api",
+    ),
+    Case(
+        "route-method-case",
+        "§2.2.2",
+        "route.method is POST, upper case (post is read as POST)",
+        CALL + DONE,
+        (
+            "5:37: warning: route.method 'post' is read as POST (HTTP methods are upper case; "
+            "DSL §2.2.2); write method: POST",
+        ),
+        spec="  bindings: {http: {route: {method: post}}}\n",
+        kind="Api",
+        warning=True,
     ),
     Case(
         "cancellable-boolean",

@@ -8,10 +8,13 @@ being kept silently; maps whose keys are the author's (policy ids, header names)
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from ...diagnostics import did_you_mean
 from .base import Expression, MapperHolder, Open
 
 
@@ -284,11 +287,57 @@ class Access(Open):
     read: ReadAccess | None = None
 
 
-class Route(Open):
-    """`spec.bindings.http.route` (kind: Api)."""
+_HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 
-    path: str | None = Field(default=None, pattern=r"^/")
+
+class Route(Open):
+    """`spec.bindings.http.route` (kind: Api, DSL §2.2.2): an absolute path under `/api/v1`
+    with no host, query or fragment, and POST (the only method of the initial version;
+    `post` in another case is read as POST, and rules.py warns)."""
+
+    path: str | None = None
     method: Literal["POST"] = "POST"
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _path(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", value)
+        bare = re.split(r"[?#]", bare, maxsplit=1)[0].strip()
+        fixed = "/" + bare.lstrip("/") if bare.strip("/") else "/apis/<name>"
+        if bare != value:
+            what = "be a path without a host, query or fragment"
+        elif not value.startswith("/"):
+            what = "start with '/'"
+        elif "//" in value or any(c.isspace() for c in value):
+            what = "have no empty segments or spaces"
+            fixed = re.sub(r"/+", "/", re.sub(r"\s+", "", value))
+        else:
+            return value
+        raise PydanticCustomError(
+            "route_path",
+            "route.path must {what} (the endpoint's path under /api/v1, DSL §2.2.2): "
+            "write {fixed}",
+            {"what": what, "fixed": fixed},
+        )
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _method(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.upper() == "POST":
+            return "POST"
+        if isinstance(value, str) and value.upper() in _HTTP_METHODS:
+            why = f"{value.upper()} is not supported: "
+        else:
+            hint = did_you_mean(value, ["POST"]) if isinstance(value, str) else ""
+            why = "not an HTTP method" + (f" ({hint})" if hint else "") + "; "
+        raise PydanticCustomError(
+            "route_method",
+            "{why}the initial version of kind: Api serves POST only (DSL §2.2.2): write "
+            "method: POST or remove it",
+            {"why": why},
+        )
 
 
 class ApiResponseWhen(Open):

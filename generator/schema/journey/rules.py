@@ -77,6 +77,7 @@ def check(c: Checker) -> None:
     ):
         c.report("/metadata/description", "metadata.description must be a non-empty string when present (DSL §2.2); remove it or describe the journey")  # fmt: skip
     bindings(c)
+    _route_method(c)
     metadata_limits(c)
     languages(c)
     spec_blocks(c)
@@ -116,6 +117,13 @@ def bindings(c: Checker) -> None:
         else:
             hint = did_you_mean(str(key), [*BINDINGS, *EXPERIMENTAL_BINDINGS])
             c.report(pointer, f"unknown binding {key!r} at spec.bindings; " + (hint or "the only binding journeygen serves is http"))  # fmt: skip
+
+
+def _route_method(c: Checker) -> None:
+    """DSL §2.2.2: route.method is POST; `post` in another case is read as POST."""
+    raw = _at(c.doc.data, "/spec/bindings/http/route").get("method")
+    if c.journey.kind == "Api" and isinstance(raw, str) and raw != "POST":  # any other value failed the schema
+        c.report("/spec/bindings/http/route/method", f"route.method {raw!r} is read as POST (HTTP methods are upper case; DSL §2.2.2); write method: POST", Level.WARNING)  # fmt: skip
 
 
 def step_bindings(c: Checker) -> None:
