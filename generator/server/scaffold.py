@@ -15,8 +15,13 @@ from ..render import environment, templates_dir
 
 def render_scaffold(case_folder: Path, root: Path | None = None) -> str:
     """The text of a handlers module for a case's journey; SpecError when it has no server."""
+    from ..export.case import derived_case  # late, as in pipeline.generate_case
+
     workspace = Workspace(root or spec_root(case_folder))
-    bundle = build(load_case(find_case(case_folder), workspace))
+    # a folder holding only the journey (Journey or Api): its contracts are derived, as
+    # `generate` derives them
+    case = derived_case(case_folder, workspace) or find_case(case_folder)
+    bundle = build(load_case(case, workspace))
     if bundle.server is None:
         raise error(
             Location(str(case_folder)), "no *.journey.yaml here: nothing to scaffold"

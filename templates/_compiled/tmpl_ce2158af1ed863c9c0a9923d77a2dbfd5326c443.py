@@ -35,7 +35,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     yield '"""'
-    yield str(t_2(str_join(('Handlers for the ', environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'journey'), ' journey: its outbound calls. This file is yours to edit.', ))))
+    yield str(t_2(str_join(('Handlers for the ', environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'journey'), (' API' if environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'api') else ' journey'), ': its outbound calls. This file is yours to edit.', ))))
     yield '\n\nWritten once by `journeygen scaffold`; regeneration never touches it. The server makes every\nhttpCall itself over HTTP (`'
     yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'http_handlers'))
     yield '`); define its method here to make a call\nyourself. Serve with:\n\n    python -m '

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import inspect
 import io
 import logging
@@ -273,6 +274,37 @@ def test_a_call_that_reached_the_api_is_not_sent_again(
     with api, pytest.raises(client.TransportError):
         api.execute(body)
     assert len(tries) == 2  # 3 attempts, 2 waits
+
+
+def test_scaffold_of_an_api_folder_writes_handlers_the_server_runs(
+    route_pkg: tuple[Any, Any, Any],
+    live: Callable[..., LiveServer],
+    tmp_path: Path,
+) -> None:
+    """`journeygen scaffold` on a folder holding only the Api file derives its contract as
+    `generate` does; the handlers it writes serve the Api (its httpCall made over HTTP)."""
+    from generator.cli import main
+
+    server, client, models = route_pkg
+    folder = JOURNEYS / "examples" / "technical" / ROUTE
+    dest = tmp_path / "route_handlers.py"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["scaffold", str(folder), str(dest)], stdout=stdout, stderr=stderr)
+    assert code == 0, stdout.getvalue() + stderr.getvalue()
+    assert [p.name for p in folder.iterdir()] == [f"{ROUTE}.journey.yaml"]
+    found = importlib.util.spec_from_file_location("route_handlers", dest)
+    assert found is not None and found.loader is not None
+    scaffold = importlib.util.module_from_spec(found)
+    found.loader.exec_module(scaffold)
+    shop = Shop()
+    settings = server.Settings(api_base_urls={"shop": live(shop.app).url + "/shop"})
+    app = server.create_app(scaffold.create_handlers(), settings=settings)
+    with client.DslApiRouteClient(live(app, lifespan="on").url) as api:
+        answer = api.with_raw_response.execute(
+            models.DslApiRouteInput(itemId="i-1", qty=2)
+        )
+    assert (answer.status, answer.value.total) == (201, 19.0)
+    assert shop.seen == [{"path": "/shop/items/i-1", "method": "GET"}]
 
 
 def test_the_served_contract_is_the_api_contract(quotes: tuple[Shop, str]) -> None:

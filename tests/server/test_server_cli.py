@@ -126,6 +126,23 @@ def test_scaffold_writes_once_then_refuses_to_overwrite(tmp_path: Path) -> None:
     compile(text, str(dest), "exec")
 
 
+def test_scaffold_derives_the_contract_of_a_journey_only_folder(tmp_path: Path) -> None:
+    """A folder holding only the journey file scaffolds as `generate` generates it: the
+    contracts derived by the export rules (was: 'needs exactly one OpenAPI document')."""
+    from tests.constructs.support import JOURNEYS
+
+    folder = JOURNEYS / "examples" / "technical" / "dsl-errors"
+    assert [p.name for p in folder.iterdir()] == ["dsl-errors.journey.yaml"]
+    dest = tmp_path / "errors_handlers.py"
+    code, out, err = _run("scaffold", str(folder), str(dest))
+    assert code == 0, out + err
+    text = dest.read_text(encoding="utf-8")
+    assert "class Handlers(DslErrorsHttpHandlers):" in text
+    assert "# def lookup(self, call: LookupCall) -> TaskResult:" in text
+    compile(text, str(dest), "exec")
+    assert sorted(p.name for p in folder.iterdir()) == ["dsl-errors.journey.yaml"]
+
+
 def test_scaffolded_handlers_satisfy_the_protocol(tmp_path: Path) -> None:
     dest = tmp_path / "pc_scaffold_handlers.py"
     assert _run("scaffold", str(PAYMENT_CALLBACK), str(dest))[0] == 0
