@@ -6,6 +6,7 @@ The downstream operation is read by `downstream.py`; how the server makes the ca
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,7 +14,9 @@ from .. import naming
 from ..diagnostics import Location
 from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
+from ..schema.journey.check import walk_states
 from ..schema.journey.spec import ApiRef, JourneySpec
+from ..schema.journey.states import TaskState
 from ..schema.journey.tasks import HttpCall
 from .downstream import (
     Downstream,
@@ -72,6 +75,13 @@ class CallBuilder(HandlerMethods):
         self.default_headers: dict[str, str] = dict(http.headers) if http else {}
         self.operations = HttpOperations(sources, spec)
         self.warnings: list[tuple[Location, str]] = []
+        # How many httpCall tasks want each method name: an operation called from several
+        # states gets one method per state, named `<operation>_for_<state>` (never numbered).
+        self.wanted = Counter(
+            _wanted(state.task, _last_token(name))
+            for name, state in (walk_states(spec) if spec is not None else ())
+            if isinstance(state, TaskState) and isinstance(state.task, HttpCall)
+        )
 
     def build(
         self, exprs: Expressions, state: str, task: HttpCall, pointer: str
@@ -84,14 +94,14 @@ class CallBuilder(HandlerMethods):
             if isinstance(ref, str)
             else None
         )
-        wanted = (
-            ref.partition(".")[2]
-            if isinstance(ref, str) and ref.partition(".")[2]
-            else state
-        )
-        name = self.scope.claim(
-            naming.safe_identifier(naming.snake(wanted, default="call"))
-        )
+        wanted = _wanted(task, state)
+        if self.wanted[wanted] > 1:
+            wanted = naming.safe_identifier(
+                f"{wanted}_for_{naming.snake(state, default='state')}"
+            )
+        if wanted in self.scope:  # a name the handler classes already use (`steer`)
+            wanted = f"{wanted}_task"
+        name = self.scope.claim(wanted)
         call_class = self.classes.claim(naming.class_name(name) + "Call")
         if ds is None:
             if isinstance(ref, str):
@@ -251,3 +261,14 @@ class CallBuilder(HandlerMethods):
         if mapped is not None:
             return mapped
         return exprs.value(pointer + "/body", body)
+
+
+def _wanted(task: HttpCall, state: str) -> str:
+    """The method name an httpCall asks for: its operationId, else its state's name."""
+    ref = task.operationRef
+    op = ref.partition(".")[2] if isinstance(ref, str) else ""
+    return naming.safe_identifier(naming.snake(op or state, default="call"))
+
+
+def _last_token(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")

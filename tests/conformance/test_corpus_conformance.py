@@ -471,27 +471,36 @@ def test_all_corpus_packages_pass_one_mypy_strict_run(
     )
 
 
-_DEFINED = re.compile(r"^(?:class (\w+)\(|(\w+) = [A-Z]\w*$)", re.M)
+_DEFINED = re.compile(
+    r"^\s*(?:class (\w+)\(|(\w+) = [A-Z]\w*$|(?:async )?def (\w+)\()", re.M
+)
+
+
+def _numbered(names: set[str]) -> list[str]:
+    """Names that are another defined name plus a number (`X2`, `create_account_2`,
+    `CreateAccount2Call`)."""
+    return sorted(
+        n
+        for n in names
+        for m in re.finditer(r"(?<=[A-Za-z])_?\d+", n)
+        if n[: m.start()] + n[m.end() :] in names
+    )
 
 
 def test_model_and_client_names_are_never_numbered_or_doubled(
     corpus_packages: dict[str, CorpusPackage],
 ) -> None:
-    """`X2` beside `X` (a second model for a name already taken) or `X2 = X` (an alias nobody
-    asked for) is a name a user has to guess; the generator names by location instead.
+    """`X2` beside `X` (a second model for a name already taken), `X2 = X` (an alias nobody
+    asked for) or `create_account_2` beside `create_account` (a second handler method for one
+    operation) is a name a user has to guess; the generator names by location instead.
     """
     numbered: list[str] = []
     for name, package in sorted(corpus_packages.items()):
-        for part in ("models", "client", "__init__"):
+        for part in ("models", "client", "__init__", "handlers", "testing"):
             text = package.generated.files.get(
                 f"{package.module}/{package.module}/{part}.py", ""
             )
-            names = {a or b for a, b in _DEFINED.findall(text)}
-            numbered += [
-                f"{name}: {n}"
-                for n in names
-                if (m := re.fullmatch(r"(\w*?[A-Za-z])(\d+)", n))
-                and m.group(1) in names
-            ]
+            names = {a or b or c for a, b, c in _DEFINED.findall(text)}
+            numbered += [f"{name}/{part}: {n}" for n in _numbered(names)]
             assert "AsyncAsync" not in text, name
     assert not numbered, numbered

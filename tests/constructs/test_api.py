@@ -243,9 +243,10 @@ def test_a_call_that_reached_the_api_is_not_sent_again(
     shop, url = quotes
     gateway = Gateway(url)
     gateway_url = live(gateway.app).url
-    assert "idempotency_key" not in inspect.signature(
-        client.DslApiRouteClient.execute
-    ).parameters
+    assert (
+        "idempotency_key"
+        not in inspect.signature(client.DslApiRouteClient.execute).parameters
+    )
     policy = client.RetryPolicy(max_attempts=3, initial_backoff=0.01)
     body = models.DslApiRouteInput(itemId="i-1", qty=2)
     with client.DslApiRouteClient(gateway_url, retry=policy) as api:

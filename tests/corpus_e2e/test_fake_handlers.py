@@ -222,7 +222,10 @@ def test_a_task_named_like_a_fake_member_gets_another_method_name(
     assert PAYMENT_CALLBACK.name == case.name
     result = generate(case, root=tmp_path / "specs")
     testing = result.files[f"{result.package}/{result.package}/testing.py"]
-    assert "    def steer_2(self, call: handlers.Steer2Call) -> TaskResult:" in testing
+    assert (
+        "    def steer_task(self, call: handlers.SteerTaskCall) -> TaskResult:"
+        in testing
+    )
     assert testing.count("    def steer(self") == 1  # FakeHandlers' own
     write_package(tmp_path / "out", result.package, result.files)
     mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p"]
