@@ -283,7 +283,8 @@ def test_scaffold_of_an_api_folder_writes_handlers_the_server_runs(
     tmp_path: Path,
 ) -> None:
     """`journeygen scaffold` on a folder holding only the Api file derives its contract as
-    `generate` does; the handlers it writes serve the Api (its httpCall made over HTTP)."""
+    `generate` does; the handlers it writes serve the Api (its httpCall made over HTTP).
+    """
     from generator.cli import main
 
     server, client, models = route_pkg
@@ -465,7 +466,8 @@ def test_the_generated_api_packages_pass_mypy_strict(tmp_path: Path) -> None:
     folders = [
         str(tmp_path / package / package)
         for package in (
-            generate_journey(name, tmp_path) for name in (ROUTE, DEFAULT, ENVELOPE)
+            generate_journey(name, tmp_path)
+            for name in (ROUTE, DEFAULT, ENVELOPE, "dsl-api-auth")
         )
     ]
     result = subprocess.run(

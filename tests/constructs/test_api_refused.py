@@ -38,6 +38,16 @@ PAUSES = (
 )
 INPUT = "\n      {0}:\n        input:\n          schema: {{type: object}}\n      next: done\n"
 REFUSED = {
+    "subjourney-wait": (
+        {
+            "extra": "    s:\n      type: subjourney\n      subjourney: {ref: ask}\n"
+            "      next: done\n  subjourneys:\n    ask:\n      start: w\n      states:\n"
+            "        w:\n          type: wait\n          wait:\n            input:\n"
+            "              schema: {type: object}\n          next: ok\n"
+            "        ok:\n          type: succeed\n"
+        },
+        [f"23:17: error: type: wait MUST NOT be used in kind: Api specs {PAUSES}"],
+    ),
     "wait": (
         {"extra": "    w:\n      type: wait" + INPUT.format("wait")},
         [f"15:13: error: type: wait MUST NOT be used in kind: Api specs {PAUSES}"],
