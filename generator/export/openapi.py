@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import naming
+from generator.load import escape_pointer_token
 
 PAUSING = ("wait", "webhook", "timer")
 EXTERNAL = ("wait", "webhook")
@@ -101,6 +102,68 @@ def external_states(
 def pauses(spec: Mapping[str, Any]) -> bool:
     """Whether a run can stop before a terminal state (an external input or a durable timer)."""
     return any(state.get("type") in PAUSING for _, state in states_of(spec))
+
+
+def timer_before_input(spec: Mapping[str, Any]) -> str | None:
+    """The JSON pointer of a timer state a run can reach from `spec.start` before any
+    external input or terminal state (through choices, parallel branches and subjourneys),
+    None when there is none: there a synchronous start answers the JourneyStatus of a run
+    paused at the timer, not its outcome (DSL §2.2.1, §2.7: a poor fit for sync start).
+    """
+    subjourneys = spec.get("subjourneys")
+    subs = subjourneys if isinstance(subjourneys, Mapping) else {}
+    seen: set[str] = set()
+
+    def walk(states: Any, start: Any, at: str) -> str | None:
+        pending = [start]
+        while pending:
+            state_id = pending.pop()
+            if not isinstance(states, Mapping) or not isinstance(state_id, str):
+                continue
+            pointer = f"{at}/{escape_pointer_token(state_id)}"
+            state = states.get(state_id)
+            if pointer in seen or not isinstance(state, Mapping):
+                continue
+            seen.add(pointer)
+            kind = state.get("type")
+            if kind == "timer":
+                return pointer
+            if kind in EXTERNAL:
+                continue  # the start hands back here
+            found = None
+            if kind == "parallel":
+                block = state.get("parallel")
+                branches = block.get("branches") if isinstance(block, Mapping) else None
+                for i, branch in enumerate(
+                    branches if isinstance(branches, list) else []
+                ):
+                    if isinstance(branch, Mapping) and found is None:
+                        found = walk(
+                            branch.get("states"),
+                            branch.get("start"),
+                            f"{pointer}/parallel/branches/{i}/states",
+                        )
+            elif kind == "subjourney":
+                block = state.get("subjourney")
+                ref = block.get("ref") if isinstance(block, Mapping) else None
+                sub = subs.get(ref) if isinstance(ref, str) else None
+                if isinstance(sub, Mapping):
+                    found = walk(
+                        sub.get("states"),
+                        sub.get("start"),
+                        f"/spec/subjourneys/{escape_pointer_token(str(ref))}/states",
+                    )
+            if found is not None:
+                return found
+            pending.append(state.get("next"))
+            pending.append(state.get("default"))
+            choices = state.get("choices")
+            for choice in choices if isinstance(choices, list) else []:
+                if isinstance(choice, Mapping):
+                    pending.append(choice.get("next"))
+        return None
+
+    return walk(spec.get("states"), spec.get("start"), "/spec/states")
 
 
 def inline_schema(value: Any) -> dict[str, Any]:
@@ -208,9 +271,10 @@ def start_response(spec: Mapping[str, Any]) -> tuple[str, str]:
     lifecycle = spec.get("lifecycle")
     if isinstance(lifecycle, Mapping) and lifecycle.get("startMode") == "async":
         return "202", "JourneyStartResponse"
-    # A sync start runs to a terminal state or to the first external input (a timer alone does
-    # not hand the start back: DSL §2.7 calls timers before any input a poor fit for sync start).
-    if external_states(spec):
+    # A sync start runs to a terminal state or to the first external input; a run that can
+    # pause at a timer first answers its JourneyStatus there (DSL §2.7 calls timers before any
+    # input a poor fit for sync start; §12.3: no HTTP request is blocked by a timer).
+    if external_states(spec) or timer_before_input(spec) is not None:
         return "200", "JourneyStatus"
     return "200", "JourneyOutcome"
 

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level
-from ..export.openapi import derive_openapi
+from ..export.openapi import derive_openapi, timer_before_input
 from ..inputs import Inputs
 from ..ir import Bundle
 from ..schema.journey.spec import JourneySpec
@@ -97,6 +97,22 @@ def build_server(bundle: Bundle, loaded: Inputs) -> ServerPart:
         for where, text in calls.warnings + compiler.warnings + expression_warnings
     ]
     warnings += bound.warnings + [_warning(u) for u in server.unsupported]
+    raw = journey_doc.data.get("spec") if isinstance(journey_doc.data, dict) else None
+    timer = timer_before_input(raw) if server.start_outcome and raw else None
+    if timer is not None:
+        state = timer.rsplit("/", 1)[1]
+        warnings.append(
+            Diagnostic(
+                journey_doc.location(timer),
+                f"a synchronous start can reach timer {state!r} before any terminal or "
+                "external-input state (DSL §2.2.1, §2.7: a poor fit for sync start): the "
+                "start then answers 200 with the JourneyStatus of the paused run, which the "
+                "contract's start response (JourneyOutcome) does not describe, so the typed "
+                "client's start() raises DecodeError; write spec.lifecycle.startMode: async, "
+                "or give the start the JourneyStatus response `journeygen export` derives",
+                Level.WARNING,
+            )
+        )
     return ServerPart(server, tuple(warnings))
 
 

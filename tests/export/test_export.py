@@ -46,7 +46,9 @@ def test_derived_contract_matches_the_published_one_up_to_listed_differences(
 def test_every_listed_difference_says_which_side_is_wrong() -> None:
     assert len(corpus_journeys()) == 42
     identical = 42 - len(KNOWN_DIFFERENCES)
-    assert identical >= 20  # the derived contract equals most published ones exactly
+    # the derived contract equals 19 published ones exactly (business-hours-payment-
+    # authorization's published start answers an outcome its timer never lets it give)
+    assert identical >= 19
     for name, entry in KNOWN_DIFFERENCES.items():
         assert entry["reason"] and "TODO" not in entry["reason"], name
 
