@@ -1,6 +1,7 @@
 """Idempotent start of the GENERATED payment-callback server: a retried start with the same
 Idempotency-Key never makes a second journey, across a restart and across two processes, on
-each store (`db_path` here is `store_target`: a SQLite file, then a PostgreSQL database).
+each store (`db_path`: a SQLite file at synchronous=FULL, the same at NORMAL, where a start's
+transaction runs on the event loop, then a PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,30 +25,48 @@ from payment_callback.server import FakeHandlers, Settings, create_app
 
 from tests.server.pc_support import PROBLEM, START
 from tests.support.live import LiveServer, free_port
+from tests.support.postgres import fresh_database
 
 START_PATH = "/api/v1/journeys/payment-callback/start"
 Launch = Callable[..., tuple[httpx.Client, FakeHandlers]]
 
 
+@pytest.fixture(params=["sqlite", "sqlite-normal", "postgres"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """The store every test here runs on, and its durability: each kind in turn."""
+    if request.param == "postgres":
+        with fresh_database() as url:
+            yield url, "full"
+        return
+    durability = "normal" if request.param == "sqlite-normal" else "full"
+    yield str(tmp_path / "journeys.sqlite3"), durability
+
+
 @pytest.fixture
-def db_path(store_target: str) -> str:
-    """The store every test here runs on: each kind in turn."""
-    return store_target
+def db_path(target: tuple[str, str]) -> str:
+    return target[0]
+
+
+@pytest.fixture
+def durability(target: tuple[str, str]) -> str:
+    return target[1]
 
 
 @pytest.fixture
 def launch(
-    live: Callable[..., LiveServer], db_path: str
+    live: Callable[..., LiveServer], db_path: str, durability: str
 ) -> Iterator[Callable[..., tuple[httpx.Client, FakeHandlers]]]:
     clients: list[httpx.Client] = []
     stores: list[JourneyStore] = []
 
     def start(**settings: Any) -> tuple[httpx.Client, FakeHandlers]:
         handlers = FakeHandlers()
-        store = open_store(Settings(store_path=db_path))
+        store = open_store(Settings(store_path=db_path, durability=durability))
         stores.append(store)
         app = create_app(
-            handlers, store=store, settings=Settings(store_path=db_path, **settings)
+            handlers,
+            store=store,
+            settings=Settings(store_path=db_path, durability=durability, **settings),
         )
         client = httpx.Client(base_url=live(app).url, timeout=30)
         clients.append(client)
@@ -144,9 +164,13 @@ def test_an_expired_key_starts_a_new_journey(launch: Launch, db_path: str) -> No
     assert _journeys(db_path) == 2
 
 
-def _serve(db_path: str) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(db_path: str, durability: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "PAYMENT_CALLBACK_STORE": db_path}
+    env = {
+        **os.environ,
+        "PAYMENT_CALLBACK_STORE": db_path,
+        "PAYMENT_CALLBACK_DURABILITY": durability,
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -172,8 +196,11 @@ def _serve(db_path: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
-def test_two_processes_on_one_store_make_one_journey_per_key(db_path: str) -> None:
-    servers = [_serve(db_path) for _ in range(2)]
+def test_two_processes_on_one_store_make_one_journey_per_key(
+    db_path: str, durability: str
+) -> None:
+    # at NORMAL a start meeting the other process's write lock waits for it on a worker
+    servers = [_serve(db_path, durability) for _ in range(2)]
     try:
         clients = [httpx.Client(base_url=url, timeout=30) for _, url in servers]
 
