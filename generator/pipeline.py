@@ -221,6 +221,10 @@ class _Helper:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # Both processes need pydantic (the spec models here, the model generator there):
+        # imported once, before the fork, it is shared instead of imported twice.
+        import pydantic.main  # noqa: F401
+
         pool = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("fork"),
