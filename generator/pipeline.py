@@ -309,7 +309,9 @@ _WORKER: dict[str, object] = {}
 
 def _init_worker(cache: Cache | None, stage_cache: Path | None) -> None:
     _WORKER.update(
-        cache=cache, stage_cache=stage_cache, formatter=Formatter(stage_cache)
+        cache=cache,
+        stage_cache=stage_cache,
+        formatter=Formatter(stage_cache, shared=True),
     )
 
 
@@ -372,7 +374,7 @@ def generate_many(
     processes (default: `jobs_wanted`). Each case's output depends only on its inputs, so the
     result is the same bytes however the work is spread.
     """
-    formatter = Formatter(stage_cache)
+    formatter = Formatter(stage_cache, shared=len(cases) > 1)
     hits: dict[int, Outcome] = {}
     misses: list[int] = []
     for index, (case, root) in enumerate(cases):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import black
 import pytest
@@ -41,10 +42,6 @@ class _Recorder(Formatter):
         return text
 
 
-# Modules this long repeat one definition per operation (every module is chunked).
-LARGE = 16_000
-
-
 def test_generated_modules_of_a_many_operation_case(tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
@@ -57,7 +54,7 @@ def test_generated_modules_of_a_many_operation_case(tmp_path: Path) -> None:
     large = {
         p: t
         for p, t in recorder.texts.items()
-        if len(t) >= LARGE and "_runtime" not in p
+        if len(t) >= fmt.CHUNKED_FROM and "_runtime" not in p
     }
     assert any(p.endswith("client.py") for p in large)
     for path, text in large.items():
@@ -179,3 +176,28 @@ def test_edge_cases_match_black(source: str, monkeypatch: pytest.MonkeyPatch) ->
 def test_pragmas_are_formatted_whole() -> None:
     text = "x = 1\n\n\n# fmt: off\ndef f(): pass\n"
     assert split(text) is None
+
+
+def test_a_formatter_for_several_cases_chunks_every_module() -> None:
+    # A small module is formatted whole by a one-case Formatter and one definition at a time
+    # by a shared one (a corpus worker), with the same bytes.
+    source = "def f(a,b):\n    return a+b\n\n\nclass K:\n    def m(self): return 1\n"
+    alone, shared = Formatter(), Formatter(shared=True)
+    calls_alone: list[str] = []
+    calls_shared: list[str] = []
+    original = Formatter._black_text
+
+    def counting(calls: list[str]) -> Any:
+        def black_text(self: Formatter, text: str) -> str:
+            calls.append(text)
+            return original(self, text)
+
+        return black_text
+
+    alone._black_text = counting(calls_alone).__get__(alone)  # type: ignore[method-assign]
+    shared._black_text = counting(calls_shared).__get__(shared)  # type: ignore[method-assign]
+    assert (
+        alone.format("m.py", source) == shared.format("m.py", source) == _black(source)
+    )
+    assert len(calls_alone) == 1
+    assert len(calls_shared) > 1
