@@ -249,10 +249,11 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _json(schema: Mapping[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-    }
+    return _media("application/json", schema, description)
+
+
+def _media(media: str, schema: Mapping[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {media: {"schema": schema}}}
 
 
 def _journey_id() -> list[dict[str, Any]]:
@@ -388,10 +389,12 @@ def _derive_api(
     path = str(route.get("path") or f"/apis/{name}")
     method = str(route.get("method") or "POST").lower()
     envelope = (spec.get("errors") or {}).get("envelope") or {}
+    # the failure body as the server answers it: the custom envelope as JSON, else a Problem
+    # as application/problem+json (RFC 9457)
     error = (
-        inline_schema(envelope.get("schema"))
+        _json(inline_schema(envelope.get("schema")), "Failure")
         if envelope.get("format") == "custom"
-        else _ref("ProblemDetails")
+        else _media("application/problem+json", _ref("ProblemDetails"), "Failure")
     )
     components: dict[str, Any] = {
         "Input": inline_schema((spec.get("input") or {}).get("schema")),
@@ -425,7 +428,7 @@ def _derive_api(
     return _document(name, metadata, paths, components, api=True)
 
 
-def _api_responses(spec: Mapping[str, Any], error: Any) -> dict[str, Any]:
+def _api_responses(spec: Mapping[str, Any], error: dict[str, Any]) -> dict[str, Any]:
     """The statuses `spec.bindings.http.apiResponses` answers with (DSL §2.2.2): the success
     default (200) and each literal success status answer the Output; each literal failure
     status answers the error body, `default` every other failure."""
@@ -452,8 +455,8 @@ def _api_responses(spec: Mapping[str, Any], error: Any) -> dict[str, Any]:
         str(code): _json(_ref("Output"), "Success") for code in sorted(success)
     }
     for code in sorted(failure - success):
-        responses[str(code)] = _json(error, "Failure")
-    responses["default"] = _json(error, "Failure")
+        responses[str(code)] = copy.deepcopy(error)
+    responses["default"] = copy.deepcopy(error)
     return responses
 
 

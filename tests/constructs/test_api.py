@@ -14,10 +14,12 @@ called through the generated typed client, sync and async. Nothing is stored, no
 from __future__ import annotations
 
 import asyncio
+import copy
 import importlib
 import importlib.util
 import inspect
 import io
+import json
 import logging
 import os
 import subprocess
@@ -372,8 +374,13 @@ def test_export_derives_the_api_contract_and_no_workflow(tmp_path: Path) -> None
     assert sorted(responses) == ["201", "202", "404", "424", "default"]
     output = {"$ref": "#/components/schemas/Output"}
     problem = {"$ref": "#/components/schemas/ProblemDetails"}
-    for status, schema in (("201", output), ("202", output), ("404", problem)):
-        assert responses[status]["content"]["application/json"]["schema"] == schema
+    for status in ("201", "202"):
+        assert responses[status]["content"] == {"application/json": {"schema": output}}
+    # a failure is answered as application/problem+json, and documented so
+    for status in ("404", "424", "default"):
+        assert responses[status]["content"] == {
+            "application/problem+json": {"schema": problem}
+        }
     assert contract["components"]["schemas"]["Input"]["required"] == ["itemId", "qty"]
 
 
@@ -480,3 +487,29 @@ def test_the_generated_api_packages_pass_mypy_strict(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_envelope_api_documents_each_failure_as_it_answers_it(
+    envelope_pkg: tuple[Any, Any, Any],
+) -> None:
+    """Failures of a custom envelope are application/json, the request's own problems
+    (a bad body, ...) application/problem+json; a status both can answer lists both."""
+    server, _, _ = envelope_pkg
+    module = server.__name__.rsplit(".", 1)[0]
+    contract = importlib.import_module(f"{module}.contract")
+    runtime = importlib.import_module(f"{module}._runtime.server.contract")
+    exported = json.loads(contract.CONTRACT_JSON)
+    served = runtime.served_contract(exported, (), api=True)
+    (item,) = served["paths"].values()
+    responses = item["post"]["responses"]
+    assert list(responses["default"]["content"]) == ["application/json"]
+    assert list(responses["400"]["content"]) == ["application/problem+json"]
+    # an apiResponses rule answering 400 with the envelope: both bodies are documented
+    (own,) = exported["paths"].values()
+    own["post"]["responses"]["400"] = copy.deepcopy(own["post"]["responses"]["default"])
+    both = runtime.served_contract(exported, (), api=True)
+    (item,) = both["paths"].values()
+    assert sorted(item["post"]["responses"]["400"]["content"]) == [
+        "application/json",
+        "application/problem+json",
+    ]

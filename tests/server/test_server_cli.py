@@ -128,7 +128,8 @@ def test_scaffold_writes_once_then_refuses_to_overwrite(tmp_path: Path) -> None:
 
 def test_scaffold_derives_the_contract_of_a_journey_only_folder(tmp_path: Path) -> None:
     """A folder holding only the journey file scaffolds as `generate` generates it: the
-    contracts derived by the export rules (was: 'needs exactly one OpenAPI document')."""
+    contracts derived by the export rules (was: 'needs exactly one OpenAPI document').
+    """
     from tests.constructs.support import JOURNEYS
 
     folder = JOURNEYS / "examples" / "technical" / "dsl-errors"

@@ -1,7 +1,10 @@
 """Bounded schemathesis runs against generated servers, each over the contract it serves.
 
 Each server (the golden payment-callback package and two corpus journeys) runs on a real uvicorn
-with the package's own transport options, the secret configured and sent, a fresh SQLite file.
+with the package's own transport options, the secret configured and sent, a fresh SQLite file;
+the kind: Api specs `dsl-api-route` (apiResponses rules) and `dsl-api-envelope` (a custom error
+envelope) of tests/constructs are served the same way, calling the live downstream shop of
+tests/constructs/test_api.py.
 Schemathesis (fixed seed, few examples per operation, one worker) runs its coverage, fuzzing and
 stateful phases against /openapi.json, checking for server errors and for any response that
 breaks the served contract (status code, content type, headers, body schema). All three runs
@@ -141,3 +144,25 @@ def test_schemathesis_finds_no_server_error_and_no_contract_violation(
         if method in ("get", "post")
     )
     _assert_clean(found, operations + len(bindings))
+
+
+@pytest.mark.parametrize("case", ["dsl-api-route", "dsl-api-envelope"])
+def test_schemathesis_finds_nothing_wrong_in_a_served_api(
+    case: str, live: Callable[..., LiveServer], tmp_path: Path
+) -> None:
+    """kind: Api: one synchronous endpoint whose statuses come from apiResponses; every answer
+    the fuzzer provokes (a success, a failure by rule or default, a refused body) matches
+    the contract the server serves."""
+    from tests.constructs.support import generate as generate_construct
+    from tests.constructs.test_api import Shop
+
+    module = generate_construct(case, tmp_path / "pkg")
+    server = importlib.import_module(f"{module}.server")
+    serve = importlib.import_module(f"{module}._runtime.server.serve")
+    shop = Shop()
+    settings = server.Settings(api_base_urls={"shop": live(shop.app).url + "/shop"})
+    app = server.create_app(settings=settings)
+    url = live(app, **serve.uvicorn_options(app)).url
+    found = _fuzz(url, tmp_path / "report.json", [])
+    _assert_clean(found, 1)
+    assert shop.seen, "the fuzzed calls reached the downstream shop"

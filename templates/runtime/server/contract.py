@@ -120,6 +120,10 @@ def _complete(operation: dict[str, Any], kind: str) -> None:
                 **(known or {}),
                 "content": answer["content"],
             }
+        elif kind == "api":
+            # a kind: Api failure status its apiResponses also answer (with a custom
+            # envelope as application/json): the request's own problem is answered too
+            known["content"] = {**answer["content"], **known["content"]}
     if kind in ("start", "step"):
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("name", "").lower() == "idempotency-key" for p in parameters):
