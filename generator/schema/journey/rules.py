@@ -122,7 +122,8 @@ def bindings(c: Checker) -> None:
 def _route_method(c: Checker) -> None:
     """DSL §2.2.2: route.method is POST; `post` in another case is read as POST."""
     raw = _at(c.doc.data, "/spec/bindings/http/route").get("method")
-    if c.journey.kind == "Api" and isinstance(raw, str) and raw != "POST":  # any other value failed the schema
+    # any other value failed the schema
+    if c.journey.kind == "Api" and isinstance(raw, str) and raw != "POST":
         c.report("/spec/bindings/http/route/method", f"route.method {raw!r} is read as POST (HTTP methods are upper case; DSL §2.2.2); write method: POST", Level.WARNING)  # fmt: skip
 
 
