@@ -1239,6 +1239,20 @@ CASES: tuple[Case, ...] = (
         kind="Api",
     ),
     Case(
+        "route-path-template",
+        "§2.2.2",
+        "route.path is literal: the input of an Api call is its JSON body",
+        CALL + DONE,
+        (
+            "5:35: error: journey: spec.bindings.http.route.path: route.path must be a literal "
+            "path: the input of a kind: Api call is its JSON body, and a path parameter would "
+            "reach no state (the endpoint's path under /api/v1, DSL §2.2.2): write /apis/orders "
+            "and send orderId in the body (got '/apis/orders/{orderId}')",
+        ),
+        spec="  bindings: {http: {route: {path: '/apis/orders/{orderId}'}}}\n",
+        kind="Api",
+    ),
+    Case(
         "route-method",
         "§2.2.2",
         "route.method: the initial version supports POST only",

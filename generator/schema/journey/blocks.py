@@ -313,6 +313,16 @@ class Route(Open):
         elif "//" in value or any(c.isspace() for c in value):
             what = "have no empty segments or spaces"
             fixed = re.sub(r"/+", "/", re.sub(r"\s+", "", value))
+        elif "{" in value or "}" in value:
+            # the DSL gives a path parameter no way into the context: the input is the body
+            names = re.findall(r"\{([^}/]*)\}", value)
+            what = (
+                "be a literal path: the input of a kind: Api call is its JSON body, and a "
+                "path parameter would reach no state"
+            )
+            fixed = (re.sub(r"/[^/]*[{}][^/]*", "", value) or "/apis/<name>") + (
+                f" and send {', '.join(names)} in the body" if names else ""
+            )
         else:
             return value
         raise PydanticCustomError(
