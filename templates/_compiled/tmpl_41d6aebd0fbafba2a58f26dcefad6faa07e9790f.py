@@ -71,7 +71,10 @@ def root(context, missing=missing):
     yield '\n<!-- client section -->\n\nErrors are exceptions importable from `'
     yield str(environment.getattr((undefined(name='names') if l_0_names is missing else l_0_names), 'module'))
     yield '` (as are `RetryPolicy`, `Timing` and\n`PollSchedule`'
-    if environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
+    if (environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey') and environment.getattr(environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'), 'api')):
+        pass
+        yield ", and the server's `Settings`"
+    elif environment.getattr((undefined(name='b') if l_0_b is missing else l_0_b), 'journey'):
         pass
         yield ", and the server's `Settings`, `JourneyStore` and `SQLiteStore`"
     yield '): `ApiError` subclasses per status\n(`status`, problem+json `problem`, redacted `headers`), `TransportError`, `RequestTimeout`,\n`DeadlineExceeded` (with the last status seen while polling), `DecodeError` and `WorkflowError`.\nConnection errors, 429, 502, 503 and 504 are retried with backoff and jitter, honouring\n`Retry-After`; a POST is retried only with an `Idempotency-Key` (start sends one by default, the\nsame on every attempt).\n'
@@ -85,4 +88,4 @@ def root(context, missing=missing):
         yield '\n<!-- server section -->\n'
 
 blocks = {}
-debug_info = '2=26&4=28&7=30&8=34&12=38&16=41&20=43&26=46&27=48&28=51&29=53&30=56&37=59&42=61&43=65&48=71&49=73&55=77&56=80&61=82'
+debug_info = '2=26&4=28&7=30&8=34&12=38&16=41&20=43&26=46&27=48&28=51&29=53&30=56&37=59&42=61&43=65&48=71&49=73&55=80&56=83&61=85'

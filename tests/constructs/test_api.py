@@ -410,6 +410,11 @@ def test_the_package_readme_describes_the_api_server(
     assert "postgres" not in install
     pyproject = (Path(server.__file__).parents[1] / "pyproject.toml").read_text()
     assert "server = [" in pyproject and "postgres" not in pyproject
+    # the package exports the server's Settings, and no store class
+    package = importlib.import_module(server.__name__.rsplit(".", 1)[0])
+    assert "Settings" in package.__all__
+    assert not {"JourneyStore", "SQLiteStore"} & set(package.__all__)
+    assert "`Settings`, `JourneyStore`" not in readme
     # execute() takes no Idempotency-Key and says why
     assert "`execute()` takes no `Idempotency-Key`: the `kind: Api` server is" in readme
 
