@@ -142,7 +142,8 @@ def _cache_settings(spec: JourneySpec) -> tuple[float | None, int | None]:
 def _warning(item: Unsupported) -> Diagnostic:
     return Diagnostic(
         item.location,
-        f"state {item.state!r} uses {item.construct}, which the server engine does not support "
-        "yet; the generated create_app raises NotImplementedError",
+        f"state {item.state!r} uses {item.construct}, which the server engine does not run: "
+        "reaching this state fails the run with JOURNEY_DEFINITION_INVALID (the rest of the "
+        "journey is served)",
         Level.WARNING,
     )

@@ -3,8 +3,9 @@
 `JourneyCompiler` walks the state machines of one typed journey (top level, parallel branches,
 `spec.subjourneys`, `spec.compensation`) and hands each state to the compiler its type names in
 `states.COMPILERS`; a task state hands its task to `tasks.TASKS` by kind. Nothing here knows a
-kind by name. A construct no compiler handles yet is collected as `Unsupported`, so the part
-emits a stub that says so instead of wrong code.
+kind by name. A state no compiler can compile is collected as `Unsupported` (a located
+warning) and compiled as a step that fails the run with JOURNEY_DEFINITION_INVALID when it is
+reached: the rest of the journey is served, never a stub and never wrong code.
 
 A `next` naming no state is compiled as a transition the engine fails with
 JOURNEY_DEFINITION_INVALID when it is reached (and reported as a warning); a branch state whose
@@ -31,6 +32,13 @@ from .scope import NotSupportedError, Scope
 from .states import COMPILERS
 
 __all__ = ["JourneyCompiler", "NotSupportedError", "Scope"]
+
+
+DEFINITION_INVALID = "JOURNEY_DEFINITION_INVALID"
+# What compiling a state adds to its Scope and to the compiler: a state that fails part-way
+# is rolled back to these lengths.
+_SCOPE_LISTS = ("steps", "inputs", "timers", "parallels", "calls")
+_COMPILER_LISTS = ("functions", "methods", "branch_machines")
 
 
 class JourneyCompiler:
@@ -119,15 +127,14 @@ class JourneyCompiler:
     def machine(self, scope: Scope, var: str) -> MachineCode:
         """Compile the states of one machine into its MachineCode."""
         for state, body in scope.states.items():
+            kept = self._mark(scope)
             try:
                 self.state(scope, state, body)
             except NotSupportedError as exc:
-                where = self.doc.location(scope.pointer(state) + exc.pointer)
-                self.unsupported.append(Unsupported(state, exc.construct, where))
+                self._cannot_run(scope, state, exc.construct, exc.pointer, kept)
             except UnsupportedBindingError as exc:
                 construct = f"expression binding {', '.join(sorted(exc.names))}"
-                where = self.doc.location(scope.pointer(state))
-                self.unsupported.append(Unsupported(state, construct, where))
+                self._cannot_run(scope, state, construct, "", kept)
         return MachineCode(
             var,
             tuple(scope.steps),
@@ -136,6 +143,40 @@ class JourneyCompiler:
             tuple(scope.parallels),
             order=tuple(scope.states),
             calls=tuple(scope.calls),
+        )
+
+    def _mark(self, scope: Scope) -> tuple[int, ...]:
+        """How much code the compiled states have added so far (see `_cannot_run`)."""
+        return (
+            *(len(getattr(scope, name)) for name in _SCOPE_LISTS),
+            *(len(getattr(self, name)) for name in _COMPILER_LISTS),
+        )
+
+    def _cannot_run(
+        self,
+        scope: Scope,
+        state: str,
+        construct: str,
+        pointer: str,
+        kept: tuple[int, ...],
+    ) -> None:
+        """A state the engine cannot compile: whatever it added is dropped and it becomes a
+        step that fails the run with JOURNEY_DEFINITION_INVALID when it is reached (the
+        rest of the journey is served; `assemble` reports it as a located warning)."""
+        for name, size in zip((*_SCOPE_LISTS, *_COMPILER_LISTS), kept, strict=True):
+            owner = scope if name in _SCOPE_LISTS else self
+            del getattr(owner, name)[size:]
+        where = self.doc.location(scope.pointer(state) + pointer)
+        self.unsupported.append(Unsupported(state, construct, where))
+        reason = (
+            f"state {state!r} uses {construct}, which this server does not run "
+            f"({self.site(scope.pointer(state) + pointer)})"
+        )
+        self.step(
+            scope,
+            state,
+            [f"return Fail({DEFINITION_INVALID!r}, {reason!r})"],
+            f"{state} (cannot run: {construct})",
         )
 
     def state(self, scope: Scope, state: str, body: Any) -> None:

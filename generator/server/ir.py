@@ -258,7 +258,8 @@ class MachineCode:
 
 @dataclass(frozen=True)
 class Unsupported:
-    """A construct the engine compiler does not support yet."""
+    """A state the engine compiler cannot compile: it is a step failing the run with
+    JOURNEY_DEFINITION_INVALID, reported as a located warning."""
 
     state: str
     construct: str

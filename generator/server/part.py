@@ -27,9 +27,6 @@ def render(
         return PartOutput({})
     server, warnings = bundle.server.ir, bundle.server.warnings
     values = {**context, "s": server}
-    if server.unsupported:
-        stub = env.get_template("server/stub_server.py.jinja").render(values)
-        return PartOutput({f"{base}/server.py": stub}, warnings)
     files = {
         f"{base}/{name}.py": env.get_template(f"server/{name}.py.jinja").render(values)
         for name in MODULES

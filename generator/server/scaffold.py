@@ -27,12 +27,6 @@ def render_scaffold(case_folder: Path, root: Path | None = None) -> str:
             Location(str(case_folder)), "no *.journey.yaml here: nothing to scaffold"
         )
     server = bundle.server.ir
-    if server.unsupported:
-        first = server.unsupported[0]
-        raise error(
-            first.location,
-            f"the server for this journey is not supported yet ({first.construct})",
-        )
     template = environment(templates_dir()).get_template("server/scaffold.py.jinja")
     text = template.render(s=server, names=bundle.names, b=bundle)
     return Formatter().format_files({"handlers.py": text})["handlers.py"]

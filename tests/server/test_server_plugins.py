@@ -18,7 +18,6 @@ import pytest
 from tests.server.pc_support import assert_problem
 from tests.support.engine import (
     API,
-    JOURNEYS,
     generate_case,
     rows,
     server_module,
@@ -314,24 +313,3 @@ def test_platform_config_feeds_expressions_and_is_required(
     assert outcome["phase"] == "SUCCEEDED"
     (call,) = fake.calls_to("call_api")
     assert call.url == "https://items.example.com/items/i-1"
-
-
-# -- the stub for constructs the engine does not run ------------------------------------------
-
-
-def test_an_unsupported_construct_still_gets_a_located_stub(tmp_path: Path) -> None:
-    from generator.format import Formatter
-    from generator.pipeline import generate
-
-    case = JOURNEYS / "examples" / "technical" / "engine-unsupported"
-    result = generate(case, root=JOURNEYS, formatter=Formatter())
-    base = f"{result.package}/{result.package}/"
-    server = {p[len(base) :] for p in result.files if p.startswith(base)}
-    assert "server.py" in server and "engine.py" not in server
-    (warning,) = [w for w in result.warnings if "does not support" in w.message]
-    assert warning.location.path.endswith("engine-unsupported.journey.yaml")
-    assert warning.location.line == 31  # the subjourney's ref to itself
-    assert "'decode'" in warning.message and "'again' calling itself" in warning.message
-    stub = server_module(generate_case("engine-unsupported", tmp_path))
-    with pytest.raises(NotImplementedError, match="'again' calling itself"):
-        stub.create_app(None)
