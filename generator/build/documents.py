@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .. import naming
-from ..diagnostics import Diagnostic, SpecError
+from ..diagnostics import Diagnostic, Level, SpecError
 from ..load import Document
 from ..schema.openapi import validate_openapi
 from .arazzo_parts import read_parts
@@ -33,9 +33,30 @@ def read_documents(ctx: BuildContext) -> None:
         ctx.inputs.journey = parsed.document
     ctx.warnings.extend(parsed.warnings if parsed else ())
     if arazzo_doc is not None:
-        read_parts(ctx, problems)  # the entry document and those it names
+        found: list[Diagnostic] = []
+        read_parts(ctx, found)  # the entry document and those it names
+        if found and ctx.journey is not None:
+            _leave_out_arazzo(ctx, found)
+        else:
+            problems.extend(found)
     if problems:
         raise SpecError(problems)
+
+
+def _leave_out_arazzo(ctx: BuildContext, found: list[Diagnostic]) -> None:
+    """A journey case whose Arazzo description is broken (issue #14): each problem is a
+    located warning (`--strict` refuses them) and the case is built without it, so the
+    package still has the journey's models, server and client operations, no workflows."""
+    note = (
+        "; the Arazzo workflows are left out (the journey's models, server and client "
+        "operations are generated)"
+    )
+    ctx.warnings.extend(
+        Diagnostic(d.location, d.message + note, Level.WARNING) for d in found
+    )
+    ctx.arazzo = None
+    ctx.arazzo_parts = []
+    ctx.inputs.arazzo = None
 
 
 def extra_sources(ctx: BuildContext) -> list[tuple[Document, str]]:
