@@ -330,41 +330,42 @@ def generation(
 
         tools["datamodel-code-generator"] = dmcg
 
-    for name, make in tools.items():
-        if name.endswith("(stage cache shared)"):
-            shutil.rmtree(shared_cache, ignore_errors=True)
-        walls: list[float] = []
-        cpus: list[float] = []
-        rss: list[float] = []
-        totals: list[float] = []
-        failures: list[str] = []
-        for loop in range(loops):
-            if name.endswith("(stage cache shared)"):
-                shutil.rmtree(shared_cache, ignore_errors=True)
-            started = time.perf_counter()
-            for case in cases:
+    # Interleaved: every tool in turn on one journey, then the next journey, so a change of
+    # the machine's load during the loop reaches every tool alike (one tool's whole loop after
+    # another's compared different loads). A loop's total is the sum of its processes' walls.
+    runs: dict[str, list[Run]] = {name: [] for name in tools}
+    totals: dict[str, list[float]] = {name: [] for name in tools}
+    failures: dict[str, list[str]] = {name: [] for name in tools}
+    for loop in range(loops):
+        shutil.rmtree(
+            shared_cache, ignore_errors=True
+        )  # the shared stage cache starts empty
+        spent = dict.fromkeys(tools, 0.0)
+        for case in cases:
+            for name, make in tools.items():
                 out = Path(tempfile.mkdtemp(dir=tmp, prefix="gen-"))
                 argv, cwd, env = make(case, out)
                 run = run_process(argv, cwd=cwd, env=env, timeout=120)
-                walls.append(run.wall)
-                cpus.append(run.cpu)
-                rss.append(run.rss_mb)
+                runs[name].append(run)
+                spent[name] += run.wall
                 if run.rc != 0:
-                    failures.append(
+                    failures[name].append(
                         f"{case.name}: exit {run.rc}: {run.stderr.strip()[-200:]}"
                     )
                 shutil.rmtree(out, ignore_errors=True)
-            totals.append(time.perf_counter() - started)
+        for name in tools:
+            totals[name].append(spent[name])
             log(
-                f"  1. {name}: loop {loop + 1}/{loops} over {len(cases)} journeys: {totals[-1]:.1f}s"
+                f"  1. {name}: loop {loop + 1}/{loops} over {len(cases)} journeys: {spent[name]:.1f}s"
             )
+    for name in tools:
         result["per_journey"][name] = {
-            "wall_s": summary(walls),
-            "cpu_s": summary(cpus),
-            "max_rss_mb": summary(rss),
-            "loop_total_s": summary(totals),
-            "failures": failures[:10],
-            "failed": len(failures),
+            "wall_s": summary([r.wall for r in runs[name]]),
+            "cpu_s": summary([r.cpu for r in runs[name]]),
+            "max_rss_mb": summary([r.rss_mb for r in runs[name]]),
+            "loop_total_s": summary(totals[name]),
+            "failures": failures[name][:10],
+            "failed": len(failures[name]),
         }
 
     # One journeygen process for the whole corpus: cold, then again with nothing changed.
