@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import naming
-from ..diagnostics import Location
+from ..diagnostics import Diagnostic, Location
 from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
 from ..schema.journey.check import walk_states
@@ -75,6 +75,7 @@ class CallBuilder(HandlerMethods):
         self.default_headers: dict[str, str] = dict(http.headers) if http else {}
         self.operations = HttpOperations(sources, spec)
         self.warnings: list[tuple[Location, str]] = []
+        self.errors: list[Diagnostic] = []  # what cannot become a correct call
         # How many httpCall tasks want each method name: an operation called from several
         # states gets one method per state, named `<operation>_for_<state>` (never numbered).
         self.wanted = Counter(
@@ -112,6 +113,13 @@ class CallBuilder(HandlerMethods):
                 )  # fmt: skip
             code = self._generic(exprs, state, task, pointer, name, call_class)
         else:
+            if ds.method == "get" and task.body is not None:
+                self.errors.append(
+                    Diagnostic(self.journey.location(pointer + "/body"),
+                        f"httpCall:v1 body with a GET operation ({ref} is GET "
+                        f"{ds.path}) is a validation error (DSL §5.1); remove the body, "
+                        "or call an operation that takes a request body")
+                )  # fmt: skip
             code = self._typed(exprs, state, task, pointer, name, call_class, ds)
         spec = self.operations.spec(task, ds, code.results)
         return CallCode(replace(code.method, http=spec), code.entries)

@@ -114,7 +114,7 @@ class JourneyCompiler:
             for pointer, where, path in self.expressions.reads
             if pointer.startswith("/spec/states/")
         ]
-        found = problems(self.spec, own)
+        found = [*self.calls.errors, *problems(self.spec, own)]
         if found:
             raise SpecError(found)
 
