@@ -24,8 +24,10 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -348,6 +350,66 @@ def test_an_api_at_its_default_route_runs_choice_parallel_and_join(
         reply = raw.post(f"/api/v1/apis/{DEFAULT}", json={"name": "Bo"})
         assert reply.json() == {"greeting": "Hello, Bo", "length": 2}
         assert "journeyId" not in reply.json()
+
+
+def test_an_api_without_handlers_answers_while_every_worker_thread_is_busy(
+    default_pkg: tuple[Any, Any, Any],
+    route_pkg: tuple[Any, Any, Any],
+    quotes: tuple[Shop, str],
+    live: Callable[..., LiveServer],
+) -> None:
+    """A call runs on the server's event loop and reaches a worker thread only for a handler:
+    with all of the process's workers held, an Api that calls no handler still answers, and
+    one whose httpCall needs a worker answers (its downstream called once) when one is free.
+    """
+    server, _, _ = default_pkg
+    shop, route_url = quotes
+    app = live(server.create_app(settings=server.Settings()), lifespan="on")
+    release, entered = threading.Event(), threading.Semaphore(0)
+    # each generated package has its own runtime, so its own pool: hold both
+    runtimes = [
+        importlib.import_module(
+            pkg.__name__.rsplit(".", 1)[0] + "._runtime.server.offload"
+        )
+        for pkg in (server, route_pkg[0])
+    ]
+
+    def hold() -> None:
+        entered.release()
+        assert release.wait(30)
+
+    async def fill() -> None:
+        await asyncio.gather(
+            *(r.offload.run(hold) for r in runtimes for _ in range(r.MAX_THREADS))
+        )
+
+    holder = threading.Thread(target=asyncio.run, args=(fill(),))
+    holder.start()
+    try:
+        for _ in range(sum(r.MAX_THREADS for r in runtimes)):
+            assert entered.acquire(timeout=30)  # every worker of both pools is held
+        with httpx.Client(timeout=5.0) as raw:
+            for name in ("Ada", "Bo", "Cy"):
+                reply = raw.post(
+                    f"{app.url}/api/v1/apis/{DEFAULT}", json={"name": name}
+                )
+                assert reply.status_code == 200
+                assert reply.json()["greeting"] == f"Hello, {name}"
+            with ThreadPoolExecutor(1) as pool:
+                waiting = pool.submit(
+                    raw.post,
+                    f"{route_url}/api/v1/apis/quotes/price",
+                    json={"itemId": "i-1", "qty": 2},
+                )
+                time.sleep(0.3)
+                assert not waiting.done()  # its httpCall waits for a worker
+                assert shop.seen == []
+                release.set()
+                assert waiting.result().status_code == 201
+        assert shop.seen == [{"path": "/shop/items/i-1", "method": "GET"}]
+    finally:
+        release.set()
+        holder.join(30)
 
 
 def test_export_derives_the_api_contract_and_no_workflow(tmp_path: Path) -> None:

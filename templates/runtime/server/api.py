@@ -15,6 +15,11 @@ resource, no step endpoint. ``spec.execution.maxDurationSec`` bounds the run (it
 ``onTimeout`` before its next state), ``spec.compensation`` (``mode: sync``) runs before the
 answer, a request whose auth task reported a problem and whose run failed is refused 401, and
 a success carries the ``spec.cookies.returnToClient`` cookies of the call's own jar.
+
+A call runs on the event loop, as a journey's request does at ``synchronous = NORMAL``
+(inline.py): there is no store to wait for, so only a handler call (httpCall, every outbound
+task, an auth task's check) or a cache operation stops it, before it starts, and the call runs
+again from the start on a worker thread (offload.py), nothing of the first attempt applied.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from .cache import Cache
 from .contract import served_contract
 from .definition import JourneyDefinition
 from .engine import validate_payload
+from .inline import Inline
 from .intake import read_json
 from .lifecycle import ENVELOPE, problem_of
 from .limits import TransportLimits
@@ -278,12 +284,15 @@ def create_api_app(
     app.add_middleware(TransportLimits, settings=engine.settings)
     settings = engine.settings
     surface = engine.surface
+    inline = Inline()  # no store: a call runs on the loop until it reaches a handler
 
     async def call(request: Request) -> Response:
         _, body = await read_json(request, settings)
         headers, meta = _headers(request), _meta(request)
         work = functools.partial(engine.call, body, headers, meta)
-        answer: ApiAnswer = await offload.run(work)
+        answer = await inline.run(work)
+        if answer is None:  # it reached a handler or a cache: run again on a worker
+            answer = await offload.run(work)
         response = Response(
             to_json(answer.body), answer.status, media_type=answer.media_type
         )
