@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .. import naming
-from ..diagnostics import error
+from ..diagnostics import Diagnostic, Level, error
 from ..ir import Body, MediaKind, Operation, OperationKind, Param, Response
 from ..load import Document, escape_pointer_token
 from ..oas_deviations import empty_content, ignored_header
@@ -48,10 +48,12 @@ def operations(ctx: BuildContext, doc: Document, source: str) -> list[Operation]
     methods = HTTP_METHODS + (
         ("query",) if str(doc.data.get("openapi", "")).startswith("3.2") else ()
     )
-    for path, item in paths.items():
+    own = ctx.journey_doc is not None and doc is ctx.openapi_doc
+    for written, item in paths.items():
         if not isinstance(item, dict):
             continue
-        holder, base = doc, f"/paths/{escape_pointer_token(path)}"
+        holder, base = doc, f"/paths/{escape_pointer_token(written)}"
+        path = _unprefixed(ctx, doc, base, prefix, written) if own else written
         if "$ref" in item:  # a Path Item Object may live in another file
             target = ctx.ws.resolve(doc, item["$ref"], base + "/$ref")
             holder, base, item = target.document, target.pointer, target.value
@@ -60,7 +62,7 @@ def operations(ctx: BuildContext, doc: Document, source: str) -> list[Operation]
         for method in methods:
             op = item.get(method)
             if isinstance(op, dict):
-                key = f"/paths/{escape_pointer_token(path)}/{method}"
+                key = f"/paths/{escape_pointer_token(written)}/{method}"
                 raw.append((path, method, op, key))
                 located[key] = (holder, f"{base}/{method}")
     method_names = _method_names(ctx, raw, source)
@@ -70,6 +72,27 @@ def operations(ctx: BuildContext, doc: Document, source: str) -> list[Operation]
         )
         for path, method, op, key in raw
     ]
+
+
+def _unprefixed(
+    ctx: BuildContext, doc: Document, pointer: str, prefix: str, path: str
+) -> str:
+    """A journey contract's path that repeats its server URL's path (`/api/v1/journeys/...`
+    under `servers: /api/v1`) is read as the journey path it is, with a located warning.
+    """
+    if not prefix or not path.startswith(prefix + "/journeys/"):
+        return path
+    meant = path[len(prefix) :]
+    ctx.warnings.append(
+        Diagnostic(
+            doc.location(pointer),
+            f"path {path!r} repeats the server URL's path {prefix!r} "
+            f"(servers[0].url): read as {meant!r}, served at {path!r}; write the path "
+            f"without {prefix!r}",
+            Level.WARNING,
+        )
+    )
+    return meant
 
 
 def _method_names(
