@@ -191,9 +191,11 @@ def api(c: JourneyCompiler) -> list[tuple[str, str]]:
     failed = (
         failed if isinstance(failed, int) and not isinstance(failed, bool) else None
     )
+    output = c.bundle.journey.output_model if c.bundle.journey is not None else None
+    checked = f", output_model=models.{output}" if output else ""
     code = (
         f"ApiSurface({path!r}, {method!r}, rules=({''.join(r + ', ' for r in rules)}), "
-        f"succeeded={succeeded!r}, failed={failed!r})"
+        f"succeeded={succeeded!r}, failed={failed!r}{checked})"
     )
     return [("api", code)]
 

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
+from pydantic import ValidationError
 from pydantic_core import to_json
 from starlette.responses import Response
 
@@ -175,6 +176,7 @@ class ApiEngine(Persistence[H]):
     def _answer(self, run: Run, root: Thread) -> ApiAnswer:
         ctx = self.context_for(run, copy.deepcopy(root.context))
         if root.status == SUCCEEDED:
+            self._check_output(root)
             status = self._status(SUCCEEDED, ctx, root.output, None)
             return ApiAnswer(
                 status, root.output, "application/json", self._cookies(run)
@@ -185,6 +187,29 @@ class ApiEngine(Persistence[H]):
         if ENVELOPE in error:  # spec.errors.envelope, format: custom
             return ApiAnswer(status, error[ENVELOPE], "application/json")
         return ApiAnswer(status, {**problem, "status": status}, PROBLEM_JSON)
+
+    def _check_output(self, root: Thread) -> None:
+        """Log a success body ``spec.output.schema`` rejects (DSL §11), with the succeed state
+        it came from; it is answered as it is (the typed client's DecodeError names the field)."""
+        model = self.surface.output_model
+        if model is None:
+            return
+        try:
+            model.model_validate(root.output)
+        except ValidationError as exc:
+            site = self.definition.output_sites.get(root.state or "")
+            broken = "; ".join(
+                f"/{'/'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors(include_url=False, include_input=False)
+            )
+            _logger.warning(
+                "API %s: the output of state %r%s breaks spec.output.schema (%s);"
+                " answered as it is, and the typed client refuses it",
+                self.surface.path,
+                root.state,
+                f" ({site})" if site else "",
+                broken,
+            )
 
     def _cookies(self, run: Run) -> list[str]:
         """spec.cookies.returnToClient (DSL §22.4): the jar's selected cookies, from this

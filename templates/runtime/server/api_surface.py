@@ -9,6 +9,8 @@ endpoint and the rules choosing the HTTP status of each answer.
   None, the Problem or None) answers with its ``status`` or its ``status_expr`` value.
 - No rule matches: a success answers ``succeeded`` (200 by default), a failure ``failed``
   (None: the Problem's own ``status`` when it is a 4xx/5xx code, else 500).
+- ``output_model`` is the model of ``spec.output.schema``: a success body it rejects is still
+  answered, and logged with the succeed state it came from (the typed client refuses it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from pydantic import BaseModel
 
 __all__ = ["ApiRule", "ApiSurface"]
 
@@ -44,3 +48,4 @@ class ApiSurface:
     rules: tuple[ApiRule, ...] = ()
     succeeded: int = 200
     failed: int | None = None  # None: fromProblemStatus
+    output_model: type[BaseModel] | None = None  # spec.output.schema
