@@ -21,6 +21,7 @@ from .transport_call import (
     expired,
     is_request_head,
     lean_cookies,
+    wrap_pool_backend,
 )
 from .transport_request import (
     ClientConfig,
@@ -242,21 +243,9 @@ def bind_deadlines(client: httpx.Client, base_url: str) -> bool:
     """
     if _NETWORK is None:  # pragma: no cover - httpx always installs httpcore
         return False
-    _, backend_class = _NETWORK
-    try:
-        transport = client._transport_for_url(httpx.URL(base_url))
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-    except (AttributeError, TypeError):  # another httpx layout: keep the worker thread
-        return False
-    if isinstance(backend, backend_class):
-        return True
     import httpcore
 
-    if not isinstance(backend, httpcore.NetworkBackend):
-        return False
-    pool._network_backend = backend_class(backend)  # type: ignore[union-attr]
-    return True
+    return wrap_pool_backend(client, base_url, _NETWORK[1], httpcore.NetworkBackend)
 
 
 class SyncTransport:

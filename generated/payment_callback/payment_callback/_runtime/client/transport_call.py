@@ -3,7 +3,7 @@ and the httpx request each attempt sends (shared by the sync and async transport
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import TypeAdapter
@@ -208,3 +208,27 @@ def build_request(
 def expired(state: CallState) -> bool:
     left = state.remaining()
     return left is not None and left <= 0
+
+
+def wrap_pool_backend(
+    client: httpx.Client | httpx.AsyncClient,
+    base_url: str,
+    backend_class: type[Any],
+    base: type[Any],
+) -> bool:
+    """Wrap the network backend of the connection pool that serves `base_url` in
+    `backend_class(backend)`, once. True when done (or already done); False when the client
+    is not built the way httpx 0.27/0.28 builds it (a custom transport, say), or its backend
+    is not a `base` (httpcore's NetworkBackend or AsyncNetworkBackend)."""
+    try:
+        transport = client._transport_for_url(httpx.URL(base_url))
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+    except (AttributeError, TypeError):  # another httpx layout
+        return False
+    if isinstance(backend, backend_class):
+        return True
+    if not isinstance(backend, base):
+        return False
+    pool._network_backend = backend_class(backend)  # type: ignore[union-attr]
+    return True
