@@ -268,7 +268,30 @@ class CallBuilder(HandlerMethods):
         mapped = exprs.mapper(pointer + "/body", body)
         if mapped is not None:
             return mapped
+        if not isinstance(body, str):  # DSL §4: only a string body is interpolated
+            for where, text in _placeholders(body, pointer + "/body"):
+                self.warnings.append((self.journey.location(where),
+                    f"{text!r} in an object body is sent as written: DSL §4 interpolates "
+                    "${...} only in a string body; to send the value, write the body as a "
+                    "mapper (body: {mapper: {lang: dataweave, expr: ...}})"))  # fmt: skip
         return exprs.value(pointer + "/body", body)
+
+
+def _placeholders(value: Any, pointer: str) -> list[tuple[str, str]]:
+    """(pointer, text) of every string inside a literal body that holds a `${`."""
+    if isinstance(value, str):
+        return [(pointer, value)] if "${" in value else []
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    found: list[tuple[str, str]] = []
+    for key, item in items:
+        token = str(key).replace("~", "~0").replace("/", "~1")
+        found += _placeholders(item, f"{pointer}/{token}")
+    return found
 
 
 def _wanted(task: HttpCall, state: str) -> str:

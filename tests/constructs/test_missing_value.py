@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI, Request
 
-from tests.constructs.support import generate
+from tests.constructs.support import JOURNEYS, generate
 from tests.support.engine import server_module
 from tests.support.live import LiveServer
 
@@ -102,3 +102,39 @@ def test_a_missing_value_fails_the_journey_and_its_call_is_never_sent(
     assert outcome.error.code == "JOURNEY_EXPRESSION_FAILED"
     assert placeholder in (outcome.error.reason or "")
     assert [s["path"] for s in seen] == sent
+
+
+def test_a_placeholder_in_an_object_body_is_a_located_warning(tmp_path: Path) -> None:
+    """DSL §4 interpolates only a string body: `${...}` inside an object body is sent as
+    written, which generation says at the field (and --strict refuses), never silently.
+    """
+    import io
+
+    from generator.cli import main
+
+    folder = tmp_path / NAME
+    folder.mkdir()
+    source = JOURNEYS / "examples" / "technical" / NAME / f"{NAME}.journey.yaml"
+    text = source.read_text("utf-8")
+    written = """        headers:
+          Content-Type: text/plain
+        body: "note ${context.note}"
+"""
+    assert written in text
+    text = text.replace(written, '        body:\n          note: "${context.note}"\n')
+    (folder / f"{NAME}.journey.yaml").write_text(text, "utf-8")
+    for strict in (False, True):
+        out, err = io.StringIO(), io.StringIO()
+        args = ["generate", str(folder), "--out", str(tmp_path / f"out{strict}")]
+        code = main(
+            [*args, "--no-cache", *(["--strict"] if strict else [])],
+            stdout=out,
+            stderr=err,
+        )
+        printed = out.getvalue() + err.getvalue()
+        assert code == (2 if strict else 0), printed
+        assert (
+            f"{NAME}.journey.yaml:54:17: {'error' if strict else 'warning'}: "
+            "'${context.note}' in an object body is sent as written: DSL §4 interpolates "
+            "${...} only in a string body"
+        ) in printed
