@@ -333,9 +333,12 @@ def _add_step(
 
 def _add_cancel(app: FastAPI, engine: JourneyEngine[Any]) -> None:
     inline = _inline(engine)
+    guarded = engine.definition.read_guard is not None
 
     async def cancel(journeyId: str, request: Request) -> dict[str, Any]:
         args = (engine, journeyId, _headers(request), _meta(request))
+        if guarded:  # a caller the read guard denies cannot see, so cannot cancel: 404
+            await offload.run(functools.partial(guarded_record, *args))
         return await _work(inline, True, cancel_journey, *args)
 
     _route(
