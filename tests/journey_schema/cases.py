@@ -876,6 +876,129 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "fail-code-and-reason",
+        "§5.5",
+        "a fail state is errorCode and reason",
+        """    call:
+      type: fail
+""",
+        (
+            "8:7: error: a fail state needs errorCode (a stable identifier of the error, e.g. "
+            "ORDER_REJECTED) (DSL §5.5); add errorCode: <string>",
+            "8:7: error: a fail state needs reason (a short human summary of the failure) (DSL "
+            "§5.5); add reason: <string>",
+        ),
+    ),
+    Case(
+        "parallel-branches",
+        "§16",
+        "a parallel state has branches",
+        """    call:
+      type: parallel
+      parallel:
+        branches: []
+      next: done
+""" + DONE,
+        (
+            "10:9: error: a parallel state needs branches: a list of {name, start, states} "
+            "(DSL §16); add at least one branch",
+        ),
+    ),
+    Case(
+        "parallel-branch-shape",
+        "§16",
+        "each branch has a name, a start and states; names are unique (the join reads them)",
+        """    call:
+      type: parallel
+      parallel:
+        branches:
+          - start: go
+            states:
+              go: {type: succeed}
+          - name: a
+            start: go
+            states:
+              go: {type: succeed}
+          - name: a
+            start: go
+            states:
+              go: {type: succeed}
+      next: done
+""" + DONE,
+        (
+            "11:13: error: parallel branch 0 needs name (DSL §16: each branch is a name, the "
+            "state it starts at and its own states map); add name: ...",
+            "18:19: error: parallel branch name 'a' is used twice; the join reads each branch as "
+            "branches.<name> (DSL §16): give every branch its own name",
+        ),
+    ),
+    Case(
+        "transform-mapper",
+        "§14",
+        "a transform has the mapper computing its value",
+        """    call:
+      type: transform
+      transform:
+        resultVar: out
+        target: {kind: var}
+      next: done
+""" + DONE,
+        (
+            "10:9: error: a transform needs the mapper that computes its value (DSL §14); write "
+            "transform: {mapper: {lang: dataweave, expr: ...}} or {mapperRef: <id>}",
+        ),
+    ),
+    Case(
+        "transform-target-path",
+        "§14",
+        "target.path is a dot-path in context",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: dataweave, expr: '{a: 1}'}
+        target: {kind: context, path: data..enriched}
+      next: done
+""" + DONE,
+        (
+            "11:39: error: transform target.path 'data..enriched' has an empty segment; it is a "
+            "dot-path in context such as data.enriched (DSL §14): write path: data.enriched",
+        ),
+    ),
+    Case(
+        "transform-var-result",
+        "§14",
+        "target kind: var stores the value at context.<resultVar>",
+        """    call:
+      type: transform
+      transform:
+        mapper: {lang: dataweave, expr: '1'}
+        target: {kind: var}
+      next: done
+""" + DONE,
+        (
+            "11:24: error: transform target kind: var stores the value at context.<resultVar> "
+            "(DSL §14); add resultVar: <name> to the transform",
+        ),
+    ),
+    Case(
+        "cache-key-and-value",
+        "§15",
+        "key.mapper computes the key; a put needs value",
+        """    call:
+      type: task
+      task:
+        kind: cache:v1
+        operation: put
+      next: done
+""" + DONE,
+        (
+            "10:9: error: cache:v1 needs key: the mapper computing the cache key (DSL §15); "
+            "write key: {mapper: {lang: dataweave, expr: ...}} or {mapperRef: <id>}",
+            "10:9: error: cache:v1 put needs value: the mapper computing what is stored (DSL "
+            "§15); write value: {mapper: {lang: dataweave, expr: ...}} or {mapperRef: <id>}",
+        ),
+    ),
+    Case(
         "auth-policy-ref",
         "§19",
         "auth.policyRef resolves against httpClientAuth.definitions",

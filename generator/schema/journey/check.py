@@ -2,8 +2,8 @@
 
 Runs on a journey that validated (`parse_journey`): shape errors are pydantic's, listed at once
 by `validate_document`; the checker adds the fields the DSL does not define (here), the
-transitions (`transitions.py`), the rules of each state and task kind (`rules.py`) and the
-`${...}` placeholders (`interpolation.py`).
+transitions (`transitions.py`), the rules of each state and task kind (`rules.py`), what a state
+needs to be run at all (`compilable.py`) and the `${...}` placeholders (`interpolation.py`).
 
 Unknown fields: a field written in another case (`resultvar`) is read as the field and warned
 about; an `x-` field is an extension and silent; any other unknown field is a warning that it is
@@ -57,7 +57,13 @@ class Checker:
 
     def run(self) -> list[Diagnostic]:
         """Every problem of the journey: errors and warnings, in document order."""
-        from . import contract, interpolation, rules, transitions  # they import this
+        from . import (
+            compilable,
+            contract,
+            interpolation,
+            rules,
+            transitions,
+        )  # they import this
 
         self.fields(self.journey, self.doc.data, "")
         spec = self.journey.spec
@@ -65,6 +71,7 @@ class Checker:
         self.references(spec)
         transitions.check(self)
         rules.check(self)
+        compilable.check(self)
         interpolation.check(self)
         contract.check(self)
         return self.diagnostics
