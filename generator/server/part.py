@@ -1,7 +1,7 @@
 """The server part: `<pkg>/handlers.py`, `engine.py`, `testing.py`, `server.py` per journey.
 
-A journey using a construct the compiler does not support yet gets only a `server.py` whose
-`create_app` raises NotImplementedError naming it, and a WARNING diagnostic, never guessed code.
+Every journey gets all of them: a state the engine cannot compile is a step failing the run
+with JOURNEY_DEFINITION_INVALID there, and a located WARNING (`compile.py`), never a stub.
 """
 
 from __future__ import annotations

@@ -37,12 +37,9 @@ from tests.support.paths import CORPUS, CorpusPackage
 pytestmark = pytest.mark.slow
 
 TABLE = load_table()
-# Journeys whose generated server is still a stub (create_app raises NotImplementedError): their
-# workflows are expected to fail until the engine supports them. strict: a journey that starts
-# working makes its tests fail here until it is removed from this set. The goal is an empty set.
-NOT_YET: dict[str, str] = {}
 # Workflows that cannot reach the promised phase for a reason outside the harness (a defect of
-# the corpus journey itself, or an engine gap), each stated; strict like NOT_YET.
+# the corpus journey itself, or an engine gap), each stated. strict: a workflow that starts
+# passing fails here until it is removed.
 KNOWN_FAILURES: dict[str, str] = {
     "cache-user-profile-happy-path": (
         "corpus: `normalise` writes {user: {...}} at target path `user`, so context.user.id "
@@ -64,10 +61,7 @@ def _params() -> list[Any]:
     for journey in TABLE.values():
         for case in journey.workflows:
             marks = []
-            if journey.name in NOT_YET:
-                reason = f"{journey.name}: the engine does not run {NOT_YET[journey.name]} yet"
-                marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            elif case.workflow_id in KNOWN_FAILURES:
+            if case.workflow_id in KNOWN_FAILURES:
                 reason = KNOWN_FAILURES[case.workflow_id]
                 marks.append(pytest.mark.xfail(strict=True, reason=reason))
             params.append(
@@ -131,7 +125,6 @@ def test_every_corpus_workflow_has_a_table_row() -> None:
         not extra
     ), f"rows of workflows.yaml naming no corpus workflow: {sorted(extra)}"
     assert sum(len(ws) for ws in corpus.values()) == 57
-    assert set(NOT_YET) <= set(TABLE)
     assert set(KNOWN_FAILURES) <= {w for ws in corpus.values() for w in ws}
 
 

@@ -1,10 +1,10 @@
 """The task compilers, one module per task kind, found through `TASKS`.
 
 A task compiler returns the lines of its state's step function (before the transition to
-`next`) and the step's summary. A kind with no entry (a plugin's) is reported
-as not supported: the package gets the located stub server. Adding a task kind: a schema model
-in `generator/schema/journey/tasks.py`, a module here, an entry below, and what the runtime
-needs to run it.
+`next`) and the step's summary. A kind with no entry here is reported as not supported: that
+state fails the run with JOURNEY_DEFINITION_INVALID, a located warning at generation. Adding a
+task kind: a schema model in `generator/schema/journey/tasks.py`, a module here, an entry
+below, and what the runtime needs to run it.
 """
 
 from __future__ import annotations
