@@ -99,8 +99,9 @@ def test_the_bulkhead_holds_two_in_flight_queues_one_and_refuses_the_rest(
     assert sorted(slow.seen) == sent and len(sent) == 3
     assert slow.peak == 2
     assert [(o["status"], o["problem"]) for o in refused] == [
-        (0, {"kind": "BULKHEAD_FULL", "sent": False}),
-        (0, {"kind": "BULKHEAD_FULL", "sent": False}),
+        # no answer arrived: the result has no status (DSL §5.1), `default` takes over
+        ("none", {"kind": "BULKHEAD_FULL", "sent": False}),
+        ("none", {"kind": "BULKHEAD_FULL", "sent": False}),
     ]
     assert all(o["problem"] is None for o in outputs if o["status"] == 200)
     # the slots are free again: the next call is sent

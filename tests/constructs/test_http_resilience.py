@@ -70,6 +70,6 @@ def test_retries_follow_the_policy_and_an_open_circuit_stops_calls(
         # both of the last 2 calls to /fragile failed: the circuit opens
         {"flaky": 200, "fragile": 503, "error": None},
         # open: the call is not sent, the task's result says why
-        {"flaky": 200, "fragile": 0, "error": "CIRCUIT_OPEN"},
+        {"flaky": 200, "fragile": None, "error": "CIRCUIT_OPEN"},
     ]
     assert hits == {"flaky": 5, "fragile": 2}

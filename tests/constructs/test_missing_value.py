@@ -6,7 +6,7 @@ itself, one interpolating `${context.part}` into its url, one `${context.tenant}
 header, one `${context.note}` into its text body (DSL §4: a body is interpolated when it is a
 string). A start leaving one of them out fails the journey with JOURNEY_EXPRESSION_FAILED
 naming the placeholder, at that state: the calls before it were sent, its own request and
-every later one never leave (it is not a failed call with status 0 that the journey could
+every later one never leave (it is not a failed call with no status that the journey could
 succeed past). The path-parameter case is tests/server/test_server_missing_value.py.
 """
 

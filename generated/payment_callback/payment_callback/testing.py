@@ -32,16 +32,19 @@ Answer: TypeAlias = TaskResult | Sequence[TaskResult] | Callable[[C], TaskResult
 
 
 def reply(
-    status: int = 200,
+    status: int | None = 200,
     body: Any = None,
     *,
     headers: Mapping[str, str] | None = None,
     error: Mapping[str, Any] | None = None,
 ) -> TaskResult:
-    """Return a TaskResult with this status (`ok` is true for 2xx), body, headers and error."""
+    """Return a TaskResult with this status (`ok` is true for 2xx), body, headers and error.
+
+    `status=None` is a call no answer came back for (the context then has no `status`), e.g.
+    `reply(None, error={"type": "TIMEOUT", "message": "..."})`."""
     return TaskResult(
         status=status,
-        ok=200 <= status < 300,
+        ok=status is not None and 200 <= status < 300,
         headers=dict(headers or {}),
         body=body,
         error=None if error is None else dict(error),

@@ -16,8 +16,9 @@ exception.
   `error.type: INVALID_BODY` (`outbound_checks`);
 - a body over `Settings.max_response_bytes` fails while it arrives: the status and headers,
   `ok: false`, `error.type: RESPONSE_TOO_LARGE`;
-- a timeout is `{status: 0, ok: false, error: {type: TIMEOUT, message}}`, a refused, reset or
-  broken connection `error.type: NETWORK`;
+- a timeout is `{ok: false, error: {type: TIMEOUT, message}}` with no `status` (DSL §5.1:
+  absent when no answer arrived), a refused, reset or broken connection `error.type: NETWORK`,
+  a call a policy refuses unsent its own type (`CIRCUIT_OPEN`, `BULKHEAD_FULL`, `AUTH`);
 - `mode: notify` sends on a background thread and the journey goes on at once: nothing of the
   call is observed (errors are logged). What depends on the run (its cookie jar) is attached
   on the journey's thread first (`OutboundPolicy` `before_notify`).
@@ -128,7 +129,7 @@ class PassThrough:
 
 
 class OutboundError(Exception):
-    """A policy's own failure (e.g. an open circuit): recorded as `error.type`, status 0."""
+    """A policy's own failure (e.g. an open circuit): recorded as `error.type`, no status."""
 
     def __init__(self, type_: str, message: str) -> None:
         self.type = type_
@@ -277,7 +278,7 @@ class Outbound:
         request = self.build(operation, call)
         if operation.notify:
             self._notify(operation, request)
-            return TaskResult(status=0, ok=True)
+            return TaskResult(ok=True)
         result = self._exchange(operation, request)
         if not operation.results:
             return result
@@ -343,7 +344,7 @@ class Outbound:
 
 
 def _failure(type_: str, message: str) -> TaskResult[Any]:
-    return TaskResult(status=0, ok=False, error={"type": type_, "message": message})
+    return TaskResult(ok=False, error={"type": type_, "message": message})
 
 
 def _describe(exc: Exception, operation: HttpOperation) -> str:

@@ -123,8 +123,10 @@ class ResultSchemas:
         """`result` with its body of the type documented for its status (`TaskResult[T]`),
         or failed with INVALID_BODY when the body breaks it; unchanged when the status is
         not documented with a JSON body or the answer is not JSON."""
+        if result.status is None or result.body is None or result.error is not None:
+            return result
         kind = _documented(results, result.status)
-        if kind is None or result.body is None or result.error is not None:
+        if kind is None:
             return result
         media = result.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if not (media == _JSON_KINDS[0] or media.endswith(_JSON_KINDS[1])):

@@ -109,7 +109,10 @@ class TaskResult(BaseModel, Generic[B]):
     generated handlers Protocol says which); a bare `TaskResult` takes any JSON body.
     """
 
-    status: int
+    status: int | None = None
+    """The HTTP status answered; None when no answer arrived (a timeout, a refused or reset
+    connection, a call refused unsent: BULKHEAD_FULL, CIRCUIT_OPEN, AUTH, a handler that
+    raised): then the context has no `status` key (DSL §5.1 "absent if network error")."""
     ok: bool
     headers: dict[str, str] = {}
     body: B | None = None

@@ -5,7 +5,7 @@ naming the policy: at most ``maxConcurrent`` attempts of its calls are in flight
 further attempt waits in a queue of at most ``queueSize`` (default 0: no queue) for a slot,
 for at most the call's own timeout (``timeoutMs``); an attempt finding the queue full, or still
 queued when its timeout runs out, is not sent: ``BulkheadFullError``, which the task's result
-shows as ``error.type: BULKHEAD_FULL`` (status 0, ``ok: false``; ``errorMapping`` sees it like
+shows as ``error.type: BULKHEAD_FULL`` (no ``status``, ``ok: false``; ``errorMapping`` sees it like
 any failed call). A refused attempt is neither retried nor counted by the circuit breaker.
 Queued attempts get a slot in arrival order.
 """

@@ -41,6 +41,8 @@ class HttpTasks(TaskContext):
                     f"a handler returned {type(result).__name__}, not a TaskResult"
                 )
             found = result.model_dump(mode="json")
+            if result.status is None:  # no answer arrived: no status key (DSL §5.1)
+                del found["status"]
             if isinstance(result.body, BaseModel):  # as answered: no fields added
                 found["body"] = result.body.model_dump(
                     mode="json", by_alias=True, exclude_unset=True
@@ -54,7 +56,9 @@ class HttpTasks(TaskContext):
                 "type": "urn:journeygen:error:handler",
                 "title": type(exc).__name__,
             }
-            return TaskResult(status=0, ok=False, error=error).model_dump(mode="json")
+            return TaskResult(ok=False, error=error).model_dump(
+                mode="json", exclude={"status"}
+            )
         finally:
             undo()
 
