@@ -190,7 +190,8 @@ def test_a_missing_secret_fails_the_call_naming_its_variable_and_sends_nothing(
         journey = client.get(f"{API}/journeys/{started.json()['journeyId']}/result")
     output = started.json()["output"]
     assert output["bearer"] == "Bearer from-env"  # <PREFIX>_SECRET_<REF> from the env
-    assert (output["oauthStatus"], output["oauthError"]) == (None, "AUTH")  # unsent: no status
+    # refused unsent: no answer, so no status (DSL §5.1)
+    assert (output["oauthStatus"], output["oauthError"]) == (None, "AUTH")
     assert output["certificateError"] == "AUTH"
     assert len(down.token_calls) == before  # the token request was never sent
     assert journey.status_code == 200
