@@ -101,18 +101,59 @@ def test_failed_callback_gives_failed_with_payment_failed(server: Server) -> Non
 
 
 @pytest.mark.parametrize(
-    "secret",
-    ["wrong-secret", None, "", b"caf\xe9-\xff", SECRET + "x", SECRET[:-1]],
+    ("secret", "code"),
+    [
+        ("wrong-secret", "APIKEY_INVALID"),
+        (None, "APIKEY_MISSING"),
+        ("", "APIKEY_MISSING"),
+        (b"caf\xe9-\xff", "APIKEY_INVALID"),
+        (SECRET + "x", "APIKEY_INVALID"),
+        (SECRET[:-1], "APIKEY_INVALID"),
+    ],
     ids=["wrong", "missing", "empty", "non-ascii", "longer", "prefix"],
 )
-def test_bad_secret_is_401_and_changes_nothing(server: Server, secret: Any) -> None:
+def test_bad_secret_is_401_and_the_journey_follows_its_own_branch(
+    server: Server, secret: Any, code: str
+) -> None:
+    """DSL §18.8: apiKeyValidate writes its problem and continues; the journey's choice
+    sends it back to waitForCallback (committed), and that caller is answered 401."""
     client, _, store = server
     journey_id = start(client)
-    before = _snapshot(client, store, journey_id)
+    before = len(store.history(journey_id))
     response = callback(client, journey_id, SUCCESS, secret)
-    assert_problem(response, 401)
+    problem = assert_problem(response, 401)
+    assert problem["code"] == code
     assert SECRET not in response.text
-    assert _snapshot(client, store, journey_id) == before
+    status = client.get(f"/journeys/{journey_id}").json()
+    assert (status["phase"], status["currentState"]) == ("Running", "waitForCallback")
+    moves = [(t.from_state, t.to_state) for t in store.history(journey_id)[before:]]
+    assert moves == [
+        ("waitForCallback", "validateWebhookSecret"),
+        ("validateWebhookSecret", "routeWebhookAuth"),
+        ("routeWebhookAuth", "waitForCallback"),
+    ]
+    record = store.get_journey(journey_id)
+    assert record is not None
+    assert record.context["auth"]["apiKey"]["problem"]["code"] == code
+    good = callback(client, journey_id, SUCCESS)  # the right secret still gets through
+    assert good.status_code == 200, good.text
+    assert good.json()["phase"] == "Succeeded"
+
+
+def test_a_refused_step_may_be_sent_again_with_the_same_idempotency_key(
+    server: Server,
+) -> None:
+    client, _, _ = server
+    journey_id = start(client)
+    key = {"Idempotency-Key": "cb-1"}
+    url = STEP.format(journey_id)
+    bad = client.post(url, json=SUCCESS, headers={**key, "X-Webhook-Secret": "nope"})
+    assert_problem(bad, 401)
+    good = client.post(url, json=SUCCESS, headers={**key, "X-Webhook-Secret": SECRET})
+    assert good.status_code == 200, good.text
+    assert good.json()["phase"] == "Succeeded"
+    again = client.post(url, json=SUCCESS, headers={**key, "X-Webhook-Secret": SECRET})
+    assert (again.status_code, again.json()["phase"]) == (200, "Succeeded")
 
 
 def test_unconfigured_secret_refuses_every_callback(

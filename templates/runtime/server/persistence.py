@@ -176,18 +176,26 @@ class Persistence(Ending[H]):
             next_run_at=format_instant(max(following, now)),
         )
 
-    def _refuse_unauthenticated(self, run: Run, root: Thread) -> None:
+    def _auth_refusal(self, run: Run, root: Thread) -> ProblemError | None:
+        """The 401 for a request whose auth task reported a problem and whose run then
+        failed or went back to an external input (a wait/webhook): None otherwise."""
         if not run.auth_codes or root.status == SUCCEEDED:
-            return
+            return None
         waiting = self._display(root, self.machine)[1]
-        if root.status == FAILED or waiting:
-            raise ProblemError(
-                401,
-                "Unauthorized",
-                "The request is not authenticated.",
-                slug="unauthorized",
-                extensions={"code": run.auth_codes[0]},
-            )
+        if root.status != FAILED and not waiting:
+            return None
+        return ProblemError(
+            401,
+            "Unauthorized",
+            "The request is not authenticated.",
+            slug="unauthorized",
+            extensions={"code": run.auth_codes[0]},
+        )
+
+    def _refuse_unauthenticated(self, run: Run, root: Thread) -> None:
+        refusal = self._auth_refusal(run, root)
+        if refusal is not None:
+            raise refusal
 
     def _index(
         self, tx: StoreTransaction, journey_id: str, data: Mapping[str, Any]

@@ -25,8 +25,12 @@ request side (start, submit, advance).
   ``next`` names a state outside the branch (``Leave``) ends the parallel there.
 - A schedule:v1 task records a binding; the scheduler starts a run of the journey at the
   binding's start state when due, carrying the previous run's final context.
-- A request whose run, after an auth task (apiKey/JWT/mTLS) reported a problem, ends failed or
-  falls back to an external-input state is refused with 401 and rolled back, so nothing changes.
+- An auth task (apiKey/JWT/mTLS) that finds the request unauthenticated writes its problem and
+  the run goes on to its ``next`` (DSL §18.8). A start whose run then ends failed or falls back
+  to an external-input state is refused with 401 and nothing is stored. A step or provider
+  webhook delivery in that case is refused with 401 too, but what the run did is committed (the
+  journey's own control flow, e.g. counting refusals, holds); its event is kept unprocessed, so
+  a retry with the same Idempotency-Key or event id is run again.
 """
 
 from __future__ import annotations
@@ -83,7 +87,7 @@ from .results import (
     TaskResult,
 )
 from .run import Run, Thread, root_from_record
-from .security import enforce_guard
+from .security import require_secret
 from .store import (
     EventReceipt,
     EventRecord,
@@ -101,6 +105,7 @@ __all__ = [
     "FAILED",
     "RUNNING",
     "SUCCEEDED",
+    "Advanced",
     "Branch",
     "ExternalInput",
     "Fail",
@@ -144,6 +149,16 @@ class PreparedStart:
     scope: str
     key: str | None
     key_hash: str
+
+
+@dataclass(frozen=True)
+class Advanced:
+    """A resumed instance as saved (``JourneyEngine.advance``) and, when the request failed
+    its auth task and its run then failed or paused at an external input again, the 401 to
+    answer once the transaction committed."""
+
+    record: JourneyRecord
+    refusal: ProblemError | None = None
 
 
 def validate_payload(model: type[BaseModel], data: Any) -> dict[str, Any]:
@@ -295,10 +310,14 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         idempotency_key: str | None = None,
         meta: RequestMeta | None = None,
     ) -> dict[str, Any]:
-        """Guard, validate, resume and persist a step submission with its event atomically."""
+        """Validate, resume and persist a step submission with its event atomically.
+
+        A step guarded by the apiKeyValidate state it goes to answers 503 up front when that
+        profile has no secret; the key itself is the state's to check (DSL §18.8): a wrong
+        one is written to its problem and the journey's own control flow goes on."""
         ext = self.external_input(step)
         if ext.guard is not None:
-            enforce_guard(ext.guard, headers, self.settings)
+            require_secret(self.settings, ext.guard.profile)
         payload = validate_payload(ext.input_model, body)
         key = idempotency_key or str(uuid.uuid4())
         event = EventRecord(
@@ -311,10 +330,12 @@ class JourneyEngine(Firing[H], ReadViews[H]):
             journey_id=journey_id,
         )
         with self.store.transaction() as tx:
-            record = self._submit_once(
+            advanced = self._submit_once(
                 tx, event, journey_id, ext, payload, headers, meta
             )
-        return self.step_body(record, ext)
+        if advanced.refusal is not None:  # committed: the journey's own steps hold
+            raise advanced.refusal
+        return self.step_body(advanced.record, ext)
 
     def _submit_once(
         self,
@@ -325,7 +346,7 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         payload: dict[str, Any],
         headers: Mapping[str, str],
         meta: RequestMeta | None,
-    ) -> JourneyRecord:
+    ) -> Advanced:
         receipt = tx.record_event(event)
         if receipt is EventReceipt.CONFLICT:
             raise ProblemError(
@@ -336,15 +357,19 @@ class JourneyEngine(Firing[H], ReadViews[H]):
                 slug="idempotency-key-reused",
             )
         if receipt is EventReceipt.DUPLICATE:
-            return self._load(tx, journey_id)
-        record = self.advance(
+            return Advanced(self._load(tx, journey_id))
+        advanced = self.advance(
             tx, journey_id, ext.name, payload, headers, event.event_id, meta
         )
-        if receipt is not EventReceipt.NEW:  # stored unprocessed before: processed now
+        if advanced.refusal is not None:  # refused: the same key may be sent again
+            tx.mark_event(
+                event.source, event.event_id, outcome="refused", processed=False
+            )
+        elif receipt is not EventReceipt.NEW:  # stored unprocessed: processed now
             tx.mark_event(
                 event.source, event.event_id, outcome="processed", processed=True
             )
-        return record
+        return advanced
 
     def _load(self, tx: StoreTransaction, journey_id: str) -> JourneyRecord:
         record = tx.get_journey(journey_id)
@@ -361,8 +386,11 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         headers: Mapping[str, str],
         event_id: str | None,
         meta: RequestMeta | None = None,
-    ) -> JourneyRecord:
-        """Resume a paused instance with a validated payload inside the caller's transaction."""
+    ) -> Advanced:
+        """Resume a paused instance with a validated payload inside the caller's transaction.
+
+        What the run did is saved even when the request failed its auth task: the 401 it
+        then gets is ``refusal``, for the caller to raise after the commit."""
         ext = self.external_input(step)
         record = self._load(tx, journey_id)
         root = root_from_record(record)
@@ -374,7 +402,7 @@ class JourneyEngine(Firing[H], ReadViews[H]):
             if record.phase != RUNNING:
                 compensated = self._submit_compensation(tx, run, record, ext, payload)
                 if compensated is not None:
-                    return compensated
+                    return Advanced(compensated)
             self._require_current(record, step)
             raise RuntimeError("unreachable: the step is not active")
         run = self._new_run(journey_id, record.created_at, headers, meta, tx, event_id)
@@ -383,10 +411,10 @@ class JourneyEngine(Firing[H], ReadViews[H]):
         thread, machine = self._locate(root, path)[-1]
         target = self._deliver(run, thread, machine, ext, payload)
         self._resume(run, root, path, target or ext.next)
-        self._refuse_unauthenticated(run, root)
-        return self._save(
+        saved = self._save(
             tx, run, root, record, record.created_at, self._schedule_id(record)
         )
+        return Advanced(saved, self._auth_refusal(run, root))
 
     @staticmethod
     def _require_current(record: JourneyRecord, step: str) -> None:

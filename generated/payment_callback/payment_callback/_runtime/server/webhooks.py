@@ -195,7 +195,10 @@ def receive_event(
             raise _conflict(record.event_id)
         if receipt is EventReceipt.DUPLICATE:
             return {"status": "already_processed", "eventId": record.event_id}
-        return _process(tx, engine, binding, record, event, headers)
+        answer, refusal = _process(tx, engine, binding, record, event, headers)
+    if refusal is not None:  # committed: the journey's own steps hold
+        raise refusal
+    return answer
 
 
 def _conflict(event_id: str) -> ProblemError:
@@ -214,27 +217,28 @@ def _process(
     record: EventRecord,
     event: Mapping[str, Any],
     headers: Mapping[str, str],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], ProblemError | None]:
+    """The answer, and the 401 to give instead once committed (see ``_deliver``)."""
     rule = binding.rule_for(event)
     scope = correlation_scope(engine.definition.name, binding.journey_input)
     journey_id = tx.find_correlated(scope, record.correlation_key or "")
     answer: dict[str, Any] = {"eventId": record.event_id}
     if rule.action is Action.RECORD:
         _mark(tx, record, rule.outcome, journey_id)
-        return {**answer, "status": "recorded", "outcome": rule.outcome}
+        return {**answer, "status": "recorded", "outcome": rule.outcome}, None
     if journey_id is None:
         tx.mark_event(
             record.source, record.event_id, outcome="unmatched", processed=False
         )
-        return {**answer, "status": "accepted_unmatched"}
+        return {**answer, "status": "accepted_unmatched"}, None
     answer["journeyId"] = journey_id
     if rule.action is Action.ACKNOWLEDGE:
         _mark(tx, record, rule.outcome, journey_id)
-        return {**answer, "status": "acknowledged", "outcome": rule.outcome}
-    return {
-        **answer,
-        **_deliver(tx, engine, binding, record, rule, event, headers, journey_id),
-    }
+        return {**answer, "status": "acknowledged", "outcome": rule.outcome}, None
+    delivered, refusal = _deliver(
+        tx, engine, binding, record, rule, event, headers, journey_id
+    )
+    return {**answer, **delivered}, refusal
 
 
 def _mark(
@@ -258,11 +262,26 @@ def _deliver(
     event: Mapping[str, Any],
     headers: Mapping[str, str],
     journey_id: str,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], ProblemError | None]:
+    """Drive the target step. When the journey's auth task refused the delivery (its run
+    failed or waits at an external input again) what the run did is kept, the event stays
+    unprocessed (a redelivery runs again) and the 401 is given once committed."""
     raw_payload = {k: evaluate(v, event) for k, v in rule.payload.items()}
     raw_payload = {k: v for k, v in raw_payload.items() if v is not None}
     ext = engine.external_input(binding.target_step)
     payload = validate_payload(ext.input_model, json.loads(json.dumps(raw_payload)))
-    state = engine.advance(tx, journey_id, ext.name, payload, headers, record.event_id)
+    advanced = engine.advance(
+        tx, journey_id, ext.name, payload, headers, record.event_id
+    )
+    if advanced.refusal is not None:
+        tx.mark_event(
+            record.source,
+            record.event_id,
+            outcome="refused",
+            processed=False,
+            journey_id=journey_id,
+        )
+        return {}, advanced.refusal
     _mark(tx, record, rule.outcome, journey_id)
-    return {"status": "processed", "outcome": rule.outcome, "phase": state.phase}
+    answer = {"status": "processed", "outcome": rule.outcome}
+    return {**answer, "phase": advanced.record.phase}, None
