@@ -190,7 +190,8 @@ class ApiEngine(Persistence[H]):
 
     def _check_output(self, root: Thread) -> None:
         """Log a success body ``spec.output.schema`` rejects (DSL §11), with the succeed state
-        it came from; it is answered as it is (the typed client's DecodeError names the field)."""
+        it came from; it is answered as it is (the typed client's DecodeError names the field).
+        """
         model = self.surface.output_model
         if model is None:
             return
