@@ -102,7 +102,8 @@ def test_sync_nobody_posting_is_a_deadline_error_with_last_status(
         pytest.raises(DeadlineExceeded) as info,
     ):
         client.run_payment_callback(START, poll=FAST, timeout=0.6)
-    assert time.monotonic() - began < 2.0
+    # bounded by the timeout, not by the polling's own 10 s deadline (slack for a loaded box)
+    assert time.monotonic() - began < 3.0
     last = info.value.last_value
     assert isinstance(last, JourneyStatus) and last.current_state == "waitForCallback"
     assert "waitForCallback" in str(info.value)
