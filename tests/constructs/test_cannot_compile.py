@@ -1,11 +1,13 @@
 """A state the engine cannot compile never turns the server into a stub (issue #14), over
 real HTTP (uvicorn on 127.0.0.1, SQLite file) with the generated client.
 
-Journey folder `dsl-cannot-compile`: its subjourney `again` calls itself (state `decode`),
-which the engine does not run. Generation prints a located warning at that state (exit 0,
-`--strict` refuses it); the package has its full server; a run that never reaches `decode`
-succeeds, one that does fails at it with JOURNEY_DEFINITION_INVALID, the reason naming the
-state, the construct and its file position.
+Journey folder `dsl-cannot-compile`: its subjourney `again` calls itself (state `decode`) and
+its subjourneys `ping` and `pong` call each other (states `toPong`, `toPing`), which the engine
+does not run (the cycle crashed the request with a RecursionError before). Generation prints a
+located warning at each of those states (exit 0, `--strict` refuses it); the package has its
+full server; a run that never reaches them succeeds, one that does fails at the first it
+reaches with JOURNEY_DEFINITION_INVALID, the reason naming the state, the construct and its
+file position.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from tests.support.live import LiveServer
 
 NAME = "dsl-cannot-compile"
 CASE = JOURNEYS / "examples" / "technical" / NAME
-WHERE = f"{NAME}.journey.yaml:60:18"
+WHERE = f"{NAME}.journey.yaml:73:18"
+CYCLE = f"{NAME}.journey.yaml:83:18"  # toPong, in ping
 
 
 def _cli(*args: str) -> tuple[int, str]:
@@ -44,6 +47,14 @@ def test_generation_warns_at_the_state_and_writes_the_full_server(
         "the server engine does not run: reaching this state fails the run with "
         "JOURNEY_DEFINITION_INVALID"
     ) in printed
+    for where, state, cycle in (
+        (CYCLE, "toPong", "ping -> pong -> ping"),
+        (f"{NAME}.journey.yaml:93:18", "toPing", "pong -> ping -> pong"),
+    ):
+        assert (
+            f"{where}: warning: state {state!r} uses a subjourney call cycle ({cycle}), "
+            "which the server engine does not run"
+        ) in printed
     package = tmp_path / "out" / "dsl_cannot_compile" / "dsl_cannot_compile"
     assert {"engine.py", "handlers.py", "server.py"} <= {
         p.name for p in package.iterdir()
@@ -72,8 +83,10 @@ def test_a_run_fails_only_when_it_reaches_the_state(
         reached = client.start(
             models.DslCannotCompileInput(orderId="o-2", recurse=True)
         )
+        cycled = client.start(models.DslCannotCompileInput(orderId="o-3", cycle=True))
         ok = client.get_result(fine.journey_id)
         failed = client.get_result(reached.journey_id)
+        cycle = client.get_result(cycled.journey_id)
     assert ok.phase == "SUCCEEDED"
     assert ok.output is not None
     assert ok.output["accepted"] is True
@@ -83,3 +96,12 @@ def test_a_run_fails_only_when_it_reaches_the_state(
     reason = failed.error.reason or ""
     assert "state 'decode' uses subjourney 'again' calling itself" in reason
     assert WHERE in reason
+    assert cycle.phase == "FAILED", cycle
+    assert cycle.error is not None
+    assert cycle.error.code == "JOURNEY_DEFINITION_INVALID"
+    reason = cycle.error.reason or ""
+    assert reason.startswith(
+        "state 'toPong' uses a subjourney call cycle (ping -> pong -> ping), which this "
+        "server does not run ("
+    ), reason
+    assert reason.endswith(f"/{CYCLE})"), reason
