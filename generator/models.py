@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .format import DiskCache, cache_dir_from_env
+from .numbers import NUMBER_TYPE, define_number
 
 if TYPE_CHECKING:
     from .ir import Bundle
@@ -27,8 +28,42 @@ def _document(bundle: Bundle) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": {m.name: m.schema for m in bundle.models}},
+        "components": {
+            "schemas": {m.name: _json_numbers(m.schema) for m in bundle.models}
+        },
     }
+
+
+# Keywords whose values are data, not schemas: a `{"type": "number"}` inside them is left alone.
+_DATA_KEYWORDS = frozenset(
+    {"default", "const", "enum", "example", "examples", "description", "title"}
+)
+
+
+def _json_numbers(schema: Any) -> Any:
+    """`schema` with each `number` site typed `_JsonNumber` (`x-python-type`, which the model
+    generator reads as the field's Python type; its constraints still apply). A `number` with
+    an `enum` or a `const` stays the generator's own literal type."""
+    if isinstance(schema, list):
+        return [_json_numbers(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {
+        key: value if key in _DATA_KEYWORDS else _json_numbers(value)
+        for key, value in schema.items()
+    }
+    kind = schema.get("type")
+    if "enum" in schema or "const" in schema:
+        return result
+    if kind == "number":
+        result["x-python-type"] = NUMBER_TYPE
+    elif (
+        isinstance(kind, list) and "number" in kind and set(kind) <= {"number", "null"}
+    ):
+        result["x-python-type"] = (
+            NUMBER_TYPE + " | None" if "null" in kind else NUMBER_TYPE
+        )
+    return result
 
 
 def _aliases(bundle: Bundle) -> dict[str, str]:
@@ -121,7 +156,7 @@ def models_source(inp: ModelsInput, *, cache_dir: Path | None = None) -> str:
         output = _run_generator(inp.document, inp.header, inp.aliases)
         if cache is not None and key is not None:
             cache.put(key, output)
-    return _define_enums_first(output) + inp.tail
+    return define_number(_define_enums_first(output)) + inp.tail
 
 
 # The smallest document that takes the generator through every module a real one needs.

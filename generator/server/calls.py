@@ -14,6 +14,7 @@ from .. import naming
 from ..diagnostics import Diagnostic, Location
 from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
+from ..numbers import NUMBER_TYPE
 from ..schema.journey.check import walk_states
 from ..schema.journey.spec import ApiRef, JourneySpec
 from ..schema.journey.states import TaskState
@@ -133,7 +134,8 @@ class CallBuilder(HandlerMethods):
         py = py_names(params)
         fields = [
             CallField(
-                py[f"{loc}:{p['name']}"], p["name"], annotation(p.get("schema", {}), resolve),
+                py[f"{loc}:{p['name']}"], p["name"],
+                annotation(p.get("schema", {}), resolve, number=NUMBER_TYPE),
                 bool(p.get("required")) or loc == "path", describe(p),
             )
             for loc, p in params
@@ -143,7 +145,9 @@ class CallBuilder(HandlerMethods):
             body_schema, resolve, self.classes.claim(call_class[:-4] + "Body")
         )
         body_type = (
-            body_model.class_name if body_model else annotation(body_schema, resolve)
+            body_model.class_name
+            if body_model
+            else annotation(body_schema, resolve, number=NUMBER_TYPE)
         )
         if (
             ds.op.get("requestBody") is not None

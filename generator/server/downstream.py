@@ -12,6 +12,7 @@ from .. import naming
 from ..diagnostics import SpecError
 from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
+from ..numbers import NUMBER_TYPE
 from ..schema.journey.spec import ApiRef
 from .ir import BodyModel, CallField
 from .schematypes import Resolver, annotation, example, json_schema
@@ -89,7 +90,13 @@ def request_model(schema: Any, resolve: Resolver, class_name: str) -> BodyModel 
     required = set(schema.get("required") or [])
     names = naming.assign((k, naming.field_name(k)) for k in props)
     fields = tuple(
-        CallField(names[k], k, annotation(v, resolve), k in required, describe(v))
+        CallField(
+            names[k],
+            k,
+            annotation(v, resolve, number=NUMBER_TYPE),
+            k in required,
+            describe(v),
+        )
         for k, v in props.items()
     )
     return BodyModel(class_name, fields, describe(schema))

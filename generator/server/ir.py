@@ -12,6 +12,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location
 from ..ir import PackageNames
 from ..naming import annotation_names
+from ..numbers import NUMBER_DEFINITION, NUMBER_TYPE
 
 
 @dataclass(frozen=True)
@@ -314,8 +315,8 @@ class ServerIR:
         return f"{self.names.pascal}Handlers"
 
     @property
-    def typing_names(self) -> tuple[str, ...]:
-        """The `typing` names handlers.py uses."""
+    def _annotation_names(self) -> set[str]:
+        """Every name the annotations of handlers.py refer to."""
         annotations = [f.annotation for m in self.methods for f in m.fields]
         annotations += [
             f.annotation
@@ -331,7 +332,18 @@ class ServerIR:
         ]
         annotations += [m.result_type for m in self.methods if m.result_type]
         used = {name for a in annotations for name in annotation_names(a)}
+        return used
+
+    @property
+    def typing_names(self) -> tuple[str, ...]:
+        """The `typing` names handlers.py uses."""
+        used = self._annotation_names
         return tuple(sorted({"Protocol"} | (used & {"Any", "Literal"})))
+
+    @property
+    def number_definition(self) -> str:
+        """The `_JsonNumber` definition when a handlers.py annotation uses it, else ""."""
+        return NUMBER_DEFINITION if NUMBER_TYPE in self._annotation_names else ""
 
     @property
     def partial_handlers(self) -> str | None:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import naming
+from ..numbers import NUMBER_TYPE
 from .ir import BodyModel
 from .schematypes import Resolver, annotation, json_schema
 
@@ -88,7 +89,11 @@ def result_types(
             if isinstance(props, dict) and props
             else None
         )
-        text = model.class_name if model is not None else annotation(schema, resolve)
+        text = (
+            model.class_name
+            if model is not None
+            else annotation(schema, resolve, number=NUMBER_TYPE)
+        )
         if model is not None:
             keys.append((key, model))
         seen[key] = text

@@ -25,8 +25,11 @@ def _kind(schema: dict[str, Any]) -> tuple[str | None, bool]:
     return (kind if isinstance(kind, str) else None), False
 
 
-def annotation(raw: Any, resolve: Resolver, depth: int = 0) -> str:
-    """The Python type of a schema; `Any` for anything not plainly typed."""
+def annotation(
+    raw: Any, resolve: Resolver, depth: int = 0, *, number: str = "float"
+) -> str:
+    """The Python type of a schema; `Any` for anything not plainly typed. A `number` is
+    `number` (handlers.py passes `_JsonNumber`, which keeps an integer an int)."""
     schema = _deref(raw, resolve, depth)
     if schema is None or depth > _MAX_DEPTH:
         return "Any"
@@ -39,10 +42,13 @@ def annotation(raw: Any, resolve: Resolver, depth: int = 0) -> str:
         and all(isinstance(v, str) for v in enum)
     ):
         base = "Literal[" + ", ".join(repr(v) for v in enum) + "]"
+    elif kind == "number":
+        base = number
     elif kind in _SCALARS:
         base = _SCALARS[kind]
     elif kind == "array":
-        base = f"list[{annotation(schema.get('items'), resolve, depth + 1)}]"
+        item = annotation(schema.get("items"), resolve, depth + 1, number=number)
+        base = f"list[{item}]"
     elif kind == "object":
         base = "dict[str, Any]"
     else:

@@ -40,7 +40,9 @@ def root(context, missing=missing):
         yield 'from collections.abc import Awaitable\n'
     yield 'from typing import '
     yield str(t_2(context.eval_ctx, environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'typing_names'), ', '))
-    yield '\n\nfrom pydantic import BaseModel, ConfigDict, Field\n\nfrom ._runtime.server.engine import TaskResult\nfrom ._runtime.server.outbound import HttpDefaults, HttpOperation, http_default\n\n__all__ = [\n'
+    yield '\n\nfrom pydantic import BaseModel, ConfigDict, Field\n\nfrom ._runtime.server.engine import TaskResult\nfrom ._runtime.server.outbound import HttpDefaults, HttpOperation, http_default\n'
+    yield str(environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'number_definition'))
+    yield '\n__all__ = [\n'
     for l_1_name in environment.getattr((undefined(name='s') if l_0_s is missing else l_0_s), 'handler_exports'):
         _loop_vars = {}
         pass
@@ -250,4 +252,4 @@ def root(context, missing=missing):
     l_1_m = missing
 
 blocks = {}
-debug_info = '2=31&4=33&5=35&13=37&16=41&24=43&25=47&29=51&30=54&33=57&34=59&37=61&38=65&39=78&40=81&44=84&47=88&48=90&51=92&52=96&53=109&54=112&60=117&61=119&64=121&65=124&66=127&67=131&68=134&70=143&72=152&73=155&79=160&80=162&81=164&85=167&87=171&88=179&91=182&92=184&95=188&96=190&98=192&99=200&104=204&106=206&113=219&114=223&119=229&120=231&121=233&124=237&125=245&126=247'
+debug_info = '2=31&4=33&5=35&13=37&16=41&22=43&24=45&25=49&29=53&30=56&33=59&34=61&37=63&38=67&39=80&40=83&44=86&47=90&48=92&51=94&52=98&53=111&54=114&60=119&61=121&64=123&65=126&66=129&67=133&68=136&70=145&72=154&73=157&79=162&80=164&81=166&85=169&87=173&88=181&91=184&92=186&95=190&96=192&98=194&99=202&104=206&106=208&113=221&114=225&119=231&120=233&121=235&124=239&125=247&126=249'

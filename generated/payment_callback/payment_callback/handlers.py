@@ -17,6 +17,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._runtime.server.engine import TaskResult
 from ._runtime.server.outbound import HttpDefaults, HttpOperation, http_default
 
+from typing import Annotated as _Annotated
+
+from pydantic import GetPydanticSchema as _GetPydanticSchema
+from pydantic_core import core_schema as _core_schema
+
+# A JSON number as it came: an integer stays an int, a fraction a float.
+_JsonNumber = _Annotated[
+    float | int,
+    _GetPydanticSchema(
+        lambda _source, _handler: _core_schema.union_schema(
+            [_core_schema.int_schema(strict=True), _core_schema.float_schema()],
+            custom_error_type="float_type",
+            metadata={
+                "pydantic_js_functions": [lambda _schema, _h: {"type": "number"}]
+            },
+        )
+    ),
+]
+
 __all__ = [
     "AuthorizePaymentBody",
     "AuthorizePaymentCall",
@@ -33,7 +52,7 @@ class AuthorizePaymentBody(BaseModel):
     model_config = ConfigDict(
         extra="allow", populate_by_name=True, serialize_by_alias=True
     )
-    amount: float | None = Field(default=None, alias="amount")
+    amount: _JsonNumber | None = Field(default=None, alias="amount")
     currency: str | None = Field(default=None, alias="currency")
 
 

@@ -6,6 +6,25 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from enum import StrEnum
 
+from typing import Annotated as _Annotated
+
+from pydantic import GetPydanticSchema as _GetPydanticSchema
+from pydantic_core import core_schema as _core_schema
+
+# A JSON number as it came: an integer stays an int, a fraction a float.
+_JsonNumber = _Annotated[
+    float | int,
+    _GetPydanticSchema(
+        lambda _source, _handler: _core_schema.union_schema(
+            [_core_schema.int_schema(strict=True), _core_schema.float_schema()],
+            custom_error_type="float_type",
+            metadata={
+                "pydantic_js_functions": [lambda _schema, _h: {"type": "number"}]
+            },
+        )
+    ),
+]
+
 
 class JourneyOutcome(BaseModel):
     model_config = ConfigDict(
@@ -145,7 +164,7 @@ class PaymentCallbackInput(BaseModel):
         populate_by_name=True,
     )
     payment_id: Annotated[str, Field(alias="paymentId")]
-    amount: float
+    amount: _JsonNumber
     currency: str
 
 
@@ -156,7 +175,7 @@ class PaymentCallbackOutput(BaseModel):
     )
     status: PaymentCallbackOutputStatus | None = None
     payment_id: Annotated[str | None, Field(alias="paymentId")] = None
-    amount: float | None = None
+    amount: _JsonNumber | None = None
     currency: str | None = None
     reason: str | None = None
 
