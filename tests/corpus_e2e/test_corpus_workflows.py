@@ -45,11 +45,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "corpus: `normalise` writes {user: {...}} at target path `user`, so context.user.id "
         "is null, the lookup cannot be built and the profile output is null"
     ),
-    "referral-appointment-confirmed": (
-        "corpus: patientDecision, ingestPatientDecision and routePatientDecision are indented "
-        "inside normaliseAppointments, so the referral branch's next state does not exist"
-    ),
-    "referral-patient-cancels": "corpus: the same missing patientDecision state",
 }
 
 

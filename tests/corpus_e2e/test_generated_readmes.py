@@ -10,9 +10,8 @@ Where the published journey decides what its example does, the README says so at
 and the test checks that it happens: a journey whose output breaks its own output schema has a
 note naming which runs raise the typed client's DecodeError and the field it names (the five
 listed in DECODES do; a journey whose every successful run would must print FAILED); a journey
-whose timers the clock decides, or whose runs wait for nothing but timers (the patient's
-decision of healthcare-appointment-referral is mis-indented in the published YAML), has its
-timers scaled in the README's own server command, which the test runs as written.
+whose timers the clock decides, or whose runs wait for nothing but timers, has its timers
+scaled in the README's own server command, which the test runs as written.
 
 Measured on all 42 corpus journeys (2026-12-03): 37 run as written, 5 end in the DecodeError
 their README documents; none is an xfail.
@@ -53,13 +52,12 @@ DECODE_NOTE = "**The journey's output breaks its own output schema**"
 
 # What the README must say about a corpus journey whose example's run the journey decides:
 # a timer the clock decides (after hours business-hours-payment-authorization waits until
-# 09:00, before the opening market-open-order-submission waits for it), states the published
-# YAML writes one level too deep (the patient's decision is never waited for: the run ends by
-# the 30-day referralExpiryTimer). The README's own server command scales timers for these.
+# 09:00, before the opening market-open-order-submission waits for it). The README's own server
+# command scales timers for these. (healthcare-appointment-referral's states written one level
+# too deep are read as states, a warning, so its example waits for the patient's decision.)
 TOLD: dict[str, str] = {
     "business-hours-payment-authorization": r"timer `waitUntilBusinessOpen`: its duration reads `context\.businessDelayDuration`, which transform classifySubmissionTime computes from `now\(\)`",
     "market-open-order-submission": r"timer `marketOpenTimer`: its duration reads `context\.preOpenDelayDuration`, which transform classifyOrderTiming computes from `now\(\)`",
-    "healthcare-appointment-referral": r"\*\*No run of this journey waits for input\*\*: `patientDecision`, `waitForAppointmentStatus` are written one level too deep",
 }
 SCALED = {
     "daily-orders-batch-close",  # waits for nothing but two timers
@@ -69,7 +67,6 @@ SCALED = {
     "async-fire-and-observe",
     "business-hours-payment-authorization",
     "market-open-order-submission",
-    "healthcare-appointment-referral",
 }
 
 

@@ -749,6 +749,63 @@ CASES: tuple[Case, ...] = (
         warning=True,
     ),
     Case(
+        "state-indented-under-state",
+        "§5",
+        "a state is a key of a states map; one indented under the state before it is read "
+        "as a state of that map",
+        CALL.replace("next: done", "next: w") + """      w:
+        type: wait
+        wait:
+          channel: manual
+          input: {schema: {type: object, properties: {ok: {type: boolean}}}}
+        next: done
+""" + DONE,
+        (
+            "16:9: warning: state 'w' is indented under state 'call'; it is read as a state "
+            "of spec.states (YAML reads it as a field of call); outdent it to the level of "
+            "call",
+        ),
+        warning=True,
+    ),
+    Case(
+        "state-indented-under-state-ambiguous",
+        "§5",
+        "a typed mapping under a state whose name is already a state is not moved",
+        CALL + """      done:
+        type: fail
+        error: {code: E}
+""" + DONE,
+        (
+            "16:9: warning: unknown field 'done' at spec.states.call is ignored; it looks "
+            "like a state indented one level too deep: states belong in a states map "
+            "(extensions are written 'x-...')",
+        ),
+        warning=True,
+    ),
+    Case(
+        "wait-block-content-one-level-out",
+        "§12.1",
+        "the wait block holds channel and input; next is beside it",
+        CALL.replace("next: done", "next: w") + """    w:
+      type: wait
+      wait:
+      channel: manual
+      input:
+        schema: {type: object, properties: {ok: {type: boolean}}}
+        default: done
+""" + DONE,
+        (
+            "18:16: warning: 'channel' at spec.states.w belongs inside the wait block (DSL §12); "
+            "read as wait.channel; indent it under wait:",
+            "20:9: warning: 'input' at spec.states.w belongs inside the wait block (DSL §12); "
+            "read as wait.input; indent it under wait:",
+            "21:18: warning: 'default' inside input at spec.states.w is read as the state's "
+            "next (the wait block's content is written one level out; DSL §12 writes next: "
+            "beside wait:); write next: done beside wait: and indent input under wait:",
+        ),
+        warning=True,
+    ),
+    Case(
         "timer-one-of",
         "§12.3",
         "exactly one of timer.duration or timer.until",

@@ -15,7 +15,7 @@ import pytest
 
 from generator.cli import main
 
-from .cases import CASES, Case
+from .cases import CALL, CASES, DONE, Case
 
 WARNINGS = [c for c in CASES if c.warning]
 
@@ -112,3 +112,35 @@ def test_the_table_covers_every_section_it_claims() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
     assert all(c.section.startswith("§") and c.rule for c in CASES)
+
+
+def test_a_state_indented_under_two_states_stays_two_unknown_fields(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No one reading: neither copy of `w` is moved, and the next naming it is the server
+    compiler's warning (the run fails there with JOURNEY_DEFINITION_INVALID)."""
+    case = Case(
+        "state-indented-under-two-states", "§5", "a state is a key of a states map",
+        CALL.replace("next: done", "next: w") + """      w:
+        type: succeed
+    other:
+      type: succeed
+      w:
+        type: succeed
+""" + DONE,
+        (),
+    )  # fmt: skip
+    code, lines, out = _run(workdir, case, monkeypatch=monkeypatch)
+    unknown = (
+        "warning: unknown field 'w' at spec.states.{} is ignored; it looks like a state "
+        "indented one level too deep: states belong in a states map (extensions are "
+        "written 'x-...')"
+    )
+    assert code == 0
+    assert sorted(lines) == [
+        "14:13: warning: state 'call': next 'w' is not a state of this journey; reaching it "
+        "fails the run with JOURNEY_DEFINITION_INVALID",
+        "16:9: " + unknown.format("call"),
+        "20:9: " + unknown.format("other"),
+    ]
+    assert (out / "j" / "j" / "server.py").is_file()

@@ -15,6 +15,7 @@ from ..validate import validate_document
 from .base import Expression, MapperHolder, Open, SchemaHolder, Target
 from .check import Checker, walk_states
 from .lenient import lenient
+from .outdent import outdent
 from .placement import repair
 from .spec import Journey, JourneySpec
 from .states import STATE_MODELS, AnyState, State
@@ -54,7 +55,10 @@ def parse_journey(document: Document) -> ParsedJourney:
     """Validate a journey document; raise SpecError with every error found.
 
     Shape errors (pydantic's) do not hide the checker's: the checker also runs on the parts
-    of a document that validate (`lenient.py`), so every problem is listed at once."""
+    of a document that validate (`lenient.py`), so every problem is listed at once. A state
+    indented under another state is read as the state it is (`outdent.py`), with a warning.
+    """
+    document, outdented = outdent(document)
     try:
         journey = validate_document(document, Journey, "journey")
     except SpecError as exc:
@@ -63,11 +67,11 @@ def parse_journey(document: Document) -> ParsedJourney:
             raise
         checkable, partial, replaced = found
         more = [
-            d for d in Checker(checkable, partial).run()
+            d for d in Checker(checkable, partial, outdented).run()
             if not _inside(document, d, replaced)
         ]  # fmt: skip
         raise SpecError([*exc.diagnostics, *more]) from None
-    found_all = Checker(document, journey).run()
+    found_all = Checker(document, journey, outdented).run()
     if any(d.level is Level.ERROR for d in found_all):
         raise SpecError(found_all)
     return ParsedJourney(journey, tuple(found_all), repair(document))

@@ -12,7 +12,7 @@ ignored, with a did-you-mean when a field of that object is close.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,7 +21,8 @@ from ...diagnostics import Diagnostic, Level, did_you_mean
 from ...load import Document, escape_pointer_token
 from .base import MapperHolder, bare_mapper, case_match, known_fields
 from .blocks import AttributeBindings, attribute_source
-from .placement import misplaced
+from .outdent import Outdented
+from .placement import NESTED_DEFAULT, misplaced
 from .spec import Bindings, Journey, JourneySpec
 from .states import (
     STATE_MODELS,
@@ -47,9 +48,12 @@ def _dotted(pointer: str) -> str:
 class Checker:
     """Collects the diagnostics of one validated journey document."""
 
-    def __init__(self, doc: Document, journey: Journey) -> None:
+    def __init__(
+        self, doc: Document, journey: Journey, outdented: Sequence[Outdented] = ()
+    ) -> None:
         self.doc = doc
         self.journey = journey
+        self.outdented = outdented
         self.diagnostics: list[Diagnostic] = []
 
     def report(self, pointer: str, message: str, level: Level = Level.ERROR) -> None:
@@ -65,6 +69,14 @@ class Checker:
             transitions,
         )  # they import this
 
+        for moved in self.outdented:
+            self.report(
+                moved.written,
+                f"state {moved.name!r} is indented under state {moved.parent!r}; it is "
+                f"read as a state of {_dotted(moved.machine)} (YAML reads it as a field "
+                f"of {moved.parent}); outdent it to the level of {moved.parent}",
+                Level.WARNING,
+            )
         self.fields(self.journey, self.doc.data, "")
         spec = self.journey.spec
         self.machines(spec)
@@ -111,7 +123,15 @@ class Checker:
             block = model.type
             moves = misplaced(raw, block)
             for key, wanted in moves.items():
-                if wanted == "next":
+                if key == NESTED_DEFAULT:
+                    message = (
+                        f"'default' inside input at {where} is read as the state's next "
+                        f"(the {block} block's content is written one level out; DSL §12 "
+                        f"writes next: beside {block}:); write next: "
+                        f"{raw['input']['default']} beside {block}: and indent input "
+                        f"under {block}:"
+                    )
+                elif wanted == "next":
                     message = (
                         f"'default' beside the {block} block at {where} is read as the "
                         f"state's next (DSL §12 writes next: beside {block}:); write "
@@ -122,7 +142,12 @@ class Checker:
                         f"{key!r} at {where} belongs inside the {block} block (DSL §12); "
                         f"read as {block}.{key}; indent it under {block}:"
                     )
-                self.report(_child(pointer, key), message, Level.WARNING)
+                at = (
+                    f"{pointer}/{key}"
+                    if key == NESTED_DEFAULT
+                    else _child(pointer, key)
+                )
+                self.report(at, message, Level.WARNING)
             return set(moves)
         if isinstance(model, MapperHolder) and bare_mapper(raw):
             self.report(

@@ -4,7 +4,8 @@ The DSL (§12.1, §12.2) puts `channel`, `input`, `response`, `timeoutSec` and `
 the `wait:` / `webhook:` block and `next` beside it; the JourneyForge examples also write the
 state's next as `default` inside the block. A journey that writes a block field beside the
 block (or leaves the block empty and writes its content at the state level), or `default`
-beside the block, has one unambiguous reading: the field where it belongs. `relocate` gives
+beside the block, or (the block's content written one level out) `default` inside a state-level
+`input`, has one unambiguous reading: the field where it belongs. `relocate` gives
 that reading to the model; `misplaced` lists what moved, for the checker's warnings;
 `repair` gives the same reading to the stages that read the document itself.
 """
@@ -21,6 +22,7 @@ from .blocks import ATTRIBUTE_SOURCES, attribute_source
 
 SOURCE_LISTS = frozenset(ATTRIBUTE_SOURCES.values())
 BLOCK_FIELDS = ("channel", "input", "response", "timeoutSec", "onTimeout")
+NESTED_DEFAULT = "input/default"  # a `default` written inside a state-level `input`
 
 
 def relocate(data: Any, block: str) -> Any:
@@ -34,7 +36,10 @@ def relocate(data: Any, block: str) -> Any:
     inner = dict(inner) if isinstance(inner, dict) else {}
     out = {k: v for k, v in data.items() if k not in moves and k != block}
     for key, wanted in moves.items():
-        if wanted == "next":
+        if key == NESTED_DEFAULT:
+            inner["input"] = {k: v for k, v in data["input"].items() if k != "default"}
+            out["next"] = data["input"]["default"]
+        elif wanted == "next":
             out["next"] = data[key]
         else:
             inner[key] = data[key]
@@ -51,13 +56,27 @@ def misplaced(data: dict[str, Any], block: str) -> dict[str, str]:
     moves = {key: key for key in BLOCK_FIELDS if key in data and key not in inner}
     if "default" in data and "next" not in data and "default" not in inner:
         moves["default"] = "next"
+    written = data.get("input")
+    if (
+        "input" in moves
+        and isinstance(written, dict)
+        and isinstance(written.get("default"), str)
+        and "next" not in data
+        and "default" not in moves
+        and "default" not in inner
+    ):  # the block's content written one level out: its default lands inside input
+        moves[NESTED_DEFAULT] = "next"
     return moves
 
 
 def repair(document: Document) -> Document:
     """The document as it is read: every misplaced field where it belongs (`relocate`), and
     its source positions moved with it, so later stages reading the document see the same
-    journey the model does and still point into the file."""
+    journey the model does and still point into the file. States indented under another
+    state are moved out first (`outdent.py`)."""
+    from .outdent import outdent  # it imports the state models, which import this
+
+    document = outdent(document)[0]
     data = document.data
     if not isinstance(data, dict) or not isinstance(data.get("spec"), dict):
         return document

@@ -6,9 +6,11 @@ there). A `next` (choice `default`, `onTimeout`, schedule `start`) naming no sta
 error with the nearest state names; one naming a state of a subjourney says that subjourney
 states are entered only through a `type: subjourney` state.
 
-One deviation is left to the server compiler's warning: a target that exists as a state
-indented one level too deep inside a state of the same machine (the unknown-field warning says
-so); the run fails there with JOURNEY_DEFINITION_INVALID, as before.
+A state indented one level too deep inside a state of the same machine is read as a state of
+that machine before this runs (`outdent.py`, a warning). One deviation is left to the server
+compiler's warning: a target that exists only as such a field when its reading is ambiguous
+(its name is also a state's, or two states hold it; the unknown-field warning says so); the run
+fails there with JOURNEY_DEFINITION_INVALID, as before.
 """
 
 from __future__ import annotations
