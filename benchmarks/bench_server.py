@@ -203,8 +203,22 @@ def _timed(took: list[float], call: Any, *args: Any, **kwargs: Any) -> Any:
     return answer
 
 
-def _journey(client: Any, base: str, took: list[float]) -> bool:
-    """One whole journey; each request's latency is appended to `took`."""
+def _journey(
+    client: Any, base: str, took: list[float], by_call: dict[str, list[float]]
+) -> bool:
+    """One whole journey; each request's latency is appended to `took` and to its call's
+    list in `by_call` (start, callback, result)."""
+    mine: list[float] = []
+    try:
+        return _journey_calls(client, base, mine)
+    finally:
+        took.extend(mine)
+        for call, found in zip(("start", "callback"), mine[:2], strict=False):
+            by_call[call].append(found)
+        by_call["result"].extend(mine[2:])
+
+
+def _journey_calls(client: Any, base: str, took: list[float]) -> bool:
     started = _timed(took, client.post, base + START, json=BODY)
     if started.status_code >= 300:
         raise RuntimeError(f"start: {started.status_code} {started.text[:200]}")
@@ -236,6 +250,7 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
     done: list[int] = []
     errors: list[str] = []
     took: list[float] = []
+    by_call: dict[str, list[float]] = {"start": [], "callback": [], "result": []}
     per_thread = journeys // threads
 
     def worker() -> None:
@@ -243,7 +258,7 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
         with httpx.Client(timeout=30) as client:
             for _ in range(per_thread):
                 try:
-                    ok += _journey(client, base, took)
+                    ok += _journey(client, base, took, by_call)
                 except Exception as exc:
                     errors.append(str(exc)[:200])
         done.append(ok)
@@ -260,6 +275,15 @@ def load(base: str, journeys: int, threads: int) -> dict[str, Any]:
     return {
         "request_ms_p50": 1000 * _quantile(took, 0.50),
         "request_ms_p99": 1000 * _quantile(took, 0.99),
+        # each call's own percentiles: which one makes the tail
+        "by_call_ms": {
+            call: {
+                "p50": 1000 * _quantile(sorted(found), 0.50),
+                "p99": 1000 * _quantile(sorted(found), 0.99),
+                "n": len(found),
+            }
+            for call, found in by_call.items()
+        },
         "journeys": total,
         "succeeded": sum(done),
         "errors": len(errors),
@@ -307,6 +331,14 @@ def _summary(
             "n": len(p99),
         },
         "request_ms_p50": statistics.median(r["request_ms_p50"] for r in runs),
+        # per call (start, callback, result): the median over batches of its p50 and p99
+        "by_call_ms": {
+            call: {
+                q: statistics.median(r["by_call_ms"][call][q] for r in runs)
+                for q in ("p50", "p99")
+            }
+            for call in runs[0]["by_call_ms"]
+        },
         # CPU the server process spent per journey in a batch (all its threads): less
         # sensitive to the machine's load than journeys/s
         "server_cpu_ms_per_journey": {
