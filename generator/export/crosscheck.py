@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
 from generator.export.compare import differences, operations
-from generator.export.openapi import derive_openapi
+from generator.export.openapi import CANCEL_STEP, derive_openapi, serves_cancel
 from generator.load import Document, Workspace, escape_pointer_token
 
 _PREFIX = "/api/v1"
@@ -68,7 +68,20 @@ def contract_warnings(
     where = contract.location("/paths")
     problems: list[Diagnostic] = []
     derived_keys = sorted(f"{m.upper()} {p}" for p, m in derived_ops)
+    cancel = (f"/journeys/{{journeyId}}/steps/{CANCEL_STEP}", "post")
     for path, method in sorted(derived_ops - contract_ops):
+        if (path, method) == cancel:
+            problems.append(
+                Diagnostic(
+                    journey.location("/spec/lifecycle/cancellable"),
+                    f"the journey declares spec.lifecycle.cancellable: true and its server "
+                    f"serves `POST {path}`, but the contract has no such operation, so the "
+                    f"generated client has no cancel(); add the operation (operationId "
+                    f"`<camelName>_{CANCEL_STEP}`) to the contract ({_HINT})",
+                    Level.WARNING,
+                )
+            )
+            continue
         problems.append(
             Diagnostic(
                 where,
@@ -80,6 +93,12 @@ def contract_warnings(
     for path, method in sorted(contract_ops - derived_ops):
         if not path.startswith("/apis/" if api else "/journeys/"):
             continue
+        if (
+            not api
+            and (path, method) == cancel
+            and serves_cancel(data.get("spec") or {})
+        ):
+            continue  # served unless cancellable: false (DSL §2.7), listed or not
         near = difflib.get_close_matches(f"{method.upper()} {path}", derived_keys, n=1)
         hint = f"; did you mean `{near[0]}`?" if near else ""
         pointer = f"/paths/{escape_pointer_token(written[path])}"

@@ -3,7 +3,8 @@
 The rules are `journeyforge-openapi-export.md` and DSL §2.2, §2.7 and §12.4: canonical paths under
 `servers: /api/v1`, `<camelName>_start|getStatus|getResult|<stepId>` operation ids, one
 `/steps/{stepId}` path per external-input state (`wait`, `webhook`, wherever they sit: top level,
-parallel branches, subjourneys), and a self-contained document (the generic `Journey*` and `Link`
+parallel branches, subjourneys), the canonical cancel step `/steps/cancel` (`<camelName>_cancel`)
+when the journey declares `spec.lifecycle.cancellable: true`, and a self-contained document (the generic `Journey*` and `Link`
 shapes inline, no `$ref` to another file).
 """
 
@@ -352,6 +353,21 @@ def derive_openapi(journey: Mapping[str, Any]) -> dict[str, Any]:
                 responses={"200": _json(response, "Status after the step")},
             )
         }
+    if declares_cancel(spec):
+        paths[f"/journeys/{{journeyId}}/steps/{CANCEL_STEP}"] = {
+            "post": operation(
+                CANCEL_STEP,
+                f"Cancel a running {name} journey",
+                description=_CANCEL_DESCRIPTION,
+                parameters=_journey_id(),
+                responses={
+                    "200": _json(
+                        _ref("JourneyStatus"), "Status after the cancellation"
+                    ),
+                    "404": {"description": "No such journey"},
+                },
+            )
+        }
     paths["/journeys/{journeyId}/result"] = {
         "get": operation(
             "getResult",
@@ -372,6 +388,38 @@ def derive_openapi(journey: Mapping[str, Any]) -> dict[str, Any]:
     components["JourneyOutcome"] = {"allOf": outcome}
     components.update(generic_components())
     return _document(name, metadata, paths, components)
+
+
+CANCEL_STEP = "cancel"
+_CANCEL_DESCRIPTION = (
+    "Ends a RUNNING journey as FAILED with error code JOURNEY_CANCELLED (DSL §2.7); "
+    "spec.compensation, if any, runs with terminationKind Cancel. Idempotent: on a journey "
+    "that already ended nothing changes and its status is answered again. No request body."
+)
+
+
+def serves_cancel(spec: Mapping[str, Any]) -> bool:
+    """Whether the server serves the canonical cancel step `/steps/cancel` (DSL §2.7: unless
+    `spec.lifecycle.cancellable: false`; an external-input state called `cancel` keeps it).
+    """
+    lifecycle = spec.get("lifecycle")
+    if isinstance(lifecycle, Mapping) and lifecycle.get("cancellable") is False:
+        return False
+    return all(state.state_id != CANCEL_STEP for state in external_states(spec))
+
+
+def declares_cancel(spec: Mapping[str, Any]) -> bool:
+    """Whether the exported contract lists the cancel step: only when the journey declares
+    `spec.lifecycle.cancellable: true`. The canonical export paths have no cancel operation
+    and the published contracts of journeys cancellable by default do not list it, so a
+    journey that leaves `cancellable` out exports as before (its server still serves it).
+    """
+    lifecycle = spec.get("lifecycle")
+    return (
+        isinstance(lifecycle, Mapping)
+        and lifecycle.get("cancellable") is True
+        and serves_cancel(spec)
+    )
 
 
 _START_ANSWERS = {

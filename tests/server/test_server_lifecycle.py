@@ -2,7 +2,8 @@
 the generated client. Journey folders tests/server/journeys/examples/technical/engine-lifecycle
 and engine-lifecycle-closed. Reference sections covered:
 
-- DSL §2.7 `spec.lifecycle.cancellable` and the canonical cancel step (also as a trigger of
+- DSL §2.7 `spec.lifecycle.cancellable` and the canonical cancel step, called through the
+  generated client's typed `cancel()` (sync and async; also as a trigger of
   `spec.compensation`, §2.5, with `terminationKind: Cancel`);
 - DSL §2.6 `spec.httpSurface.links` (`_links` on start, status and outcome; opt-out);
 - DSL §2.8 `metadata.tags`, `spec.metadata.bindings` tags and attributes on JourneyStatus;
@@ -109,28 +110,52 @@ def test_cancel_fails_the_run_and_compensates_once(
 ) -> None:
     client, models, url, db = _serve(packages["engine-lifecycle"], tmp_path, live)
     package = importlib.import_module(packages["engine-lifecycle"])
-    with client.EngineLifecycleClient(url) as api, httpx.Client(base_url=url) as http:
+    with client.EngineLifecycleClient(url) as api:
         journey_id = api.start(
             models.EngineLifecycleInput.model_validate(START)
         ).journey_id
-        cancel = f"{API}/journeys/{journey_id}/steps/cancel"
-        first = http.post(cancel)
-        assert first.status_code == 200, first.text
-        assert first.json()["phase"].upper() == "FAILED"
+        assert api.get_status(journey_id).phase.upper() == "RUNNING"
+        # the typed cancel() of the contract's cancel step (spec.lifecycle.cancellable: true)
+        first = api.cancel(journey_id)
+        assert isinstance(first, models.JourneyStatus)
+        assert first.phase.upper() == "FAILED" and first.journey_id == journey_id
         outcome = api.get_result(journey_id)
         assert outcome.error.code == "JOURNEY_CANCELLED"
         assert outcome.error.reason == "Cancelled by user"
-        again = http.post(cancel)  # idempotent: nothing changes
-        assert again.status_code == 200
+        again = api.cancel(journey_id)  # idempotent (DSL §2.6): nothing changes, 200
+        assert again.phase.upper() == "FAILED"
+        assert again.current_state == first.current_state
         assert api.get_result(journey_id).model_dump() == outcome.model_dump()
         with pytest.raises(package.ApiError) as refused:  # no more steps
             api.approve(journey_id, {"approved": True})
         assert refused.value.status == 409
+        with pytest.raises(package.ApiError) as unknown:
+            api.cancel("no-such-journey")
+        assert unknown.value.status == 404
     (row,) = rows(db, "SELECT runtime FROM journeys WHERE id = ?", journey_id)
     compensation = json.loads(row[0])["compensation"]
     assert compensation["phase"] == "SUCCEEDED" and compensation["state"] == "undone"
     assert compensation["outcome"]["terminationKind"] == "Cancel"
     assert compensation["outcome"]["error"]["code"] == "JOURNEY_CANCELLED"
+
+
+def test_the_async_client_cancels_too(
+    packages: dict[str, str], tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    import asyncio
+
+    client, models, url, _ = _serve(packages["engine-lifecycle"], tmp_path, live)
+
+    async def scenario() -> tuple[Any, Any]:
+        async with client.AsyncEngineLifecycleClient(url) as api:
+            started = await api.start(models.EngineLifecycleInput.model_validate(START))
+            cancelled = await api.cancel(started.journey_id)
+            return cancelled, await api.get_result(started.journey_id)
+
+    cancelled, outcome = asyncio.run(scenario())
+    assert cancelled.phase.upper() == "FAILED"
+    assert "cancel" not in (cancelled.model_dump(by_alias=True).get("_links") or {})
+    assert outcome.error.code == "JOURNEY_CANCELLED"
 
 
 def test_not_cancellable_and_links_disabled(
