@@ -361,7 +361,7 @@ def _add_receiver(
     async def receive(request: Request) -> dict[str, Any]:
         raw, body = await read_json(request, settings)
         headers = _headers(request)
-        args = (engine, binding, raw, body, headers)
+        args = (engine, binding, raw, body, headers, _meta(request))
         return await _work(inline, True, receive_event, *args)
 
     _route(

@@ -8,8 +8,10 @@ step, and the guard.
 Security decision: the receiver is guarded with the SAME apiKeyValidate requirement (header and
 profile) as the step it drives. The receiver turns a provider call into that step's input, so an
 unguarded receiver would let anyone bypass the journey's own check; it is also checked before
-anything is stored, so unauthenticated traffic never fills the event table. The headers are passed
-on to the journey, whose own ``apiKeyValidate`` state then sees the same credential.
+anything is stored, so unauthenticated traffic never fills the event table. The request's headers
+and meta (query parameters, cookies, client certificate chain: what a step submission passes) go on
+to the journey, whose own ``apiKeyValidate``/``jwtValidate``/``mtlsValidate`` state then sees the
+same credential wherever it reads it.
 
 Receipt, correlation and transition commit in one store transaction: a duplicate waits on the
 write lock of the first copy and is answered ``already_processed`` only after the first copy's
@@ -29,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .auth import RequestMeta
 from .engine import JourneyEngine, canonical_hash, correlation_scope, validate_payload
 from .problem import ProblemError
 from .security import Guard, enforce_guard
@@ -177,6 +180,7 @@ def receive_event(
     raw: bytes,
     body: Any,
     headers: Mapping[str, str],
+    meta: RequestMeta | None = None,
 ) -> dict[str, Any]:
     """Handle one delivery: guard, validate, dedup, correlate, map and drive the step."""
     if binding.guard is not None:
@@ -195,7 +199,7 @@ def receive_event(
             raise _conflict(record.event_id)
         if receipt is EventReceipt.DUPLICATE:
             return {"status": "already_processed", "eventId": record.event_id}
-        answer, refusal = _process(tx, engine, binding, record, event, headers)
+        answer, refusal = _process(tx, engine, binding, record, event, headers, meta)
     if refusal is not None:  # committed: the journey's own steps hold
         raise refusal
     return answer
@@ -217,6 +221,7 @@ def _process(
     record: EventRecord,
     event: Mapping[str, Any],
     headers: Mapping[str, str],
+    meta: RequestMeta | None,
 ) -> tuple[dict[str, Any], ProblemError | None]:
     """The answer, and the 401 to give instead once committed (see ``_deliver``)."""
     rule = binding.rule_for(event)
@@ -236,7 +241,7 @@ def _process(
         _mark(tx, record, rule.outcome, journey_id)
         return {**answer, "status": "acknowledged", "outcome": rule.outcome}, None
     delivered, refusal = _deliver(
-        tx, engine, binding, record, rule, event, headers, journey_id
+        tx, engine, binding, record, rule, event, headers, meta, journey_id
     )
     return {**answer, **delivered}, refusal
 
@@ -261,6 +266,7 @@ def _deliver(
     rule: EventRule,
     event: Mapping[str, Any],
     headers: Mapping[str, str],
+    meta: RequestMeta | None,
     journey_id: str,
 ) -> tuple[dict[str, Any], ProblemError | None]:
     """Drive the target step. When the journey's auth task refused the delivery (its run
@@ -271,7 +277,7 @@ def _deliver(
     ext = engine.external_input(binding.target_step)
     payload = validate_payload(ext.input_model, json.loads(json.dumps(raw_payload)))
     advanced = engine.advance(
-        tx, journey_id, ext.name, payload, headers, record.event_id
+        tx, journey_id, ext.name, payload, headers, record.event_id, meta
     )
     if advanced.refusal is not None:
         tx.mark_event(
