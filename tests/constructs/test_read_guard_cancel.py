@@ -1,11 +1,12 @@
-"""DSL §23.1 `spec.access.read.guardRef` on a journey paused at a step (§2.7 cancellable by
-default), over real HTTP (uvicorn on 127.0.0.1, SQLite file) with the generated client.
+"""DSL §23.1 `spec.access.read.guardRef` on a journey paused at a step (§2.7 `cancellable:
+true`, its contract listing the cancel step, so the client has a typed `cancel()`), over real HTTP (uvicorn on 127.0.0.1, SQLite file) with the generated client.
 
 Journey folder `dsl-read-guard-cancel`: the guard allows a valid key of the `readers`
 profile. A caller it denies gets 404 on status and result (as for an unknown journey) and
 404 on the cancel step too, with nothing cancelled: the cancel action is offered only in the
 status, which such a caller cannot see (the reference leaves who may cancel to the engine;
-this server lets exactly the callers who may read the journey cancel it). A reader cancels it.
+this server lets exactly the callers who may read the journey cancel it); the typed
+`cancel()` raises NotFound for it as the raw call answers 404. A reader cancels it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def test_a_caller_the_guard_denies_can_neither_read_nor_cancel(
             client.get_status(journey)
         with pytest.raises(pkg.NotFound):
             client.get_result(journey)
+        with pytest.raises(pkg.NotFound):  # the typed cancel(): the same 404
+            client.cancel(journey)
     with httpx.Client(base_url=url, headers=headers) as http:
         denied = http.post(f"{API}/journeys/{journey}/steps/cancel", json={})
         unknown = http.post(f"{API}/journeys/{UNKNOWN}/steps/cancel", json={})
@@ -77,12 +80,9 @@ def test_a_reader_cancels_the_journey(served: tuple[Any, str]) -> None:
     pkg, url = served
     with pkg.client.DslReadGuardCancelClient(url) as client:
         started = client.start(pkg.models.DslReadGuardCancelInput(orderId="o-2"))
-    with httpx.Client(base_url=url, headers=KEY) as http:
-        cancelled = http.post(
-            f"{API}/journeys/{started.journey_id}/steps/cancel", json={}
-        )
-    assert cancelled.status_code == 200, cancelled.text
     with pkg.client.DslReadGuardCancelClient(url, headers=KEY) as client:
+        cancelled = client.cancel(started.journey_id)  # the typed cancel()
         outcome = client.get_result(started.journey_id)
+    assert str(cancelled.phase.value).upper() == "FAILED"
     assert str(outcome.phase.value).upper() == "FAILED"
     assert outcome.error is not None and outcome.error.code == "JOURNEY_CANCELLED"
