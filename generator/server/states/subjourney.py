@@ -1,13 +1,15 @@
-"""`type: subjourney`: a call of a `spec.subjourneys` machine (DSL §5.8), which may pause."""
+"""`type: subjourney`: a call of a `spec.subjourneys` machine (DSL §5.8), which may pause and
+may call itself, directly or through others (each call its own frame, the depth bounded at run
+time by the server's max_subjourney_depth)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...diagnostics import error
 from ...schema.journey.states import SubjourneyState
 from ..ir import CallCode, StepCode
-from ..scope import NotSupportedError, Scope, prelude
+from ..scope import Scope, prelude
 
 if TYPE_CHECKING:
     from ..compile import JourneyCompiler
@@ -21,12 +23,6 @@ def compile(
     where = scope.pointer(state) + "/subjourney"
     spec = body.subjourney
     ref = spec.ref
-    cycle = _cycle(c, scope, ref)
-    if cycle is not None and len(cycle) == 2:
-        raise NotSupportedError(f"subjourney {ref!r} calling itself", "/subjourney/ref")
-    if cycle is not None:
-        path = " -> ".join(cycle)
-        raise NotSupportedError(f"a subjourney call cycle ({path})", "/subjourney/ref")
     _, start = c.subjourney_starts[ref]
     kind, behavior, var = spec.resultKind, spec.onFailure.behavior, spec.resultVar
     input_fn = None
@@ -62,35 +58,3 @@ def compile(
     )  # fmt: skip
     scope.calls.append(CallCode(state, ref, str(start), finish, input_fn))
 
-
-def _cycle(c: JourneyCompiler, scope: Scope, ref: str) -> list[str] | None:
-    """The subjourney calls leading from the subjourney this state is in, through `ref`, back
-    to it (`[own, ref, ..., own]`), or None: the engine runs no recursive call."""
-    owner: Scope | None = scope
-    while owner is not None and owner.subjourney is None:
-        owner = owner.parent  # a parallel branch inside a subjourney
-    if owner is None or owner.subjourney is None:
-        return None
-    own, subjourneys = owner.subjourney, c.spec.subjourneys or {}
-    paths, todo = {ref: [own, ref]}, [ref]
-    while todo:
-        name = todo.pop(0)
-        if name == own:
-            return paths[name]
-        found = subjourneys.get(name)
-        for called in _calls(found.states if found is not None else {}):
-            if called not in paths:
-                paths[called] = [*paths[name], called]
-                todo.append(called)
-    return None
-
-
-def _calls(states: Any) -> list[str]:
-    """The subjourney ids a machine's states (and their parallel branches) call."""
-    found: list[str] = []
-    for body in (states or {}).values():
-        if isinstance(body, SubjourneyState) and body.subjourney.ref:
-            found.append(body.subjourney.ref)
-        for branch in getattr(getattr(body, "parallel", None), "branches", None) or []:
-            found += _calls(branch.states)
-    return found

@@ -18,6 +18,8 @@ __all__ = [
     "DEFAULT_MAX_HEADER_COUNT",
     "DEFAULT_MAX_JSON_DEPTH",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_SUBJOURNEY_DEPTH",
+    "MAX_SUBJOURNEY_DEPTH_LIMIT",
     "DEFAULT_MAX_TARGET_BYTES",
     "Settings",
     "api_base_url_env_name",
@@ -38,6 +40,11 @@ DEFAULT_MAX_TARGET_BYTES = 8_192
 # The largest downstream answer body an httpCall keeps (outbound_checks.size_limit).
 DEFAULT_MAX_RESPONSE_BYTES = 10_485_760
 DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400
+# How many subjourney calls may be active inside one another (a subjourney calling itself,
+# directly or through others); one call deeper fails with JOURNEY_SUBJOURNEY_DEPTH_EXCEEDED.
+DEFAULT_MAX_SUBJOURNEY_DEPTH = 64
+# The largest depth the interpreter's stack holds (each call nests a few Python frames).
+MAX_SUBJOURNEY_DEPTH_LIMIT = 200
 
 
 def env_prefix(name: str) -> str:
@@ -113,6 +120,11 @@ class Settings:
     ``oauth2ClientCredentials`` policy's ``tokenEndpoint`` for this deployment, by policy id
     (``<PREFIX>_TOKEN_ENDPOINT_<POLICY>``).
 
+    ``max_subjourney_depth`` bounds how many subjourney calls run inside one another (a
+    subjourney calling itself, directly or through others): the call one deeper fails its
+    thread at that state with JOURNEY_SUBJOURNEY_DEPTH_EXCEEDED (1 to
+    ``MAX_SUBJOURNEY_DEPTH_LIMIT``, default 64).
+
     Limits at the door (README "Limits"): ``max_body_bytes`` (413), ``max_json_depth`` (nesting
     of arrays and objects, 400), ``body_timeout_seconds`` to receive a whole body (408),
     ``max_header_bytes`` and ``max_header_count`` (431), ``max_target_bytes`` for the request
@@ -148,6 +160,7 @@ class Settings:
     max_target_bytes: int = DEFAULT_MAX_TARGET_BYTES
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     idempotency_ttl_seconds: int = DEFAULT_IDEMPOTENCY_TTL_SECONDS
+    max_subjourney_depth: int = DEFAULT_MAX_SUBJOURNEY_DEPTH
     pool_min_size: int = 1
     pool_max_size: int = 10
     pool_timeout_seconds: float = 5.0
@@ -175,6 +188,11 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a positive integer")
+        if not 1 <= self.max_subjourney_depth <= MAX_SUBJOURNEY_DEPTH_LIMIT:
+            raise ValueError(
+                "max_subjourney_depth must be a whole number from 1 to "
+                f"{MAX_SUBJOURNEY_DEPTH_LIMIT}, got {self.max_subjourney_depth!r}"
+            )
         if not (
             math.isfinite(self.body_timeout_seconds) and self.body_timeout_seconds > 0
         ):
@@ -263,7 +281,7 @@ class Settings:
         <PREFIX>_JWT_LEEWAY_SECONDS, the limits <PREFIX>_MAX_JSON_DEPTH,
         <PREFIX>_BODY_TIMEOUT_SECONDS, <PREFIX>_MAX_HEADER_BYTES, <PREFIX>_MAX_HEADER_COUNT,
         <PREFIX>_MAX_TARGET_BYTES, <PREFIX>_MAX_RESPONSE_BYTES,
-        <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_DURABILITY,
+        <PREFIX>_IDEMPOTENCY_TTL_SECONDS, <PREFIX>_MAX_SUBJOURNEY_DEPTH, <PREFIX>_DURABILITY,
         the PostgreSQL pool's <PREFIX>_POOL_MIN_SIZE, <PREFIX>_POOL_MAX_SIZE,
         <PREFIX>_POOL_TIMEOUT_SECONDS, <PREFIX>_CONNECT_TIMEOUT_SECONDS, and
         <PREFIX>_CONFIG_<KEY> for each platform.config key, <PREFIX>_API_<NAME>_BASE_URL for
@@ -332,6 +350,9 @@ def _limits(env: Mapping[str, str], prefix: str) -> dict[str, Any]:
         "max_response_bytes": whole("MAX_RESPONSE_BYTES", DEFAULT_MAX_RESPONSE_BYTES),
         "idempotency_ttl_seconds": whole(
             "IDEMPOTENCY_TTL_SECONDS", DEFAULT_IDEMPOTENCY_TTL_SECONDS
+        ),
+        "max_subjourney_depth": whole(
+            "MAX_SUBJOURNEY_DEPTH", DEFAULT_MAX_SUBJOURNEY_DEPTH
         ),
     }
 

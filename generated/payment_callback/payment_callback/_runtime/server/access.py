@@ -68,7 +68,9 @@ def _allowed(
     meta: RequestMeta | None,
 ) -> bool:
     run = driver._new_run(record.id, record.created_at, headers, meta, None)
-    thread = Thread(guard.start, copy.deepcopy(record.context), recorded=False)
+    thread = Thread(
+        guard.start, copy.deepcopy(record.context), recorded=False, depth=1
+    )
     try:
         driver.run_thread(run, guard.machine, thread, ())
     except Exception as exc:  # a broken guard denies (fail closed)

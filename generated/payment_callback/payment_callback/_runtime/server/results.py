@@ -16,6 +16,7 @@ __all__ = [
     "EXPRESSION_FAILED",
     "FAILED",
     "RUNNING",
+    "SUBJOURNEY_DEPTH_EXCEEDED",
     "SUCCEEDED",
     "Fail",
     "JsonObject",
@@ -33,6 +34,8 @@ B = TypeVar("B", default=Any, covariant=True)  # the body type of a TaskResult
 RUNNING, SUCCEEDED, FAILED = "Running", "Succeeded", "Failed"
 CANCELLED = "Cancelled"
 DEFINITION_INVALID = "JOURNEY_DEFINITION_INVALID"
+# A subjourney call deeper than Settings.max_subjourney_depth (a recursion without a base case).
+SUBJOURNEY_DEPTH_EXCEEDED = "JOURNEY_SUBJOURNEY_DEPTH_EXCEEDED"
 # A state's expression failed on the data it met (DataWeave fails, e.g. `null * 0.25`, or a
 # context transform produced no object): the journey fails, the request does not.
 EXPRESSION_FAILED = "JOURNEY_EXPRESSION_FAILED"

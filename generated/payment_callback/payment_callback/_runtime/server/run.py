@@ -51,6 +51,7 @@ class Thread:
     done: list[str] = field(default_factory=list)
     recorded: bool = True
     call: Thread | None = None  # the subjourney this thread's subjourney state runs
+    depth: int = 0  # the subjourney calls this thread runs inside (0: none)
 
     @property
     def finished(self) -> bool:
@@ -69,6 +70,8 @@ class Thread:
             data["call"] = branch_json(self.call)
         if not self.recorded:
             data["recorded"] = False
+        if self.depth:
+            data["depth"] = self.depth
         return data
 
     def extras(self) -> dict[str, Any]:
@@ -90,6 +93,7 @@ class Thread:
             token=data.get("token"),
             entry=data.get("entry"),
             recorded=data.get("recorded", True) is not False,
+            depth=_depth(data.get("depth")),
         )
         call = data.get("call")
         if isinstance(call, dict):
@@ -101,6 +105,11 @@ class Thread:
             }
             thread.done = list(data.get("done", []))
         return thread
+
+
+def _depth(value: Any) -> int:
+    """A persisted thread's subjourney depth (0 when absent or not a whole number)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def branch_json(thread: Thread) -> dict[str, Any]:

@@ -77,7 +77,10 @@ class ParallelState:
         thread.entry = copy.deepcopy(thread.context)
         thread.branches = {
             b.name: Thread(
-                b.start, copy.deepcopy(thread.context), recorded=thread.recorded
+                b.start,
+                copy.deepcopy(thread.context),
+                recorded=thread.recorded,
+                depth=thread.depth,
             )
             for b in parallel.branches
         }

@@ -8,6 +8,13 @@ against the journey's ``max_steps`` and stop once the run's ``spec.execution`` d
 passed, like every other state. The subgraph shares the run's handlers, request and services;
 it has no journey id of its own, and its transitions are not part of the journey's history.
 
+A subjourney may call itself, directly or through others (``a -> b -> a``): each call is its
+own thread with its own context, its result going to the calling state of the frame above.
+``Settings.max_subjourney_depth`` (``<PREFIX>_MAX_SUBJOURNEY_DEPTH``, default 64) bounds how
+many calls are active inside one another; a state calling one deeper fails its thread there
+with JOURNEY_SUBJOURNEY_DEPTH_EXCEEDED, which each caller then handles by its
+``onFailure.behavior`` like any subjourney failure.
+
 A subjourney may use every state type: when it pauses (at a wait or webhook, whose step
 endpoint is the journey's ``/steps/<state>``, at a timer, or inside a parallel), the calling
 thread pauses with it and both are persisted with the journey; timer rows of the call sit
@@ -26,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..results import (
     DEFINITION_INVALID,
+    SUBJOURNEY_DEPTH_EXCEEDED,
     FAILED,
     SUCCEEDED,
     Fail,
@@ -72,7 +80,18 @@ class CallState(Generic[H]):
             code = "SUBJOURNEY_INPUT_INVALID" if machine else DEFINITION_INVALID
             failed = SubjourneyResult("FAILED", error={"code": code, "reason": reason})
             return self._finish(driver, run, thread, failed)
-        child = Thread(spec.start, copy.deepcopy(found), recorded=False)
+        limit = driver.settings.max_subjourney_depth
+        if thread.depth >= limit:
+            reason = (
+                f"state {spec.name!r} calls subjourney {spec.ref!r} deeper than "
+                f"{limit} subjourney calls inside one another (the server's "
+                "max_subjourney_depth); give the recursion a base case that stops sooner, "
+                "or raise <PREFIX>_MAX_SUBJOURNEY_DEPTH"
+            )
+            return driver.apply(run, thread, Fail(SUBJOURNEY_DEPTH_EXCEEDED, reason))
+        child = Thread(
+            spec.start, copy.deepcopy(found), recorded=False, depth=thread.depth + 1
+        )
         thread.call = child
         driver.run_thread(run, machine, child, (*path, spec.ref))
         if not child.finished:
