@@ -57,4 +57,3 @@ def compile(
                  params="ctx: Ctx, found: SubjourneyResult")
     )  # fmt: skip
     scope.calls.append(CallCode(state, ref, str(start), finish, input_fn))
-
