@@ -5,7 +5,8 @@ journey declaring `spec.lifecycle.cancellable: true`; a journey leaving `cancell
 whole corpus, whose published contracts have no cancel operation) or declaring `false` exports
 as before. A hand-written contract of a declared-cancellable journey that lacks the operation is
 a located warning at the declaration (the client then has no `cancel()`); one that lists it for a
-journey cancellable by default is not warned about (its server serves the step). The calls over
+journey cancellable by default is not warned about (its server serves the step), one that lists
+it for `cancellable: false` is (no such endpoint). The calls over
 real HTTP are in tests/server/test_server_lifecycle.py.
 """
 
@@ -129,3 +130,27 @@ def test_export_cli_prints_the_cancel_operation() -> None:
     journey = str(LIFECYCLE / "engine-lifecycle.journey.yaml")
     assert main(["export", "--stdout", journey], stdout=out, stderr=err) == 0, err
     assert "operationId: engineLifecycle_cancel" in out.getvalue()
+
+
+def test_a_listed_cancel_step_of_a_not_cancellable_journey_is_warned(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "journeys"
+    shutil.copytree(JOURNEYS, root)
+    case = root / "examples/technical/engine-lifecycle-closed"
+    contract = case / "engine-lifecycle-closed.openapi.yaml"
+    step = (
+        "  /journeys/{journeyId}/steps/cancel:\n    post:\n"
+        "      operationId: x_cancel\n      parameters:\n"
+        "        - {in: path, name: journeyId, required: true, schema: {type: string}}\n"
+        "      responses:\n        '200':\n          description: Status\n"
+    )
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(
+        text.replace("paths:\n", "paths:\n" + step, 1), encoding="utf-8"
+    )
+    messages = [w.message for w in generate(case, root=root).warnings]
+    assert any(
+        "`POST /journeys/{journeyId}/steps/cancel` is not an endpoint" in m
+        for m in messages
+    ), messages
