@@ -80,6 +80,28 @@ def test_even_and_odd_call_each_other(
     }
 
 
+def test_a_subjourney_calls_itself_in_both_branches_of_a_parallel(
+    package: str, tmp_path: Path, live: Callable[..., LiveServer]
+) -> None:
+    pkg: Any = importlib.import_module(package)
+    models = pkg.models
+    url = _serve(package, tmp_path / "tree.db", live, max_subjourney_depth=5)
+    with pkg.client.DslSubjourneyRecursionClient(url) as client:
+        found = {}
+        for n in (0, 1, 4, 5):
+            started = client.start(models.DslSubjourneyRecursionInput(n=n, mode="tree"))
+            found[n] = client.get_result(started.journey_id)
+    for n in (0, 1, 4):
+        assert found[n].phase == "SUCCEEDED", found[n]
+        assert (found[n].output or {}).get("leaves") == 2**n, found[n].output
+    # the branches' calls count as deeper calls: tree(5) needs 6 inside one another, so
+    # tree(1)'s branches fail with JOURNEY_SUBJOURNEY_DEPTH_EXCEEDED and each tree above
+    # sees a failed branch in its join
+    assert found[5].phase == "FAILED", found[5]
+    assert found[5].error is not None
+    assert found[5].error.code == "urn:tree:branch-failed", found[5].error
+
+
 def test_a_call_deeper_than_the_limit_fails_the_run_there(
     package: str, tmp_path: Path, live: Callable[..., LiveServer]
 ) -> None:
