@@ -44,3 +44,41 @@ def test_plain_arazzo_case_imports_no_server_machinery(tmp_path: Path) -> None:
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert "generator.client.assemble" in loaded
     assert not [m for m in loaded if m.startswith(NOT_NEEDED)]
+
+
+CORPUS_PROBE = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import synth
+from generator.pipeline import generate_many
+root = Path(sys.argv[1])
+cases = [synth.write_case(root / name, 3) for name in ("one", "two")]
+outcomes = list(generate_many([(c, c) for c in cases], stage_cache=Path(sys.argv[2]), jobs=2))
+assert all(o.result is not None for o in outcomes), [o.problems for o in outcomes]
+print(json.dumps(sorted(m for m in sys.modules if m.startswith(("generator", "black")))))
+"""
+
+
+def test_corpus_of_plain_cases_preloads_the_client_only(tmp_path: Path) -> None:
+    """The whole-corpus path imports what every case needs once, before its workers fork,
+    and still not the journey compiler when no case has a journey document."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CORPUS_PROBE,
+            str(tmp_path),
+            str(tmp_path / "c"),
+            str(REPO / "benchmarks"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "generator.client.assemble" in loaded  # imported here, before the fork
+    assert "black" in loaded
+    assert not [m for m in loaded if m.startswith(NOT_NEEDED)]
