@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..results import CANCELLED, FAILED, Fail, Succeed
 from ..run import Thread, branch_view, merge
 from ..store import Transition
+from .step import call_step
 
 if TYPE_CHECKING:
     from ..definition import Machine, Parallel
@@ -131,12 +132,19 @@ class ParallelState:
         thread.context.clear()
         thread.context.update(merged)
         views = {name: branch_view(branches[name]) for name in done}
-        if parallel.join is not None:
-            result = parallel.join(driver.context_for(run, thread.context), views)
-            if parallel.result_var is not None:
-                thread.context[parallel.result_var] = result
+        join = parallel.join
+        joined: Any = None
+        if join is not None:
+            joined = call_step(
+                driver, run, thread, parallel.name, lambda rc: join(rc, views)
+            )
+            if parallel.result_var is not None and not isinstance(joined, Fail):
+                thread.context[parallel.result_var] = joined
         leaver = next((branches[n] for n in done if branches[n].leave), None)
         thread.branches, thread.entry, thread.done = None, None, []
+        if isinstance(joined, Fail):  # the join mapper failed on the branches' data
+            driver.end(thread, joined)
+            return True
         if leaver is not None and leaver.leave is not None:
             driver.move(run, thread, leaver.leave)
             return True
