@@ -20,7 +20,14 @@ def py_literal(value: Any) -> str:
     """A Python literal for a JSON-like value (str, int, float, bool, None, list, dict)."""
     if isinstance(value, bool) or value is None:
         return repr(value)
-    if isinstance(value, int | str):
+    if isinstance(value, str):
+        text = repr(value)
+        if text[0] == "'" and '"' not in value:
+            # No quote inside: the same literal in black's double quotes, so the format
+            # stage has less to change (black would rewrite it to exactly this).
+            return '"' + text[1:-1] + '"'
+        return text
+    if isinstance(value, int):
         return repr(value)
     if isinstance(value, float):
         return (
