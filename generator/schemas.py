@@ -221,7 +221,14 @@ class SchemaCollector(ShapeConverter):
         ):
             titled = None  # taken: name it by where it sits rather than `Title2`
         wanted = ctx if site_key else (titled or ctx)
-        name = self.scope.claim(wanted)
+        claimed = wanted
+        if site_key is not None and wanted in self.scope:
+            # a component whose name another document's schema took meanwhile: named by its
+            # document, as component_name does, rather than `Wanted2`
+            claimed = (
+                naming.class_prefix(site.document.path.name.split(".")[0]) + wanted
+            )
+        name = self.scope.claim(claimed)
         if site_key is not None:
             self._by_site[site_key] = name
         self._in_progress.add(name)
@@ -233,7 +240,7 @@ class SchemaCollector(ShapeConverter):
             if depth == 0 and name == wanted:
                 # A name the spec gives (a component, a workflow's inputs) stays importable.
                 self.public_aliases[name] = existing
-            elif name != wanted:
+            elif name != wanted:  # numbered or document-prefixed: nobody asked for it
                 # A numbered name (`Wanted2`) for a schema that is already a model is no name
                 # anybody asked for: give it back rather than emit `Wanted2 = Wanted`.
                 self.scope.release(name)

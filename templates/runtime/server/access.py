@@ -68,9 +68,8 @@ def _allowed(
     meta: RequestMeta | None,
 ) -> bool:
     run = driver._new_run(record.id, record.created_at, headers, meta, None)
-    thread = Thread(
-        guard.start, copy.deepcopy(record.context), recorded=False, depth=1
-    )
+    context = copy.deepcopy(record.context)
+    thread = Thread(guard.start, context, recorded=False, depth=1)
     try:
         driver.run_thread(run, guard.machine, thread, ())
     except Exception as exc:  # a broken guard denies (fail closed)
