@@ -14,13 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator import naming
-from generator.export.openapi import (
-    camel,
-    external_states,
-    inline_schema,
-    pauses,
-    start_response,
-)
+from generator.export.openapi import camel, inline_schema, start_response
+from generator.export.states import external_states, pauses
 
 
 def _path_id() -> list[dict[str, str]]:

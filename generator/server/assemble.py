@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from ..diagnostics import Diagnostic, Level
-from ..export.openapi import derive_openapi, timer_before_input
+from ..export.openapi import derive_openapi
+from ..export.states import timer_before_input
 from ..inputs import Inputs
 from ..ir import Bundle
 from ..schema.journey.spec import JourneySpec

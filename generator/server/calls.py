@@ -34,7 +34,7 @@ from .downstream import (
 from .expressions import Code, Expressions
 from .handler_methods import HandlerMethods
 from .http_operation import HttpOperations
-from .ir import CallField, HandlerMethod
+from .ir_calls import CallField, HandlerMethod
 from .results import result_types
 from .schematypes import annotation, json_schema
 

@@ -27,7 +27,8 @@ from ..schema.journey.spec import JourneySpec
 from . import lifecycle, policies
 from .calls import CallBuilder
 from .expressions import Code, Expressions, UnsupportedBindingError
-from .ir import HandlerMethod, InputCode, MachineCode, StepCode, Unsupported
+from .ir import InputCode, MachineCode, StepCode, Unsupported
+from .ir_calls import HandlerMethod
 from .scope import NotSupportedError, Scope
 from .states import COMPILERS
 

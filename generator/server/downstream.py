@@ -14,7 +14,7 @@ from ..inputs import Inputs
 from ..load import Document, escape_pointer_token
 from ..numbers import NUMBER_TYPE
 from ..schema.journey.spec import ApiRef
-from .ir import BodyModel, CallField
+from .ir_calls import BodyModel, CallField
 from .schematypes import Resolver, annotation, example, json_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import naming
-from .ir import CallField, HandlerMethod
+from .ir_calls import CallField, HandlerMethod
 
 JWT_FIELDS = (
     CallField("profile", "profile", "str", True, "The jwtValidate profile."),

@@ -11,7 +11,7 @@ from ..inputs import Inputs
 from ..schema.journey.spec import JourneySpec
 from ..schema.journey.tasks import HttpCall
 from .downstream import Downstream, parameters, py_names, resolver, server_url
-from .ir import HttpSpec
+from .ir_calls import HttpSpec
 
 DEFAULT_TIMEOUT_MS = 10_000  # DSL §5.1, §2.3: no task or spec.defaults.http timeoutMs
 

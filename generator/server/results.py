@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import naming
 from ..numbers import NUMBER_TYPE
-from .ir import BodyModel
+from .ir_calls import BodyModel
 from .schematypes import Resolver, annotation, json_schema
 
 _RANGES = {
