@@ -17,7 +17,7 @@ from .cache import Cache
 from .config import Config, load_config
 from .diagnostics import Diagnostic, Level, Location, SpecError
 from .pipeline import Generated, default_cache, discover, generate_many, spec_root
-from .write import diff, write_package
+from .write import Stamps, diff, write_package
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
@@ -225,6 +225,8 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
     started = time.perf_counter()
     cases, specs = _cases(args, config)
     cache = None if args.no_cache else default_cache(config.cache)
+    # What journeygen last saw of the output, beside the cache (none with --no-cache).
+    stamps = None if cache is None else Stamps(cache.folder / "stamps")
     results = _generate_all(
         cases, specs, report, cache, progress=not args.check, strict=args.strict
     )
@@ -232,8 +234,8 @@ def _run_generate(args: argparse.Namespace, report: _Reporter) -> int:
     stale = _stale(out, results) if specs is not None else []
     elapsed = time.perf_counter() - started
     if args.check:
-        return _report_check(out, results, stale, elapsed, report)
-    changed = sum(write_package(out, r.package, r.files) for r in results)
+        return _report_check(out, results, stale, elapsed, report, stamps)
+    changed = sum(write_package(out, r.package, r.files, stamps) for r in results)
     if args.prune:
         for name in stale:
             shutil.rmtree(out / name)
@@ -257,9 +259,12 @@ def _report_check(
     stale: Sequence[str],
     elapsed: float,
     report: _Reporter,
+    stamps: Stamps | None,
 ) -> int:
     """Drift first (package names, then diffs), then the verdict; exit 1 on any drift."""
-    drift = {r.package: d for r in results if (d := diff(out, r.package, r.files))}
+    drift = {
+        r.package: d for r in results if (d := diff(out, r.package, r.files, stamps))
+    }
     for package in drift:
         print(f"drift {package}: differs from {out / package}", file=report.out)
     for package in stale:

@@ -19,7 +19,6 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Location, SpecError, error
@@ -51,12 +50,9 @@ def _mode() -> object:
 
 
 def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except (
-        metadata.PackageNotFoundError
-    ):  # pragma: no cover - black is a hard dependency
-        return "unknown"
+    from .cache import installed_version  # no importlib.metadata: see there
+
+    return installed_version(distribution) or "unknown"
 
 
 def cache_dir_from_env() -> Path | None:

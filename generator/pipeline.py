@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,7 +36,7 @@ class Generated:
     """The result of generating one case."""
 
     package: str
-    files: dict[str, str]
+    files: Mapping[str, str]  # a cache hit's texts are read on first use (cache.Files)
     warnings: list[Diagnostic] = field(default_factory=list)
 
 

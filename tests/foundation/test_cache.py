@@ -81,3 +81,40 @@ def test_a_hit_locates_warnings_from_the_directory_it_runs_in(
     hit = generate(case, root=CORPUS, cache=cache)
     assert [str(w) for w in hit.warnings] == [str(w) for w in fresh.warnings]
     assert Path(hit.warnings[0].location.path).is_file()
+
+
+def test_entries_keep_digests_and_share_one_blob_per_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two packages with the same runtime store its texts once; an entry is digests only,
+    and a hit whose blob went missing is generated again instead of failing."""
+    import json
+
+    cache = Cache(tmp_path / "cache", "f")
+    one = generate(SPECS / CASE, root=SPECS, cache=cache)
+    other_case = CORPUS / "examples/technical/wait-approval"
+    other = generate(other_case, root=CORPUS, cache=cache)
+    shared = set(one.files.values()) & set(other.files.values())
+    assert len(shared) > 50  # the copied runtime
+    blobs = [p for p in (tmp_path / "cache" / "blobs").rglob("*") if p.is_file()]
+    assert len(blobs) == len(set(one.files.values()) | set(other.files.values()))
+    entry = json.loads(next((tmp_path / "cache").glob("*.json")).read_text())
+    assert all(len(d) == 64 for d in entry["files"].values())
+    monkeypatch.setattr(pipeline, "render", _no_render)
+    hit = generate(SPECS / CASE, root=SPECS, cache=Cache(tmp_path / "cache", "f"))
+    assert dict(hit.files) == one.files
+    monkeypatch.undo()
+    for blob in blobs:
+        blob.unlink()
+    again = generate(SPECS / CASE, root=SPECS, cache=Cache(tmp_path / "cache", "f"))
+    assert dict(again.files) == one.files
+
+
+def test_installed_versions_are_what_importlib_metadata_reads() -> None:
+    from importlib import metadata
+
+    from generator.cache import _SHAPING, installed_version
+
+    for name in (*_SHAPING, "journeygen", "httpx"):
+        assert installed_version(name) == metadata.version(name)
+    assert installed_version("no-such-distribution-here") is None
