@@ -218,11 +218,16 @@ class Cache:
 
 
 def _write_blob(path: Path, text: str) -> None:
-    """Write a blob atomically unless it is there (same name, same text: content-addressed)."""
-    if path.is_file():
-        return
+    """Write a blob unless it is there (same name, same text: content-addressed)."""
+    if not path.is_file():
+        write_atomic(path, text)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path` and rename it into place, so a reader
+    sees the old file or the whole new one, never a torn one; raises OSError."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

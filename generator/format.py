@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,16 +90,10 @@ class DiskCache:
     def put(self, key: str, value: str) -> None:
         path = self._path(key)
         body = hashlib.sha256(value.encode("utf-8")).hexdigest() + "\n" + value
+        from .cache import write_atomic
+
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                    handle.write(body)
-                Path(tmp).replace(path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(path, body)
         except OSError:
             return
 
