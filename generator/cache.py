@@ -7,7 +7,8 @@ versions of the libraries that shape the output). Any change to any of those mis
 
 An entry holds each file's SHA-256, not its text; the texts are content-addressed blobs beside
 the entries (`blobs/`), stored once however many packages share them (the copied runtime is
-the same in every package: 41 MB of entries for the 42 corpus packages became 2 MB). A hit
+the same in every package: the 42 corpus packages' 41 MB of entries became 0.9 MB of entries
+and 4.6 MB of blobs). A hit
 loads a text only when it is written or shown in a diff: an unchanged output is recognised by
 the digests alone (`write.py`).
 """
@@ -208,11 +209,7 @@ class Cache:
                 if digest not in self._present:
                     _write_blob(_blob_path(self.blobs, digest), entry.files[rel])
                     self._present.add(digest)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, sort_keys=True)
-            Path(tmp).replace(self.folder / f"{key}.json")
+            write_atomic(self.folder / f"{key}.json", json.dumps(data, sort_keys=True))
         except OSError:
             return
 

@@ -23,6 +23,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from .cache import Files, text_digest, write_atomic
+
 RACY_NS = 2_000_000_000  # 2 s: the coarsest file timestamps in use (FAT) are 2 s apart
 _Stamp = tuple[int, int, int, int, str]  # size, mtime_ns, ctime_ns, inode, digest
 
@@ -81,11 +83,7 @@ class Stamps:
         """Record `stamps`, taken no earlier than `recorded_ns`; silently skipped on I/O errors."""
         data = {"recorded_ns": recorded_ns, "files": stamps}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            Path(tmp).replace(self._path(target))
+            write_atomic(self._path(target), json.dumps(data))
         except OSError:
             return
 
@@ -126,13 +124,9 @@ def _on_disk(target: Path, stamps: Stamps | None) -> dict[str, str]:
 
 
 def _digests(files: Mapping[str, str]) -> dict[str, str]:
-    known = getattr(files, "digests", None)
-    if isinstance(known, dict):
-        return known
-    return {
-        rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
-        for rel, text in files.items()
-    }
+    if isinstance(files, Files):  # a cache hit: known without reading a text
+        return files.digests
+    return {rel: text_digest(text) for rel, text in files.items()}
 
 
 def unchanged(
