@@ -295,7 +295,13 @@ class ServerIR:
         return tuple(sorted(names))
 
     def _exports(self) -> set[str]:
-        names = {self.protocol, "TaskResult", self.http_handlers, "HTTP_CALLS"}
+        names = {
+            self.protocol,
+            "TaskResult",
+            self.http_handlers,
+            "HTTP_CALLS",
+            "nonblocking",
+        }
         for method in self.methods:
             names.add(method.call_class)
             if method.body_model:

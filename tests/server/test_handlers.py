@@ -12,12 +12,13 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from payment_callback.handlers import AuthorizePaymentCall, TaskResult
+from payment_callback.handlers import AuthorizePaymentCall, TaskResult, nonblocking
 from payment_callback.server import HandlersError, Settings, create_app
 
 from tests.server.pc_support import SECRET, START, callback, start
@@ -131,3 +132,100 @@ def test_an_async_handlers_class_type_checks_against_the_protocol(
     errors = [line for line in found.stdout.splitlines() if ": error:" in line]
     # the async class conforms; the one returning an int is refused where it is passed
     assert len(errors) == 1 and "uses_async.py:17:" in errors[0], found.stdout
+
+
+class Recording:
+    """Records the thread each authorize call ran on."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+
+    def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:
+        self.threads.append(threading.current_thread())
+        return TaskResult(status=202, ok=True)
+
+
+class RecordingNonblocking(Recording):
+    @nonblocking
+    def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:
+        return super().authorize_payment(call)
+
+
+def _threads_of_starts(
+    live: Callable[..., LiveServer],
+    db_path: str,
+    handlers: Recording,
+    *,
+    slow_disk: bool = False,
+) -> tuple[list[threading.Thread], threading.Thread]:
+    """Start journeys at synchronous=FULL; the threads the handler ran on, and the thread
+    running the server's event loop."""
+    app = create_app(
+        handlers,
+        settings=Settings(store_path=db_path, api_keys={"payments-callback": SECRET}),
+    )
+    loop_threads: list[threading.Thread] = []
+
+    async def server_loop() -> dict[str, bool]:
+        loop_threads.append(threading.current_thread())
+        return {"ok": True}
+
+    app.add_api_route("/loop", server_loop)
+    running = live(app)
+    if slow_disk:  # as if every COMMIT had waited 50 ms for its fsync
+        app.state.engine.store.group_commit.commit_seconds = 0.05
+    with httpx.Client(base_url=running.url + "/api/v1", timeout=10) as client:
+        for _ in range(3):
+            journey_id = start(client, START)
+            status = client.get(f"/journeys/{journey_id}").json()
+            assert status["currentState"] == "waitForCallback"
+        httpx.get(running.url + "/loop")
+    return handlers.threads, loop_threads[0]
+
+
+def test_a_nonblocking_handler_is_called_on_the_event_loop(
+    live: Callable[..., LiveServer], db_path: str
+) -> None:
+    """A start whose handler is marked @nonblocking runs where the request arrived, at
+    FULL durability on a disk that syncs fast: no thread handoff."""
+    threads, loop = _threads_of_starts(live, db_path, RecordingNonblocking())
+    assert threads == [loop] * 3
+
+
+def test_an_unmarked_handler_is_called_on_a_worker_thread(
+    live: Callable[..., LiveServer], db_path: str
+) -> None:
+    """A plain `def` handler may wait, so it never runs on the event loop."""
+    threads, loop = _threads_of_starts(live, db_path, Recording())
+    assert len(threads) == 3 and loop not in threads
+
+
+def test_on_a_slow_disk_even_a_nonblocking_start_commits_on_a_worker(
+    live: Callable[..., LiveServer], db_path: str
+) -> None:
+    """While COMMITs wait long for the disk, a start goes to a worker thread (where
+    concurrent transactions share fsyncs) rather than holding the event loop. The first
+    start learns it at its transaction, after its handler answered on the loop: its run is
+    repeated on a worker, which replays that answer instead of calling the handler again;
+    the starts after it go to a worker at once."""
+    threads, loop = _threads_of_starts(
+        live, db_path, RecordingNonblocking(), slow_disk=True
+    )
+    assert len(threads) == 3  # one call per start
+    assert threads[0] is loop and loop not in threads[1:]
+
+
+class AsyncNonblocking:
+    @nonblocking
+    async def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:
+        return TaskResult(status=200, ok=True)
+
+
+def test_an_async_handler_marked_nonblocking_stops_create_app() -> None:
+    with pytest.raises(HandlersError) as info:
+        create_app(AsyncNonblocking())
+    assert info.value.problems == [
+        "AsyncNonblocking.authorize_payment is `async def` and marked @nonblocking: a "
+        "coroutine is awaited on the event loop from a worker thread; drop "
+        "@nonblocking, or write it as a `def` that never waits"
+    ]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from jg_runtime.server.inline import Inline
 from jg_runtime.server.sqlite import SQLiteStore
+from jg_runtime.server.sqlite_commit import CHEAP_COMMIT_SECONDS
 from jg_runtime.server.store import JourneyRecord, StoreTransaction, utc_now
 
 THREADS = 8
@@ -219,4 +220,35 @@ def test_on_the_event_loop_a_database_locked_by_another_process_is_not_waited_fo
         assert _committed(path) == {"worker"}
     finally:
         other.close()
+        store.close()
+
+
+def test_at_full_a_unit_commits_on_the_event_loop_while_the_disk_syncs_fast(
+    tmp_path: Path,
+) -> None:
+    """At FULL a transaction runs on the loop and commits itself there (no thread handoff)
+    while COMMITs are cheap; once their moving average says the disk is slow, the attempt
+    is handed back before anything is written, so it runs on a worker and shares fsyncs.
+    """
+    path = tmp_path / "adaptive.sqlite3"
+    store = SQLiteStore(str(path), durability="full")
+
+    def on_loop(journey_id: str) -> str:
+        with store.transaction() as tx:
+            tx.insert_journey(_journey(journey_id))
+        return "committed"
+
+    try:
+        assert asyncio.run(Inline().run(on_loop, "fast")) == "committed"
+        assert _committed(path) == {"fast"}  # on disk when the attempt returned
+        assert 0 < store.group_commit.commit_seconds < CHEAP_COMMIT_SECONDS
+        store.group_commit.commit_seconds = 10 * CHEAP_COMMIT_SECONDS  # a slow disk
+        inline = Inline()
+        assert asyncio.run(inline.run(on_loop, "slow")) is None
+        assert _committed(path) == {"fast"}  # nothing of the attempt was applied
+        # the route's next requests go straight to a worker, without trying the loop
+        assert asyncio.run(inline.run(on_loop, "skipped")) is None
+        assert on_loop("worker") == "committed"  # a worker's unit commits as before
+        assert _committed(path) == {"fast", "worker"}
+    finally:
         store.close()

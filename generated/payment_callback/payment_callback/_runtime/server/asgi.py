@@ -217,7 +217,7 @@ async def _start_work(
         return await _work(None, idempotent, engine.start, *args, failed=exc)
     if answer is not None:
         return answer
-    # the file is locked by another process: the transaction waits for it on a worker
+    # the file is locked by another process, or the disk syncs slowly: on a worker
     finish = functools.partial(engine.finish_start, prepared)
     return await offload.run(functools.partial(retrying, idempotent=idempotent), finish)
 

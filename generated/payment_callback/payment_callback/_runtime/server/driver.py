@@ -18,6 +18,7 @@ from .cache import Cache, MemoryCache
 from .context import RunContext
 from .definition import JourneyDefinition, Machine
 from .durations import format_instant
+from .handlers import loop_guard
 from .results import (
     DEFINITION_INVALID,
     FAILED,
@@ -56,6 +57,7 @@ class Driver(Generic[H]):
     ) -> None:
         self.definition = definition
         self.handlers = handlers
+        self._guarded = loop_guard(handlers)  # as step functions call it (handlers.py)
         self.store = store
         self.settings = settings
         self.cache: Cache = cache or MemoryCache(definition.cache_max_entries)
@@ -108,7 +110,7 @@ class Driver(Generic[H]):
             run.lowered = {k.lower(): v for k, v in run.headers.items()}
         return RunContext(
             context,
-            self.handlers,
+            self._guarded,
             run.lowered,
             self.settings,
             meta=run.meta,

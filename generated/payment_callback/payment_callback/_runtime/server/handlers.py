@@ -7,26 +7,92 @@ httpCall method may be left out: `with_defaults` fills it with the HTTP call the
 itself (`outbound.Outbound`).
 `settle` lets a handler be `def` or `async def`: a coroutine is run on the app's event loop
 (the thread the request came from borrowed it), so async clients made at startup keep working.
+
+A handler may wait (a network call, a lock), so a request whose run reaches one leaves the event
+loop for a worker thread (inline.py): `loop_guard` is the handlers object as step functions see
+it, each method giving the attempt on the loop away before it is called. A `def` method marked
+`@nonblocking` (it never waits: it computes an answer or hands work to a queue) is called where
+the request runs, so a journey whose handlers are all marked needs no thread handoff; an attempt
+handed over after such a call replays its answer rather than calling it twice (inline.Replay).
 """
 
 from __future__ import annotations
 
 import asyncio
 import difflib
+import functools
 import inspect
 import threading
-from collections.abc import Awaitable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import Any, TypeVar, cast
 
 import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
+from .inline import may_block, replayed
 from .outbound import HttpDefaults, Outbound, is_http_default
 
-__all__ = ["HandlersError", "check_handlers", "lend_loop", "settle", "with_defaults"]
+__all__ = [
+    "HandlersError",
+    "check_handlers",
+    "is_nonblocking",
+    "lend_loop",
+    "loop_guard",
+    "nonblocking",
+    "settle",
+    "with_defaults",
+]
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+_NONBLOCKING = "__journeygen_nonblocking__"
+
+
+def nonblocking(method: F) -> F:
+    """Mark a `def` handler method that never waits (no network, disk or lock): the server
+    calls it on the event loop instead of moving the request to a worker thread first.
+    """
+    setattr(method, _NONBLOCKING, True)
+    return method
+
+
+def is_nonblocking(method: object) -> bool:
+    """The method (or the function of a bound method) is marked `@nonblocking`."""
+    return getattr(method, _NONBLOCKING, False) is True
+
+
+def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    def call(*args: Any, **kwargs: Any) -> T:
+        may_block()  # on the event loop: the request goes to a worker thread first
+        return method(*args, **kwargs)
+
+    return call
+
+
+class _LoopGuard:
+    """The handlers as step functions call them (see the module); every other attribute is
+    the handlers object's own. Looked up on each use, so a method replaced later is seen.
+    """
+
+    def __init__(self, handlers: object) -> None:
+        self._handlers = handlers
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._handlers, name)
+        if not callable(value):
+            return value
+        if is_nonblocking(value):  # called where the request runs, once per request
+            return functools.partial(replayed, name, value)
+        return _guarded(value)
+
+    def __repr__(self) -> str:
+        return repr(self._handlers)
+
+
+def loop_guard(handlers: T) -> T:
+    """`handlers` as step functions see it: a method not marked `@nonblocking` may wait."""
+    return cast("T", _LoopGuard(handlers))
 
 
 class HandlersError(TypeError):
@@ -86,6 +152,12 @@ def check_handlers(
                 f"handles a task of this journey){hint}"
             )
             continue
+        if is_nonblocking(method) and inspect.iscoroutinefunction(method):
+            problems.append(
+                f"{kind}.{name} is `async def` and marked @nonblocking: a coroutine is "
+                "awaited on the event loop from a worker thread; drop @nonblocking, or "
+                "write it as a `def` that never waits"
+            )
         try:
             inspect.signature(method).bind(object())
         except TypeError:

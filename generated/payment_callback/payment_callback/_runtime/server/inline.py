@@ -1,11 +1,12 @@
 """Engine work on the event loop: a state-changing request runs where it arrived unless it
 would wait.
 
-A request's engine work is synchronous. When the store's writes never wait for the disk
-(``writes_without_blocking``: SQLite at ``synchronous = NORMAL``, whose COMMIT appends to the
-WAL without an fsync) the work first runs on the event loop itself, with no thread handoff at
-all. Whatever could wait raises ``WouldBlock`` before it starts: a handler call (``def`` or
-``async def``, httpCall and every outbound task), a cache:v1 operation, the store's write
+A request's engine work is synchronous. When the store's writes need not wait long
+(``writes_without_blocking``: SQLite, whose COMMIT at ``synchronous = NORMAL`` appends to the
+WAL without an fsync, and at ``FULL`` is run here while the disk syncs fast) the work first
+runs on the event loop itself, with no thread handoff at all. Whatever could wait raises
+``WouldBlock`` before it starts: a handler call (``def`` or ``async def``, httpCall and every
+outbound task), a cache:v1 operation, a COMMIT while the disk syncs slowly, the store's write
 connection held by a worker thread, or the database file locked by another process. Nothing
 of such an attempt is applied (the unit of work it was in rolls back, and nothing outside
 the store was touched yet), and the request runs again, from the start, on a worker thread
@@ -13,9 +14,16 @@ the store was touched yet), and the request runs again, from the start, on a wor
 
 When a worker thread holds the store's write connection, the request waits on the loop (no
 thread of its own) until the worker lets it go, and tries again, up to ``ATTEMPTS`` times.
-A route whose attempt met a handler (not a busy store) goes straight to a worker for its next ``SKIP`` requests
+A route whose attempt met a handler or a slow disk (not a busy store) goes straight to a worker for its next ``SKIP`` requests
 and then tries the loop again, so a start whose first state calls a handler does not pay
 for its first states twice.
+
+A handler marked ``@nonblocking`` (handlers.py) is called on the loop, so an attempt handed
+over after it was called has already had its answer. Its retry does not call it again: the
+request's ``Replay`` keeps the answers (or exceptions) of its ``@nonblocking`` calls in call
+order, and a later attempt of the same request making the same call (same method, equal call
+model) at the same position gets the recorded answer; a call that differs is made afresh. So
+a request calls each of its handlers once however its attempts went.
 
 ``WouldBlock`` is a ``BaseException``: the engine's ``except Exception`` clauses (a failing
 compensation, an envelope mapper) must not turn it into a journey outcome.
@@ -25,11 +33,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["ATTEMPTS", "SKIP", "Inline", "WouldBlock", "may_block", "on_loop"]
+from pydantic import BaseModel
+
+__all__ = [
+    "ATTEMPTS",
+    "SKIP",
+    "Inline",
+    "Replay",
+    "WouldBlock",
+    "may_block",
+    "on_loop",
+    "replayed",
+]
 
 T = TypeVar("T")
 SKIP = 64  # requests of a route sent straight to a worker after it met a handler
@@ -70,6 +90,59 @@ def may_block() -> None:
         raise WouldBlock(lasting=True)
 
 
+class Replay:
+    """The ``@nonblocking`` handler calls of one request, for its later attempts (see the
+    module): (method, call as JSON) and the answer or exception, in call order."""
+
+    __slots__ = ("_at", "_log", "_thread")
+
+    def __init__(self) -> None:
+        self._log: list[tuple[tuple[str, str], Any, BaseException | None]] = []
+        self._at = 0  # the next call's position in this attempt
+        self._thread = threading.get_ident()  # where the attempt runs
+
+    def begin(self) -> None:
+        """A new attempt of the request: its calls are matched from the first one (an
+        attempt on another thread, the worker's, begins by itself)."""
+        self._at = 0
+        self._thread = threading.get_ident()
+
+    def call(self, name: str, method: Callable[..., T], *args: Any) -> T:
+        """``method(*args)``, or the answer the same call got at this position before."""
+        if len(args) != 1 or not isinstance(args[0], BaseModel):
+            return method(*args)  # not a call model: not recognisable, made afresh
+        key = (name, args[0].model_dump_json())
+        if self._thread != threading.get_ident():  # handed over to a worker thread
+            self.begin()
+        at = self._at
+        self._at += 1
+        if at < len(self._log) and self._log[at][0] == key:
+            _, answer, error = self._log[at]
+            if error is not None:
+                raise error
+            return answer  # type: ignore[no-any-return]
+        del self._log[at:]  # the run went another way from here: nothing to replay
+        try:
+            answer = method(*args)
+        except Exception as exc:
+            self._log.append((key, None, exc))
+            raise
+        self._log.append((key, answer, None))
+        return answer
+
+
+_replay: contextvars.ContextVar[Replay | None] = contextvars.ContextVar(
+    "journeygen_replay", default=None
+)
+
+
+def replayed(name: str, method: Callable[..., T], *args: Any) -> T:
+    """Call a ``@nonblocking`` handler method, replaying its answer to a request's earlier
+    attempt (see the module)."""
+    replay = _replay.get()
+    return method(*args) if replay is None else replay.call(name, method, *args)
+
+
 def _wake(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
@@ -101,7 +174,12 @@ class Inline:
         if self._skip:
             self._skip -= 1
             return None
+        replay = _replay.get()
+        if replay is None:  # the request's first attempt: its worker thread sees it too
+            replay = Replay()
+            _replay.set(replay)
         for _ in range(ATTEMPTS):
+            replay.begin()
             _here.active = True
             try:
                 return fn(*args)

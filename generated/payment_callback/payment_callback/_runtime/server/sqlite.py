@@ -319,9 +319,10 @@ class SQLiteStore:
     after a power loss or OS crash the last transactions may be missing, never half-applied.
 
     Reads outside a transaction use a second connection (a file's WAL snapshot): they see
-    only committed work and never wait for a writer. Without an fsync per COMMIT
-    (``normal``, or ``:memory:``) ``writes_without_blocking`` is set: a request's transaction
-    runs on the event loop unless it would wait (inline.py).
+    only committed work and never wait for a writer. ``writes_without_blocking``: a request's
+    transaction runs on the event loop unless it would wait (inline.py); at ``full``, where a
+    COMMIT waits for its fsync, only while the disk syncs faster than a thread handoff costs,
+    else on worker threads, sharing fsyncs (sqlite_commit.py).
     """
 
     def __init__(
@@ -366,9 +367,10 @@ class SQLiteStore:
             group=grouped,
             busy_timeout_ms=int(busy_timeout_ms) if on_file else 0,
         )
-        # No COMMIT waits for the disk (NORMAL appends to the WAL; memory has no disk): a
-        # transaction may run on the event loop (inline.py), never waiting for the lock.
-        self.writes_without_blocking = not grouped
+        # A transaction may run on the event loop (inline.py), never waiting for the lock:
+        # always when no COMMIT waits for the disk (NORMAL appends to the WAL; memory has no
+        # disk), at FULL while the disk syncs faster than a thread handoff (sqlite_commit.py).
+        self.writes_without_blocking = True
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:

@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from ..dataweave import DataWeaveRuntimeError
 from ..handlers import settle
-from ..inline import may_block
 from ..outbound import call_site
 from ..results import TaskAnswer, TaskResult
 from .base import TaskContext
@@ -31,8 +30,8 @@ class HttpTasks(TaskContext):
     def call(self, task: Callable[[], TaskAnswer]) -> dict[str, Any]:
         """Run an outbound handler (`def` or `async def`); an exception becomes an error
         result, never a crash. On the event loop the request moves to a worker thread
-        first (inline.py): a handler may wait."""
-        may_block()
+        first unless the handler is `@nonblocking` (`handlers.loop_guard`, inline.py).
+        """
         undo = call_site(self.services)
         try:
             result = settle(task())
