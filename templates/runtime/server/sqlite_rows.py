@@ -25,6 +25,10 @@ __all__ = [
     "row_to_timer",
 ]
 
+# history.seq and timers.id are INTEGER PRIMARY KEYs without AUTOINCREMENT: no row of either
+# table is ever deleted, so a new key is max + 1 and keys still grow with insertion order, while
+# AUTOINCREMENT would write its sqlite_sequence row (one more page in the WAL) on every insert.
+# Files created with AUTOINCREMENT keep it and behave the same.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS journeys (
     id TEXT PRIMARY KEY,
@@ -39,7 +43,7 @@ CREATE TABLE IF NOT EXISTS journeys (
     version INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS history (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     journey_id TEXT NOT NULL REFERENCES journeys(id),
     from_state TEXT,
     to_state TEXT NOT NULL,
@@ -69,7 +73,7 @@ CREATE TABLE IF NOT EXISTS correlations (
 );
 CREATE INDEX IF NOT EXISTS correlations_lookup ON correlations (scope, key, created_at);
 CREATE TABLE IF NOT EXISTS timers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     journey_name TEXT NOT NULL,
     journey_id TEXT NOT NULL REFERENCES journeys(id),
     path TEXT NOT NULL,
@@ -116,8 +120,12 @@ CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency_keys (expires_at);
 MIGRATIONS = (("journeys", "runtime", "TEXT"),)
 
 
+# One encoder for every column: json.dumps builds a new one per call for non-default options.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def row_to_journey(row: sqlite3.Row) -> JourneyRecord:

@@ -411,6 +411,9 @@ def create_journey_app(
     install_problem_handlers(app)
     app.add_middleware(TransportLimits, settings=engine.settings)
     settings = engine.settings
+    framework = len(
+        app.router.routes
+    )  # /openapi.json and /docs, added by FastAPI itself
     _add_start(app, engine, settings)
     _add_reads(app, engine)
     for route, ext in engine.routes.items():
@@ -423,6 +426,11 @@ def create_journey_app(
                 f"binding {binding.provider!r}: no step {binding.target_step!r}"
             )
         _add_receiver(app, engine, binding, settings)
+    # The journey's routes are matched first: Starlette tries routes in order, and no path of
+    # FastAPI's own (documentation) routes can be a journey path, so this changes no answer,
+    # only spares every journey request the regex matches of the documentation routes.
+    routes = app.router.routes
+    routes[:] = routes[framework:] + routes[:framework]
     if contract is not None:
         served = served_contract(contract, bindings)
         app.openapi = lambda: served  # type: ignore[method-assign]

@@ -285,19 +285,24 @@ def _number(value: int | float) -> str:
     return ("-" if sign else "") + text + (f"e{exponent}" if exponent else "")
 
 
+# json.dumps(value, ensure_ascii=False) without building an encoder per string
+_string = json.JSONEncoder(ensure_ascii=False).encode
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
 def _canonical(value: Any, out: list[str]) -> None:
     if isinstance(value, bool) or value is None:
-        out.append(json.dumps(value))
+        out.append(_CONSTANTS[value])
     elif isinstance(value, int | float):
         out.append(_number(value))
     elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(_string(value))
     elif isinstance(value, dict):
         out.append("{")
         for index, key in enumerate(sorted(value)):
             if index:
                 out.append(",")
-            out.append(json.dumps(key, ensure_ascii=False) + ":")
+            out.append(_string(key) + ":")
             _canonical(value[key], out)
         out.append("}")
     elif isinstance(value, list | tuple):
