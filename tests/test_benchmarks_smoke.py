@@ -6,6 +6,7 @@ Checks structure only, never speed: timings do not belong in tests.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,21 @@ def test_the_store_section_runs_sqlite_and_postgresql_with_1_and_2_replicas() ->
     assert [r[3:29].strip() for r in rows[2:5]] == list(section["stores"])
     verdicts = bench_run.store_targets(section)
     assert all(v.split()[1] == "SQLite" for v in verdicts.values()), verdicts
+
+
+def test_the_in_process_app_benchmark_drives_both_apps_to_success() -> None:
+    """bench_app.py calls both ASGI apps through whole journeys (it raises on any answer that
+    is not the SUCCESS outcome) and reports each one's CPU per journey and their ratio.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "generated" / "payment_callback")}
+    argv = [sys.executable, str(ROOT / "benchmarks" / "bench_app.py")]
+    argv += ["--journeys", "10", "--rounds", "1", "--durability", "normal"]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    for kind in ("generated", "baseline"):
+        assert found[kind]["cpu_us_per_journey"] > 0
+    assert found["generated_vs_baseline_cpu"] > 0
+    assert "synchronous=NORMAL" in found["setup"]

@@ -411,9 +411,8 @@ def create_journey_app(
     install_problem_handlers(app)
     app.add_middleware(TransportLimits, settings=engine.settings)
     settings = engine.settings
-    framework = len(
-        app.router.routes
-    )  # /openapi.json and /docs, added by FastAPI itself
+    # /openapi.json and /docs, added by FastAPI itself
+    framework = len(app.router.routes)
     _add_start(app, engine, settings)
     _add_reads(app, engine)
     for route, ext in engine.routes.items():
