@@ -13,11 +13,11 @@ from ..discover import Case
 from ..inputs import Inputs
 from ..load import Document, Workspace
 from ..schema.arazzo import ArazzoDocument
-from ..schema.openapi import OpenAPI
 from ..schemas import SchemaCollector
 
 if TYPE_CHECKING:  # a case without a journey never imports the journey schema
     from ..schema.journey import Journey
+    from ..schema.openapi import OpenAPI
 
 T = TypeVar("T")
 

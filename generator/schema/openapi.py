@@ -9,17 +9,24 @@ everything else stays an error.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+import importlib.util
+import sys
+import threading
+import types
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
-from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, Level, SpecError, error
 from ..load import Document, escape_pointer_token
 from .validate import validate_document
 
-OpenAPI = OpenAPI30 | OpenAPI31
+if TYPE_CHECKING:
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
+
+    OpenAPI: TypeAlias = OpenAPI30 | OpenAPI31
 
 # Fields that only document an API: a wrong value there changes no generated behaviour, so it
 # is dropped with a warning instead of refusing the document.
@@ -53,9 +60,9 @@ def validate_openapi(
         )
     model: type[OpenAPI30] | type[OpenAPI31]
     if version.startswith(("3.1", "3.2")):
-        model = OpenAPI31
+        model = openapi_model("v3_1")
     elif version.startswith("3.0"):
-        model = OpenAPI30
+        model = openapi_model("v3_0")
     else:
         raise error(
             document.location("/openapi"),
@@ -70,6 +77,66 @@ def validate_openapi(
         return validate_document(checked, model, "OpenAPI")
     except SpecError as exc:
         raise SpecError(_without_reference_noise(exc.diagnostics)) from None
+
+
+_PACKAGE = "openapi_pydantic"
+_INIT_LOCK = threading.RLock()
+
+
+def openapi_model(minor: str) -> Any:
+    """openapi-pydantic's `OpenAPI` model of one version (`"v3_0"` or `"v3_1"`), importing
+    that version's models only.
+
+    Importing any module of openapi-pydantic runs the package's `__init__`, which imports its
+    version-inferring parser and so builds both versions' pydantic models: 0.2 s of a cold
+    run, half of it for a version the case does not use. While the package is not imported
+    yet, `openapi_pydantic` and `openapi_pydantic.v3` are created as the real package modules
+    (same spec, path and files) whose `__init__` runs on first use of a name it defines
+    (`_DeferredInit`); the version's own modules then load as usual. A later
+    `import openapi_pydantic` gets the same module objects and, on first use, their real
+    `__init__`, which reuses the version already loaded.
+    """
+    name = f"{_PACKAGE}.v3.{minor}"
+    loaded = sys.modules.get(name)
+    if loaded is None:
+        with _INIT_LOCK:
+            for package in (_PACKAGE, f"{_PACKAGE}.v3"):
+                if package not in sys.modules:
+                    _defer_init(package)
+            loaded = importlib.import_module(name)
+    return loaded.OpenAPI
+
+
+class _DeferredInit(types.ModuleType):
+    """A package module whose `__init__` has not run yet: it runs on the first lookup of a
+    name the module does not hold, and the module is an ordinary module from then on."""
+
+    def __getattr__(self, attr: str) -> Any:
+        with _INIT_LOCK:
+            if isinstance(self, _DeferredInit):
+                module: types.ModuleType = self
+                module.__class__ = (
+                    types.ModuleType
+                )  # before the run: names it sets are found
+                spec = module.__spec__
+                assert spec is not None and spec.loader is not None
+                spec.loader.exec_module(module)
+        return getattr(self, attr)
+
+
+def _defer_init(package: str) -> None:
+    parent, _, _ = package.rpartition(".")
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        importlib.import_module(
+            package
+        )  # not a package found on disk: imported as usual
+        return
+    module = importlib.util.module_from_spec(spec)
+    module.__class__ = _DeferredInit
+    sys.modules[package] = module
+    if parent:
+        setattr(sys.modules[parent], package.rpartition(".")[2], module)
 
 
 def _as_model_version(document: Document, version: str) -> Document:
