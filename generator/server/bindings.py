@@ -17,6 +17,9 @@ from ..load import Document
 _PROVIDER = re.compile(r"[a-z][a-z0-9-]*")
 _PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 _ROUTE = re.compile(r"/[A-Za-z0-9._~/-]*")
+# The paths the generated server's FastAPI app serves for itself (its documentation). The
+# journey's routes are matched before them, so a provider route there would hide the page.
+FRAMEWORK_ROUTES = ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")
 PAYLOADS = {"appypay": ("id", "merchantTransactionId"), "generic": (None, None)}
 ACTIONS = ("deliver", "acknowledge", "record")
 
@@ -83,6 +86,7 @@ class _Parser:
             self.fail("/bindings", "'bindings' must be a non-empty list")
             return
         seen: set[str] = set()
+        self.routes: dict[str, str] = {}  # route -> pointer of the binding that took it
         for i, entry in enumerate(entries):
             pointer = f"/bindings/{i}"
             if not isinstance(entry, dict):
@@ -105,6 +109,21 @@ class _Parser:
                 pointer + "/route",
                 "a provider route must not start with /api/v1/journeys",
             )
+        elif route in FRAMEWORK_ROUTES:
+            self.fail(
+                pointer + "/route",
+                f"provider route {route!r} is where the server serves its API documentation "
+                f"({', '.join(FRAMEWORK_ROUTES)}); choose another path, e.g. "
+                f"'/webhooks/{provider or 'provider'}'",
+            )
+        elif route and route in self.routes:
+            self.fail(
+                pointer + "/route",
+                f"provider route {route!r} is already bound at {self.routes[route]}; "
+                "give each provider its own path",
+            )
+        if route:
+            self.routes.setdefault(route, pointer)
         payload = entry.get("payload")
         if payload not in PAYLOADS:
             self.fail(

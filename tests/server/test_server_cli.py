@@ -216,6 +216,12 @@ def test_uncompilable_placeholder_is_a_located_error(tmp_path: Path) -> None:
         ),
         ("journey: payment-callback", "journey: other", "metadata.name"),
         ("route: /webhooks/appypay", "route: /api/v1/journeys/x", "must not start"),
+        ("route: /webhooks/appypay", "route: /docs", "serves its API documentation"),
+        (
+            "route: /webhooks/appypay",
+            "route: /openapi.json",
+            "e.g. '/webhooks/appypay'",
+        ),
     ],
 )
 def test_invalid_bindings_are_located_errors(
@@ -232,4 +238,25 @@ def test_invalid_bindings_are_located_errors(
     assert code == 2, err
     assert re.search(
         r"payment-callback\.bindings\.yaml:\d+:\d+: error: .*" + re.escape(message), err
+    ), err
+
+
+def test_two_providers_on_one_route_is_a_located_error(tmp_path: Path) -> None:
+    """Only the first of two bindings on one path would ever be called."""
+    specs = _copy_specs(tmp_path)
+    bindings = specs / CASE / "payment-callback.bindings.yaml"
+    text = bindings.read_text(encoding="utf-8")
+    first = text[text.index("  - provider: appypay") :]
+    bindings.write_text(
+        text + first.replace("provider: appypay", "provider: appypay-eu", 1),
+        encoding="utf-8",
+    )
+    code, _, err = _run(
+        "generate", str(specs / CASE), "--out", str(tmp_path / "out"), "--no-cache"
+    )
+    assert code == 2, err
+    assert re.search(
+        r"payment-callback\.bindings\.yaml:\d+:\d+: error: provider route "
+        r"'/webhooks/appypay' is already bound at /bindings/0",
+        err,
     ), err

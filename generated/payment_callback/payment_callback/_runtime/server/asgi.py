@@ -419,15 +419,22 @@ def create_journey_app(
         _add_step(app, engine, ext, settings, route)
     if engine.definition.cancellable and CANCEL_STEP not in engine.routes:
         _add_cancel(app, engine)
+    own = {getattr(r, "path", None) for r in app.router.routes[:framework]}
     for binding in bindings:
         if binding.target_step not in engine.inputs:
             raise ValueError(
                 f"binding {binding.provider!r}: no step {binding.target_step!r}"
             )
+        if binding.route in own:
+            raise ValueError(
+                f"binding {binding.provider!r}: route {binding.route!r} is the app's own"
+                " documentation path; choose another"
+            )
         _add_receiver(app, engine, binding, settings)
-    # The journey's routes are matched first: Starlette tries routes in order, and no path of
-    # FastAPI's own (documentation) routes can be a journey path, so this changes no answer,
-    # only spares every journey request the regex matches of the documentation routes.
+    # The journey's routes are matched first: Starlette tries routes in order, and no journey
+    # path is one of FastAPI's own (documentation) routes (journey paths are fixed, provider
+    # routes are checked above), so this changes no answer, only spares every journey request
+    # the regex matches of the documentation routes.
     routes = app.router.routes
     routes[:] = routes[framework:] + routes[:framework]
     if contract is not None:
