@@ -404,7 +404,7 @@ def _warm_before_fork(cases: Sequence[Path], stage_cache: Path | None) -> None:
     from .client import assemble, part  # noqa: F401
     from .discover import documents
     from .models import warm_up
-    from .render import shared_environment, templates_dir
+    from .render import shared_environment, static_sources, templates_dir
     from .schema.openapi import openapi_model
     from .server import part as server_part  # noqa: F401
 
@@ -413,6 +413,7 @@ def _warm_before_fork(cases: Sequence[Path], stage_cache: Path | None) -> None:
     for minor in sorted(_openapi_minors(cases, documents)):
         openapi_model(minor)
     shared_environment(templates_dir())
+    static_sources()  # the runtime modules' texts, read once here for every worker
     warm_up()
     Formatter(stage_cache).warm_up()
 
