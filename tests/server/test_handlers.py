@@ -8,16 +8,19 @@ event loop over real HTTP, and type-checks against the generated Protocol.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+from payment_callback._runtime.server import inline
 from payment_callback.handlers import AuthorizePaymentCall, TaskResult, nonblocking
 from payment_callback.server import HandlersError, Settings, create_app
 
@@ -213,6 +216,40 @@ def test_on_a_slow_disk_even_a_nonblocking_start_commits_on_a_worker(
     )
     assert len(threads) == 3  # one call per start
     assert threads[0] is loop and loop not in threads[1:]
+
+
+class WaitingNonblocking(Recording):
+    @nonblocking
+    def authorize_payment(self, call: AuthorizePaymentCall) -> TaskResult:
+        time.sleep(0.05)  # it waits: the mark is wrong
+        return super().authorize_payment(call)
+
+
+def test_a_nonblocking_handler_that_waits_is_reported(
+    live: Callable[..., LiveServer], db_path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Marked @nonblocking, a method that sleeps holds the event loop up: the server logs
+    it (once, from its second slow call on) instead of staying silent."""
+    inline._slow_calls.clear()
+    caplog.set_level(logging.WARNING, logger="journeygen.server")
+    threads, loop = _threads_of_starts(live, db_path, WaitingNonblocking())
+    assert threads == [loop] * 3
+    slow = [
+        r.getMessage()
+        for r in caplog.records
+        if "@nonblocking but took" in r.getMessage()
+    ]
+    assert len(slow) == 1, slow
+    assert slow[0].startswith("handler method authorize_payment is marked @nonblocking")
+
+
+def test_a_nonblocking_handler_that_answers_at_once_is_not_reported(
+    live: Callable[..., LiveServer], db_path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    inline._slow_calls.clear()
+    caplog.set_level(logging.WARNING, logger="journeygen.server")
+    _threads_of_starts(live, db_path, RecordingNonblocking())
+    assert not [r for r in caplog.records if "@nonblocking" in r.getMessage()]
 
 
 class AsyncNonblocking:

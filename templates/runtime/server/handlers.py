@@ -14,6 +14,7 @@ it, each method giving the attempt on the loop away before it is called. A `def`
 `@nonblocking` (it never waits: it computes an answer or hands work to a queue) is called where
 the request runs, so a journey whose handlers are all marked needs no thread handoff; an attempt
 handed over after such a call replays its answer rather than calling it twice (inline.Replay).
+A marked method whose calls on the loop take long is logged (inline.SLOW_NONBLOCKING_SECONDS).
 """
 
 from __future__ import annotations

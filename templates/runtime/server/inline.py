@@ -34,7 +34,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -52,6 +54,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_logger = logging.getLogger("journeygen.server")
 SKIP = 64  # requests of a route sent straight to a worker after it met a handler
 ATTEMPTS = (
     8  # tries on the loop while a worker holds the store, before one is handed over
@@ -136,11 +139,48 @@ _replay: contextvars.ContextVar[Replay | None] = contextvars.ContextVar(
 )
 
 
+# A ``@nonblocking`` call on the event loop taking longer than this held every other request
+# up: the mark is wrong (the method waits on something), so it is logged, once per method. The
+# first slow call is let pass (a first call may import or warm a cache); the second is logged.
+SLOW_NONBLOCKING_SECONDS = 0.02
+_slow_calls: dict[str, int] = {}
+
+
 def replayed(name: str, method: Callable[..., T], *args: Any) -> T:
     """Call a ``@nonblocking`` handler method, replaying its answer to a request's earlier
     attempt (see the module)."""
     replay = _replay.get()
-    return method(*args) if replay is None else replay.call(name, method, *args)
+    if not _on_event_loop():  # on a worker thread: waiting holds up no other request
+        return method(*args) if replay is None else replay.call(name, method, *args)
+    started = time.perf_counter()
+    try:
+        return method(*args) if replay is None else replay.call(name, method, *args)
+    finally:
+        took = time.perf_counter() - started
+        if took > SLOW_NONBLOCKING_SECONDS:
+            _slow_call(name, took)
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _slow_call(name: str, took: float) -> None:
+    seen = _slow_calls.get(name, 0) + 1
+    _slow_calls[name] = seen
+    if seen == 2:
+        _logger.warning(
+            "handler method %s is marked @nonblocking but took %.0f ms on the event loop, "
+            "where every other request waited for it; a method that can wait (network, "
+            "disk, a lock, sleep) must not be marked @nonblocking: without the mark it runs "
+            "on a worker thread",
+            name,
+            took * 1000,
+        )
 
 
 def _wake(future: asyncio.Future[None]) -> None:
