@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .settings import DURABILITY_LEVELS
+from .sqlite_checkpoint import FALLBACK_PAGES, WalCheckpointer
 from .sqlite_commit import GroupCommit
 from .sqlite_rows import (
     dumps,
@@ -322,7 +323,8 @@ class SQLiteStore:
     only committed work and never wait for a writer. ``writes_without_blocking``: a request's
     transaction runs on the event loop unless it would wait (inline.py); at ``full``, where a
     COMMIT waits for its fsync, only while the disk syncs faster than a thread handoff costs,
-    else on worker threads, sharing fsyncs (sqlite_commit.py).
+    else on worker threads, sharing fsyncs (sqlite_commit.py). The WAL is checkpointed by a
+    thread of the store's own (sqlite_checkpoint.py), not inside a request's COMMIT.
     """
 
     def __init__(
@@ -371,6 +373,11 @@ class SQLiteStore:
         # always when no COMMIT waits for the disk (NORMAL appends to the WAL; memory has no
         # disk), at FULL while the disk syncs faster than a thread handoff (sqlite_commit.py).
         self.writes_without_blocking = True
+        # WAL checkpoints on a thread of their own, not inside a request's COMMIT.
+        self._checkpoints: WalCheckpointer | None = None
+        if on_file:
+            self._conn.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}")
+            self._checkpoints = WalCheckpointer(path, level, int(busy_timeout_ms))
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
@@ -378,6 +385,8 @@ class SQLiteStore:
         with concurrent units) is done; rolled back on any exception."""
         with self.group_commit.unit() as conn:
             yield _SQLiteTransaction(conn)
+        if self._checkpoints is not None:  # committed: its frames are in the WAL
+            self._checkpoints.wrote()
 
     def get_journey(self, journey_id: str) -> JourneyRecord | None:
         """Read one instance as last committed (on the reader connection)."""
@@ -463,6 +472,9 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close the connection."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
+            self._checkpoints = None
         with self._lock, self._read_lock:
             if self._reader is not self._conn:
                 self._reader.close()
