@@ -49,10 +49,12 @@ def test_committed_pages_reach_the_database_file_without_a_request_copying_them(
         while _in_database_file(path) < 40 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert _in_database_file(path) == 40
-        assert [t for t in threading.enumerate() if t.name == THREAD]
+        assert store._checkpoints is not None
+        thread = store._checkpoints._thread
+        assert thread.name == THREAD and thread.is_alive()
     finally:
         store.close()
-    assert not [t for t in threading.enumerate() if t.name == THREAD]
+    assert not thread.is_alive()  # closing the store stopped its thread
 
 
 def test_an_idle_store_does_not_checkpoint_and_a_memory_store_has_no_thread(
