@@ -150,14 +150,12 @@ def replayed(name: str, method: Callable[..., T], *args: Any) -> T:
     """Call a ``@nonblocking`` handler method, replaying its answer to a request's earlier
     attempt (see the module)."""
     replay = _replay.get()
-    if not _on_event_loop():  # on a worker thread: waiting holds up no other request
-        return method(*args) if replay is None else replay.call(name, method, *args)
-    started = time.perf_counter()
+    timed = _on_event_loop()  # on a worker thread, waiting holds up no other request
+    started = time.perf_counter() if timed else 0.0
     try:
         return method(*args) if replay is None else replay.call(name, method, *args)
     finally:
-        took = time.perf_counter() - started
-        if took > SLOW_NONBLOCKING_SECONDS:
+        if timed and (took := time.perf_counter() - started) > SLOW_NONBLOCKING_SECONDS:
             _slow_call(name, took)
 
 
